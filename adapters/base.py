@@ -1,0 +1,70 @@
+"""What every adapter returns: typed canonical tables plus the rows it rejected, with reasons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+import pyarrow as pa
+from pydantic import BaseModel, ConfigDict
+
+
+class RejectedRow(BaseModel):
+    """One input row that was not used, and why.
+
+    ``row`` is the line number in the source file (the header is line 1), or the
+    spreadsheet row; ``column`` is the column that failed (None for a whole-row reason).
+    ``value`` is the offending cell, never shown for personal columns (client ids).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    table: str
+    file: str
+    row: int
+    column: str | None
+    reason: str
+    value: str | None = None
+
+    def render(self) -> str:
+        where = f"{self.file}:{self.row}"
+        col = f", column '{self.column}'" if self.column else ""
+        val = f" (value {self.value!r})" if self.value is not None else ""
+        return f"{where}{col}: {self.reason}{val}"
+
+
+class TableStats(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    table: str
+    file: str
+    rows_read: int
+    rows_accepted: int
+
+
+@dataclass(frozen=True)
+class LoadedData:
+    """The canonical tables an adapter delivers.
+
+    ``tables`` holds one Arrow table per canonical table that the source has, with the
+    canonical column names and types (text -> string, date -> date32, timestamp ->
+    timestamp[us], decimal -> decimal128(18, 2) or float64 for volumes, integer -> int64);
+    optional columns the source lacks are present and all-null.
+    """
+
+    tables: dict[str, pa.Table]
+    rejected: tuple[RejectedRow, ...] = ()
+    stats: tuple[TableStats, ...] = ()
+    fingerprint: str = ""
+    errors: tuple[str, ...] = field(default=())
+
+
+class LoadError(Exception):
+    """A source that cannot be used at all (missing file, missing required column)."""
+
+
+@runtime_checkable
+class Adapter(Protocol):
+    name: str
+
+    def load(self, location: str) -> LoadedData: ...

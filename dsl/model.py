@@ -1,0 +1,75 @@
+"""The semantic model: resolved, checked measures and parameters, ready for the engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from maatstaf.dsl import ast
+from maatstaf.dsl.errors import Span
+from pydantic import BaseModel, ConfigDict
+
+
+class MeasureVersion(BaseModel):
+    """One version of a measure: what it counts, over which rows, valid when."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    measure: str
+    number: int
+    valid_from: dt.date | None
+    valid_until: dt.date | None
+    label: str
+    unit: str
+    owner: str
+    source: str | None
+    description: str
+    grains: tuple[ast.Grain, ...]
+    aggregate: ast.Aggregate
+    where: ast.Condition | None
+    by: tuple[str, ...]
+    span: Span
+    text: str
+    depends_on: tuple[str, ...]
+    tables: tuple[str, ...]
+    parameters: tuple[str, ...]
+
+    def valid_on(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or day <= self.valid_until
+        )
+
+
+class Measure(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    versions: tuple[MeasureVersion, ...]
+    span: Span
+
+    def version(self, number: int) -> MeasureVersion | None:
+        return next((v for v in self.versions if v.number == number), None)
+
+    def version_on(self, day: dt.date) -> MeasureVersion | None:
+        """The version valid on a day (validity never overlaps; the resolver checks)."""
+        return next((v for v in self.versions if v.valid_on(day)), None)
+
+
+class Parameter(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    value: ast.Literal_
+    span: Span
+    text: str
+
+
+class Library(BaseModel):
+    """Every measure, parameter and table scope of a set of definition files."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    measures: dict[str, Measure]
+    parameters: dict[str, Parameter]
+    scopes: dict[str, tuple[ast.Condition, ...]]
+    scope_texts: dict[str, str]
+    sources: dict[str, str]

@@ -1,0 +1,464 @@
+"""parse: definition text -> syntax tree (``dsl.ast``), or positioned diagnostics."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import (
+    UnexpectedCharacters,
+    UnexpectedEOF,
+    UnexpectedInput,
+    UnexpectedToken,
+    VisitError,
+)
+from lark.tree import Meta
+from maatstaf.dsl import ast
+from maatstaf.dsl.errors import DefinitionError, Diagnostic, Span, did_you_mean, with_source
+
+KEYWORDS = (
+    "parameter",
+    "table",
+    "exclude",
+    "measure",
+    "label",
+    "unit",
+    "owner",
+    "source",
+    "description",
+    "grain",
+    "version",
+    "valid",
+    "from",
+    "until",
+    "where",
+    "by",
+    "same",
+    "as",
+    "count",
+    "distinct",
+    "in",
+    "sum",
+    "compute",
+    "and",
+    "or",
+    "not",
+    "is",
+    "empty",
+    "active",
+    "starts",
+    "ends",
+    "period",
+    "peildatum",
+    "month",
+    "quarter",
+    "year",
+    "days",
+)
+
+# What a user reads instead of Lark's terminal names.
+TERMINAL_NAMES = {
+    "NAME": "a name",
+    "STRING": "a quoted text",
+    "DATE": "a date (YYYY-MM-DD)",
+    "INT": "a whole number",
+    "SIGNED_NUMBER": "a number",
+    "LBRACE": "'{'",
+    "RBRACE": "'}'",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "COMMA": "','",
+    "EQUAL": "'='",
+    "COMPARATOR": "a comparison",
+    "WORD": "a unit",
+    "GRAIN": "month, quarter or year",
+    "RELATION": "active, starts or ends",
+    "BOUND": "begin or end",
+    "UNIT": "days",
+    "PERCENT": "'%'",
+    "DOT": "'.'",
+    "ADD_OP": "'+' or '-'",
+    "MUL_OP": "'*' or '/'",
+    "MINUS": "'-'",
+}
+
+
+@cache
+def _parser() -> Lark:
+    return Lark.open_from_package(
+        "maatstaf.dsl",
+        "maatstaf.lark",
+        parser="lalr",
+        propagate_positions=True,
+        maybe_placeholders=False,
+    )
+
+
+def parse(text: str, path: str) -> ast.DefinitionFile:
+    """Parse one definition file; raise DefinitionError with a positioned diagnostic."""
+    try:
+        tree = _parser().parse(text)
+    except UnexpectedInput as exc:
+        diagnostic = with_source(_syntax_diagnostic(exc, text, path), {path: text})
+        raise DefinitionError([diagnostic]) from None
+    try:
+        declarations = _ToAst(path, text).transform(tree)
+    except VisitError as exc:
+        if isinstance(exc.orig_exc, DefinitionError):
+            raise DefinitionError(
+                with_source(d, {path: text}) for d in exc.orig_exc.diagnostics
+            ) from None
+        raise
+    return ast.DefinitionFile(path=path, declarations=tuple(declarations.children))
+
+
+def _expected(exc: UnexpectedInput) -> list[str]:
+    names = sorted(getattr(exc, "expected", None) or getattr(exc, "allowed", None) or ())
+    return [TERMINAL_NAMES.get(n, n.strip('"').lower()) for n in names if not n.startswith("__")]
+
+
+def _unclosed_hint(text: str) -> str | None:
+    """Name the line of the last '{' that is never closed (outside strings and comments)."""
+    stripped = re.sub(
+        r'"""(.|\n)*?"""|"([^"\\\n]|\\.)*"|#[^\n]*',
+        lambda m: re.sub(r"[^\n]", " ", m.group()),
+        text,
+    )
+    open_lines: list[int] = []
+    for line_number, line in enumerate(stripped.splitlines(), start=1):
+        for char in line:
+            if char == "{":
+                open_lines.append(line_number)
+            elif char == "}" and open_lines:
+                open_lines.pop()
+    if open_lines:
+        return f"The '{{' on line {open_lines[-1]} is never closed: add a '}}'."
+    return None
+
+
+def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic:
+    expected = _expected(exc)
+    if isinstance(exc, UnexpectedEOF) or (
+        isinstance(exc, UnexpectedToken) and exc.token.type == "$END"
+    ):
+        lines = text.splitlines() or [""]
+        span = Span(
+            file=path,
+            line=len(lines),
+            column=len(lines[-1]) + 1,
+            end_line=len(lines),
+            end_column=len(lines[-1]) + 2,
+        )
+        return Diagnostic(message="unexpected end of file", span=span, hint=_unclosed_hint(text))
+    if isinstance(exc, UnexpectedToken):
+        token = exc.token
+        span = _token_span(token, path)
+        found = str(token)
+        message = f"unexpected {found!r}"
+        hint = _keyword_hint(found, exc) or _expected_hint(expected)
+        return Diagnostic(message=message, span=span, hint=hint)
+    assert isinstance(exc, UnexpectedCharacters)
+    word = _word_at(text, exc.pos_in_stream)
+    span = Span(
+        file=path,
+        line=exc.line,
+        column=exc.column,
+        end_line=exc.line,
+        end_column=exc.column + max(1, len(word)),
+    )
+    hint = did_you_mean(word, KEYWORDS) if word else None
+    return Diagnostic(
+        message=f"unexpected {word or text[exc.pos_in_stream]!r}",
+        span=span,
+        hint=hint or _expected_hint(expected),
+    )
+
+
+def _keyword_hint(found: str, exc: UnexpectedToken) -> str | None:
+    """A misspelled keyword: suggest the closest word the grammar expected here."""
+    keywords = [n.strip('"').lower() for n in exc.expected if n.isupper() or n.startswith('"')]
+    candidates = [k for k in KEYWORDS if k.upper() in exc.expected or k in keywords]
+    return did_you_mean(found, candidates or KEYWORDS) if found.isidentifier() else None
+
+
+def _expected_hint(expected: list[str]) -> str | None:
+    if not expected:
+        return None
+    return (
+        "Expected "
+        + (", ".join(expected[:-1]) + " or " + expected[-1] if len(expected) > 1 else expected[0])
+        + "."
+    )
+
+
+def _word_at(text: str, pos: int) -> str:
+    end = pos
+    while end < len(text) and (text[end].isalnum() or text[end] in "_."):
+        end += 1
+    return text[pos:end]
+
+
+def _token_span(token: Token, path: str) -> Span:
+    return Span(
+        file=path,
+        line=token.line or 1,
+        column=token.column or 1,
+        end_line=token.end_line or token.line or 1,
+        end_column=token.end_column or (token.column or 1) + 1,
+    )
+
+
+def _string_value(token: Token) -> str:
+    raw = str(token)
+    if raw.startswith('"""'):
+        return _dedent(raw[3:-3])
+    return raw[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+
+
+def _dedent(text: str) -> str:
+    import textwrap
+
+    return textwrap.dedent(text).strip()
+
+
+@v_args(meta=True, inline=True)
+class _ToAst(Transformer[Token, Any]):
+    """One method per grammar rule; each returns an ``ast`` node with its span."""
+
+    def __init__(self, path: str, text: str) -> None:
+        super().__init__()
+        self.path = path
+        self.text = text
+
+    def _span(self, meta: Meta) -> Span:
+        return Span(
+            file=self.path,
+            line=meta.line,
+            column=meta.column,
+            end_line=meta.end_line,
+            end_column=meta.end_column,
+        )
+
+    def _text(self, meta: Meta) -> str:
+        return self.text[meta.start_pos : meta.end_pos]
+
+    # -- declarations
+    def parameter(self, meta: Meta, name: Token, value: Any) -> ast.ParameterDecl:
+        return ast.ParameterDecl(
+            span=self._span(meta), name=str(name), value=value, text=self._text(meta)
+        )
+
+    def table_scope(self, meta: Meta, name: Token, *excludes: Any) -> ast.TableScopeDecl:
+        return ast.TableScopeDecl(
+            span=self._span(meta), table=str(name), excludes=excludes, text=self._text(meta)
+        )
+
+    def exclude(self, meta: Meta, condition: Any) -> Any:
+        return condition
+
+    def measure(self, meta: Meta, name: Token, *members: Any) -> ast.MeasureDecl:
+        versions = tuple(m for m in members if isinstance(m, ast.VersionDecl))
+        body = _body(self._span(meta), [m for m in members if not isinstance(m, ast.VersionDecl)])
+        return ast.MeasureDecl(
+            span=self._span(meta), id=str(name), body=body, versions=versions, text=self._text(meta)
+        )
+
+    def version(self, meta: Meta, number: Token, *members: Any) -> ast.VersionDecl:
+        validity = dict(m for m in members if isinstance(m, tuple) and m[0].startswith("valid"))
+        rest = [m for m in members if not (isinstance(m, tuple) and m[0].startswith("valid"))]
+        return ast.VersionDecl(
+            span=self._span(meta),
+            number=int(number),
+            valid_from=validity.get("valid_from"),
+            valid_until=validity.get("valid_until"),
+            body=_body(self._span(meta), rest),
+            text=self._text(meta),
+        )
+
+    def valid_from(self, meta: Meta, date: Token) -> tuple[str, dt.date]:
+        return ("valid_from", self._date(date))
+
+    def valid_until(self, meta: Meta, date: Token) -> tuple[str, dt.date]:
+        return ("valid_until", self._date(date))
+
+    # -- members: (field, value, span) triples, gathered by _body
+    def label(self, meta: Meta, s: Token) -> tuple[str, Any, Span]:
+        return ("label", _string_value(s), self._span(meta))
+
+    def unit(self, meta: Meta, s: Token) -> tuple[str, Any, Span]:
+        value = _string_value(s) if s.type == "STRING" else str(s)
+        return ("unit", value, self._span(meta))
+
+    def owner(self, meta: Meta, s: Token) -> tuple[str, Any, Span]:
+        return ("owner", _string_value(s), self._span(meta))
+
+    def source(self, meta: Meta, s: Token) -> tuple[str, Any, Span]:
+        return ("source", _string_value(s), self._span(meta))
+
+    def description(self, meta: Meta, s: Token) -> tuple[str, Any, Span]:
+        return ("description", _string_value(s), self._span(meta))
+
+    def grains(self, meta: Meta, *grains: str) -> tuple[str, Any, Span]:
+        return ("grains", tuple(grains), self._span(meta))
+
+    def grain_name(self, meta: Meta, token: Token) -> str:
+        return str(token)
+
+    def where(self, meta: Meta, condition: Any) -> tuple[str, Any, Span]:
+        return ("where", condition, self._span(meta))
+
+    def by(self, meta: Meta, *dims: tuple[str, Span]) -> tuple[str, Any, Span]:
+        return ("by", tuple(dims), self._span(meta))
+
+    def dimension(self, meta: Meta, name: Token) -> tuple[str, Span]:
+        return (str(name), _token_span(name, self.path))
+
+    def same_as(self, meta: Meta, name: Token) -> tuple[str, Any, Span]:
+        return ("aggregate", ast.SameAs(span=self._span(meta), measure=str(name)), self._span(meta))
+
+    def alias(self, meta: Meta, name: Token) -> str:
+        return str(name)
+
+    def count_distinct(self, meta: Meta, column: Token, table: Token, alias: str | None = None):
+        node = ast.CountDistinct(
+            span=self._span(meta),
+            column=str(column),
+            table=str(table),
+            alias=alias,
+            column_span=_token_span(column, self.path),
+            table_span=_token_span(table, self.path),
+        )
+        return ("aggregate", node, node.span)
+
+    def count_rows(self, meta: Meta, table: Token, alias: str | None = None):
+        node = ast.CountRows(
+            span=self._span(meta),
+            table=str(table),
+            alias=alias,
+            table_span=_token_span(table, self.path),
+        )
+        return ("aggregate", node, node.span)
+
+    def sum_of(self, meta: Meta, column: Token, table: Token, alias: str | None = None):
+        node = ast.SumOf(
+            span=self._span(meta),
+            column=str(column),
+            table=str(table),
+            alias=alias,
+            column_span=_token_span(column, self.path),
+            table_span=_token_span(table, self.path),
+        )
+        return ("aggregate", node, node.span)
+
+    def compute(self, meta: Meta, expr: ast.Expr):
+        node = ast.Compute(span=self._span(meta), expr=expr)
+        return ("aggregate", node, node.span)
+
+    # -- conditions
+    def or_(self, meta: Meta, left: Any, right: Any) -> ast.Or:
+        items = (*left.items, right) if isinstance(left, ast.Or) else (left, right)
+        return ast.Or(span=self._span(meta), items=items)
+
+    def and_(self, meta: Meta, left: Any, right: Any) -> ast.And:
+        items = (*left.items, right) if isinstance(left, ast.And) else (left, right)
+        return ast.And(span=self._span(meta), items=items)
+
+    def not_(self, meta: Meta, item: Any) -> ast.Not:
+        return ast.Not(span=self._span(meta), item=item)
+
+    def compare(self, meta: Meta, left: Any, op: Token, right: Any) -> ast.Compare:
+        return ast.Compare(span=self._span(meta), op=str(op), left=left, right=right)
+
+    def in_list(self, meta: Meta, operand: Any, *values: Any) -> ast.InList:
+        return ast.InList(span=self._span(meta), operand=operand, values=values)
+
+    def not_in_list(self, meta: Meta, operand: Any, *values: Any) -> ast.InList:
+        return ast.InList(span=self._span(meta), operand=operand, values=values, negated=True)
+
+    def is_empty(self, meta: Meta, operand: Any) -> ast.IsEmpty:
+        return ast.IsEmpty(span=self._span(meta), operand=operand)
+
+    def is_not_empty(self, meta: Meta, operand: Any) -> ast.IsEmpty:
+        return ast.IsEmpty(span=self._span(meta), operand=operand, negated=True)
+
+    def period_relation(self, meta: Meta, *parts: Any) -> ast.PeriodRelation:
+        subject = parts[0] if len(parts) == 2 else None
+        return ast.PeriodRelation(span=self._span(meta), relation=str(parts[-1]), subject=subject)
+
+    def subject(self, meta: Meta, name: Token) -> str:
+        return str(name)
+
+    def in_period(self, meta: Meta, operand: Any) -> ast.InPeriod:
+        return ast.InPeriod(span=self._span(meta), operand=operand)
+
+    # -- expressions
+    def binary(self, meta: Meta, left: Any, op: Token, right: Any) -> ast.Binary:
+        return ast.Binary(span=self._span(meta), op=str(op), left=left, right=right)
+
+    def negate(self, meta: Meta, operand: Any) -> ast.Negate:
+        return ast.Negate(span=self._span(meta), operand=operand)
+
+    def name_ref(self, meta: Meta, name: Token) -> ast.NameRef:
+        return ast.NameRef(span=self._span(meta), name=str(name))
+
+    def period_bound(self, meta: Meta, bound: Token) -> ast.PeriodBound:
+        return ast.PeriodBound(span=self._span(meta), bound=str(bound))
+
+    def peildatum(self, meta: Meta) -> ast.Peildatum:
+        return ast.Peildatum(span=self._span(meta))
+
+    def string(self, meta: Meta, s: Token) -> ast.StringLit:
+        return ast.StringLit(span=self._span(meta), value=_string_value(s))
+
+    def number(self, meta: Meta, n: Token) -> ast.NumberLit:
+        return ast.NumberLit(span=self._span(meta), value=Decimal(str(n)))
+
+    def percent(self, meta: Meta, n: Token) -> ast.PercentLit:
+        return ast.PercentLit(span=self._span(meta), value=Decimal(str(n)) / 100)
+
+    def duration(self, meta: Meta, n: Token, unit: Token) -> ast.DurationLit:
+        value = Decimal(str(n))
+        if value != value.to_integral_value():
+            raise DefinitionError(
+                [Diagnostic(message="a duration is a whole number of days", span=self._span(meta))]
+            )
+        return ast.DurationLit(span=self._span(meta), days=int(value))
+
+    def date(self, meta: Meta, d: Token) -> ast.DateLit:
+        return ast.DateLit(span=self._span(meta), value=self._date(d))
+
+    def _date(self, token: Token) -> dt.date:
+        try:
+            return dt.date.fromisoformat(str(token))
+        except ValueError:
+            raise DefinitionError(
+                [
+                    Diagnostic(
+                        message=f"{str(token)!r} is not a calendar date",
+                        span=_token_span(token, self.path),
+                        hint="Write dates as YYYY-MM-DD.",
+                    )
+                ]
+            ) from None
+
+
+def _body(span: Span, members: list[tuple[str, Any, Span]]) -> ast.Body:
+    """Gather a block's members; a member written twice is an error at its second place."""
+    fields: dict[str, Any] = {}
+    problems = []
+    for name, value, where in members:
+        if name in fields:
+            what = "an aggregate (count/sum/compute/same as)" if name == "aggregate" else name
+            problems.append(Diagnostic(message=f"{what} is given twice in one block", span=where))
+            continue
+        if name == "by":
+            fields["by_spans"] = tuple(span for _, span in value)
+            value = tuple(dim for dim, _ in value)
+        fields[name] = value
+    if problems:
+        raise DefinitionError(problems)
+    return ast.Body(span=span, **fields)

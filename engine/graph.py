@@ -1,0 +1,99 @@
+"""graph: the dependency graph of measures and source tables (networkx), with content hashes.
+
+Nodes are ``measure:<id>`` and ``table:<name>``; an edge points from what is needed to what
+needs it, so a topological order is an evaluation order and descendants are the impact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import networkx as nx
+from maatstaf.dsl.errors import DefinitionError, with_source
+from maatstaf.dsl.model import Library
+from maatstaf.dsl.resolve import cycle_diagnostics
+
+
+def measure_node(measure_id: str) -> str:
+    return f"measure:{measure_id}"
+
+
+def table_node(table: str) -> str:
+    return f"table:{table}"
+
+
+def build_graph(library: Library) -> nx.DiGraph:
+    """The graph of every measure (all versions) and table; a cycle is a DefinitionError."""
+    graph = nx.DiGraph()
+    for measure in library.measures.values():
+        node = measure_node(measure.id)
+        graph.add_node(node, kind="measure", id=measure.id)
+        for version in measure.versions:
+            for table in version.tables:
+                graph.add_node(table_node(table), kind="table", id=table)
+                graph.add_edge(table_node(table), node)
+            for dependency in version.depends_on:
+                graph.add_edge(measure_node(dependency), node)
+    _check_cycles(graph, library)
+    return graph
+
+
+def _check_cycles(graph: nx.DiGraph, library: Library) -> None:
+    problems = cycle_diagnostics(library)
+    if problems:
+        raise DefinitionError(with_source(p, library.sources) for p in problems)
+
+
+def evaluation_order(graph: nx.DiGraph, wanted: set[str] | None = None) -> list[str]:
+    """Measure ids in an order where every dependency comes first (ties broken by name)."""
+    nodes = set(graph.nodes)
+    if wanted is not None:
+        nodes = set()
+        for measure_id in wanted:
+            node = measure_node(measure_id)
+            nodes |= {node} | nx.ancestors(graph, node)
+    order = nx.lexicographical_topological_sort(graph.subgraph(nodes))
+    return [graph.nodes[n]["id"] for n in order if graph.nodes[n]["kind"] == "measure"]
+
+
+def content_hashes(library: Library, graph: nx.DiGraph) -> dict[tuple[str, int], str]:
+    """sha256 per measure version over its text, the scopes and parameters it uses and the
+    hashes of every measure it depends on: changing a definition changes exactly the
+    hashes of it and its dependants."""
+    hashes: dict[tuple[str, int], str] = {}
+    for measure_id in evaluation_order(graph):
+        for version in library.measures[measure_id].versions:
+            parts = {
+                "text": version.text,
+                "scopes": [library.scope_texts.get(t, "") for t in version.tables],
+                "parameters": [library.parameters[p].text for p in version.parameters],
+                "depends_on": {
+                    dep: [hashes[(dep, v.number)] for v in library.measures[dep].versions]
+                    for dep in version.depends_on
+                },
+            }
+            blob = json.dumps(parts, sort_keys=True, ensure_ascii=False).encode()
+            hashes[(measure_id, version.number)] = hashlib.sha256(blob).hexdigest()
+    return hashes
+
+
+def graph_json(graph: nx.DiGraph) -> dict:
+    nodes = [
+        {"id": graph.nodes[n]["id"], "kind": graph.nodes[n]["kind"]} for n in sorted(graph.nodes)
+    ]
+    edges = [
+        {"from": graph.nodes[a]["id"], "to": graph.nodes[b]["id"]} for a, b in sorted(graph.edges)
+    ]
+    return {"nodes": nodes, "edges": edges}
+
+
+def graph_dot(graph: nx.DiGraph) -> str:
+    lines = ["digraph maatstaf {", "  rankdir=LR;"]
+    for node in sorted(graph.nodes):
+        shape = "box" if graph.nodes[node]["kind"] == "measure" else "cylinder"
+        lines.append(f'  "{node}" [label="{graph.nodes[node]["id"]}", shape={shape}];')
+    for a, b in sorted(graph.edges):
+        lines.append(f'  "{a}" -> "{b}";')
+    lines.append("}")
+    return "\n".join(lines) + "\n"

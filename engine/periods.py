@@ -1,0 +1,95 @@
+"""Periods: a calendar month (``2020-01``), quarter (``2020-Q1``) or year (``2020``),
+each the closed interval [begin, end] of calendar days; the peildatum is ``end``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Grain = Literal["month", "quarter", "year"]
+_PATTERNS: tuple[tuple[Grain, re.Pattern[str]], ...] = (
+    ("month", re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")),
+    ("quarter", re.compile(r"^(\d{4})-Q([1-4])$")),
+    ("year", re.compile(r"^(\d{4})$")),
+)
+
+
+class PeriodError(ValueError):
+    """A period written in a form we do not know."""
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    begin: dt.date
+    end: dt.date
+    grain: Grain
+    label: str
+
+    @property
+    def peildatum(self) -> dt.date:
+        return self.end
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    first_next = dt.date(year + month // 12, month % 12 + 1, 1)
+    return first_next - dt.timedelta(days=1)
+
+
+def make_period(grain: Grain, year: int, index: int = 1) -> Period:
+    """The ``index``-th month or quarter of ``year`` (ignored for a year)."""
+    if grain == "month":
+        return Period(
+            dt.date(year, index, 1), _month_end(year, index), grain, f"{year}-{index:02d}"
+        )
+    if grain == "quarter":
+        first = 3 * (index - 1) + 1
+        return Period(
+            dt.date(year, first, 1), _month_end(year, first + 2), grain, f"{year}-Q{index}"
+        )
+    return Period(dt.date(year, 1, 1), dt.date(year, 12, 31), grain, f"{year}")
+
+
+def parse_period(text: str) -> Period:
+    """``2020-01``, ``2020-Q1`` or ``2020``."""
+    for grain, pattern in _PATTERNS:
+        match = pattern.match(text.strip())
+        if match:
+            year = int(match.group(1))
+            index = int(match.group(2)) if grain != "year" else 1
+            return make_period(grain, year, index)
+    raise PeriodError(
+        f"'{text}' is not a period: write a month as 2020-01, a quarter as "
+        "2020-Q1 or a year as 2020"
+    )
+
+
+def period_containing(day: dt.date, grain: Grain) -> Period:
+    index = {"month": day.month, "quarter": (day.month - 1) // 3 + 1, "year": 1}[grain]
+    return make_period(grain, day.year, index)
+
+
+def periods_between(first: Period, last: Period, grain: Grain) -> list[Period]:
+    """Every period of ``grain`` from the one holding ``first.begin`` to the one holding
+    ``last.end``, in order."""
+    if last.end < first.begin:
+        raise PeriodError(f"the range ends ({last.label}) before it begins ({first.label})")
+    current = period_containing(first.begin, grain)
+    result = []
+    while current.begin <= last.end:
+        result.append(current)
+        current = period_containing(current.end + dt.timedelta(days=1), grain)
+    return result
+
+
+def shift(period: Period, years: int = 0, steps: int = 0) -> Period:
+    """The same period ``years`` earlier/later, or ``steps`` periods of its grain away."""
+    day = period.begin.replace(year=period.begin.year + years)
+    result = period_containing(day, period.grain)
+    for _ in range(abs(steps)):
+        edge = (
+            result.begin - dt.timedelta(days=1) if steps < 0 else result.end + dt.timedelta(days=1)
+        )
+        result = period_containing(edge, period.grain)
+    return result

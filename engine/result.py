@@ -1,0 +1,64 @@
+"""The typed result of a run: figures with provenance, as renderers and JSON see them."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from maatstaf.adapters.base import RejectedRow, TableStats
+from pydantic import BaseModel, ConfigDict
+
+SCHEMA_VERSION = "1.0"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Figure(_Frozen):
+    """One number: a measure (in one version) for one period and one combination of dimensions.
+
+    ``value`` is a plain number: a count, an amount in euro, or a share/ratio as a fraction;
+    None where the rule gives no figure (a ratio with a zero denominator).
+    """
+
+    measure: str
+    version: int
+    period: str
+    dimensions: dict[str, str]
+    value: int | float | None
+
+
+class MeasureProvenance(_Frozen):
+    measure: str
+    version: int
+    hash: str
+    label: str
+    unit: str
+
+
+class Provenance(_Frozen):
+    engine: str
+    engine_version: str
+    data_fingerprint: str
+    as_of: str | None
+    rejected_rows: int
+    grain: Literal["month", "quarter", "year"]
+    period_from: str
+    period_to: str
+    measures: list[MeasureProvenance]
+
+
+class Note(_Frozen):
+    """Something the reader must know: a measure that could not run for a period, and why."""
+
+    measure: str
+    message: str
+
+
+class RunResult(_Frozen):
+    schema_version: str = SCHEMA_VERSION
+    provenance: Provenance
+    rejected_rows: list[RejectedRow]
+    table_stats: list[TableStats]
+    notes: list[Note]
+    figures: list[Figure]

@@ -1,0 +1,3 @@
+from maatstaf.cli import app
+
+app()

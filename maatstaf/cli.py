@@ -1,0 +1,236 @@
+"""The command line: a thin layer over the pipeline stages, with one error boundary.
+
+Exit codes: 0 ok, 1 data or definition errors, 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from maatstaf.adapters.base import LoadedData, LoadError
+from maatstaf.dsl.errors import DefinitionError
+from maatstaf.dsl.load import load_library
+from maatstaf.dsl.model import Library
+from maatstaf.engine.graph import build_graph, graph_dot, graph_json
+from maatstaf.engine.periods import Grain, Period, PeriodError, parse_period, periods_between
+from maatstaf.engine.run import RunError, RunRequest, Selection, run
+from maatstaf.renderers.base import RendererError, get_renderer
+
+app = typer.Typer(
+    name="maatstaf",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    help="Explicit, versioned definitions of social-domain figures (Wmo, Jeugd, Participatie).",
+)
+
+DEMO_FROM, DEMO_TO = "2019-01", "2021-12"
+
+
+class UsageError(Exception):
+    """Wrong arguments: exit code 2."""
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(text.rstrip("\n") + "\n")
+
+
+@contextmanager
+def _boundary() -> Iterator[None]:
+    """The one place where errors become messages and exit codes."""
+    try:
+        yield
+    except DefinitionError as exc:
+        for diagnostic in exc.diagnostics:
+            _err(diagnostic.render())
+        _err(f"{len(exc.diagnostics)} error(s) in the definitions.")
+        raise typer.Exit(1) from None
+    except (LoadError, RunError) as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(1) from None
+    except (UsageError, PeriodError, RendererError) as exc:
+        _err(f"usage error: {exc}")
+        raise typer.Exit(2) from None
+
+
+DefinitionsOpt = Annotated[
+    Optional[list[Path]],  # noqa: UP045 (typer needs Optional)
+    typer.Option(
+        "--definitions", "-d", help="Definition files or folders (default: the standard library)."
+    ),
+]
+
+
+def _library(definitions: list[Path] | None) -> Library:
+    return load_library(definitions or None)
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders to check.")] = None,
+) -> None:
+    """Validate definition files and print every error (exit 1 on any)."""
+    with _boundary():
+        library = _library(paths)
+        build_graph(library)
+        count = sum(len(m.versions) for m in library.measures.values())
+        _err(
+            f"ok: {len(library.measures)} measures ({count} versions), "
+            f"{len(library.parameters)} parameters, no errors."
+        )
+
+
+@app.command()
+def graph(
+    definitions: DefinitionsOpt = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="dot or json")] = "dot",
+) -> None:
+    """Print the dependency graph of measures and source tables."""
+    with _boundary():
+        if format not in ("dot", "json"):
+            raise UsageError(f"unknown graph format '{format}': use dot or json")
+        g = build_graph(_library(definitions))
+        sys.stdout.write(
+            graph_dot(g) if format == "dot" else json.dumps(graph_json(g), indent=2) + "\n"
+        )
+
+
+@app.command(name="run")
+def run_command(
+    data: Annotated[
+        str, typer.Option("--data", help="Folder with toewijzingen.csv and the other tables.")
+    ],
+    definitions: DefinitionsOpt = None,
+    period_from: Annotated[
+        str | None, typer.Option("--from", help="2020-01, 2020-Q1 or 2020.")
+    ] = None,
+    period_to: Annotated[str | None, typer.Option("--to", help="Last period (inclusive).")] = None,
+    grain: Annotated[Optional[str], typer.Option("--grain", help="month, quarter or year.")] = None,  # noqa: UP045
+    measure: Annotated[
+        list[str] | None, typer.Option("--measure", "-m", help="ID or ID@VERSION; repeatable.")
+    ] = None,
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="json or markdown (or a plugin).")
+    ] = "json",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 when any input row is rejected.")
+    ] = False,
+) -> None:
+    """Compute figures for a range of periods and render them."""
+    with _boundary():
+        renderer = get_renderer(format)
+        selections = [_selection(m) for m in measure] if measure else None
+        library = _library(definitions)
+        loaded = _load(data)
+        periods = _periods(period_from, period_to, grain, loaded)
+        result = run(library, loaded, RunRequest(periods=periods, selections=selections))
+        _write(renderer.render(result, library), output)
+        _report_rejections(loaded)
+        for note in result.notes:
+            _err(f"note: {note.measure}: {note.message}")
+        if strict and loaded.rejected:
+            _err("error: --strict and input rows were rejected")
+            raise typer.Exit(1)
+
+
+def _selection(text: str) -> Selection:
+    measure, _, version = text.partition("@")
+    if version and not version.isdigit():
+        raise UsageError(f"'{text}': write a version as ID@2")
+    return Selection(measure, int(version) if version else None)
+
+
+def _load(location: str) -> LoadedData:
+    from maatstaf.adapters.registry import load_data
+
+    loaded = load_data(location)
+    if not any(t.num_rows for t in loaded.tables.values()):
+        for rejected in loaded.rejected[:20]:
+            _err(rejected.render())
+        raise LoadError(f"{location}: no usable rows remain ({len(loaded.rejected)} rejected)")
+    return loaded
+
+
+def _report_rejections(loaded: LoadedData) -> None:
+    if loaded.rejected:
+        rows = len({(r.table, r.row) for r in loaded.rejected})
+        _err(f"warning: {rows} input row(s) rejected; they count in no figure:")
+        for rejected in loaded.rejected[:20]:
+            _err("  " + rejected.render())
+        if len(loaded.rejected) > 20:
+            _err(f"  ... and {len(loaded.rejected) - 20} more (all listed in the output)")
+    for message in loaded.errors:
+        _err(f"warning: {message}")
+
+
+def _periods(
+    first: str | None, last: str | None, grain: str | None, loaded: LoadedData
+) -> list[Period]:
+    if grain is not None and grain not in ("month", "quarter", "year"):
+        raise UsageError(f"unknown grain '{grain}': use month, quarter or year")
+    if first is None or last is None:
+        default_first, default_last = _default_range(loaded)
+        first, last = first or default_first, last or default_last
+    start, end = parse_period(first), parse_period(last)
+    chosen: Grain = grain or start.grain  # type: ignore[assignment]
+    return periods_between(start, end, chosen)
+
+
+def _default_range(loaded: LoadedData) -> tuple[str, str]:
+    """Without --from/--to: the last three calendar years in which indications start."""
+    table = loaded.tables.get("toewijzingen")
+    if table is None or table.num_rows == 0:
+        raise UsageError("give --from and --to (the data has no toewijzingen to derive them from)")
+    import pyarrow.compute as pc
+
+    last: dt.date = pc.max(table["startdatum"]).as_py()
+    first: dt.date = pc.min(table["startdatum"]).as_py()
+    return f"{max(first.year, last.year - 2)}-01", f"{last.year}-12"
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_name(f".{output.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(output)
+
+
+@app.command()
+def demo(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Folder for the data and the report.")
+    ] = Path("maatstaf-demo"),
+) -> None:
+    """Generate the sample municipality and write its report (Markdown and JSON)."""
+    from maatstaf.adapters.sample import write_sample_csv
+
+    with _boundary():
+        data_dir = output / "data"
+        write_sample_csv(data_dir)
+        library = load_library()
+        loaded = _load(str(data_dir))
+        periods = periods_between(parse_period(DEMO_FROM), parse_period(DEMO_TO), "month")
+        result = run(library, loaded, RunRequest(periods=periods))
+        written = []
+        for name in ("markdown", "json"):
+            renderer = get_renderer(name)
+            path = output / f"rapport{renderer.suffix}"
+            _write(renderer.render(result, library), path)
+            written.append(path)
+        _err(f"sample data: {data_dir}/ ({sum(t.num_rows for t in loaded.tables.values())} rows)")
+        for path in written:
+            _err(f"report: {path}")

@@ -1,0 +1,17 @@
+"""JSON: the stable contract for dashboards (``schema_version``, provenance, figures)."""
+
+from __future__ import annotations
+
+import json
+
+from maatstaf.dsl.model import Library
+from maatstaf.engine.result import RunResult
+
+
+class JsonRenderer:
+    name = "json"
+    suffix = ".json"
+
+    def render(self, result: RunResult, library: Library) -> str:
+        data = result.model_dump(mode="json")
+        return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"

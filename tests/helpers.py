@@ -1,0 +1,76 @@
+"""Shared test helpers: build canonical Arrow tables from dicts and run the engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import pyarrow as pa
+from maatstaf.adapters.base import LoadedData
+from maatstaf.dsl.load import load_library
+from maatstaf.dsl.model import Library
+from maatstaf.dsl.schema import canonical_schema
+from maatstaf.engine.periods import make_period, periods_between
+from maatstaf.engine.result import RunResult
+from maatstaf.engine.run import RunRequest, Selection, run
+
+ARROW_TYPES = {
+    "text": pa.string(),
+    "date": pa.date32(),
+    "timestamp": pa.timestamp("us"),
+    "decimal": pa.decimal128(18, 2),
+    "integer": pa.int64(),
+}
+
+
+def arrow_table(table: str, rows: Sequence[dict]) -> pa.Table:
+    """A canonical table with every schema column (missing ones empty)."""
+    schema = canonical_schema().table(table)
+    assert schema is not None
+    return pa.table(
+        {
+            c.name: pa.array([r.get(c.name) for r in rows], ARROW_TYPES[c.type])
+            for c in schema.columns
+        }
+    )
+
+
+def loaded(**tables: Sequence[dict]) -> LoadedData:
+    return LoadedData(
+        tables={name: arrow_table(name, rows) for name, rows in tables.items()}, fingerprint="test"
+    )
+
+
+_LIBRARY: Library | None = None
+
+
+def standard_library() -> Library:
+    global _LIBRARY
+    if _LIBRARY is None:
+        _LIBRARY = load_library()
+    return _LIBRARY
+
+
+def run_engine(
+    data: LoadedData,
+    grain: str,
+    first: dt.date,
+    last: dt.date,
+    measures: Sequence[str] | None = None,
+    library: Library | None = None,
+) -> RunResult:
+    periods = periods_between(_period(first, grain), _period(last, grain), grain)  # type: ignore[arg-type]
+    selections = [Selection(m) for m in measures] if measures else None
+    return run(
+        library or standard_library(), data, RunRequest(periods=periods, selections=selections)
+    )
+
+
+def _period(day: dt.date, grain: str):
+    index = {"month": day.month, "quarter": (day.month - 1) // 3 + 1, "year": 1}[grain]
+    return make_period(grain, day.year, index)  # type: ignore[arg-type]
+
+
+def values(result: RunResult) -> dict[tuple[str, str], int | float | None]:
+    """(measure, period) -> value, for figures without dimensions."""
+    return {(f.measure, f.period): f.value for f in result.figures if not f.dimensions}
