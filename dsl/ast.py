@@ -41,10 +41,16 @@ class PercentLit(Node):
 
 
 class DurationLit(Node):
-    """``56 days``."""
+    """``56 days``, ``5 years``, ``1 month``: a number of calendar units."""
 
     kind: Literal["duration"] = "duration"
-    days: int
+    amount: int
+    unit: Literal["day", "month", "year"] = "day"
+
+    @property
+    def days(self) -> int:
+        assert self.unit == "day", "only a duration in days is a number of days"
+        return self.amount
 
 
 class DateLit(Node):
@@ -82,18 +88,59 @@ class Negate(Node):
     operand: Expr
 
 
+class Call(Node):
+    """A function of the language: ``age(date, on)``, ``spell_start(entity)``."""
+
+    kind: Literal["call"] = "call"
+    function: str
+    args: tuple[Expr, ...]
+
+
+class Simultaneous(Node):
+    """``most simultaneous per client_id``: an entity's peak of rows active on one day."""
+
+    kind: Literal["simultaneous"] = "simultaneous"
+    entity: str
+
+
+class Total(Node):
+    """``total M by d``: measure M summed over all its dimensions except those named."""
+
+    kind: Literal["total"] = "total"
+    measure: str
+    by: tuple[str, ...] = ()
+
+
+class Slice(Node):
+    """``verplichting for jaardeel = "kalenderjaar"``: one value of a dimension, dropped."""
+
+    kind: Literal["slice"] = "slice"
+    measure: str
+    dimension: str
+    value: str
+
+
+class Mapping(Node):
+    """``"a" when cond, "b" when cond, otherwise "c"``: the first case that holds."""
+
+    kind: Literal["mapping"] = "mapping"
+    cases: tuple[tuple[Expr, Condition], ...]
+    otherwise: Expr
+
+
+class Banding(Node):
+    """``x in bands "<1" under 1, "1+"``: the label of the first band whose limit x is under."""
+
+    kind: Literal["banding"] = "banding"
+    operand: Expr
+    bands: tuple[tuple[Expr, Expr], ...]
+    rest: Expr
+
+
 Expr = Union[  # noqa: UP007 (pydantic needs the Union for recursive forward references)
-    StringLit,
-    NumberLit,
-    PercentLit,
-    DurationLit,
-    DateLit,
-    NameRef,
-    PeriodBound,
-    Peildatum,
-    Binary,
-    Negate,
-]
+    StringLit, NumberLit, PercentLit, DurationLit, DateLit, NameRef, PeriodBound, Peildatum,
+    Binary, Negate, Call, Simultaneous, Total, Slice, Mapping, Banding,
+]  # fmt: skip
 Literal_ = StringLit | NumberLit | PercentLit | DurationLit | DateLit
 
 
@@ -128,6 +175,43 @@ class PeriodRelation(Node):
     subject: str | None = None
 
 
+class ActiveOn(Node):
+    """``active on peildatum``: the row runs on that day."""
+
+    kind: Literal["active_on"] = "active_on"
+    day: Expr
+    subject: str | None = None
+
+
+class ActiveEachMonth(Node):
+    """``active in each month``: the row counts once for every month of the period it runs in."""
+
+    kind: Literal["active_each_month"] = "active_each_month"
+    subject: str | None = None
+
+
+class Adjoins(Node):
+    """``v adjoins t``: v ends the day before t starts (``within g``: up to g days later)."""
+
+    kind: Literal["adjoins"] = "adjoins"
+    left: str
+    right: str
+    within: Expr | None = None
+
+
+class Exists(Node):
+    """``exists T as e with same c where (cond)``; ``no T ...`` when negated."""
+
+    kind: Literal["exists"] = "exists"
+    negated: bool
+    table: str
+    alias: str | None = None
+    same: tuple[str, ...] = ()
+    where: Condition | None = None
+    table_span: Span | None = None
+    same_spans: tuple[Span, ...] = ()
+
+
 class InPeriod(Node):
     """``besloten_op in period``: a date between the period's first and last day."""
 
@@ -151,15 +235,9 @@ class Not(Node):
 
 
 Condition = Union[  # noqa: UP007
-    Compare,
-    InList,
-    IsEmpty,
-    PeriodRelation,
-    InPeriod,
-    And,
-    Or,
-    Not,
-]
+    Compare, InList, IsEmpty, PeriodRelation, InPeriod, ActiveOn, ActiveEachMonth, Adjoins,
+    Exists, And, Or, Not,
+]  # fmt: skip
 
 
 # ---- aggregates -------------------------------------------------------------------
@@ -186,13 +264,58 @@ class CountDistinct(Node):
 
 
 class SumOf(Node):
-    """``sum bedrag in declaraties``."""
+    """``sum bedrag in declaraties``; with ``per client_id``: the sum divided by the number
+    of distinct clients among the summed rows."""
 
     kind: Literal["sum"] = "sum"
-    column: str
+    expr: Expr
     table: str
     alias: str | None = None
-    column_span: Span | None = None
+    per: str | None = None
+    table_span: Span | None = None
+
+
+class AveragePer(Node):
+    """``average x per huishouden_id in uitkeringen``: x once per entity, then the mean."""
+
+    kind: Literal["average_per"] = "average_per"
+    expr: Expr
+    per: str
+    table: str
+    alias: str | None = None
+    table_span: Span | None = None
+
+
+class ShareOf(Node):
+    """``share of aanvragen meeting cond``: of the rows counted, the fraction meeting cond.
+    No figure where no row is counted."""
+
+    kind: Literal["share_of"] = "share_of"
+    table: str
+    alias: str | None = None
+    meeting: Condition
+    table_span: Span | None = None
+
+
+class SpreadPart(Node):
+    label: str
+    begin: Expr
+    end: Expr
+
+
+class Spread(Node):
+    """``spread budget in toewijzingen from a until b into jaardeel: "x" from c until d, ...``:
+    each row's amount spread evenly over the days from a to b; each part is the share of
+    the days that fall from c to d. The parts become the dimension named after ``into``."""
+
+    kind: Literal["spread"] = "spread"
+    amount: Expr
+    table: str
+    alias: str | None = None
+    begin: Expr
+    end: Expr
+    into: str
+    parts: tuple[SpreadPart, ...]
     table_span: Span | None = None
 
 
@@ -210,8 +333,41 @@ class SameAs(Node):
     measure: str
 
 
-Aggregate = CountRows | CountDistinct | SumOf | Compute | SameAs
-TableAggregate = CountRows | CountDistinct | SumOf
+Aggregate = CountRows | CountDistinct | SumOf | AveragePer | ShareOf | Spread | Compute | SameAs
+TableAggregate = CountRows | CountDistinct | SumOf | AveragePer | ShareOf | Spread
+
+
+# ---- dimensions and targets --------------------------------------------------------
+
+
+class Dimension(Node):
+    """``by hoofdcategorie`` (a column or a declared dimension) or ``by name = value``."""
+
+    name: str
+    value: Expr | None = None
+
+
+class EntityDimension(Node):
+    """``by verwijzer_groep per client_id, mixed as "beide", ignoring "onbekend"``: an
+    entity's value is the single value of its rows (ignoring one), or ``mixed`` when they
+    differ, or the ignored value when that is all there is."""
+
+    name: str
+    entity: str
+    mixed: str
+    ignoring: str
+
+
+DimensionSpec = Dimension | EntityDimension
+
+
+class Target(Node):
+    """``target >= 80% when regeling = "wmo"``; ``otherwise`` when no other target applies."""
+
+    op: Literal["=", "!=", "<", "<=", ">", ">="]
+    value: Expr
+    when: Condition | None = None
+    otherwise: bool = False
 
 
 # ---- declarations -----------------------------------------------------------------
@@ -230,8 +386,8 @@ class Body(Node):
     grains: tuple[Grain, ...] | None = None
     aggregate: Aggregate | None = None
     where: Condition | None = None
-    by: tuple[str, ...] | None = None
-    by_spans: tuple[Span, ...] | None = None
+    by: tuple[DimensionSpec, ...] | None = None
+    targets: tuple[Target, ...] | None = None
 
 
 class VersionDecl(Node):
@@ -255,6 +411,15 @@ class ParameterDecl(Node):
     text: str
 
 
+class DimensionDecl(Node):
+    """``dimension verwijzer_groep of toewijzingen = ...``: a named derived dimension."""
+
+    name: str
+    table: str
+    value: Expr
+    text: str
+
+
 class TableScopeDecl(Node):
     """``table toewijzingen { exclude where ... }``: rows no measure may count."""
 
@@ -263,7 +428,7 @@ class TableScopeDecl(Node):
     text: str
 
 
-Declaration = MeasureDecl | ParameterDecl | TableScopeDecl
+Declaration = MeasureDecl | ParameterDecl | TableScopeDecl | DimensionDecl
 
 
 class DefinitionFile(BaseModel):
@@ -273,5 +438,29 @@ class DefinitionFile(BaseModel):
     declarations: tuple[Declaration, ...]
 
 
-for _model in (Binary, Negate, Compare, InList, IsEmpty, InPeriod, And, Or, Not, Compute, Body):
+for _model in (
+    Binary,
+    Negate,
+    Call,
+    Mapping,
+    Banding,
+    Compare,
+    InList,
+    IsEmpty,
+    InPeriod,
+    ActiveOn,
+    Adjoins,
+    Exists,
+    And,
+    Or,
+    Not,
+    Compute,
+    SumOf,
+    AveragePer,
+    ShareOf,
+    Dimension,
+    Target,
+    Body,
+    DimensionDecl,
+):
     _model.model_rebuild()

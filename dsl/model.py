@@ -26,12 +26,22 @@ class MeasureVersion(BaseModel):
     grains: tuple[ast.Grain, ...]
     aggregate: ast.Aggregate
     where: ast.Condition | None
-    by: tuple[str, ...]
+    by: tuple[ast.DimensionSpec, ...]
+    targets: tuple[ast.Target, ...]
     span: Span
     text: str
     depends_on: tuple[str, ...]
     tables: tuple[str, ...]
     parameters: tuple[str, ...]
+    dimensions: tuple[str, ...]
+
+    @property
+    def dimension_names(self) -> tuple[str, ...]:
+        """The figure's dimensions: those of ``by`` and the parts of a spread."""
+        names = tuple(d.name for d in self.by)
+        if isinstance(self.aggregate, ast.Spread):
+            names += (self.aggregate.into,)
+        return names
 
     def valid_on(self, day: dt.date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
@@ -72,4 +82,9 @@ class Library(BaseModel):
     parameters: dict[str, Parameter]
     scopes: dict[str, tuple[ast.Condition, ...]]
     scope_texts: dict[str, str]
+    dimensions: dict[str, ast.DimensionDecl]
     sources: dict[str, str]
+
+    def dimension(self, table: str, name: str) -> ast.DimensionDecl | None:
+        found = self.dimensions.get(name)
+        return found if found is not None and found.table == table else None

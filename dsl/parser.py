@@ -21,44 +21,14 @@ from maatstaf.dsl import ast
 from maatstaf.dsl.errors import DefinitionError, Diagnostic, Span, did_you_mean, with_source
 
 KEYWORDS = (
-    "parameter",
-    "table",
-    "exclude",
-    "measure",
-    "label",
-    "unit",
-    "owner",
-    "source",
-    "description",
-    "grain",
-    "version",
-    "valid",
-    "from",
-    "until",
-    "where",
-    "by",
-    "same",
-    "as",
-    "count",
-    "distinct",
-    "in",
-    "sum",
-    "compute",
-    "and",
-    "or",
-    "not",
-    "is",
-    "empty",
-    "active",
-    "starts",
-    "ends",
-    "period",
-    "peildatum",
-    "month",
-    "quarter",
-    "year",
-    "days",
-)
+    "parameter", "table", "exclude", "dimension", "of", "measure", "label", "unit", "owner",
+    "source", "description", "grain", "version", "valid", "from", "until", "where", "by",
+    "same", "as", "count", "distinct", "in", "sum", "average", "share", "meeting", "per",
+    "compute", "total", "target", "otherwise", "when", "bands", "under", "mixed", "ignoring",
+    "and", "or", "not", "is", "empty", "exists", "no", "with", "adjoins", "within", "active",
+    "starts", "ends", "on", "each", "period", "peildatum", "most", "simultaneous", "month",
+    "quarter", "year", "days", "spread", "into", "for",
+)  # fmt: skip
 
 # What a user reads instead of Lark's terminal names.
 TERMINAL_NAMES = {
@@ -236,15 +206,15 @@ class _ToAst(Transformer[Token, Any]):
 
     def _span(self, meta: Meta) -> Span:
         return Span(
-            file=self.path,
-            line=meta.line,
-            column=meta.column,
-            end_line=meta.end_line,
+            file=self.path, line=meta.line, column=meta.column, end_line=meta.end_line,
             end_column=meta.end_column,
-        )
+        )  # fmt: skip
 
     def _text(self, meta: Meta) -> str:
         return self.text[meta.start_pos : meta.end_pos]
+
+    def _tspan(self, token: Token) -> Span:
+        return _token_span(token, self.path)
 
     # -- declarations
     def parameter(self, meta: Meta, name: Token, value: Any) -> ast.ParameterDecl:
@@ -260,24 +230,28 @@ class _ToAst(Transformer[Token, Any]):
     def exclude(self, meta: Meta, condition: Any) -> Any:
         return condition
 
+    def dimension_decl(self, meta: Meta, name: Token, table: Token, value: Any) -> Any:
+        return ast.DimensionDecl(
+            span=self._span(meta), name=str(name), table=str(table), value=value,
+            text=self._text(meta),
+        )  # fmt: skip
+
     def measure(self, meta: Meta, name: Token, *members: Any) -> ast.MeasureDecl:
         versions = tuple(m for m in members if isinstance(m, ast.VersionDecl))
-        body = _body(self._span(meta), [m for m in members if not isinstance(m, ast.VersionDecl)])
+        rest = [m for m in members if not isinstance(m, ast.VersionDecl)]
         return ast.MeasureDecl(
-            span=self._span(meta), id=str(name), body=body, versions=versions, text=self._text(meta)
-        )
+            span=self._span(meta), id=str(name), body=_body(self._span(meta), rest),
+            versions=versions, text=self._text(meta),
+        )  # fmt: skip
 
     def version(self, meta: Meta, number: Token, *members: Any) -> ast.VersionDecl:
         validity = dict(m for m in members if isinstance(m, tuple) and m[0].startswith("valid"))
         rest = [m for m in members if not (isinstance(m, tuple) and m[0].startswith("valid"))]
         return ast.VersionDecl(
-            span=self._span(meta),
-            number=int(number),
-            valid_from=validity.get("valid_from"),
-            valid_until=validity.get("valid_until"),
-            body=_body(self._span(meta), rest),
+            span=self._span(meta), number=int(number), valid_from=validity.get("valid_from"),
+            valid_until=validity.get("valid_until"), body=_body(self._span(meta), rest),
             text=self._text(meta),
-        )
+        )  # fmt: skip
 
     def valid_from(self, meta: Meta, date: Token) -> tuple[str, dt.date]:
         return ("valid_from", self._date(date))
@@ -286,77 +260,128 @@ class _ToAst(Transformer[Token, Any]):
         return ("valid_until", self._date(date))
 
     # -- members: (field, value, span) triples, gathered by _body
+    def _member(self, field: str, value: Any, meta: Meta) -> tuple[str, Any, Span]:
+        return (field, value, self._span(meta))
+
     def label(self, meta: Meta, s: Token) -> tuple[str, Any, Span]:
-        return ("label", _string_value(s), self._span(meta))
+        return self._member("label", _string_value(s), meta)
 
     def unit(self, meta: Meta, s: Token) -> tuple[str, Any, Span]:
-        value = _string_value(s) if s.type == "STRING" else str(s)
-        return ("unit", value, self._span(meta))
+        return self._member("unit", _string_value(s) if s.type == "STRING" else str(s), meta)
 
     def owner(self, meta: Meta, s: Token) -> tuple[str, Any, Span]:
-        return ("owner", _string_value(s), self._span(meta))
+        return self._member("owner", _string_value(s), meta)
 
     def source(self, meta: Meta, s: Token) -> tuple[str, Any, Span]:
-        return ("source", _string_value(s), self._span(meta))
+        return self._member("source", _string_value(s), meta)
 
     def description(self, meta: Meta, s: Token) -> tuple[str, Any, Span]:
-        return ("description", _string_value(s), self._span(meta))
+        return self._member("description", _string_value(s), meta)
 
     def grains(self, meta: Meta, *grains: str) -> tuple[str, Any, Span]:
-        return ("grains", tuple(grains), self._span(meta))
+        return self._member("grains", tuple(grains), meta)
 
     def grain_name(self, meta: Meta, token: Token) -> str:
         return str(token)
 
     def where(self, meta: Meta, condition: Any) -> tuple[str, Any, Span]:
-        return ("where", condition, self._span(meta))
+        return self._member("where", condition, meta)
 
-    def by(self, meta: Meta, *dims: tuple[str, Span]) -> tuple[str, Any, Span]:
-        return ("by", tuple(dims), self._span(meta))
+    def by(self, meta: Meta, *dims: ast.DimensionSpec) -> tuple[str, Any, Span]:
+        return self._member("by", tuple(dims), meta)
 
-    def dimension(self, meta: Meta, name: Token) -> tuple[str, Span]:
-        return (str(name), _token_span(name, self.path))
+    def dimension(self, meta: Meta, name: Token) -> ast.Dimension:
+        return ast.Dimension(span=self._span(meta), name=str(name))
+
+    def derived_dimension(self, meta: Meta, name: Token, value: Any) -> ast.Dimension:
+        return ast.Dimension(span=self._span(meta), name=str(name), value=value)
+
+    def entity_dimension(
+        self, meta: Meta, name: Token, entity: Token, mixed: Token, ignoring: Token
+    ) -> ast.EntityDimension:
+        return ast.EntityDimension(
+            span=self._span(meta), name=str(name), entity=str(entity),
+            mixed=_string_value(mixed), ignoring=_string_value(ignoring),
+        )  # fmt: skip
+
+    def target(self, meta: Meta, op: Token, value: Any, when: Any = None) -> tuple[str, Any, Span]:
+        node = ast.Target(span=self._span(meta), op=str(op), value=value, when=when)
+        return self._member("targets", node, meta)
+
+    def target_otherwise(self, meta: Meta, op: Token, value: Any) -> tuple[str, Any, Span]:
+        node = ast.Target(span=self._span(meta), op=str(op), value=value, otherwise=True)
+        return self._member("targets", node, meta)
 
     def same_as(self, meta: Meta, name: Token) -> tuple[str, Any, Span]:
-        return ("aggregate", ast.SameAs(span=self._span(meta), measure=str(name)), self._span(meta))
+        return self._member("aggregate", ast.SameAs(span=self._span(meta), measure=str(name)), meta)
 
     def alias(self, meta: Meta, name: Token) -> str:
         return str(name)
 
+    # -- aggregates
     def count_distinct(self, meta: Meta, column: Token, table: Token, alias: str | None = None):
         node = ast.CountDistinct(
-            span=self._span(meta),
-            column=str(column),
-            table=str(table),
-            alias=alias,
-            column_span=_token_span(column, self.path),
-            table_span=_token_span(table, self.path),
-        )
-        return ("aggregate", node, node.span)
+            span=self._span(meta), column=str(column), table=str(table), alias=alias,
+            column_span=self._tspan(column), table_span=self._tspan(table),
+        )  # fmt: skip
+        return self._member("aggregate", node, meta)
 
     def count_rows(self, meta: Meta, table: Token, alias: str | None = None):
         node = ast.CountRows(
-            span=self._span(meta),
-            table=str(table),
-            alias=alias,
-            table_span=_token_span(table, self.path),
+            span=self._span(meta), table=str(table), alias=alias, table_span=self._tspan(table)
         )
-        return ("aggregate", node, node.span)
+        return self._member("aggregate", node, meta)
 
-    def sum_of(self, meta: Meta, column: Token, table: Token, alias: str | None = None):
+    def sum_of(self, meta: Meta, expr: Any, table: Token, alias: str | None = None):
         node = ast.SumOf(
-            span=self._span(meta),
-            column=str(column),
-            table=str(table),
-            alias=alias,
-            column_span=_token_span(column, self.path),
-            table_span=_token_span(table, self.path),
+            span=self._span(meta), expr=expr, table=str(table), alias=alias,
+            table_span=self._tspan(table),
+        )  # fmt: skip
+        return self._member("aggregate", node, meta)
+
+    def sum_per(self, meta: Meta, expr: Any, per: Token, table: Token, alias: str | None = None):
+        node = ast.SumOf(
+            span=self._span(meta), expr=expr, table=str(table), alias=alias, per=str(per),
+            table_span=self._tspan(table),
+        )  # fmt: skip
+        return self._member("aggregate", node, meta)
+
+    def average_per(
+        self, meta: Meta, expr: Any, per: Token, table: Token, alias: str | None = None
+    ):
+        node = ast.AveragePer(
+            span=self._span(meta), expr=expr, per=str(per), table=str(table), alias=alias,
+            table_span=self._tspan(table),
+        )  # fmt: skip
+        return self._member("aggregate", node, meta)
+
+    def share_of(self, meta: Meta, table: Token, *rest: Any):
+        node = ast.ShareOf(
+            span=self._span(meta), table=str(table), alias=rest[0] if len(rest) == 2 else None,
+            meeting=rest[-1], table_span=self._tspan(table),
+        )  # fmt: skip
+        return self._member("aggregate", node, meta)
+
+    def spread(self, meta: Meta, amount: Any, table: Token, *rest: Any):
+        alias = rest[0] if isinstance(rest[0], str) and not isinstance(rest[0], Token) else None
+        begin, end, into, *parts = rest[1:] if alias is not None else rest
+        node = ast.Spread(
+            span=self._span(meta), amount=amount, table=str(table), alias=alias, begin=begin,
+            end=end, into=str(into), parts=tuple(parts), table_span=self._tspan(table),
+        )  # fmt: skip
+        return self._member("aggregate", node, meta)
+
+    def spread_part(self, meta: Meta, label: Token, begin: Any, end: Any) -> ast.SpreadPart:
+        return ast.SpreadPart(
+            span=self._span(meta), label=_string_value(label), begin=begin, end=end
         )
-        return ("aggregate", node, node.span)
+
+    def slice(self, meta: Meta, measure: Token, dimension: Token, value: Token) -> ast.Slice:
+        return ast.Slice(span=self._span(meta), measure=str(measure), dimension=str(dimension),
+                         value=_string_value(value))  # fmt: skip
 
     def compute(self, meta: Meta, expr: ast.Expr):
-        node = ast.Compute(span=self._span(meta), expr=expr)
-        return ("aggregate", node, node.span)
+        return self._member("aggregate", ast.Compute(span=self._span(meta), expr=expr), meta)
 
     # -- conditions
     def or_(self, meta: Meta, left: Any, right: Any) -> ast.Or:
@@ -392,6 +417,41 @@ class _ToAst(Transformer[Token, Any]):
     def subject(self, meta: Meta, name: Token) -> str:
         return str(name)
 
+    def _active_only(self, meta: Meta, parts: tuple[Any, ...], what: str) -> str | None:
+        """The subject of 'active on ...' / 'active in each month'; only 'active' has these."""
+        relation = next(p for p in parts if isinstance(p, Token) and p.type == "RELATION")
+        if str(relation) != "active":
+            raise DefinitionError([Diagnostic(
+                message=f"'{relation} {what}' is not a relation", span=self._span(meta),
+                hint=f"Write 'active {what}' or '{relation} in period'.",
+            )])  # fmt: skip
+        first = parts[0]
+        return first if isinstance(first, str) and not isinstance(first, Token) else None
+
+    def active_on(self, meta: Meta, *parts: Any) -> ast.ActiveOn:
+        subject = self._active_only(meta, parts, "on")
+        return ast.ActiveOn(span=self._span(meta), day=parts[-1], subject=subject)
+
+    def active_each_month(self, meta: Meta, *parts: Any) -> ast.ActiveEachMonth:
+        subject = self._active_only(meta, parts, "in each month")
+        return ast.ActiveEachMonth(span=self._span(meta), subject=subject)
+
+    def adjoins(self, meta: Meta, left: Token, right: Token, within: Any = None) -> ast.Adjoins:
+        return ast.Adjoins(span=self._span(meta), left=str(left), right=str(right), within=within)
+
+    def exists(self, meta: Meta, keyword: Token, table: Token, *rest: Any) -> ast.Exists:
+        alias = next((r for r in rest if isinstance(r, str)), None)
+        same = next((r for r in rest if isinstance(r, list)), [])
+        where = next((r for r in rest if not isinstance(r, str | list)), None)
+        return ast.Exists(
+            span=self._span(meta), negated=str(keyword) == "no", table=str(table), alias=alias,
+            same=tuple(n for n, _ in same), same_spans=tuple(sp for _, sp in same), where=where,
+            table_span=self._tspan(table),
+        )  # fmt: skip
+
+    def same_columns(self, meta: Meta, *names: Token) -> list[tuple[str, Span]]:
+        return [(str(n), self._tspan(n)) for n in names]
+
     def in_period(self, meta: Meta, operand: Any) -> ast.InPeriod:
         return ast.InPeriod(span=self._span(meta), operand=operand)
 
@@ -401,6 +461,29 @@ class _ToAst(Transformer[Token, Any]):
 
     def negate(self, meta: Meta, operand: Any) -> ast.Negate:
         return ast.Negate(span=self._span(meta), operand=operand)
+
+    def call(self, meta: Meta, name: Token, *args: Any) -> ast.Call:
+        return ast.Call(span=self._span(meta), function=str(name), args=args)
+
+    def simultaneous(self, meta: Meta, entity: Token) -> ast.Simultaneous:
+        return ast.Simultaneous(span=self._span(meta), entity=str(entity))
+
+    def total(self, meta: Meta, measure: Token, *by: Token) -> ast.Total:
+        return ast.Total(span=self._span(meta), measure=str(measure), by=tuple(map(str, by)))
+
+    def mapping(self, meta: Meta, *parts: Any) -> ast.Mapping:
+        return ast.Mapping(span=self._span(meta), cases=tuple(parts[:-1]), otherwise=parts[-1])
+
+    def mapping_case(self, meta: Meta, value: Any, condition: Any) -> tuple[Any, Any]:
+        return (value, condition)
+
+    def banding(self, meta: Meta, operand: Any, *parts: Any) -> ast.Banding:
+        return ast.Banding(
+            span=self._span(meta), operand=operand, bands=tuple(parts[:-1]), rest=parts[-1]
+        )
+
+    def band(self, meta: Meta, label: Any, limit: Any) -> tuple[Any, Any]:
+        return (label, limit)
 
     def name_ref(self, meta: Meta, name: Token) -> ast.NameRef:
         return ast.NameRef(span=self._span(meta), name=str(name))
@@ -424,9 +507,14 @@ class _ToAst(Transformer[Token, Any]):
         value = Decimal(str(n))
         if value != value.to_integral_value():
             raise DefinitionError(
-                [Diagnostic(message="a duration is a whole number of days", span=self._span(meta))]
+                [
+                    Diagnostic(
+                        message=f"a duration is a whole number of {unit}", span=self._span(meta)
+                    )
+                ]
             )
-        return ast.DurationLit(span=self._span(meta), days=int(value))
+        name = str(unit).removesuffix("s")
+        return ast.DurationLit(span=self._span(meta), amount=int(value), unit=name)
 
     def date(self, meta: Meta, d: Token) -> ast.DateLit:
         return ast.DateLit(span=self._span(meta), value=self._date(d))
@@ -435,15 +523,10 @@ class _ToAst(Transformer[Token, Any]):
         try:
             return dt.date.fromisoformat(str(token))
         except ValueError:
-            raise DefinitionError(
-                [
-                    Diagnostic(
-                        message=f"{str(token)!r} is not a calendar date",
-                        span=_token_span(token, self.path),
-                        hint="Write dates as YYYY-MM-DD.",
-                    )
-                ]
-            ) from None
+            raise DefinitionError([Diagnostic(
+                message=f"{str(token)!r} is not a calendar date", span=self._tspan(token),
+                hint="Write dates as YYYY-MM-DD.",
+            )]) from None  # fmt: skip
 
 
 def _body(span: Span, members: list[tuple[str, Any, Span]]) -> ast.Body:
@@ -451,13 +534,13 @@ def _body(span: Span, members: list[tuple[str, Any, Span]]) -> ast.Body:
     fields: dict[str, Any] = {}
     problems = []
     for name, value, where in members:
+        if name == "targets":
+            fields["targets"] = (*fields.get("targets", ()), value)
+            continue
         if name in fields:
             what = "an aggregate (count/sum/compute/same as)" if name == "aggregate" else name
             problems.append(Diagnostic(message=f"{what} is given twice in one block", span=where))
             continue
-        if name == "by":
-            fields["by_spans"] = tuple(span for _, span in value)
-            value = tuple(dim for dim, _ in value)
         fields[name] = value
     if problems:
         raise DefinitionError(problems)

@@ -1,50 +1,39 @@
 """resolve: syntax trees of all definition files -> a checked ``Library``.
 
-Collects every problem before failing: unknown tables, columns, measures and parameters
-(with did-you-mean), type errors, missing metadata, duplicate ids and overlapping
-versions. Dependency cycles are found by the engine's graph stage.
+Collects every problem before failing: unknown tables, columns, measures, parameters and
+dimensions (with did-you-mean), type errors, missing metadata, duplicate ids, overlapping
+versions and dependency cycles (naming every member).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 import networkx as nx
+
 from maatstaf.dsl import ast
 from maatstaf.dsl.errors import DefinitionError, Diagnostic, Span, did_you_mean, with_source
 from maatstaf.dsl.model import Library, Measure, MeasureVersion, Parameter
 from maatstaf.dsl.schema import Schema
-from maatstaf.dsl.typing import Scope, Type, check_condition, expr_type, literal_type
+from maatstaf.dsl.typing import Scope, Type, Usage, check_condition, expr_type, literal_type
 
 REQUIRED_METADATA = ("label", "unit", "owner", "description")
 GRAINS: tuple[ast.Grain, ...] = ("month", "quarter", "year")
+TABLE_AGGREGATES = (
+    ast.CountRows, ast.CountDistinct, ast.SumOf, ast.AveragePer, ast.ShareOf, ast.Spread,
+)  # fmt: skip
 
 
 def resolve(
     files: Iterable[ast.DefinitionFile], sources: dict[str, str], schema: Schema
 ) -> Library:
     """Check and combine definition files; raise DefinitionError listing every problem."""
-    files = tuple(files)
-    problems: list[Diagnostic] = []
-    parameters = _parameters(files, problems)
-    param_types = {name: literal_type(p.value) for name, p in parameters.items()}
-    measure_decls = _measure_decls(files, problems)
-    scopes, scope_texts = _scopes(files, schema, param_types, problems)
-    measures = {}
-    for decl in measure_decls.values():
-        measure = _measure(decl, schema, param_types, frozenset(measure_decls), problems)
-        if measure is not None:
-            measures[decl.id] = measure
-    library = Library(
-        measures=measures,
-        parameters=parameters,
-        scopes=scopes,
-        scope_texts=scope_texts,
-        sources=sources,
-    )
-    problems.extend(cycle_diagnostics(library))
+    resolver = _Resolver(tuple(files), schema)
+    library = resolver.library(sources)
+    problems = resolver.problems + cycle_diagnostics(library)
     if problems:
         raise DefinitionError(with_source(p, sources) for p in problems)
     return library
@@ -61,270 +50,278 @@ def cycle_diagnostics(library: Library) -> list[Diagnostic]:
     for cycle in sorted(nx.simple_cycles(graph), key=sorted):
         start = cycle.index(min(cycle))
         ids = cycle[start:] + cycle[:start]
-        problems.append(
-            Diagnostic(
-                message="dependency cycle: " + " -> ".join([*ids, ids[0]]),
-                span=library.measures[ids[0]].span,
-                hint="A measure cannot depend on itself, directly or through others.",
-            )
-        )
+        problems.append(Diagnostic(
+            message="dependency cycle: " + " -> ".join([*ids, ids[0]]),
+            span=library.measures[ids[0]].span,
+            hint="A measure cannot depend on itself, directly or through others.",
+        ))  # fmt: skip
     return problems
 
 
-def _parameters(
-    files: tuple[ast.DefinitionFile, ...], problems: list[Diagnostic]
-) -> dict[str, Parameter]:
-    found: dict[str, Parameter] = {}
-    for decl in _declarations(files, ast.ParameterDecl):
-        if decl.name in found:
-            problems.append(
-                Diagnostic(
-                    message=f"parameter '{decl.name}' is declared twice",
-                    span=decl.span,
-                    hint=f"First declared at {found[decl.name].span}.",
-                )
-            )
-            continue
-        found[decl.name] = Parameter(
-            name=decl.name, value=decl.value, span=decl.span, text=decl.text
-        )
-    return found
+@dataclass
+class _Resolver:
+    files: tuple[ast.DefinitionFile, ...]
+    schema: Schema
+    problems: list[Diagnostic] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self.parameters = self._unique(ast.ParameterDecl, lambda d: d.name, "parameter")
+        self.param_types: dict[str, Type] = {
+            n: literal_type(p.value) for n, p in self.parameters.items()
+        }
+        self.measure_decls = self._unique(ast.MeasureDecl, lambda d: d.id, "measure")
+        self.dimension_decls = self._unique(ast.DimensionDecl, lambda d: d.name, "dimension")
 
-def _measure_decls(
-    files: tuple[ast.DefinitionFile, ...], problems: list[Diagnostic]
-) -> dict[str, ast.MeasureDecl]:
-    found: dict[str, ast.MeasureDecl] = {}
-    for decl in _declarations(files, ast.MeasureDecl):
-        if decl.id in found:
-            problems.append(
-                Diagnostic(
-                    message=f"measure '{decl.id}' is defined twice",
-                    span=decl.span,
-                    hint=f"First defined at {found[decl.id].span}.",
-                )
-            )
-            continue
-        found[decl.id] = decl
-    return found
+    def library(self, sources: dict[str, str]) -> Library:
+        scopes, scope_texts = self._scopes()
+        self._check_dimension_decls()
+        measures = {}
+        for decl in self.measure_decls.values():
+            measure = self._measure(decl)
+            if measure is not None:
+                measures[decl.id] = measure
+        parameters = {
+            n: Parameter(name=n, value=d.value, span=d.span, text=d.text)
+            for n, d in self.parameters.items()
+        }
+        return Library(
+            measures=measures, parameters=parameters, scopes=scopes, scope_texts=scope_texts,
+            dimensions=self.dimension_decls, sources=sources,
+        )  # fmt: skip
 
+    # -- declarations
+    def _declarations(self, kind: type) -> list:
+        return [d for f in self.files for d in f.declarations if isinstance(d, kind)]
 
-def _scopes(files, schema: Schema, param_types: dict[str, Type], problems: list[Diagnostic]):
-    scopes: dict[str, tuple[ast.Condition, ...]] = {}
-    texts: dict[str, str] = {}
-    for decl in _declarations(files, ast.TableScopeDecl):
-        table = schema.table(decl.table)
+    def _unique(self, kind: type, key, what: str) -> dict:
+        found: dict = {}
+        for decl in self._declarations(kind):
+            name = key(decl)
+            if name in found:
+                self.problems.append(Diagnostic(
+                    message=f"{what} '{name}' is defined twice", span=decl.span,
+                    hint=f"First defined at {found[name].span}.",
+                ))  # fmt: skip
+                continue
+            found[name] = decl
+        return found
+
+    def _scope(self, table=None, alias=None, usage: Usage | None = None) -> Scope:
+        measures = frozenset(self.measure_decls)
+        return Scope(table, alias, self.param_types, measures, self.schema, None, usage or Usage())
+
+    def _table(self, name: str, span: Span):
+        table = self.schema.table(name)
         if table is None:
-            problems.append(_unknown_table(decl.table, decl.span, schema))
-            continue
-        scope = Scope(table=table, alias=None, parameters=param_types)
-        for condition in decl.excludes:
-            check_condition(condition, scope)
-        problems.extend(scope.diagnostics)
-        scopes[decl.table] = scopes.get(decl.table, ()) + decl.excludes
-        texts[decl.table] = texts.get(decl.table, "") + decl.text
-    return scopes, texts
+            self.problems.append(Diagnostic(
+                message=f"unknown table '{name}'", span=span,
+                hint=did_you_mean(name, self.schema.table_names)
+                or f"Known tables: {', '.join(self.schema.table_names)}.",
+            ))  # fmt: skip
+        return table
 
+    def _scopes(self) -> tuple[dict[str, tuple[ast.Condition, ...]], dict[str, str]]:
+        scopes: dict[str, tuple[ast.Condition, ...]] = {}
+        texts: dict[str, str] = {}
+        for decl in self._declarations(ast.TableScopeDecl):
+            table = self._table(decl.table, decl.span)
+            if table is None:
+                continue
+            scope = self._scope(table)
+            for condition in decl.excludes:
+                check_condition(condition, scope)
+            self.problems.extend(scope.diagnostics)
+            scopes[decl.table] = scopes.get(decl.table, ()) + decl.excludes
+            texts[decl.table] = texts.get(decl.table, "") + decl.text
+        return scopes, texts
 
-def _declarations(files: tuple[ast.DefinitionFile, ...], kind: type) -> list:
-    return [d for f in files for d in f.declarations if isinstance(d, kind)]
+    def _check_dimension_decls(self) -> None:
+        for decl in self.dimension_decls.values():
+            table = self._table(decl.table, decl.span)
+            if table is None:
+                continue
+            scope = self._scope(table)
+            expr_type(decl.value, scope)
+            self.problems.extend(scope.diagnostics)
 
-
-def _unknown_table(name: str, span: Span, schema: Schema) -> Diagnostic:
-    return Diagnostic(
-        message=f"unknown table '{name}'",
-        span=span,
-        hint=did_you_mean(name, schema.table_names)
-        or f"Known tables: {', '.join(schema.table_names)}.",
-    )
-
-
-def _measure(
-    decl: ast.MeasureDecl,
-    schema: Schema,
-    param_types: dict[str, Type],
-    measure_ids: frozenset[str],
-    problems: list[Diagnostic],
-) -> Measure | None:
-    if decl.versions and decl.body.aggregate is not None:
-        problems.append(
-            Diagnostic(
+    # -- measures
+    def _measure(self, decl: ast.MeasureDecl) -> Measure | None:
+        if decl.versions and decl.body.aggregate is not None:
+            self.problems.append(Diagnostic(
                 message=f"measure '{decl.id}' has versions and also a rule outside them",
-                span=decl.body.aggregate.span,
-                hint="Move the rule into a version block.",
-            )
+                span=decl.body.aggregate.span, hint="Move the rule into a version block.",
+            ))  # fmt: skip
+            return None
+        blocks = decl.versions or (
+            ast.VersionDecl(span=decl.span, number=1, body=ast.Body(span=decl.span), text=""),
         )
-        return None
-    blocks = decl.versions or (
-        ast.VersionDecl(span=decl.span, number=1, body=ast.Body(span=decl.span), text=""),
-    )
-    versions = []
-    for block in blocks:
-        version = _version(decl, block, schema, param_types, measure_ids, problems)
-        if version is not None:
-            versions.append(version)
-    _check_versions(decl, problems)
-    return Measure(
-        id=decl.id, versions=tuple(sorted(versions, key=lambda v: v.number)), span=decl.span
-    )
+        versions = [v for b in blocks if (v := self._version(decl, b)) is not None]
+        self._check_versions(decl)
+        return Measure(id=decl.id, versions=tuple(sorted(versions, key=lambda v: v.number)),
+                       span=decl.span)  # fmt: skip
 
-
-def _check_versions(decl: ast.MeasureDecl, problems: list[Diagnostic]) -> None:
-    seen: dict[int, ast.VersionDecl] = {}
-    for block in decl.versions:
-        if block.number in seen:
-            problems.append(
-                Diagnostic(
+    def _check_versions(self, decl: ast.MeasureDecl) -> None:
+        seen: set[int] = set()
+        for block in decl.versions:
+            if block.number in seen:
+                self.problems.append(Diagnostic(
                     message=f"version {block.number} of '{decl.id}' is defined twice",
                     span=block.span,
-                )
-            )
-        seen[block.number] = block
-        if block.valid_from and block.valid_until and block.valid_until < block.valid_from:
-            problems.append(
-                Diagnostic(
+                ))  # fmt: skip
+            seen.add(block.number)
+            if block.valid_from and block.valid_until and block.valid_until < block.valid_from:
+                self.problems.append(Diagnostic(
                     message=f"version {block.number} is valid until before it is valid from",
                     span=block.span,
-                )
-            )
-    ordered = sorted(decl.versions, key=lambda b: b.valid_from or _MIN_DATE)
-    for earlier, later in pairwise(ordered):
-        if (earlier.valid_until or _MAX_DATE) >= (later.valid_from or _MIN_DATE):
-            problems.append(
-                Diagnostic(
+                ))  # fmt: skip
+        ordered = sorted(decl.versions, key=lambda b: b.valid_from or dt.date.min)
+        for earlier, later in pairwise(ordered):
+            if (earlier.valid_until or dt.date.max) >= (later.valid_from or dt.date.min):
+                day = later.valid_from or earlier.valid_from or "every day"
+                self.problems.append(Diagnostic(
                     message=f"versions {earlier.number} and {later.number} of '{decl.id}' are "
-                    f"both valid on {later.valid_from or earlier.valid_from or 'every day'}",
-                    span=later.span,
+                    f"both valid on {day}", span=later.span,
                     hint="Give each version its own validity (valid from / valid until).",
-                )
-            )
+                ))  # fmt: skip
 
-
-def _version(
-    decl: ast.MeasureDecl,
-    block: ast.VersionDecl,
-    schema: Schema,
-    param_types: dict[str, Type],
-    measure_ids: frozenset[str],
-    problems: list[Diagnostic],
-) -> MeasureVersion | None:
-    merged = {k: v for k, v in decl.body if v is not None and k != "span"}
-    merged.update({k: v for k, v in block.body if v is not None and k != "span"})
-    missing = [m for m in REQUIRED_METADATA if not merged.get(m)]
-    for name in missing:
-        problems.append(
-            Diagnostic(
-                message=f"measure '{decl.id}' has no {name}",
-                span=decl.span,
+    def _version(self, decl: ast.MeasureDecl, block: ast.VersionDecl) -> MeasureVersion | None:
+        merged = {k: v for k, v in decl.body if v is not None and k != "span"}
+        merged.update({k: v for k, v in block.body if v is not None and k != "span"})
+        missing = [m for m in REQUIRED_METADATA if not merged.get(m)]
+        for name in missing:
+            self.problems.append(Diagnostic(
+                message=f"measure '{decl.id}' has no {name}", span=decl.span,
                 hint=f"Add a line '{name} \"...\"' to the measure.",
-            )
-        )
-    aggregate = merged.get("aggregate")
-    if aggregate is None:
-        problems.append(
-            Diagnostic(
-                message=f"measure '{decl.id}' does not say what it counts",
-                span=block.span,
-                hint="Add 'count ...', 'sum ...', 'compute ...' or 'same as ...'.",
-            )
-        )
-        return None
-    checked = _check_rule(decl, aggregate, merged, schema, param_types, measure_ids, problems)
-    if checked is None or missing:
-        return None
-    scope, tables = checked
-    header = decl.text[: decl.text.find("{") + 1] if decl.versions else ""
-    return MeasureVersion(
-        measure=decl.id,
-        number=block.number,
-        valid_from=block.valid_from,
-        valid_until=block.valid_until,
-        label=merged["label"],
-        unit=merged["unit"],
-        owner=merged["owner"],
-        source=merged.get("source"),
-        description=merged["description"],
-        grains=merged.get("grains", GRAINS),
-        aggregate=aggregate,
-        where=merged.get("where"),
-        by=merged.get("by", ()),
-        span=block.span,
-        text=(header + block.text) if decl.versions else decl.text,
-        depends_on=tuple(sorted(scope.used_measures)),
-        tables=tables,
-        parameters=tuple(sorted(scope.used_parameters)),
-    )
+            ))  # fmt: skip
+        aggregate = merged.get("aggregate")
+        if aggregate is None:
+            self.problems.append(Diagnostic(
+                message=f"measure '{decl.id}' does not say what it counts", span=block.span,
+                hint="Add 'count ...', 'sum ...', 'share of ...', 'compute ...' or 'same as ...'.",
+            ))  # fmt: skip
+            return None
+        usage = Usage()
+        tables = self._check_rule(aggregate, merged, usage)
+        self.problems.extend(usage.diagnostics)
+        if tables is None or missing or usage.diagnostics:
+            return None
+        header = decl.text[: decl.text.find("{") + 1] if decl.versions else ""
+        return MeasureVersion(
+            measure=decl.id, number=block.number, valid_from=block.valid_from,
+            valid_until=block.valid_until, label=merged["label"], unit=merged["unit"],
+            owner=merged["owner"], source=merged.get("source"), description=merged["description"],
+            grains=merged.get("grains", GRAINS), aggregate=aggregate, where=merged.get("where"),
+            by=merged.get("by", ()), targets=merged.get("targets", ()), span=block.span,
+            text=(header + block.text) if decl.versions else decl.text,
+            depends_on=tuple(sorted(usage.measures)), tables=tuple(sorted(usage.tables | tables)),
+            parameters=tuple(sorted(usage.parameters)),
+            dimensions=tuple(sorted(self._named_dimensions(merged.get("by", ()), tables))),
+        )  # fmt: skip
 
+    def _named_dimensions(self, by: tuple[ast.DimensionSpec, ...], tables: set[str]) -> set[str]:
+        names = {d.name for d in by if isinstance(d, ast.Dimension) and d.value is None}
+        names |= {d.name for d in by if isinstance(d, ast.EntityDimension)}
+        return {
+            n
+            for n in names
+            if n in self.dimension_decls and self.dimension_decls[n].table in tables
+        }
 
-def _check_rule(
-    decl,
-    aggregate: ast.Aggregate,
-    merged: dict,
-    schema: Schema,
-    param_types: dict[str, Type],
-    measure_ids: frozenset[str],
-    problems: list[Diagnostic],
-) -> tuple[Scope, tuple[str, ...]] | None:
-    match aggregate:
-        case ast.Compute() | ast.SameAs():
-            scope = Scope(table=None, alias=None, parameters=param_types, measures=measure_ids)
-            if isinstance(aggregate, ast.SameAs):
-                expr_type(ast.NameRef(span=aggregate.span, name=aggregate.measure), scope)
-            else:
-                expr_type(aggregate.expr, scope)
+    def _check_rule(self, aggregate: ast.Aggregate, merged: dict, usage: Usage) -> set[str] | None:
+        if isinstance(aggregate, ast.Compute | ast.SameAs):
+            scope = self._scope(usage=usage)
+            target = ast.NameRef(span=aggregate.span, name=aggregate.measure) if isinstance(
+                aggregate, ast.SameAs) else aggregate.expr  # fmt: skip
+            expr_type(target, scope)
             if merged.get("where") is not None:
-                scope.error(
-                    "'where' has no meaning for a measure computed from other measures",
-                    merged["where"],
+                scope.error("'where' has no meaning for a measure computed from other measures",
+                            merged["where"])  # fmt: skip
+            self._check_targets(merged, scope, dims=None)
+            return set()
+        assert isinstance(aggregate, TABLE_AGGREGATES)
+        table = self._table(aggregate.table, aggregate.table_span or aggregate.span)
+        if table is None:
+            return None
+        scope = self._scope(table, aggregate.alias, usage)
+        self._check_aggregate(aggregate, scope)
+        if merged.get("where") is not None:
+            check_condition(merged["where"], scope)
+        for dim in merged.get("by", ()):
+            self._check_dimension(dim, scope)
+        dims = {d.name for d in merged.get("by", ())}
+        if isinstance(aggregate, ast.Spread):
+            dims.add(aggregate.into)
+        self._check_targets(merged, scope, dims=dims)
+        return {table.name}
+
+    def _check_aggregate(self, aggregate: ast.TableAggregate, scope: Scope) -> None:
+        match aggregate:
+            case ast.CountDistinct():
+                node = ast.NameRef(
+                    span=aggregate.column_span or aggregate.span, name=aggregate.column
                 )
-            if merged.get("by"):
-                scope.error(
-                    "'by' has no meaning for a measure computed from other measures",
-                    ast.Node(span=merged["by_spans"][0]),
-                )
-            problems.extend(scope.diagnostics)
-            return scope, ()
-        case ast.CountRows() | ast.CountDistinct() | ast.SumOf():
-            return _check_table_rule(aggregate, merged, schema, param_types, problems)
-    raise AssertionError(f"unknown aggregate {aggregate!r}")
+                expr_type(node, scope)
+            case ast.SumOf() | ast.AveragePer():
+                kind = expr_type(aggregate.expr, scope)
+                allowed = ("number",) if isinstance(aggregate, ast.SumOf) else ("number", "days")
+                if kind is not None and kind not in allowed:
+                    scope.error(f"cannot add up {kind} values", aggregate.expr)
+                if aggregate.per is not None:
+                    expr_type(ast.NameRef(span=aggregate.span, name=aggregate.per), scope)
+            case ast.ShareOf():
+                check_condition(aggregate.meeting, scope)
+            case ast.Spread():
+                self._check_spread(aggregate, scope)
 
+    def _check_spread(self, spread: ast.Spread, scope: Scope) -> None:
+        if expr_type(spread.amount, scope) not in (None, "number"):
+            scope.error("only an amount can be spread", spread.amount)
+        bounds = [spread.begin, spread.end] + [b for p in spread.parts for b in (p.begin, p.end)]
+        for bound in bounds:
+            kind = expr_type(bound, scope)
+            if kind not in (None, "date"):
+                scope.error(f"a spread runs from a date until a date, not {kind}", bound)
 
-def _check_table_rule(
-    aggregate: ast.TableAggregate,
-    merged: dict,
-    schema: Schema,
-    param_types: dict[str, Type],
-    problems: list[Diagnostic],
-):
-    table = schema.table(aggregate.table)
-    if table is None:
-        problems.append(
-            _unknown_table(aggregate.table, aggregate.table_span or aggregate.span, schema)
-        )
-        return None
-    scope = Scope(table=table, alias=aggregate.alias, parameters=param_types)
-    if isinstance(aggregate, ast.CountDistinct | ast.SumOf):
-        expr_type(
-            ast.NameRef(span=aggregate.column_span or aggregate.span, name=aggregate.column), scope
-        )
-        if (
-            isinstance(aggregate, ast.SumOf)
-            and table.column(aggregate.column) is not None
-            and table.column(aggregate.column).type not in ("decimal", "integer")
-        ):
-            scope.error(f"cannot sum '{aggregate.column}': it is not a number", aggregate)
-    if merged.get("where") is not None:
-        check_condition(merged["where"], scope)
-    for dim, span in zip(merged.get("by", ()), merged.get("by_spans", ()), strict=True):
-        if table.column(dim) is None:
-            scope.error(
-                f"unknown column '{dim}' in table '{table.name}'.",
-                ast.Node(span=span),
-                did_you_mean(dim, table.column_names),
-            )
-    problems.extend(scope.diagnostics)
-    return scope, (table.name,)
+    def _check_dimension(self, dim: ast.DimensionSpec, scope: Scope) -> None:
+        assert scope.table is not None
+        if isinstance(dim, ast.EntityDimension):
+            expr_type(ast.NameRef(span=dim.span, name=dim.entity), scope)
+        if isinstance(dim, ast.Dimension) and dim.value is not None:
+            kind = expr_type(dim.value, scope)
+            if kind not in (None, "text", "number"):
+                scope.error(f"a dimension value must be a text or a number, not {kind}", dim.value)
+            return
+        if scope.table.column(dim.name) is None and self.dimension_decls.get(dim.name) is None:
+            candidates = [*scope.table.column_names, *self.dimension_decls]
+            scope.error(f"unknown column or dimension '{dim.name}' in table '{scope.table.name}'.",
+                        dim, did_you_mean(dim.name, candidates))  # fmt: skip
+        elif (decl := self.dimension_decls.get(dim.name)) and scope.table.column(dim.name) is None:
+            if decl.table != scope.table.name:
+                scope.error(f"dimension '{dim.name}' is defined for table '{decl.table}', "
+                            f"not '{scope.table.name}'", dim)  # fmt: skip
 
+    def _check_targets(self, merged: dict, scope: Scope, dims: set[str] | None) -> None:
+        for target in merged.get("targets", ()):
+            if expr_type(target.value, scope) not in (None, "number"):
+                scope.error("a target is a number or a percentage", target.value)
+            if target.when is not None:
+                self._check_target_condition(target.when, scope, dims or set())
 
-_MIN_DATE = dt.date.min
-_MAX_DATE = dt.date.max
+    def _check_target_condition(self, node: ast.Condition, scope: Scope, dims: set[str]) -> None:
+        """A target's 'when' speaks of the figure's dimensions only: dim = "value"."""
+        match node:
+            case ast.And() | ast.Or():
+                for item in node.items:
+                    self._check_target_condition(item, scope, dims)
+            case ast.Not():
+                self._check_target_condition(node.item, scope, dims)
+            case (
+                ast.Compare(left=ast.NameRef() as name, right=ast.StringLit())
+                | ast.InList(operand=ast.NameRef() as name)
+            ):
+                if name.name not in dims:
+                    scope.error(f"'{name.name}' is not a dimension of this measure", name,
+                                did_you_mean(name.name, dims))  # fmt: skip
+            case _:
+                scope.error("a target condition compares a dimension with a value, "
+                            'like regeling = "wmo"', node)  # fmt: skip

@@ -27,6 +27,16 @@ class Column(BaseModel):
     values: tuple[str, ...] | None = None
 
 
+class Link(BaseModel):
+    """``client`` on toewijzingen: the clienten row whose key equals toewijzingen.client_id."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    column: str
+    table: str
+
+
 class Table(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -34,10 +44,19 @@ class Table(BaseModel):
     description: str = ""
     key: tuple[str, ...] = ()
     period: tuple[str, str] | None = None
+    groups: dict[str, tuple[str, ...]] = {}
+    links: tuple[Link, ...] = ()
     columns: tuple[Column, ...]
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
+
+    def link(self, name: str) -> Link | None:
+        return next((link for link in self.links if link.name == name), None)
+
+    def expand(self, names: tuple[str, ...]) -> tuple[str, ...]:
+        """Column names with every group name replaced by its columns."""
+        return tuple(c for n in names for c in self.groups.get(n, (n,)))
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -72,6 +91,8 @@ def parse_schema(text: str) -> Schema:
                 description=spec.get("description", ""),
                 key=tuple(spec.get("key", ())),
                 period=tuple(spec["period"]) if spec.get("period") else None,
+                groups={g: tuple(cols) for g, cols in spec.get("groups", {}).items()},
+                links=tuple(Link(name=n, **link) for n, link in spec.get("links", {}).items()),
                 columns=columns,
             )
         )

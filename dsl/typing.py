@@ -1,7 +1,8 @@
 """Type-check expressions and conditions against the table schema; resolve names.
 
 The same name lookup (``lookup``) serves the resolver and the engine's compiler, so a name
-means one thing everywhere.
+means one thing everywhere. Scopes nest: inside ``exists T as e (...)`` a bare name is a
+column of T first, then of the outer row; ``t.col`` names the row aliased ``t``.
 """
 
 from __future__ import annotations
@@ -11,22 +12,35 @@ from typing import Literal
 
 from maatstaf.dsl import ast
 from maatstaf.dsl.errors import Diagnostic, did_you_mean
-from maatstaf.dsl.schema import Table
+from maatstaf.dsl.schema import Schema, Table
 
-Type = Literal["text", "date", "timestamp", "number", "days"]
+Type = Literal["text", "date", "timestamp", "number", "days", "calendar"]
 TYPE_NAMES = {
-    "text": "a text",
-    "date": "a date",
-    "timestamp": "a timestamp",
-    "number": "a number",
-    "days": "a number of days",
-}
+    "text": "a text", "date": "a date", "timestamp": "a timestamp", "number": "a number",
+    "days": "a number of days", "calendar": "a number of months or years",
+}  # fmt: skip
 NUMERIC_COLUMN_TYPES = {"decimal": "number", "integer": "number"}
+FUNCTIONS = {
+    "age": "age(birth date, day): completed years on that day",
+    "spell_start": "spell_start(entity): first day of the entity's spell of merged rows",
+    "ifempty": "ifempty(value, fallback): the value, or the fallback where it is empty",
+    "year": "year(date): the calendar year of a date",
+}
 
 
 @dataclass(frozen=True)
 class Column:
     name: str
+    depth: int = 0  # 0: the innermost row, 1: the row around it, ...
+
+
+@dataclass(frozen=True)
+class Linked:
+    """``client.geboortedatum``: a column of the row a link points to."""
+
+    link: str
+    column: str
+    depth: int = 0
 
 
 @dataclass(frozen=True)
@@ -39,7 +53,17 @@ class MeasureRef:
     id: str
 
 
-Resolved = Column | ParameterRef | MeasureRef
+Resolved = Column | Linked | ParameterRef | MeasureRef
+
+
+@dataclass
+class Usage:
+    """What a definition uses, collected while checking it (shared by nested scopes)."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    parameters: set[str] = field(default_factory=set)
+    measures: set[str] = field(default_factory=set)
+    tables: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -50,28 +74,70 @@ class Scope:
     alias: str | None
     parameters: dict[str, Type]
     measures: frozenset[str] = frozenset()
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    used_parameters: set[str] = field(default_factory=set)
-    used_measures: set[str] = field(default_factory=set)
+    schema: Schema | None = None
+    outer: Scope | None = None
+    usage: Usage = field(default_factory=Usage)
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return self.usage.diagnostics
 
     def error(self, message: str, node: ast.Node, hint: str | None = None) -> None:
-        self.diagnostics.append(Diagnostic(message=message, span=node.span, hint=hint))
+        self.usage.diagnostics.append(Diagnostic(message=message, span=node.span, hint=hint))
+
+    def inner(self, table: Table, alias: str | None) -> Scope:
+        return Scope(table, alias, self.parameters, self.measures, self.schema, self, self.usage)
+
+    def names_row(self, name: str) -> bool:
+        return self.table is not None and name in (self.alias, self.table.name)
+
+    def row_scope(self, name: str) -> Scope | None:
+        """The scope whose row is called ``name`` (an alias or a table name)."""
+        scope: Scope | None = self
+        while scope is not None:
+            if scope.names_row(name):
+                return scope
+            scope = scope.outer
+        return None
 
 
 def lookup(name: str, scope: Scope) -> Resolved | None:
     """What a written name refers to, or None."""
-    table, alias = scope.table, scope.alias
-    if table is not None:
-        column = name
-        if alias and name.startswith(alias + "."):
-            column = name[len(alias) + 1 :]
-        if table.column(column) is not None:
-            return Column(column)
+    depth, current = 0, scope
+    while current is not None:
+        found = _lookup_in_row(name, current, depth)
+        if found is not None:
+            return found
+        depth, current = depth + 1, current.outer
     if name in scope.parameters:
         return ParameterRef(name)
     if name in scope.measures:
         return MeasureRef(name)
     return None
+
+
+def _lookup_in_row(name: str, scope: Scope, depth: int) -> Resolved | None:
+    table = scope.table
+    if table is None:
+        return None
+    prefix, _, rest = name.partition(".")
+    if rest and scope.names_row(prefix):
+        name, (prefix, _, rest) = rest, rest.partition(".")
+    if not rest:
+        return Column(name, depth) if table.column(name) is not None else None
+    link = table.link(prefix)
+    if link is not None and scope.schema is not None:
+        target = scope.schema.table(link.table)
+        if target is not None and target.column(rest) is not None:
+            return Linked(prefix, rest, depth)
+    return None
+
+
+def scope_at(scope: Scope, depth: int) -> Scope:
+    for _ in range(depth):
+        assert scope.outer is not None
+        scope = scope.outer
+    return scope
 
 
 def literal_type(node: ast.Literal_) -> Type:
@@ -81,7 +147,7 @@ def literal_type(node: ast.Literal_) -> Type:
         case ast.NumberLit() | ast.PercentLit():
             return "number"
         case ast.DurationLit():
-            return "days"
+            return "days" if node.unit == "day" else "calendar"
         case ast.DateLit():
             return "date"
     raise AssertionError(f"unknown literal {node!r}")
@@ -93,15 +159,41 @@ def column_type(table: Table, name: str) -> Type:
     return NUMERIC_COLUMN_TYPES.get(column.type, column.type)  # type: ignore[return-value]
 
 
+def resolved_type(resolved: Resolved, scope: Scope) -> Type:
+    match resolved:
+        case Column(name, depth):
+            table = scope_at(scope, depth).table
+            assert table is not None
+            return column_type(table, name)
+        case Linked(link, column, depth):
+            row = scope_at(scope, depth)
+            assert row.table is not None and row.schema is not None
+            target = row.schema.table(row.table.link(link).table)  # type: ignore[union-attr]
+            assert target is not None
+            scope.usage.tables.add(target.name)
+            return column_type(target, column)
+        case ParameterRef(name):
+            scope.usage.parameters.add(name)
+            return scope.parameters[name]
+        case MeasureRef(id):
+            scope.usage.measures.add(id)
+            return "number"
+    raise AssertionError(resolved)
+
+
 def expr_type(node: ast.Expr, scope: Scope) -> Type | None:
     """The type of an expression; None (after recording a diagnostic) when it has none."""
     match node:
-        case (
-            ast.StringLit() | ast.NumberLit() | ast.PercentLit() | ast.DurationLit() | ast.DateLit()
-        ):
+        case ast.StringLit() | ast.NumberLit() | ast.PercentLit() | ast.DurationLit():
             return literal_type(node)
+        case ast.DateLit():
+            return "date"
         case ast.NameRef():
-            return _name_type(node, scope)
+            resolved = lookup(node.name, scope)
+            if resolved is None:
+                _unknown_name(node, scope)
+                return None
+            return resolved_type(resolved, scope)
         case ast.PeriodBound() | ast.Peildatum():
             return "date"
         case ast.Negate():
@@ -112,25 +204,18 @@ def expr_type(node: ast.Expr, scope: Scope) -> Type | None:
             return inner
         case ast.Binary():
             return _binary_type(node, scope)
-    raise AssertionError(f"unknown expression {node!r}")
-
-
-def _name_type(node: ast.NameRef, scope: Scope) -> Type | None:
-    resolved = lookup(node.name, scope)
-    match resolved:
-        case Column(name):
-            assert scope.table is not None
-            return column_type(scope.table, name)
-        case ParameterRef(name):
-            scope.used_parameters.add(name)
-            return scope.parameters[name]
-        case MeasureRef(id):
-            scope.used_measures.add(id)
+        case ast.Call():
+            return _call_type(node, scope)
+        case ast.Simultaneous():
+            _entity_column(node.entity, node, scope)
             return "number"
-        case None:
-            _unknown_name(node, scope)
-            return None
-    raise AssertionError(resolved)
+        case ast.Total() | ast.Slice():
+            return _total_type(node, scope)
+        case ast.Mapping():
+            return _mapping_type(node, scope)
+        case ast.Banding():
+            return _banding_type(node, scope)
+    raise AssertionError(f"unknown expression {node!r}")
 
 
 def _unknown_name(node: ast.NameRef, scope: Scope) -> None:
@@ -138,29 +223,44 @@ def _unknown_name(node: ast.NameRef, scope: Scope) -> None:
         candidates = [*scope.measures, *scope.parameters]
         scope.error(f"unknown measure '{node.name}'", node, did_you_mean(node.name, candidates))
         return
-    candidates = [*scope.table.column_names, *scope.parameters]
-    if scope.alias:
-        candidates += [f"{scope.alias}.{c}" for c in scope.table.column_names]
+    candidates = [*scope.parameters]
+    current: Scope | None = scope
+    while current is not None and current.table is not None:
+        names = current.table.column_names
+        candidates += names
+        candidates += [f"{current.alias}.{c}" for c in names if current.alias]
+        candidates += [
+            f"{link.name}.{c}"
+            for link in current.table.links
+            for c in _link_columns(current, link.table)
+        ]
+        current = current.outer
     scope.error(
-        f"unknown column '{node.name}' in table '{scope.table.name}'.",
-        node,
+        f"unknown column '{node.name}' in table '{scope.table.name}'.", node,
         did_you_mean(node.name, candidates),
-    )
+    )  # fmt: skip
+
+
+def _link_columns(scope: Scope, table: str) -> tuple[str, ...]:
+    target = scope.schema.table(table) if scope.schema else None
+    return target.column_names if target else ()
+
+
+def _entity_column(name: str, node: ast.Node, scope: Scope) -> None:
+    if scope.table is None or scope.table.column(name) is None:
+        where = f"table '{scope.table.name}'" if scope.table else "this measure"
+        names = scope.table.column_names if scope.table else ()
+        scope.error(f"unknown column '{name}' in {where}.", node, did_you_mean(name, names))
 
 
 _ARITHMETIC: dict[tuple[str, str, str], Type] = {
-    ("date", "+", "days"): "date",
-    ("days", "+", "date"): "date",
-    ("date", "-", "days"): "date",
-    ("date", "-", "date"): "days",
-    ("days", "+", "days"): "days",
-    ("days", "-", "days"): "days",
-    ("number", "*", "days"): "days",
-    ("days", "*", "number"): "days",
-    ("days", "/", "number"): "days",
-    ("days", "/", "days"): "number",
+    ("date", "+", "days"): "date", ("days", "+", "date"): "date", ("date", "-", "days"): "date",
+    ("date", "+", "calendar"): "date", ("date", "-", "calendar"): "date",
+    ("date", "-", "date"): "days", ("days", "+", "days"): "days", ("days", "-", "days"): "days",
+    ("number", "*", "days"): "days", ("days", "*", "number"): "days",
+    ("days", "/", "number"): "days", ("days", "/", "days"): "number",
     **{("number", op, "number"): "number" for op in "+-*/"},
-}
+}  # fmt: skip
 
 
 def _binary_type(node: ast.Binary, scope: Scope) -> Type | None:
@@ -174,6 +274,96 @@ def _binary_type(node: ast.Binary, scope: Scope) -> Type | None:
         )
         scope.error(f"cannot compute {TYPE_NAMES[left]} {node.op} {TYPE_NAMES[right]}", node, hint)
     return result
+
+
+def _call_type(node: ast.Call, scope: Scope) -> Type | None:
+    if node.function not in FUNCTIONS:
+        hint = did_you_mean(node.function, FUNCTIONS) or "Known: " + "; ".join(FUNCTIONS.values())
+        scope.error(f"unknown function '{node.function}'", node, hint)
+        return None
+    arity = {"age": 2, "spell_start": 1, "ifempty": 2, "year": 1}[node.function]
+    if len(node.args) != arity:
+        scope.error(f"{node.function} takes {arity} argument(s)", node, FUNCTIONS[node.function])
+        return None
+    match node.function:
+        case "spell_start":
+            return _spell_type(node, scope)
+        case "ifempty":
+            kinds = [expr_type(a, scope) for a in node.args]
+            if None not in kinds and kinds[0] != kinds[1]:
+                scope.error(
+                    f"ifempty needs two values of one type, not {kinds[0]} and {kinds[1]}", node
+                )
+                return None
+            return kinds[0]
+    wanted: list[Type] = ["date", "date"] if node.function == "age" else ["date"]
+    for arg, kind in zip(node.args, wanted, strict=True):
+        found = expr_type(arg, scope)
+        if found not in (None, kind):
+            scope.error(f"{node.function} needs {TYPE_NAMES[kind]}, not {TYPE_NAMES[found]}", arg)
+    return "number"
+
+
+def _spell_type(node: ast.Call, scope: Scope) -> Type | None:
+    arg = node.args[0]
+    if not isinstance(arg, ast.NameRef) or scope.table is None:
+        scope.error(
+            "spell_start needs a column of the counted table", node, FUNCTIONS["spell_start"]
+        )
+        return None
+    _entity_column(arg.name, arg, scope)
+    if scope.table.period is None:
+        scope.error(
+            f"table '{scope.table.name}' has no start and end date, so it has no spells", node
+        )
+    return "date"
+
+
+def _total_type(node: ast.Total | ast.Slice, scope: Scope) -> Type | None:
+    if scope.table is not None or node.measure not in scope.measures:
+        if scope.table is not None:
+            scope.error(f"'{node.kind}' combines measures: use it in 'compute'", node)
+        else:
+            scope.error(
+                f"unknown measure '{node.measure}'",
+                node,
+                did_you_mean(node.measure, scope.measures),
+            )
+        return None
+    scope.usage.measures.add(node.measure)
+    return "number"
+
+
+def _mapping_type(node: ast.Mapping, scope: Scope) -> Type | None:
+    kinds = set()
+    for value, condition in node.cases:
+        kinds.add(expr_type(value, scope))
+        check_condition(condition, scope)
+    kinds.add(expr_type(node.otherwise, scope))
+    kinds.discard(None)
+    if len(kinds) > 1:
+        scope.error("every value of a 'when' list must be of one type", node)
+        return None
+    return kinds.pop() if kinds else None
+
+
+def _banding_type(node: ast.Banding, scope: Scope) -> Type | None:
+    kind = expr_type(node.operand, scope)
+    if kind not in (None, "number", "days"):
+        scope.error(
+            f"bands need a number or a number of days, not {TYPE_NAMES[kind]}", node.operand
+        )
+    for label, limit in node.bands:
+        limit_kind = expr_type(limit, scope)
+        if kind and limit_kind and limit_kind != kind:
+            scope.error(
+                f"a band limit must be {TYPE_NAMES[kind]}, not {TYPE_NAMES[limit_kind]}", limit
+            )
+        if expr_type(label, scope) not in (None, "text"):
+            scope.error("a band label must be a text", label)
+    if expr_type(node.rest, scope) not in (None, "text"):
+        scope.error("a band label must be a text", node.rest)
+    return "text"
 
 
 def check_condition(node: ast.Condition, scope: Scope) -> None:
@@ -194,8 +384,17 @@ def check_condition(node: ast.Condition, scope: Scope) -> None:
             kind = expr_type(node.operand, scope)
             if kind not in (None, "date"):
                 scope.error(f"'in period' needs a date, not {TYPE_NAMES[kind]}", node.operand)
-        case ast.PeriodRelation():
-            _check_period_relation(node, scope)
+        case ast.PeriodRelation() | ast.ActiveEachMonth():
+            _check_row_with_period(node, node.subject, scope)
+        case ast.ActiveOn():
+            _check_row_with_period(node, node.subject, scope)
+            kind = expr_type(node.day, scope)
+            if kind not in (None, "date"):
+                scope.error(f"'active on' needs a date, not {TYPE_NAMES[kind]}", node.day)
+        case ast.Adjoins():
+            _check_adjoins(node, scope)
+        case ast.Exists():
+            _check_exists(node, scope)
         case _:
             raise AssertionError(f"unknown condition {node!r}")
 
@@ -233,29 +432,68 @@ def _check_code(operand: ast.Expr, value: ast.StringLit, scope: Scope) -> None:
     if not isinstance(operand, ast.NameRef) or scope.table is None:
         return
     resolved = lookup(operand.name, scope)
-    if not isinstance(resolved, Column):
+    if isinstance(resolved, Column):
+        table = scope_at(scope, resolved.depth).table
+    elif isinstance(resolved, Linked) and scope.schema is not None:
+        row = scope_at(scope, resolved.depth)
+        table = scope.schema.table(row.table.link(resolved.link).table)  # type: ignore[union-attr]
+    else:
         return
-    allowed = scope.table.column(resolved.name).values  # type: ignore[union-attr]
+    column = table.column(resolved.column if isinstance(resolved, Linked) else resolved.name)  # type: ignore[union-attr]
+    allowed = column.values if column else None
     if allowed and value.value not in allowed:
         hint = did_you_mean(value.value, allowed) or f"Expected one of: {', '.join(allowed)}."
-        scope.error(f"'{resolved.name}' never has the value '{value.value}'.", value, hint)
+        scope.error(f"'{operand.name}' never has the value '{value.value}'.", value, hint)
 
 
-def _check_period_relation(node: ast.PeriodRelation, scope: Scope) -> None:
-    table = scope.table
-    if table is None:
-        scope.error(f"'{node.relation} in period' needs a table", node)
+def _check_row_with_period(node: ast.Node, subject: str | None, scope: Scope) -> None:
+    row = scope if subject is None else scope.row_scope(subject)
+    if row is None:
+        scope.error(
+            f"unknown row '{subject}'", node, did_you_mean(subject or "", _row_names(scope))
+        )
         return
-    if node.subject is not None and node.subject not in (scope.alias, table.name):
+    if row.table is None:
+        scope.error("a period relation needs a table", node)
+    elif row.table.period is None:
         scope.error(
-            f"unknown row '{node.subject}'",
-            node,
-            did_you_mean(node.subject, [n for n in (scope.alias, table.name) if n]),
-        )
-    if table.period is None:
-        scope.error(
-            f"table '{table.name}' has no start and end date, so rows cannot be "
-            f"'{node.relation} in period'",
-            node,
-            "Use '<date column> in period' instead.",
-        )
+            f"table '{row.table.name}' has no start and end date, so its rows are not active "
+            "in a period", node, "Use '<date column> in period' instead.",
+        )  # fmt: skip
+
+
+def _row_names(scope: Scope) -> list[str]:
+    names: list[str] = []
+    current: Scope | None = scope
+    while current is not None and current.table is not None:
+        names += [n for n in (current.alias, current.table.name) if n]
+        current = current.outer
+    return names
+
+
+def _check_adjoins(node: ast.Adjoins, scope: Scope) -> None:
+    for name in (node.left, node.right):
+        _check_row_with_period(node, name, scope)
+    if node.within is not None:
+        kind = expr_type(node.within, scope)
+        if kind not in (None, "days"):
+            scope.error(f"'within' needs a number of days, not {TYPE_NAMES[kind]}", node.within)
+
+
+def _check_exists(node: ast.Exists, scope: Scope) -> None:
+    table = scope.schema.table(node.table) if scope.schema else None
+    if table is None or scope.table is None:
+        names = scope.schema.table_names if scope.schema else ()
+        scope.error(f"unknown table '{node.table}'", node, did_you_mean(node.table, names))
+        return
+    scope.usage.tables.add(table.name)
+    inner = scope.inner(table, node.alias)
+    for name, span in zip(node.same, node.same_spans, strict=True):
+        for column in table.expand((name,)):
+            if table.column(column) is None or scope.table.column(column) is None:
+                where = table.name if table.column(column) is None else scope.table.name
+                candidates = [*table.column_names, *table.groups]
+                scope.error(f"unknown column '{column}' in table '{where}'.", ast.Node(span=span),
+                            did_you_mean(column, candidates))  # fmt: skip
+    if node.where is not None:
+        check_condition(node.where, inner)

@@ -43,6 +43,17 @@ def _evaluate(
             frame = results[expr.name]
             frame = frame[frame["period"].isin(labels)].drop(columns="version")
             return frame.assign(value=frame["value"].map(_as_float))
+        case ast.Total():
+            frame = results[expr.measure]
+            frame = frame[frame["period"].isin(labels)]
+            values = frame.assign(value=frame["value"].map(_as_float))
+            keys = ["period", *expr.by]
+            return values.groupby(keys, as_index=False, sort=False)["value"].sum(min_count=1)
+        case ast.Slice():
+            frame = results[expr.measure]
+            frame = frame[frame["period"].isin(labels) & (frame[expr.dimension] == expr.value)]
+            frame = frame.drop(columns=["version", expr.dimension])
+            return frame.assign(value=frame["value"].map(_as_float))
         case ast.Negate():
             return _apply("*", -1.0, _evaluate(expr.operand, results, labels, parameters))
         case ast.Binary():

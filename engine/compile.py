@@ -1,88 +1,374 @@
 """compile: a measure version -> one Ibis relational expression (period, dimensions, value).
 
-Conditions use two-valued logic, so an empty cell never silently drops a row:
-``=`` is true when both sides are equal or both are empty; ``!=`` is its negation;
-``<``, ``<=``, ``>``, ``>=``, ``in (...)`` and ``in period`` are false when a side is empty.
-The period relations follow the catalogue to the letter (``einddatum`` inclusive, empty =
-still running).
+The plan of a table measure, each step a relational operation DuckDB runs vectorised:
+
+1. the scoped rows of the table (removed rows already excluded), with linked columns
+   (``client.geboortedatum``) joined in and care spells (``spell_start``) numbered by a
+   window over each entity's rows;
+2. the conditions that concern only the row filter it; ``exists``/``no`` become semi- and
+   anti-joins;
+3. the conditions that mention the period join the rows to the periods table;
+4. derived dimensions are computed: mappings and bands per row, the peak of simultaneous
+   rows and the classification of an entity per (period, entity), joined back;
+5. one aggregation groups by period and dimensions.
+
+Conditions use two-valued logic, so an empty cell never silently drops a row: ``=`` is
+true when both sides are equal or both are empty; ``!=`` is its negation; ``<``, ``<=``,
+``>``, ``>=``, ``in (...)`` and ``in period`` are false when a side is empty. The period
+relations follow the catalogue to the letter (``einddatum`` inclusive, empty = running).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import ibis
 import ibis.expr.types as ir
+
 from maatstaf.dsl import ast
-from maatstaf.dsl.model import MeasureVersion, Parameter
-from maatstaf.dsl.schema import Table
-from maatstaf.dsl.typing import Column, ParameterRef, Scope, lookup
+from maatstaf.dsl.errors import Span
+from maatstaf.dsl.model import Library, MeasureVersion
+from maatstaf.dsl.schema import Schema, Table
+from maatstaf.dsl.typing import Column, Linked, ParameterRef, Scope, lookup
 
 PERIOD, BEGIN, END = "__period", "__period_begin", "__period_end"
+MONTH_BEGIN, MONTH_END = "__month_begin", "__month_end"
 UNKNOWN = "onbekend"
-
-
-@dataclass(frozen=True)
-class Env:
-    """What names mean while compiling one aggregate."""
-
-    table: Table
-    alias: str | None
-    rows: ir.Table
-    periods: ir.Table | None
-    parameters: Mapping[str, Parameter]
-
-    def scope(self) -> Scope:
-        return Scope(
-            table=self.table, alias=self.alias, parameters={p: "number" for p in self.parameters}
-        )
+FAR_FUTURE = dt.date(9999, 12, 31)
 
 
 class CompileError(Exception):
     """A construct the engine cannot run (the resolver should have caught it)."""
 
 
-def compile_version(
-    version: MeasureVersion,
-    table: Table,
-    rows: ir.Table,
-    periods: ir.Table,
-    parameters: Mapping[str, Parameter],
-) -> ir.Table:
-    """Rows of ``table`` x periods -> columns __period, <by...>, value."""
+@dataclass(frozen=True)
+class Context:
+    """What every compilation in one run shares."""
+
+    schema: Schema
+    library: Library
+    tables: Mapping[str, ir.Table]
+
+
+@dataclass(frozen=True)
+class Env:
+    """What names mean while compiling: a row (table, alias, relation), the period
+    columns (on ``periods``, which may be the row relation itself after the period join),
+    and the row around it inside ``exists``."""
+
+    table: Table
+    alias: str | None
+    rel: ir.Table
+    ctx: Context
+    periods: ir.Table | None = None
+    outer: Env | None = None
+
+    def scope(self) -> Scope:
+        outer = self.outer.scope() if self.outer else None
+        params = {p: "number" for p in self.ctx.library.parameters}
+        return Scope(self.table, self.alias, params, frozenset(), self.ctx.schema, outer)  # type: ignore[arg-type]
+
+    def at(self, depth: int) -> Env:
+        env = self
+        for _ in range(depth):
+            assert env.outer is not None
+            env = env.outer
+        return env
+
+    def period(self) -> ir.Table:
+        env: Env | None = self
+        while env is not None:
+            if env.periods is not None:
+                return env.periods
+            env = env.outer
+        raise CompileError("a period condition outside a period join")
+
+    def row(self, name: str | None) -> Env:
+        env: Env | None = self
+        while env is not None and name is not None:
+            if name in (env.alias, env.table.name):
+                return env
+            env = env.outer
+        if name is None:
+            return self
+        raise CompileError(f"unknown row '{name}'")
+
+
+# ---- the plan of a table measure ---------------------------------------------------
+
+
+def compile_version(version: MeasureVersion, ctx: Context, periods: ir.Table) -> ir.Table:
+    """Rows of the measure's table x periods -> columns __period, <dimensions...>, value."""
     aggregate = version.aggregate
-    assert isinstance(aggregate, ast.CountRows | ast.CountDistinct | ast.SumOf)
+    assert isinstance(aggregate, TABLE_AGGREGATES)
+    table = ctx.schema.table(aggregate.table)
+    assert table is not None
+    nodes = _version_nodes(version)
+    rows = with_links(ctx.tables[table.name], table, nodes, aggregate.alias, ctx)
     row_conditions, period_conditions = split_conditions(version.where)
-    env = Env(table, aggregate.alias, rows, None, parameters)
-    if row_conditions:
-        rows = rows.filter(compile_condition(ast_and(row_conditions), env))
-        env = Env(table, aggregate.alias, rows, None, parameters)
-    if period_conditions:
-        penv = Env(table, aggregate.alias, rows, periods, parameters)
-        joined = rows.join(periods, [compile_condition(c, penv) for c in period_conditions])
-    else:
-        joined = rows.cross_join(periods)
-    keys = [joined[PERIOD]] + [
-        joined[d].cast("string").fill_null(UNKNOWN).name(d) for d in version.by
-    ]
-    return joined.group_by(keys).aggregate(value=_aggregate_value(aggregate, joined))
+    plain = [c for c in row_conditions if not _calls([c], "spell_start")]
+    rows = _filter(Env(table, aggregate.alias, rows, ctx), plain)
+    rows = with_spells(rows, table, nodes)
+    rows = _filter(
+        Env(table, aggregate.alias, rows, ctx), [c for c in row_conditions if c not in plain]
+    )
+    if any(_uses(n, ast.ActiveEachMonth) for n in nodes):
+        periods = _months_of(periods)
+    joined = _join_periods(Env(table, aggregate.alias, rows, ctx, periods), period_conditions)
+    env = Env(table, aggregate.alias, joined, ctx, joined)
+    env = replace(
+        env, rel=_filter(env, [c for c in period_conditions if isinstance(c, ast.Exists)])
+    )
+    env = _with_dimensions(env, version.by)
+    if isinstance(aggregate, ast.Spread):
+        return _spread(env, aggregate, [d.name for d in version.by])
+    return _aggregate(env, aggregate, [d.name for d in version.by])
 
 
-def _aggregate_value(aggregate: ast.TableAggregate, joined: ir.Table) -> ir.Value:
+TABLE_AGGREGATES = (
+    ast.CountRows, ast.CountDistinct, ast.SumOf, ast.AveragePer, ast.ShareOf, ast.Spread,
+)  # fmt: skip
+
+
+def _version_nodes(version: MeasureVersion) -> list[ast.Node]:
+    """Every node of the rule, with the aggregate's column names as name nodes."""
+    nodes: list[ast.Node] = [version.aggregate, *version.by]
+    if version.where is not None:
+        nodes.append(version.where)
+    for column in ("column", "per"):
+        name = getattr(version.aggregate, column, None)
+        if name is not None:
+            nodes.append(_name(name))
+    return nodes
+
+
+def _filter(env: Env, conditions: list[ast.Condition]) -> ir.Table:
+    """Apply conjuncts: exists/no as semi/anti-joins, the rest as one filter."""
+    rel = env.rel
+    plain = [c for c in conditions if not isinstance(c, ast.Exists)]
+    if plain:
+        rel = rel.filter(compile_condition(ast_and(plain), replace(env, rel=rel)))
+    for condition in conditions:
+        if isinstance(condition, ast.Exists):
+            rel = _exists(condition, replace(env, rel=rel))
+    return rel
+
+
+def _join_periods(env: Env, conditions: list[ast.Condition]) -> ir.Table:
+    periods = env.period()
+    joins = [c for c in conditions if not isinstance(c, ast.Exists)]
+    if not joins:
+        return env.rel.cross_join(periods)
+    return env.rel.join(periods, [compile_condition(c, env) for c in joins])
+
+
+def _months_of(periods: ir.Table) -> ir.Table:
+    """One row per month of each period (for ``active in each month``)."""
+    months = ibis.range(0, 12).unnest().name("__m").as_table()
+    expanded = periods.cross_join(months)
+    begin = (expanded[BEGIN] + expanded["__m"].as_interval("M")).cast("date")
+    expanded = expanded.mutate(**{MONTH_BEGIN: begin})
+    expanded = expanded.filter(expanded[MONTH_BEGIN] <= expanded[END])
+    end = (expanded[MONTH_BEGIN] + ibis.interval(months=1) - ibis.interval(days=1)).cast("date")
+    return expanded.mutate(**{MONTH_END: end}).drop("__m")
+
+
+def _aggregate(env: Env, aggregate: ast.TableAggregate, dims: list[str]) -> ir.Table:
+    rel = env.rel
+    keys = [PERIOD, *dims]
     match aggregate:
         case ast.CountRows():
-            return joined.count()
+            return rel.group_by(keys).aggregate(value=rel.count())
         case ast.CountDistinct():
-            return joined[_column_name(aggregate.column, aggregate.alias)].nunique()
+            return rel.group_by(keys).aggregate(
+                value=compile_expr(_name(aggregate.column), env).nunique()
+            )
+        case ast.SumOf(per=None):
+            return rel.group_by(keys).aggregate(value=compile_expr(aggregate.expr, env).sum())
         case ast.SumOf():
-            return joined[_column_name(aggregate.column, aggregate.alias)].sum()
+            total = compile_expr(aggregate.expr, env).sum().cast("float64")
+            entities = compile_expr(_name(aggregate.per), env).nunique()
+            return rel.group_by(keys).aggregate(value=total / entities)
+        case ast.AveragePer():
+            per = rel.mutate(__entity=compile_expr(_name(aggregate.per), env),
+                             __x=compile_expr(aggregate.expr, env))  # fmt: skip
+            once = per.group_by([*keys, "__entity"]).aggregate(__x=per["__x"].max())
+            return once.group_by(keys).aggregate(value=once["__x"].cast("float64").mean())
+        case ast.ShareOf():
+            meeting = compile_condition(aggregate.meeting, env).cast("int64")
+            return rel.group_by(keys).aggregate(value=meeting.sum().cast("float64") / rel.count())
     raise AssertionError(aggregate)
 
 
-def _column_name(name: str, alias: str | None) -> str:
-    return name[len(alias) + 1 :] if alias and name.startswith(alias + ".") else name
+def _spread(env: Env, spread: ast.Spread, dims: list[str]) -> ir.Table:
+    """Each row's amount spread evenly over its days; per part, the share of those days
+    that fall within the part. One select per part, stacked, then summed."""
+    rel = env.rel
+    amount = compile_expr(spread.amount, env).cast("float64")
+    begin, end = compile_expr(spread.begin, env), compile_expr(spread.end, env)
+    days = end.delta(begin, unit="day") + 1
+    parts = []
+    for part in spread.parts:
+        first = ibis.greatest(begin, compile_expr(part.begin, env))
+        last = ibis.least(end, compile_expr(part.end, env))
+        overlap = ibis.greatest(last.delta(first, unit="day") + 1, 0)
+        share = ibis.ifelse(days > 0, amount * overlap / days, ibis.null("float64"))
+        parts.append(
+            rel.select(PERIOD, *dims, **{spread.into: ibis.literal(part.label), "__x": share})
+        )
+    stacked = parts[0].union(*parts[1:], distinct=False) if len(parts) > 1 else parts[0]
+    keys = [PERIOD, *dims, spread.into]
+    return stacked.group_by(keys).aggregate(value=stacked["__x"].sum())
+
+
+def _name(name: str) -> ast.NameRef:
+    return ast.NameRef(span=_NOWHERE, name=name)
+
+
+# ---- links, spells and dimensions --------------------------------------------------
+
+
+def link_column(link: str, column: str) -> str:
+    return f"__link_{link}_{column}"
+
+
+def with_links(
+    rel: ir.Table, table: Table, nodes: list[ast.Node], alias: str | None, ctx: Context
+) -> ir.Table:
+    """Join in the linked columns the nodes use at this row (``client.geboortedatum``)."""
+    scope = Env(table, alias, rel, ctx).scope()
+    wanted: dict[str, set[str]] = {}
+    for ref in _walk_names(nodes):
+        found = lookup(ref.name, scope)
+        if isinstance(found, Linked) and found.depth == 0:
+            wanted.setdefault(found.link, set()).add(found.column)
+    for link_name, columns in sorted(wanted.items()):
+        link = table.link(link_name)
+        assert link is not None
+        target_schema = ctx.schema.table(link.table)
+        assert target_schema is not None
+        if link.table not in ctx.tables:
+            raise CompileError(f"the data has no table '{link.table}' (needed for '{link_name}.')")
+        target = ctx.tables[link.table]
+        key = target_schema.key[0]
+        picked = target.select(
+            **{"__key": target[key]},
+            **{link_column(link_name, c): target[c] for c in sorted(columns)},
+        )
+        rel = rel.left_join(picked, rel[link.column] == picked["__key"]).drop("__key")
+    return rel
+
+
+def with_spells(rel: ir.Table, table: Table, nodes: list[ast.Node]) -> ir.Table:
+    """For each ``spell_start(entity)``: the first day of the spell (a run of the entity's
+    rows that overlap or adjoin) each row belongs to. Islands: a row starts a new spell when
+    it begins after the latest end of every earlier row of the entity plus one day."""
+    assert table.period is not None or not any(_calls(nodes, "spell_start"))
+    for entity in sorted({c.args[0].name for c in _calls(nodes, "spell_start")}):  # type: ignore[union-attr]
+        start, end = table.period  # type: ignore[misc]
+        filled = rel[end].fill_null(FAR_FUTURE)
+        order = [rel[start], filled]
+        earlier = ibis.window(group_by=rel[entity], order_by=order, rows=(None, -1))
+        latest = filled.max().over(earlier)
+        new = (latest.isnull() | (rel[start] > (latest + ibis.interval(days=1)).cast("date"))).cast(
+            "int64"
+        )
+        rel = rel.mutate(__new_spell=new)
+        rel = rel.mutate(
+            __spell=rel["__new_spell"].cumsum(
+                group_by=rel[entity], order_by=[rel[start], rel[end].fill_null(FAR_FUTURE)]
+            )
+        )
+        spell_start = rel[start].min().over(ibis.window(group_by=[rel[entity], rel["__spell"]]))
+        rel = rel.mutate(**{spell_column(entity): spell_start}).drop("__new_spell", "__spell")
+    return rel
+
+
+def spell_column(entity: str) -> str:
+    return f"__spell_{entity}"
+
+
+def peak_column(entity: str) -> str:
+    return f"__peak_{entity}"
+
+
+def _with_dimensions(env: Env, by: tuple[ast.DimensionSpec, ...]) -> Env:
+    """Add one column per dimension (named as the dimension) to the joined relation."""
+    for entity in sorted(
+        {s.entity for d in by for s in walk(d) if isinstance(s, ast.Simultaneous)}
+    ):
+        env = replace(env, rel=_with_peak(env, entity))
+    for dim in by:
+        if isinstance(dim, ast.EntityDimension):
+            rel = _with_entity_class(env, dim)
+        else:
+            value = _dimension_value(env, dim.name, dim.value)
+            rel = env.rel.mutate(**{dim.name: value.cast("string").fill_null(UNKNOWN)})
+        env = replace(env, rel=rel, periods=rel)
+    return env
+
+
+def _dimension_value(env: Env, name: str, value: ast.Expr | None) -> ir.Value:
+    if value is not None:
+        return compile_expr(value, env)
+    if env.table.column(name) is not None:
+        return env.rel[name]
+    decl = env.ctx.library.dimension(env.table.name, name)
+    if decl is None:
+        raise CompileError(f"unknown dimension '{name}'")
+    return compile_expr(decl.value, env)
+
+
+def _with_peak(env: Env, entity: str) -> ir.Table:
+    """The largest number of the entity's rows active on one day of each period: +1/-1
+    events at the clipped starts and the day after the clipped ends, a running sum per
+    (period, entity) with ends before starts on the same day, and its maximum."""
+    rel, table = env.rel, env.table
+    start, end = table.period  # type: ignore[misc]
+    first = ibis.greatest(rel[start], rel[BEGIN])
+    last = ibis.least(rel[end].fill_null(FAR_FUTURE), rel[END])
+    key = {PERIOD: rel[PERIOD], "__entity": rel[entity]}
+    ups = rel.select(**key, __day=first, __delta=ibis.literal(1))
+    downs = rel.select(
+        **key, __day=(last + ibis.interval(days=1)).cast("date"), __delta=ibis.literal(-1)
+    )
+    events = ups.union(downs, distinct=False)
+    running = events["__delta"].cumsum(group_by=[events[PERIOD], events["__entity"]],
+                                       order_by=[events["__day"], events["__delta"]])  # fmt: skip
+    events = events.mutate(__running=running)
+    peaks = events.group_by([PERIOD, "__entity"]).aggregate(
+        **{peak_column(entity): events["__running"].max()}
+    )
+    joined = rel.left_join(peaks, [rel[PERIOD] == peaks[PERIOD], rel[entity] == peaks["__entity"]])
+    return joined.drop(*[c for c in joined.columns if c.endswith("_right") or c == "__entity"])
+
+
+def _with_entity_class(env: Env, dim: ast.EntityDimension) -> ir.Table:
+    """An entity's value in a period: its rows' single known value, ``mixed`` when they
+    differ, ``ignoring`` when no row has another value."""
+    rel = env.rel
+    value = _dimension_value(env, dim.name, None).cast("string").fill_null(dim.ignoring)
+    known = ibis.ifelse(value == dim.ignoring, ibis.null("string"), value)
+    rel = rel.mutate(__known=known, __entity=rel[dim.entity])
+    classes = rel.group_by([PERIOD, "__entity"]).aggregate(
+        __n=rel["__known"].nunique(), __one=rel["__known"].min()
+    )
+    label = ibis.cases(
+        (classes["__n"] == 0, ibis.literal(dim.ignoring)),
+        (classes["__n"] == 1, classes["__one"]),
+        else_=ibis.literal(dim.mixed),
+    )
+    classes = classes.select(PERIOD, "__entity", **{dim.name: label})
+    joined = rel.join(classes, [PERIOD, "__entity"])
+    return joined.drop(
+        *[c for c in joined.columns if c in ("__known", "__entity") or c.endswith("_right")]
+    )
+
+
+# ---- conditions --------------------------------------------------------------------
 
 
 def ast_and(items: list[ast.Condition]) -> ast.Condition:
@@ -100,23 +386,49 @@ def split_conditions(
     return [c for c in items if c not in about_period], about_period
 
 
+PERIOD_NODES = (
+    ast.PeriodRelation,
+    ast.InPeriod,
+    ast.PeriodBound,
+    ast.Peildatum,
+    ast.ActiveEachMonth,
+)
+
+
 def mentions_period(node: ast.Node) -> bool:
-    if isinstance(node, ast.PeriodRelation | ast.InPeriod | ast.PeriodBound | ast.Peildatum):
-        return True
-    return any(mentions_period(child) for child in _children(node))
+    return any(isinstance(n, PERIOD_NODES) for n in walk(node))
 
 
-def _children(node: ast.Node) -> list[ast.Node]:
-    children: list[ast.Node] = []
-    for _, value in node:
-        if isinstance(value, ast.Node):
-            children.append(value)
-        elif isinstance(value, tuple):
-            children.extend(v for v in value if isinstance(v, ast.Node))
-    return children
+def _uses(node: ast.Node, kind: type) -> bool:
+    return any(isinstance(n, kind) for n in walk(node))
 
 
-# ---- conditions -------------------------------------------------------------------
+def walk(node: object) -> Iterator[ast.Node]:
+    """Every node below (and including) ``node``."""
+    if isinstance(node, ast.Node):
+        yield node
+        for _, value in node:
+            yield from walk(value)
+    elif isinstance(node, tuple):
+        for item in node:
+            yield from walk(item)
+
+
+def _walk_names(nodes: list[ast.Node]) -> Iterator[ast.NameRef]:
+    """Names used at this row level (not inside the inner row of an exists)."""
+    for node in nodes:
+        for found in walk(node):
+            if isinstance(found, ast.NameRef):
+                yield found
+
+
+def _calls(nodes: list[ast.Node], function: str) -> list[ast.Call]:
+    return [
+        n
+        for node in nodes
+        for n in walk(node)
+        if isinstance(n, ast.Call) and n.function == function
+    ]
 
 
 def compile_condition(node: ast.Condition, env: Env) -> ir.BooleanValue:
@@ -138,9 +450,23 @@ def compile_condition(node: ast.Condition, env: Env) -> ir.BooleanValue:
             return ~empty if node.negated else empty
         case ast.InPeriod():
             value = compile_expr(node.operand, env)
-            return _between(value, _period(env)[BEGIN], _period(env)[END])
+            return _between(value, env.period()[BEGIN], env.period()[END])
         case ast.PeriodRelation():
-            return _period_relation(node, env)
+            return _period_relation(
+                node.relation, env.row(node.subject), env.period()[BEGIN], env.period()[END]
+            )
+        case ast.ActiveEachMonth():
+            months = env.period()
+            return _period_relation(
+                "active", env.row(node.subject), months[MONTH_BEGIN], months[MONTH_END]
+            )
+        case ast.ActiveOn():
+            day = compile_expr(node.day, env)
+            return _period_relation("active", env.row(node.subject), day, day)
+        case ast.Adjoins():
+            return _adjoins(node, env)
+        case ast.Exists():
+            raise CompileError(f"{node.span}: 'exists' can only be combined with 'and'")
     raise AssertionError(f"unknown condition {node!r}")
 
 
@@ -164,55 +490,97 @@ def _between(value: ir.Value, low: ir.Value, high: ir.Value) -> ir.BooleanValue:
     return ((value >= low) & (value <= high)).fill_null(False)
 
 
-def _period(env: Env) -> ir.Table:
-    if env.periods is None:
-        raise CompileError("a period condition outside a period join")
-    return env.periods
-
-
-def _period_relation(node: ast.PeriodRelation, env: Env) -> ir.BooleanValue:
-    assert env.table.period is not None
-    start, end = (env.rows[c] for c in env.table.period)
-    periods = _period(env)
-    begin, last = periods[BEGIN], periods[END]
-    match node.relation:
+def _period_relation(relation: str, row: Env, begin: ir.Value, last: ir.Value) -> ir.BooleanValue:
+    assert row.table.period is not None
+    start, end = (row.rel[c] for c in row.table.period)
+    match relation:
         case "active":
-            return (start <= last) & (end.isnull() | (end >= begin))
+            return ((start <= last) & (end.isnull() | (end >= begin))).fill_null(False)
         case "starts":
-            return (start >= begin) & (start <= last)
+            return _between(start, begin, last)
         case "ends":
-            return end.notnull() & (end >= begin) & (end <= last)
-    raise AssertionError(node.relation)
+            return end.notnull() & _between(end, begin, last)
+    raise AssertionError(relation)
 
 
-# ---- expressions ------------------------------------------------------------------
+def _adjoins(node: ast.Adjoins, env: Env) -> ir.BooleanValue:
+    """left adjoins right: right starts the day after left ends (or up to ``within`` later)."""
+    left, right = env.row(node.left), env.row(node.right)
+    assert left.table.period is not None and right.table.period is not None
+    left_end = left.rel[left.table.period[1]]
+    right_start = right.rel[right.table.period[0]]
+    first = (left_end + ibis.interval(days=1)).cast("date")
+    if node.within is None:
+        return (right_start == first).fill_null(False)
+    gap = compile_expr(node.within, env)
+    return _between(right_start, first, (first + gap.as_interval("D")).cast("date"))
+
+
+def _exists(node: ast.Exists, outer: Env) -> ir.Table:
+    """``exists``/``no``: a semi- or anti-join of the outer rows with the inner table."""
+    table = outer.ctx.schema.table(node.table)
+    assert table is not None
+    if node.table not in outer.ctx.tables:
+        raise CompileError(f"the data has no table '{node.table}'")
+    inner_rel = outer.ctx.tables[node.table]
+    nodes = [node.where] if node.where is not None else []
+    inner_rel = with_links(inner_rel, table, nodes, node.alias, outer.ctx).view()
+    inner = Env(table, node.alias, inner_rel, outer.ctx, None, outer)
+    predicates = [inner_rel[c].identical_to(outer.rel[c]) for c in table.expand(node.same)]
+    if node.where is not None:
+        predicates.append(compile_condition(node.where, inner))
+    if not predicates:
+        predicates = [ibis.literal(True)]
+    join = outer.rel.anti_join if node.negated else outer.rel.semi_join
+    return join(inner_rel, predicates)
+
+
+# ---- expressions -------------------------------------------------------------------
 
 
 def compile_expr(node: ast.Expr, env: Env) -> ir.Value:
     match node:
-        case (
-            ast.StringLit() | ast.NumberLit() | ast.PercentLit() | ast.DateLit() | ast.DurationLit()
-        ):
+        case ast.StringLit() | ast.NumberLit() | ast.PercentLit() | ast.DateLit():
             return ibis.literal(_literal_value(node))
+        case ast.DurationLit():
+            if node.unit == "day":
+                return ibis.literal(node.amount)
+            return ibis.interval(**{f"{node.unit}s": node.amount})
         case ast.NameRef():
-            return _name(node, env)
+            return _name_value(node, env)
         case ast.PeriodBound():
-            return _period(env)[BEGIN if node.bound == "begin" else END]
+            return env.period()[BEGIN if node.bound == "begin" else END]
         case ast.Peildatum():
-            return _period(env)[END]
+            return env.period()[END]
         case ast.Negate():
             return -compile_expr(node.operand, env)
         case ast.Binary():
             return _binary(node, env)
+        case ast.Call():
+            return _call(node, env)
+        case ast.Simultaneous():
+            return env.rel[peak_column(node.entity)]
+        case ast.Mapping():
+            cases = [(compile_condition(c, env), compile_expr(v, env)) for v, c in node.cases]
+            return ibis.cases(*cases, else_=compile_expr(node.otherwise, env))
+        case ast.Banding():
+            operand = compile_expr(node.operand, env)
+            cases = [((operand < compile_expr(limit, env)).fill_null(False), compile_expr(label, env))
+                     for label, limit in node.bands]  # fmt: skip
+            return ibis.cases(*cases, else_=compile_expr(node.rest, env))
+        case ast.Total():
+            raise CompileError(f"{node.span}: 'total' belongs in 'compute'")
     raise AssertionError(f"unknown expression {node!r}")
 
 
-def _name(node: ast.NameRef, env: Env) -> ir.Value:
+def _name_value(node: ast.NameRef, env: Env) -> ir.Value:
     match lookup(node.name, env.scope()):
-        case Column(name):
-            return env.rows[name]
+        case Column(name, depth):
+            return env.at(depth).rel[name]
+        case Linked(link, column, depth):
+            return env.at(depth).rel[link_column(link, column)]
         case ParameterRef(name):
-            return compile_expr(env.parameters[name].value, env)
+            return compile_expr(env.ctx.library.parameters[name].value, env)
     raise CompileError(f"{node.span}: '{node.name}' cannot be used here")
 
 
@@ -222,10 +590,28 @@ def _binary(node: ast.Binary, env: Env) -> ir.Value:
     if node.op == "-" and left_date and right_date:
         return left.delta(right, unit="day")
     if left_date or right_date:
-        date, days = (left, right) if left_date else (right, left)
-        days = -days if node.op == "-" else days
-        return (date + days.as_interval("D")).cast("date")
+        date, amount = (left, right) if left_date else (right, left)
+        shift = amount if amount.type().is_interval() else amount.as_interval("D")
+        return (date - shift if node.op == "-" else date + shift).cast("date")
     return {"+": left + right, "-": left - right, "*": left * right, "/": left / right}[node.op]
+
+
+def _call(node: ast.Call, env: Env) -> ir.Value:
+    match node.function:
+        case "age":
+            birth, day = (compile_expr(a, env) for a in node.args)
+            before_birthday = (day.month() * 100 + day.day()) < (birth.month() * 100 + birth.day())
+            return day.year() - birth.year() - before_birthday.cast("int64")
+        case "spell_start":
+            entity = node.args[0]
+            assert isinstance(entity, ast.NameRef)
+            return env.rel[spell_column(entity.name)]
+        case "ifempty":
+            value, fallback = (compile_expr(a, env) for a in node.args)
+            return value.fill_null(fallback)
+        case "year":
+            return compile_expr(node.args[0], env).year()
+    raise CompileError(f"{node.span}: unknown function '{node.function}'")
 
 
 def _is_date(value: ir.Value) -> bool:
@@ -239,9 +625,12 @@ def _literal_value(node: ast.Literal_) -> object:
         case ast.NumberLit() | ast.PercentLit():
             return _number(node.value)
         case ast.DurationLit():
-            return node.days
+            return node.amount
     raise AssertionError(node)
 
 
 def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+_NOWHERE = Span(file="<engine>", line=1, column=1, end_line=1, end_column=1)

@@ -14,6 +14,14 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class Target(_Frozen):
+    """The target a figure is measured against, and whether it is met (None: no figure)."""
+
+    operator: Literal["=", "!=", "<", "<=", ">", ">="]
+    value: float
+    met: bool | None
+
+
 class Figure(_Frozen):
     """One number: a measure (in one version) for one period and one combination of dimensions.
 
@@ -26,6 +34,7 @@ class Figure(_Frozen):
     period: str
     dimensions: dict[str, str]
     value: int | float | None
+    target: Target | None = None
 
 
 class MeasureProvenance(_Frozen):

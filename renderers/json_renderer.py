@@ -14,4 +14,7 @@ class JsonRenderer:
 
     def render(self, result: RunResult, library: Library) -> str:
         data = result.model_dump(mode="json")
+        for figure in data["figures"]:
+            if figure.get("target") is None:
+                figure.pop("target", None)
         return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"

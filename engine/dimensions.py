@@ -1,0 +1,73 @@
+"""The values a dimension can take, so every period shows every band, even an empty one.
+
+A band or a ``when`` list names its values in the definition; a coded column lists them in
+the schema; other dimensions take the values seen in the data. Counts and sums are 0 for
+a combination without rows; shares and averages have no figure there.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pandas as pd
+
+from maatstaf.dsl import ast
+from maatstaf.dsl.model import MeasureVersion
+from maatstaf.engine.compile import UNKNOWN, Context
+
+
+def dimension_domains(
+    version: MeasureVersion, ctx: Context, frame: pd.DataFrame
+) -> dict[str, list[str]]:
+    """Dimension name -> its values in display order (declared first, then those seen)."""
+    table_name = getattr(version.aggregate, "table", None)
+    table = ctx.schema.table(table_name) if table_name else None
+    domains: dict[str, list[str]] = {}
+    spread = version.aggregate if isinstance(version.aggregate, ast.Spread) else None
+    for dim in version.by:
+        declared: list[str] = []
+        if isinstance(dim, ast.EntityDimension):
+            declared = [*_declared(dim.name, None, table, ctx), dim.mixed, dim.ignoring]
+        else:
+            declared = _declared(dim.name, dim.value, table, ctx)
+        seen = [str(v) for v in frame[dim.name].dropna().unique()] if dim.name in frame else []
+        domains[dim.name] = list(dict.fromkeys([*declared, *sorted(seen)]))
+    if spread is not None:
+        domains[spread.into] = [p.label for p in spread.parts]
+    return domains
+
+
+def _declared(name: str, value: ast.Expr | None, table, ctx: Context) -> list[str]:
+    if value is None and table is not None:
+        column = table.column(name)
+        if column is not None:
+            unknown = [] if column.required else [UNKNOWN]
+            return [*(column.values or ()), *unknown] if column.values else []
+        decl = ctx.library.dimension(table.name, name)
+        value = decl.value if decl is not None else None
+    match value:
+        case ast.Banding():
+            labels = [label for label, _ in value.bands] + [value.rest]
+            return [lbl.value for lbl in labels if isinstance(lbl, ast.StringLit)]
+        case ast.Mapping():
+            results = [v for v, _ in value.cases] + [value.otherwise]
+            return [r.value for r in results if isinstance(r, ast.StringLit)]
+    return []
+
+
+def complete(frame: pd.DataFrame, labels: list[str], domains: dict[str, list[str]], fill: bool,
+             integer: bool) -> pd.DataFrame:  # fmt: skip
+    """Order by period and domain; with ``fill``, every combination gets a figure (0)."""
+    dims = list(domains)
+    combos = list(itertools.product(*domains.values())) if dims else [()]
+    grid = pd.DataFrame(
+        [(label, *combo) for label in labels for combo in combos], columns=["period", *dims]
+    )
+    for dim in dims:
+        frame[dim] = frame[dim].astype(str)
+    merged = grid.merge(frame, on=["period", *dims], how="left" if fill else "inner")
+    if fill:
+        merged["value"] = merged["value"].astype(object).where(merged["value"].notna(), 0)
+    if integer:
+        merged["value"] = merged["value"].fillna(0).astype("int64")
+    return merged
