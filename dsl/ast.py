@@ -183,6 +183,15 @@ class ActiveOn(Node):
     subject: str | None = None
 
 
+class ActiveBetween(Node):
+    """``active from a until b``: the row runs on at least one day from a to b."""
+
+    kind: Literal["active_between"] = "active_between"
+    first: Expr
+    last: Expr
+    subject: str | None = None
+
+
 class ActiveEachMonth(Node):
     """``active in each month``: the row counts once for every month of the period it runs in."""
 
@@ -235,7 +244,7 @@ class Not(Node):
 
 
 Condition = Union[  # noqa: UP007
-    Compare, InList, IsEmpty, PeriodRelation, InPeriod, ActiveOn, ActiveEachMonth, Adjoins,
+    Compare, InList, IsEmpty, PeriodRelation, InPeriod, ActiveOn, ActiveBetween, ActiveEachMonth, Adjoins,
     Exists, And, Or, Not,
 ]  # fmt: skip
 
@@ -439,6 +448,7 @@ class DefinitionFile(BaseModel):
 
 
 for _model in (
+    ActiveBetween,
     Binary,
     Negate,
     Call,

@@ -432,6 +432,11 @@ class _ToAst(Transformer[Token, Any]):
         subject = self._active_only(meta, parts, "on")
         return ast.ActiveOn(span=self._span(meta), day=parts[-1], subject=subject)
 
+    def active_between(self, meta: Meta, *parts: Any) -> ast.ActiveBetween:
+        subject = self._active_only(meta, parts, "from ... until ...")
+        first, last = parts[-2:]
+        return ast.ActiveBetween(span=self._span(meta), first=first, last=last, subject=subject)
+
     def active_each_month(self, meta: Meta, *parts: Any) -> ast.ActiveEachMonth:
         subject = self._active_only(meta, parts, "in each month")
         return ast.ActiveEachMonth(span=self._span(meta), subject=subject)

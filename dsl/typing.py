@@ -25,7 +25,13 @@ FUNCTIONS = {
     "spell_start": "spell_start(entity): first day of the entity's spell of merged rows",
     "ifempty": "ifempty(value, fallback): the value, or the fallback where it is empty",
     "year": "year(date): the calendar year of a date",
+    "start_of_year": "start_of_year(date): 1 January of that date's year",
+    "end_of_year": "end_of_year(date): 31 December of that date's year",
+    "previous_year": "previous_year(measure): in compute, the measure's figure for the year "
+    "before the period's year",
 }
+ARITY = {"age": 2, "spell_start": 1, "ifempty": 2, "year": 1, "start_of_year": 1,
+         "end_of_year": 1, "previous_year": 1}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -281,13 +287,23 @@ def _call_type(node: ast.Call, scope: Scope) -> Type | None:
         hint = did_you_mean(node.function, FUNCTIONS) or "Known: " + "; ".join(FUNCTIONS.values())
         scope.error(f"unknown function '{node.function}'", node, hint)
         return None
-    arity = {"age": 2, "spell_start": 1, "ifempty": 2, "year": 1}[node.function]
+    arity = ARITY[node.function]
     if len(node.args) != arity:
         scope.error(f"{node.function} takes {arity} argument(s)", node, FUNCTIONS[node.function])
         return None
     match node.function:
         case "spell_start":
             return _spell_type(node, scope)
+        case "previous_year":
+            arg = node.args[0]
+            if scope.table is not None or not isinstance(arg, ast.NameRef):
+                scope.error("previous_year takes a measure, inside 'compute'", node)
+                return None
+            return expr_type(arg, scope)
+        case "start_of_year" | "end_of_year":
+            if expr_type(node.args[0], scope) not in (None, "date"):
+                scope.error(f"{node.function} needs a date", node.args[0])
+            return "date"
         case "ifempty":
             kinds = [expr_type(a, scope) for a in node.args]
             if None not in kinds and kinds[0] != kinds[1]:
@@ -391,6 +407,14 @@ def check_condition(node: ast.Condition, scope: Scope) -> None:
             kind = expr_type(node.day, scope)
             if kind not in (None, "date"):
                 scope.error(f"'active on' needs a date, not {TYPE_NAMES[kind]}", node.day)
+        case ast.ActiveBetween():
+            _check_row_with_period(node, node.subject, scope)
+            for bound in (node.first, node.last):
+                kind = expr_type(bound, scope)
+                if kind not in (None, "date"):
+                    scope.error(
+                        f"'active from ... until' needs dates, not {TYPE_NAMES[kind]}", bound
+                    )
         case ast.Adjoins():
             _check_adjoins(node, scope)
         case ast.Exists():

@@ -2,90 +2,106 @@
 
 Operands are aligned on the period and on the dimensions they share; a measure without a
 dimension applies to every dimension value of the other. A ratio with a zero or missing
-denominator gives no figure (None), never infinity or zero.
+denominator gives no figure (None), never infinity or zero. ``previous_year(M)`` is M's
+figure for the calendar year before the period's year; ``ifempty(x, y)`` is y where x
+has no figure.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
+
 from maatstaf.dsl import ast
 from maatstaf.dsl.model import Parameter
+from maatstaf.engine.periods import parse_period
 
-Operand = pd.DataFrame | float | int
-
-
-def evaluate_compute(
-    expr: ast.Expr,
-    results: Mapping[str, pd.DataFrame],
-    labels: list[str],
-    parameters: Mapping[str, Parameter],
-) -> pd.DataFrame:
-    value = _evaluate(expr, results, labels, parameters)
-    if isinstance(value, pd.DataFrame):
-        return value
-    return pd.DataFrame({"period": labels, "value": [value] * len(labels)})
+Operand = pd.DataFrame | float
+# (measure id, year labels) -> that measure's figures for those years
+YearFetcher = Callable[[str, list[str]], pd.DataFrame]
 
 
-def _evaluate(
-    expr: ast.Expr,
-    results: Mapping[str, pd.DataFrame],
-    labels: list[str],
-    parameters: Mapping[str, Parameter],
-) -> Operand:
-    match expr:
-        case ast.NumberLit() | ast.PercentLit():
-            return float(expr.value)
-        case ast.NameRef() if expr.name in parameters:
-            return _evaluate(parameters[expr.name].value, results, labels, parameters)
-        case ast.NameRef():
-            frame = results[expr.name]
-            frame = frame[frame["period"].isin(labels)].drop(columns="version")
-            return frame.assign(value=frame["value"].map(_as_float))
-        case ast.Total():
-            frame = results[expr.measure]
-            frame = frame[frame["period"].isin(labels)]
-            values = frame.assign(value=frame["value"].map(_as_float))
-            keys = ["period", *expr.by]
-            return values.groupby(keys, as_index=False, sort=False)["value"].sum(min_count=1)
-        case ast.Slice():
-            frame = results[expr.measure]
-            frame = frame[frame["period"].isin(labels) & (frame[expr.dimension] == expr.value)]
-            frame = frame.drop(columns=["version", expr.dimension])
-            return frame.assign(value=frame["value"].map(_as_float))
-        case ast.Negate():
-            return _apply("*", -1.0, _evaluate(expr.operand, results, labels, parameters))
-        case ast.Binary():
-            left = _evaluate(expr.left, results, labels, parameters)
-            right = _evaluate(expr.right, results, labels, parameters)
-            return _apply(expr.op, left, right)
-    raise AssertionError(f"cannot compute with {expr!r}")
+@dataclass(frozen=True)
+class Combiner:
+    results: Mapping[str, pd.DataFrame]
+    labels: list[str]
+    parameters: Mapping[str, Parameter]
+    fetch_years: YearFetcher
+
+    def frame(self, expr: ast.Expr) -> pd.DataFrame:
+        value = self.evaluate(expr)
+        if isinstance(value, pd.DataFrame):
+            return value
+        return pd.DataFrame({"period": self.labels, "value": [value] * len(self.labels)})
+
+    def evaluate(self, expr: ast.Expr) -> Operand:
+        match expr:
+            case ast.NumberLit() | ast.PercentLit():
+                return float(expr.value)
+            case ast.NameRef() if expr.name in self.parameters:
+                return self.evaluate(self.parameters[expr.name].value)
+            case ast.NameRef():
+                return _values(self._measure(expr.name))
+            case ast.Total():
+                frame = _values(self._measure(expr.measure))
+                keys = ["period", *expr.by]
+                return frame.groupby(keys, as_index=False, sort=False)["value"].sum(min_count=1)
+            case ast.Slice():
+                frame = self._measure(expr.measure)
+                frame = frame[frame[expr.dimension] == expr.value].drop(columns=expr.dimension)
+                return _values(frame)
+            case ast.Negate():
+                return _apply("*", -1.0, self.evaluate(expr.operand))
+            case ast.Binary():
+                return _apply(expr.op, self.evaluate(expr.left), self.evaluate(expr.right))
+            case ast.Call(function="ifempty"):
+                return _apply("ifempty", self.evaluate(expr.args[0]), self.evaluate(expr.args[1]))
+            case ast.Call(function="previous_year"):
+                return _values(self._previous_year(expr.args[0]))
+        raise AssertionError(f"cannot compute with {expr!r}")
+
+    def _measure(self, measure_id: str) -> pd.DataFrame:
+        frame = self.results[measure_id]
+        return frame[frame["period"].isin(self.labels)].drop(columns="version")
+
+    def _previous_year(self, arg: ast.Expr) -> pd.DataFrame:
+        assert isinstance(arg, ast.NameRef)
+        years = {label: str(parse_period(label).begin.year - 1) for label in self.labels}
+        found = self.fetch_years(arg.name, sorted(set(years.values())))
+        pairs = pd.DataFrame({"period": list(years), "__year": list(years.values())})
+        merged = pairs.merge(found.drop(columns="version"), left_on="__year", right_on="period",
+                             suffixes=("", "_year"))  # fmt: skip
+        return merged.drop(columns=["__year", "period_year"])
 
 
-def _as_float(value: object) -> float | None:
-    if value is None or (isinstance(value, float) and value != value):
-        return None
-    return float(value)  # type: ignore[arg-type]
+def _values(frame: pd.DataFrame) -> pd.DataFrame:
+    """The value column as floats, NaN where there is no figure."""
+    return frame.assign(value=pd.to_numeric(frame["value"], errors="coerce").astype("float64"))
 
 
 def _apply(op: str, left: Operand, right: Operand) -> Operand:
     if not isinstance(left, pd.DataFrame) and not isinstance(right, pd.DataFrame):
-        return _scalar(op, left, right)
+        return float(_vector(op, np.array([left]), np.array([right]))[0])
     if not isinstance(left, pd.DataFrame):
         assert isinstance(right, pd.DataFrame)
-        return right.assign(value=[_scalar(op, left, v) for v in right["value"]])
+        return right.assign(value=_vector(op, np.full(len(right), left), right["value"].to_numpy()))
     if not isinstance(right, pd.DataFrame):
-        return left.assign(value=[_scalar(op, v, right) for v in left["value"]])
+        return left.assign(value=_vector(op, left["value"].to_numpy(), np.full(len(left), right)))
     keys = ["period", *sorted((set(left.columns) & set(right.columns)) - {"period", "value"})]
     merged = left.merge(right, on=keys, how="outer", suffixes=("_l", "_r"))
-    values = [_scalar(op, a, b) for a, b in zip(merged["value_l"], merged["value_r"], strict=True)]
+    values = _vector(op, merged["value_l"].to_numpy(float), merged["value_r"].to_numpy(float))
     return merged.drop(columns=["value_l", "value_r"]).assign(value=values)
 
 
-def _scalar(op: str, a: float | None, b: float | None) -> float | None:
-    if a is None or b is None or a != a or b != b:
-        return None
+def _vector(op: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Element-wise arithmetic; NaN (no figure) propagates, x / 0 has no figure."""
+    a, b = a.astype(float), b.astype(float)
+    if op == "ifempty":
+        return np.where(np.isnan(a), b, a)
     if op == "/":
-        return None if b == 0 else a / b
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(b == 0, np.nan, a / b)
     return {"+": a + b, "-": a - b, "*": a * b}[op]

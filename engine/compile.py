@@ -463,6 +463,9 @@ def compile_condition(node: ast.Condition, env: Env) -> ir.BooleanValue:
         case ast.ActiveOn():
             day = compile_expr(node.day, env)
             return _period_relation("active", env.row(node.subject), day, day)
+        case ast.ActiveBetween():
+            first, last = compile_expr(node.first, env), compile_expr(node.last, env)
+            return _period_relation("active", env.row(node.subject), first, last)
         case ast.Adjoins():
             return _adjoins(node, env)
         case ast.Exists():
@@ -611,6 +614,11 @@ def _call(node: ast.Call, env: Env) -> ir.Value:
             return value.fill_null(fallback)
         case "year":
             return compile_expr(node.args[0], env).year()
+        case "start_of_year":
+            return compile_expr(node.args[0], env).truncate("Y")
+        case "end_of_year":
+            start = compile_expr(node.args[0], env).truncate("Y")
+            return (start + ibis.interval(years=1) - ibis.interval(days=1)).cast("date")
     raise CompileError(f"{node.span}: unknown function '{node.function}'")
 
 

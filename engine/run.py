@@ -23,14 +23,14 @@ from maatstaf.dsl import ast
 from maatstaf.dsl.errors import did_you_mean
 from maatstaf.dsl.model import Library, MeasureVersion
 from maatstaf.dsl.schema import Schema, canonical_schema
-from maatstaf.engine.combine import evaluate_compute
+from maatstaf.engine.combine import Combiner
 from maatstaf.engine.compile import (
     BEGIN, END, PERIOD, CompileError, Context, Env, ast_and, compile_condition, compile_version,
     walk, with_links,
 )  # fmt: skip
 from maatstaf.engine.dimensions import complete, dimension_domains
 from maatstaf.engine.graph import build_graph, content_hashes, evaluation_order
-from maatstaf.engine.periods import Period
+from maatstaf.engine.periods import Period, parse_period
 from maatstaf.engine.result import Figure, MeasureProvenance, Note, Provenance, RunResult
 from maatstaf.engine.targets import figure_target
 from maatstaf.engine.values import plain_number
@@ -63,9 +63,24 @@ class _State:
     periods: Sequence[Period]
     results: dict[str, pd.DataFrame] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)
+    graph: object = None
+    _years: dict[tuple[str, ...], _State] = field(default_factory=dict)
 
     def note(self, measure: str, message: str) -> None:
         self.notes.append(Note(measure=measure, message=message))
+
+    def fetch_years(self, measure_id: str, years: list[str]) -> pd.DataFrame:
+        """A measure's figures for whole calendar years (for previous_year), evaluated once
+        per set of years with its own dependencies."""
+        key = tuple(years)
+        if key not in self._years:
+            periods = [parse_period(y) for y in years]
+            self._years[key] = _State(self.library, self.ctx, self.con, periods, graph=self.graph)
+        sub = self._years[key]
+        for needed in evaluation_order(self.graph, {measure_id}):  # type: ignore[arg-type]
+            if needed not in sub.results:
+                sub.results[needed] = _evaluate(sub, needed, None)
+        return sub.results[measure_id]
 
 
 def run(
@@ -79,7 +94,7 @@ def run(
     con = ibis.duckdb.connect()
     ctx = Context(schema, library, {})
     ctx = Context(schema, library, _scoped_tables(con, data, ctx))
-    state = _State(library, ctx, con, request.periods)
+    state = _State(library, ctx, con, request.periods, graph=graph)
     for measure_id in evaluation_order(graph, {s.measure for s in selections}):
         state.results[measure_id] = _evaluate(state, measure_id, forced.get(measure_id))
     order = {p.label: i for i, p in enumerate(request.periods)}
@@ -96,7 +111,7 @@ def run(
     )  # fmt: skip
     return RunResult(
         provenance=provenance, rejected_rows=list(data.rejected), table_stats=list(data.stats),
-        notes=state.notes, figures=figures,
+        notes=[n for n in state.notes if n.measure in {s.measure for s in selections}], figures=figures,
     )  # fmt: skip
 
 
@@ -209,7 +224,8 @@ def _evaluate_version(
             frame = state.results[aggregate.measure]
             return frame[frame["period"].isin(labels)].drop(columns="version")
         case ast.Compute():
-            return evaluate_compute(aggregate.expr, state.results, labels, state.library.parameters)
+            combiner = Combiner(state.results, labels, state.library.parameters, state.fetch_years)
+            return combiner.frame(aggregate.expr)
     missing = [t for t in version.tables if t not in state.ctx.tables]
     if missing:
         state.note(
