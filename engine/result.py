@@ -22,6 +22,15 @@ class Target(_Frozen):
     met: bool | None
 
 
+class Comparison(_Frozen):
+    """The same figure for the previous period and for the same period a year earlier."""
+
+    previous_period: str
+    previous_value: int | float | None
+    year_earlier_period: str
+    year_earlier_value: int | float | None
+
+
 class Figure(_Frozen):
     """One number: a measure (in one version) for one period and one combination of dimensions.
 
@@ -35,6 +44,7 @@ class Figure(_Frozen):
     dimensions: dict[str, str]
     value: int | float | None
     target: Target | None = None
+    comparison: Comparison | None = None
 
 
 class MeasureProvenance(_Frozen):

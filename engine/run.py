@@ -30,8 +30,10 @@ from maatstaf.engine.compile import (
 )  # fmt: skip
 from maatstaf.engine.dimensions import complete, dimension_domains
 from maatstaf.engine.graph import build_graph, content_hashes, evaluation_order
-from maatstaf.engine.periods import Period, parse_period
-from maatstaf.engine.result import Figure, MeasureProvenance, Note, Provenance, RunResult
+from maatstaf.engine.periods import Period, parse_period, shift
+from maatstaf.engine.result import (
+    Comparison, Figure, MeasureProvenance, Note, Provenance, RunResult,
+)  # fmt: skip
 from maatstaf.engine.targets import figure_target
 from maatstaf.engine.values import plain_number
 
@@ -49,6 +51,10 @@ class RunRequest:
     periods: Sequence[Period]
     selections: Sequence[Selection] | None = None  # None: every measure
     as_of: dt.date | None = None
+    compare: bool = False  # add the previous period and the same period a year earlier
+
+
+REGION_DIMENSION = "gemeente"
 
 
 class RunError(Exception):
@@ -64,6 +70,7 @@ class _State:
     results: dict[str, pd.DataFrame] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)
     graph: object = None
+    extra_dims: tuple[str, ...] = ()
     _years: dict[tuple[str, ...], _State] = field(default_factory=dict)
 
     def note(self, measure: str, message: str) -> None:
@@ -75,7 +82,14 @@ class _State:
         key = tuple(years)
         if key not in self._years:
             periods = [parse_period(y) for y in years]
-            self._years[key] = _State(self.library, self.ctx, self.con, periods, graph=self.graph)
+            self._years[key] = _State(
+                self.library,
+                self.ctx,
+                self.con,
+                periods,
+                graph=self.graph,
+                extra_dims=self.extra_dims,
+            )
         sub = self._years[key]
         for needed in evaluation_order(self.graph, {measure_id}):  # type: ignore[arg-type]
             if needed not in sub.results:
@@ -86,21 +100,30 @@ class _State:
 def run(
     library: Library, data: LoadedData, request: RunRequest, schema: Schema | None = None
 ) -> RunResult:
+    """Evaluate the selected measures (and what they depend on) for the requested periods."""
     schema = schema or canonical_schema()
     graph = build_graph(library)
     hashes = content_hashes(library, graph)
     selections = _selections(library, request.selections)
     forced = {s.measure: s.version for s in selections if s.version is not None}
+    periods = with_comparisons(request.periods) if request.compare else list(request.periods)
     con = ibis.duckdb.connect()
     ctx = Context(schema, library, {})
-    ctx = Context(schema, library, _scoped_tables(con, data, ctx))
-    state = _State(library, ctx, con, request.periods, graph=graph)
-    for measure_id in evaluation_order(graph, {s.measure for s in selections}):
-        state.results[measure_id] = _evaluate(state, measure_id, forced.get(measure_id))
-    order = {p.label: i for i, p in enumerate(request.periods)}
+    ctx = Context(schema, library, _scoped_tables(con, data, ctx, request.as_of))
+    passes = [()] + ([(REGION_DIMENSION,)] if _is_regional(data) else [])
+    results: dict[str, list[pd.DataFrame]] = {s.measure: [] for s in selections}
+    notes: list[Note] = []
+    for extra in passes:
+        state = _State(library, ctx, con, periods, graph=graph, extra_dims=extra)
+        for measure_id in evaluation_order(graph, set(results)):
+            state.results[measure_id] = _evaluate(state, measure_id, forced.get(measure_id))
+        for measure_id in results:
+            results[measure_id].append(state.results[measure_id])
+        notes += [n for n in state.notes if n.measure in results and n not in notes]
     figures = [
-        f for s in selections for f in _figures(library, s.measure, state.results[s.measure], order)
-    ]
+        f for s in selections
+        for f in _figures(library, s.measure, pd.concat(results[s.measure]), request)
+    ]  # fmt: skip
     used = sorted({(f.measure, f.version) for f in figures})
     provenance = Provenance(
         engine="maatstaf", engine_version=maatstaf.__version__, data_fingerprint=data.fingerprint,
@@ -111,7 +134,21 @@ def run(
     )  # fmt: skip
     return RunResult(
         provenance=provenance, rejected_rows=list(data.rejected), table_stats=list(data.stats),
-        notes=[n for n in state.notes if n.measure in {s.measure for s in selections}], figures=figures,
+        notes=notes, figures=figures,
+    )  # fmt: skip
+
+
+def with_comparisons(periods: Sequence[Period]) -> list[Period]:
+    """The periods plus, for each, the previous one and the same one a year earlier."""
+    extra = [shift(p, steps=-1) for p in periods] + [shift(p, years=-1) for p in periods]
+    return sorted(set(periods) | set(extra), key=lambda p: p.begin)
+
+
+def _is_regional(data: LoadedData) -> bool:
+    """Several municipalities share the run when any table names a gemeente."""
+    return any(
+        REGION_DIMENSION in t.column_names and t[REGION_DIMENSION].null_count < t.num_rows
+        for t in data.tables.values() if t.num_rows
     )  # fmt: skip
 
 
@@ -141,11 +178,15 @@ def _measure_provenance(
     )
 
 
-def _scoped_tables(con: ibis.BaseBackend, data: LoadedData, ctx: Context) -> dict[str, ir.Table]:
+def _scoped_tables(
+    con: ibis.BaseBackend, data: LoadedData, ctx: Context, as_of: dt.date | None = None
+) -> dict[str, ir.Table]:
     """Each loaded table in DuckDB, without the rows its table scope excludes. Tables whose
     scope follows a link (a claim's toewijzing) come after the tables they link to, so a
     claim for a removed indication is excluded too."""
-    raw = {name: con.create_table(name, arrow) for name, arrow in data.tables.items()}
+    raw = {
+        name: _known_on(con.create_table(name, arrow), as_of) for name, arrow in data.tables.items()
+    }
     tables: dict[str, ir.Table] = {}
     linked_last = sorted(raw, key=lambda n: bool(_scope_links(ctx, n)))
     for name in linked_last:
@@ -160,6 +201,16 @@ def _scoped_tables(con: ibis.BaseBackend, data: LoadedData, ctx: Context) -> dic
             table = rows.filter(keep).select(*table.columns)
         tables[name] = table
     return tables
+
+
+def _known_on(table: ir.Table, as_of: dt.date | None) -> ir.Table:
+    """As of a date: only the rows registered on or before it (rows without a registration
+    time count as always known)."""
+    if as_of is None or "geregistreerd_op" not in table.columns:
+        return table
+    limit = ibis.literal(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()))
+    registered = table["geregistreerd_op"]
+    return table.filter(registered.isnull() | (registered < limit))
 
 
 def _scope_links(ctx: Context, table: str) -> bool:
@@ -233,6 +284,7 @@ def _evaluate_version(
             f"the data has no table {', '.join(missing)}, so this measure has no figures",
         )
         return None
+    version = _with_extra_dimensions(version, state)
     try:
         expr = compile_version(version, state.ctx, periods_table(periods))
     except CompileError as exc:
@@ -252,17 +304,39 @@ def _evaluate_version(
     )
 
 
+def _with_extra_dimensions(version: MeasureVersion, state: _State) -> MeasureVersion:
+    """Per municipality: the gemeente of the counted rows becomes a dimension."""
+    table = state.ctx.schema.table(getattr(version.aggregate, "table", ""))
+    extra = [d for d in state.extra_dims if table is not None and table.column(d) is not None]
+    if not extra:
+        return version
+    dims = tuple(ast.Dimension(span=version.span, name=d) for d in extra)
+    return version.model_copy(update={"by": (*version.by, *dims)})
+
+
 def _figures(
-    library: Library, measure_id: str, frame: pd.DataFrame, order: dict[str, int]
+    library: Library, measure_id: str, frame: pd.DataFrame, request: RunRequest
 ) -> list[Figure]:
+    """Figures for the requested periods, in period order, each with its target and, with
+    --compare, the value of the previous period and of the same period a year earlier."""
     if frame.empty:
         return []
     measure = library.measures[measure_id]
-    dims = sorted(c for c in frame.columns if c not in ("period", "version", "value"))
-    frame = frame.assign(_order=frame["period"].map(order)).sort_values("_order", kind="stable")
+    dims = [c for c in frame.columns if c not in ("period", "version", "value")]
+    frame = frame.assign(**{d: frame[d].astype(object).where(frame[d].notna(), None) for d in dims})
+    lookup = {
+        (
+            r["period"],
+            tuple(sorted((d, str(r[d])) for d in dims if r[d] is not None)),
+        ): plain_number(r["value"])
+        for r in frame.to_dict("records")
+    }
+    order = {p.label: i for i, p in enumerate(request.periods)}
+    wanted = frame[frame["period"].isin(order)]
+    wanted = wanted.assign(_order=wanted["period"].map(order)).sort_values("_order", kind="stable")
     figures = []
-    for record in frame.to_dict("records"):
-        dimensions = {d: str(record[d]) for d in dims}
+    for record in wanted.to_dict("records"):
+        dimensions = {d: str(record[d]) for d in dims if record[d] is not None}
         version = measure.version(int(record["version"]))
         assert version is not None
         value = plain_number(record["value"])
@@ -270,5 +344,20 @@ def _figures(
             measure=measure_id, version=version.number, period=str(record["period"]),
             dimensions=dimensions, value=value,
             target=figure_target(version, dimensions, value, library),
+            comparison=_comparison(record["period"], dimensions, lookup) if request.compare else None,
         ))  # fmt: skip
     return figures
+
+
+def _comparison(label: str, dimensions: dict[str, str], lookup: dict) -> Comparison:
+    period = parse_period(label)
+    key = tuple(sorted(dimensions.items()))
+    previous, year_earlier = shift(period, steps=-1).label, shift(period, years=-1).label
+    return Comparison(
+        previous_period=previous, previous_value=_find(lookup, previous, key),
+        year_earlier_period=year_earlier, year_earlier_value=_find(lookup, year_earlier, key),
+    )  # fmt: skip
+
+
+def _find(lookup: dict, label: str, key: tuple) -> int | float | None:
+    return lookup.get((label, key))

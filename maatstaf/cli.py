@@ -126,6 +126,18 @@ def run_command(
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit 1 when any input row is rejected.")
     ] = False,
+    compare: Annotated[
+        bool,
+        typer.Option(
+            "--compare", help="Add the previous period and the same period a year earlier."
+        ),
+    ] = False,
+    as_of: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--as-of", help="Use only rows registered on or before this date (YYYY-MM-DD)."
+        ),
+    ] = None,
 ) -> None:
     """Compute figures for a range of periods and render them."""
     with _boundary():
@@ -134,7 +146,10 @@ def run_command(
         library = _library(definitions)
         loaded = _load(data)
         periods = _periods(period_from, period_to, grain, loaded)
-        result = run(library, loaded, RunRequest(periods=periods, selections=selections))
+        request = RunRequest(
+            periods=periods, selections=selections, compare=compare, as_of=_date(as_of, "--as-of")
+        )
+        result = run(library, loaded, request)
         _write(renderer.render(result, library), output)
         _report_rejections(loaded)
         for note in result.notes:
@@ -142,6 +157,15 @@ def run_command(
         if strict and loaded.rejected:
             _err("error: --strict and input rows were rejected")
             raise typer.Exit(1)
+
+
+def _date(text: str | None, option: str) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{option} {text!r}: write a date as YYYY-MM-DD") from None
 
 
 def _selection(text: str) -> Selection:

@@ -15,6 +15,7 @@ class JsonRenderer:
     def render(self, result: RunResult, library: Library) -> str:
         data = result.model_dump(mode="json")
         for figure in data["figures"]:
-            if figure.get("target") is None:
-                figure.pop("target", None)
+            for optional in ("target", "comparison"):
+                if figure.get(optional) is None:
+                    figure.pop(optional, None)
         return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
