@@ -102,30 +102,51 @@ class Env:
 
 def compile_version(version: MeasureVersion, ctx: Context, periods: ir.Table) -> ir.Table:
     """Rows of the measure's table x periods -> columns __period, <dimensions...>, value."""
+    env = prepare(version, ctx, periods, version.where)
+    aggregate = version.aggregate
+    if isinstance(aggregate, ast.Spread):
+        return _spread(env, aggregate, [d.name for d in version.by])
+    return _aggregate(env, aggregate, [d.name for d in version.by])  # type: ignore[arg-type]
+
+
+def compile_members(
+    version: MeasureVersion, ctx: Context, periods: ir.Table, where: ast.Condition | None
+) -> ir.Table:
+    """What a counting measure counts (column __entity) per period, under ``where``: the
+    distinct values of a ``count distinct``, the keys of a ``count``."""
+    aggregate = version.aggregate
+    table = ctx.schema.table(getattr(aggregate, "table", ""))
+    if table is None or not isinstance(aggregate, ast.CountRows | ast.CountDistinct):
+        raise CompileError(f"'{version.measure}' does not count clients or rows")
+    env = prepare(version.model_copy(update={"by": ()}), ctx, periods, where)
+    column = aggregate.column if isinstance(aggregate, ast.CountDistinct) else table.key[0]
+    entity = compile_expr(_name(column), env).cast("string")
+    return env.rel.select(PERIOD, __entity=entity).distinct()
+
+
+def prepare(
+    version: MeasureVersion, ctx: Context, periods: ir.Table, where: ast.Condition | None
+) -> Env:
+    """Steps 1-4 of the plan: the rows that count, joined to their periods, with dimensions."""
     aggregate = version.aggregate
     assert isinstance(aggregate, TABLE_AGGREGATES)
     table = ctx.schema.table(aggregate.table)
     assert table is not None
     nodes = _version_nodes(version)
     rows = with_links(ctx.tables[table.name], table, nodes, aggregate.alias, ctx)
-    row_conditions, period_conditions = split_conditions(version.where)
+    row_conditions, period_conditions = split_conditions(where)
     plain = [c for c in row_conditions if not _calls([c], "spell_start")]
     rows = _filter(Env(table, aggregate.alias, rows, ctx), plain)
     rows = with_spells(rows, table, nodes)
-    rows = _filter(
-        Env(table, aggregate.alias, rows, ctx), [c for c in row_conditions if c not in plain]
-    )
+    later = [c for c in row_conditions if c not in plain]
+    rows = _filter(Env(table, aggregate.alias, rows, ctx), later)
     if any(_uses(n, ast.ActiveEachMonth) for n in nodes):
         periods = _months_of(periods)
     joined = _join_periods(Env(table, aggregate.alias, rows, ctx, periods), period_conditions)
     env = Env(table, aggregate.alias, joined, ctx, joined)
-    env = replace(
-        env, rel=_filter(env, [c for c in period_conditions if isinstance(c, ast.Exists)])
-    )
-    env = _with_dimensions(env, version.by)
-    if isinstance(aggregate, ast.Spread):
-        return _spread(env, aggregate, [d.name for d in version.by])
-    return _aggregate(env, aggregate, [d.name for d in version.by])
+    exists = [c for c in period_conditions if isinstance(c, ast.Exists)]
+    env = replace(env, rel=_filter(env, exists))
+    return _with_dimensions(env, version.by)
 
 
 TABLE_AGGREGATES = (

@@ -97,3 +97,40 @@ def graph_dot(graph: nx.DiGraph) -> str:
         lines.append(f'  "{a}" -> "{b}";')
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def impact(library: Library, graph: nx.DiGraph, target: str) -> list[str]:
+    """Every measure whose figures can change when ``target`` changes: a measure id, or a
+    definition file (its measures, and the measures using its parameters, dimensions and
+    table rules), with all their dependants."""
+    changed = _changed_by(library, target)
+    affected: set[str] = set()
+    for measure_id in changed:
+        node = measure_node(measure_id)
+        affected |= {measure_id} | {graph.nodes[n]["id"] for n in nx.descendants(graph, node)}
+    return sorted(affected)
+
+
+def _changed_by(library: Library, target: str) -> set[str]:
+    if target in library.measures:
+        return {target}
+    name = target.replace("\\", "/")
+    in_file = [f for f in library.sources if f == name or f.endswith("/" + name.lstrip("./"))]
+    if not in_file:
+        raise KeyError(target)
+    changed: set[str] = set()
+    for measure in library.measures.values():
+        for version in measure.versions:
+            uses = (
+                [library.parameters[p].span.file for p in version.parameters]
+                + [library.dimensions[d].span.file for d in version.dimensions]
+                + [_scope_file(library, t) for t in version.tables]
+            )
+            if version.span.file in in_file or any(u in in_file for u in uses if u):
+                changed.add(measure.id)
+    return changed
+
+
+def _scope_file(library: Library, table: str) -> str | None:
+    conditions = library.scopes.get(table, ())
+    return conditions[0].span.file if conditions else None

@@ -109,7 +109,7 @@ def run(
     periods = with_comparisons(request.periods) if request.compare else list(request.periods)
     con = ibis.duckdb.connect()
     ctx = Context(schema, library, {})
-    ctx = Context(schema, library, _scoped_tables(con, data, ctx, request.as_of))
+    ctx = Context(schema, library, scoped_tables(con, data, ctx, request.as_of))
     passes = [()] + ([(REGION_DIMENSION,)] if _is_regional(data) else [])
     results: dict[str, list[pd.DataFrame]] = {s.measure: [] for s in selections}
     notes: list[Note] = []
@@ -178,7 +178,7 @@ def _measure_provenance(
     )
 
 
-def _scoped_tables(
+def scoped_tables(
     con: ibis.BaseBackend, data: LoadedData, ctx: Context, as_of: dt.date | None = None
 ) -> dict[str, ir.Table]:
     """Each loaded table in DuckDB, without the rows its table scope excludes. Tables whose

@@ -19,10 +19,17 @@ from maatstaf.adapters.base import LoadedData, LoadError
 from maatstaf.dsl.errors import DefinitionError
 from maatstaf.dsl.load import load_library
 from maatstaf.dsl.model import Library
+from maatstaf.dsl.errors import did_you_mean
 from maatstaf.engine.graph import build_graph, graph_dot, graph_json
+from maatstaf.engine.graph import impact as impact_of
 from maatstaf.engine.periods import Grain, Period, PeriodError, parse_period, periods_between
+from maatstaf.engine.diff import DiffError, diff, resolve_side
+from maatstaf.engine.reconcile import (
+    Expected, ExpectedError, compare, expected_requests, junit_xml, load_expected,
+)  # fmt: skip
 from maatstaf.engine.run import RunError, RunRequest, Selection, run
 from maatstaf.renderers.base import RendererError, get_renderer
+from maatstaf.renderers.diff import render_diff_json, render_diff_markdown
 
 app = typer.Typer(
     name="maatstaf",
@@ -53,7 +60,7 @@ def _boundary() -> Iterator[None]:
             _err(diagnostic.render())
         _err(f"{len(exc.diagnostics)} error(s) in the definitions.")
         raise typer.Exit(1) from None
-    except (LoadError, RunError) as exc:
+    except (LoadError, RunError, ExpectedError, DiffError) as exc:
         _err(f"error: {exc}")
         raise typer.Exit(1) from None
     except (UsageError, PeriodError, RendererError) as exc:
@@ -101,6 +108,98 @@ def graph(
         sys.stdout.write(
             graph_dot(g) if format == "dot" else json.dumps(graph_json(g), indent=2) + "\n"
         )
+
+
+@app.command()
+def impact(
+    target: Annotated[str, typer.Argument(help="A measure id or a definition file.")],
+    definitions: DefinitionsOpt = None,
+) -> None:
+    """List every measure whose figures can change when this definition changes."""
+    with _boundary():
+        library = _library(definitions)
+        try:
+            affected = impact_of(library, build_graph(library), target)
+        except KeyError:
+            hint = did_you_mean(target, [*library.measures, *library.sources]) or ""
+            raise UsageError(
+                f"'{target}' is neither a measure nor a definition file. {hint}"
+            ) from None
+        sys.stdout.write("".join(f"{m}\n" for m in affected))
+
+
+@app.command()
+def reconcile(
+    expected: Annotated[Path, typer.Argument(help="Expected figures: YAML or CSV.")],
+    data: Annotated[str, typer.Option("--data", help="Folder with the input tables.")],
+    definitions: DefinitionsOpt = None,
+    junit: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--junit", help="Write the checks as JUnit XML to this file."),
+    ] = None,
+    as_of: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--as-of", help="Use only rows registered on or before this date."),
+    ] = None,
+) -> None:
+    """Compare computed figures with expected ones; exit 1 on any mismatch."""
+    with _boundary():
+        entries = load_expected(expected)
+        library = _library(definitions)
+        loaded = _load(data)
+        checks = []
+        for request in expected_requests(entries, _date(as_of, "--as-of")):
+            checks += compare(
+                run(library, loaded, request), [e for e in entries if _asked(e, request)]
+            )
+        checks.sort(key=lambda c: c.expected.line)
+        if junit is not None:
+            _write(junit_xml(checks), junit)
+        for check in checks:
+            sys.stdout.write(("ok       " if check.ok else "MISMATCH ") + check.message() + "\n")
+        failed = sum(not c.ok for c in checks)
+        sys.stdout.write(f"{len(checks) - failed} passed, {failed} failed\n")
+        _report_rejections(loaded)
+        if failed:
+            raise typer.Exit(1)
+
+
+def _asked(entry: Expected, request: RunRequest) -> bool:
+    labels = {p.label for p in request.periods}
+    wanted = {(s.measure, s.version) for s in request.selections or ()}
+    return entry.period in labels and (entry.measure, entry.version) in wanted
+
+
+@app.command(name="diff")
+def diff_command(
+    measure: Annotated[str, typer.Argument(help="The measure to compare.")],
+    data: Annotated[str, typer.Option("--data", help="Folder with the input tables.")],
+    period: Annotated[str, typer.Option("--period", help="2020, 2020-Q1 or 2020-01.")],
+    left: Annotated[str, typer.Option("--left", help="A version (1), or another ID[@N].")],
+    right: Annotated[str, typer.Option("--right", help="A version (2), or another ID[@N].")],
+    definitions: DefinitionsOpt = None,
+    records: Annotated[
+        bool, typer.Option("--records", help="List the pseudonymous ids of side-only clients.")
+    ] = False,
+    format: Annotated[str, typer.Option("--format", "-f", help="markdown or json")] = "markdown",
+) -> None:
+    """Explain, client by client, how two versions or two measures differ for one period."""
+    with _boundary():
+        if format not in ("markdown", "json"):
+            raise UsageError(f"unknown format '{format}': use markdown or json")
+        library = _library(definitions)
+        when = parse_period(period)
+        sides = [resolve_side(library, *_side(measure, s), when) for s in (left, right)]
+        result = diff(library, _load(data), sides[0], sides[1], when, records=records)
+        text = render_diff_json(result) if format == "json" else render_diff_markdown(result)
+        sys.stdout.write(text)
+
+
+def _side(measure: str, text: str) -> tuple[str, int | None]:
+    if text.isdigit():
+        return measure, int(text)
+    selection = _selection(text)
+    return selection.measure, selection.version
 
 
 @app.command(name="run")

@@ -1,0 +1,158 @@
+"""diff: who is counted by one definition and not by another, and which condition decides.
+
+For each side-only client (or row), the other side's rule is relaxed one condition at a
+time: the condition whose removal would count the client is the one that decides. A
+client the other rule cannot reach by dropping one condition has no row in its table at
+all, or fails several conditions; both are said.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import ibis
+from pydantic import BaseModel, ConfigDict
+
+from maatstaf.adapters.base import LoadedData
+from maatstaf.dsl import ast
+from maatstaf.dsl.model import Library, MeasureVersion
+from maatstaf.dsl.schema import Schema, canonical_schema
+from maatstaf.engine.compile import Context, compile_members
+from maatstaf.engine.periods import Period
+from maatstaf.engine.run import periods_table, scoped_tables
+
+
+class DiffError(Exception):
+    """A comparison that cannot be made (a computed measure, an unknown version)."""
+
+
+class Reason(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    side: str  # "left" | "right": the side that counts these clients
+    reason: str
+    count: int
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    side: str
+    entity: str
+    reason: str
+
+
+class DiffResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    left: str
+    right: str
+    period: str
+    left_total: int
+    right_total: int
+    both: int
+    left_only: int
+    right_only: int
+    reasons: list[Reason]
+    records: list[Record] | None = None
+
+
+@dataclass(frozen=True)
+class Side:
+    label: str
+    version: MeasureVersion
+
+
+def resolve_side(library: Library, measure_id: str, number: int | None, period: Period) -> Side:
+    """A measure version to compare; ``same as`` is followed to the rule it stands for."""
+    measure = library.measures.get(measure_id)
+    if measure is None:
+        raise DiffError(f"unknown measure '{measure_id}'")
+    version = measure.version(number) if number is not None else measure.version_on(period.end)
+    if version is None:
+        raise DiffError(f"'{measure_id}' has no version {number or 'valid on ' + str(period.end)}")
+    label = f"{measure_id}@{version.number}"
+    while isinstance(version.aggregate, ast.SameAs):
+        target = library.measures[version.aggregate.measure]
+        found = target.version_on(period.end)
+        if found is None:
+            raise DiffError(f"'{target.id}' has no version valid on {period.end}")
+        version = found
+    return Side(label, version)
+
+
+def diff(library: Library, data: LoadedData, left: Side, right: Side, period: Period,
+         records: bool = False, schema: Schema | None = None) -> DiffResult:  # fmt: skip
+    con = ibis.duckdb.connect()
+    base = Context(schema or canonical_schema(), library, {})
+    ctx = Context(base.schema, library, scoped_tables(con, data, base))
+    periods = periods_table([period])
+
+    def members(side: Side, where: ast.Condition | None) -> set[str]:
+        expr = compile_members(side.version, ctx, periods, where)
+        return set(con.execute(expr)["__entity"].dropna())
+
+    left_set, right_set = members(left, left.version.where), members(right, right.version.where)
+    explained: list[Record] = []
+    sides = (("left", right, left_set - right_set), ("right", left, right_set - left_set))
+    for name, other, only in sides:
+        explained += _explain(name, other, only, members, library)
+    reasons = Counter((r.side, r.reason) for r in explained)
+    return DiffResult(
+        left=left.label, right=right.label, period=period.label, left_total=len(left_set),
+        right_total=len(right_set), both=len(left_set & right_set),
+        left_only=len(left_set - right_set), right_only=len(right_set - left_set),
+        reasons=[Reason(side=s, reason=r, count=n) for (s, r), n in sorted(reasons.items())],
+        records=sorted(explained, key=lambda r: (r.side, r.entity)) if records else None,
+    )  # fmt: skip
+
+
+def _explain(side: str, other: Side, only: set[str], members, library: Library) -> list[Record]:
+    """Why each client of ``only`` (counted by ``side``) is not counted by ``other``."""
+    conditions = _conjuncts(other.version.where)
+    remaining = set(only)
+    found: list[Record] = []
+    for condition in conditions:
+        if not remaining:
+            break
+        decided = remaining & members(other, _without(conditions, condition))
+        reason = f"not counted by {other.label}: '{_source_text(condition, library)}' does not hold"
+        found += [Record(side=side, entity=e, reason=reason) for e in sorted(decided)]
+        remaining -= decided
+    if remaining:
+        reachable = remaining & members(other, None)
+        table = getattr(other.version.aggregate, "table", "?")
+        several = f"not counted by {other.label}: fails more than one of its conditions"
+        no_row = f"not counted by {other.label}: no row in {table}"
+        found += [
+            Record(side=side, entity=e, reason=several if e in reachable else no_row)
+            for e in sorted(remaining)
+        ]
+    return found
+
+
+def _conjuncts(where: ast.Condition | None) -> list[ast.Condition]:
+    if where is None:
+        return []
+    return list(where.items) if isinstance(where, ast.And) else [where]
+
+
+def _without(conditions: list[ast.Condition], dropped: ast.Condition) -> ast.Condition | None:
+    rest = [c for c in conditions if c is not dropped]
+    if not rest:
+        return None
+    return rest[0] if len(rest) == 1 else ast.And(span=rest[0].span, items=tuple(rest))
+
+
+def _source_text(node: ast.Node, library: Library) -> str:
+    lines = library.sources.get(node.span.file, "").splitlines()
+    span = node.span
+    if not lines or span.line > len(lines):
+        return node.kind if hasattr(node, "kind") else "condition"
+    if span.line == span.end_line:
+        return lines[span.line - 1][span.column - 1 : span.end_column - 1]
+    first = lines[span.line - 1][span.column - 1 :]
+    middle = lines[span.line : span.end_line - 1]
+    last = lines[span.end_line - 1][: span.end_column - 1]
+    return " ".join(part.strip() for part in [first, *middle, last])

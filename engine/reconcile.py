@@ -1,0 +1,173 @@
+"""reconcile: compare computed figures with expected ones (a YAML or CSV file).
+
+Each expected entry names a measure, a period, a value and optionally a version, the
+dimensions and an absolute tolerance. Every entry becomes one check; a mismatch names both
+values and the difference. ``junit_xml`` renders the checks for any CI system.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+from xml.sax.saxutils import quoteattr
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from maatstaf.engine.periods import PeriodError, parse_period
+from maatstaf.engine.result import RunResult
+from maatstaf.engine.run import RunRequest, Selection
+
+
+class ExpectedError(Exception):
+    """An expected-figures file that cannot be read, with file and line."""
+
+
+class Expected(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    measure: str
+    period: str
+    value: float | None
+    version: int | None = None
+    dimensions: dict[str, str] = {}
+    tolerance: float = 0.0
+    line: int = 0
+
+
+class Check(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    expected: Expected
+    computed: float | None
+    found: bool
+
+    @property
+    def ok(self) -> bool:
+        if not self.found:
+            return False
+        if self.expected.value is None or self.computed is None:
+            return self.expected.value is None and self.computed is None
+        return abs(self.computed - self.expected.value) <= self.expected.tolerance + 1e-9
+
+    @property
+    def name(self) -> str:
+        e = self.expected
+        dims = ", ".join(f"{k}={v}" for k, v in sorted(e.dimensions.items()))
+        version = f"@{e.version}" if e.version else ""
+        return f"{e.measure}{version} {e.period}" + (f" [{dims}]" if dims else "")
+
+    def message(self) -> str:
+        e = self.expected
+        if not self.found:
+            return f"{self.name}: no such figure was computed (expected {e.value})"
+        if self.ok:
+            return f"{self.name}: {self.computed} as expected"
+        diff = (
+            ""
+            if self.computed is None or e.value is None
+            else f", difference {self.computed - e.value:+g}"
+        )
+        return f"{self.name}: expected {e.value}, computed {self.computed}{diff}" + (
+            f" (tolerance {e.tolerance:g})" if e.tolerance else ""
+        )
+
+
+def load_expected(path: Path) -> list[Expected]:
+    text = path.read_text(encoding="utf-8-sig")
+    entries = _csv_entries(text) if path.suffix.lower() == ".csv" else _yaml_entries(text, path)
+    expected = []
+    for line, raw in entries:
+        try:
+            expected.append(Expected(**raw, line=line))
+        except (ValidationError, TypeError) as exc:
+            problem = (
+                exc.errors()[0]
+                if isinstance(exc, ValidationError)
+                else {"msg": str(exc), "loc": ()}
+            )
+            where = ".".join(map(str, problem["loc"])) or "entry"
+            raise ExpectedError(f"{path}:{line}: {where}: {problem['msg']}") from None
+    return expected
+
+
+def _yaml_entries(text: str, path: Path) -> list[tuple[int, dict]]:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ExpectedError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(data, list) or node is None:
+        raise ExpectedError(f"{path}:1: expected a list of entries with measure, period and value")
+    lines = [item.start_mark.line + 1 for item in node.value]
+    for line, item in zip(lines, data, strict=True):
+        if not isinstance(item, dict):
+            raise ExpectedError(
+                f"{path}:{line}: an entry is a mapping with measure, period and value"
+            )
+    return list(zip(lines, data, strict=True))
+
+
+def _csv_entries(text: str) -> list[tuple[int, dict]]:
+    entries = []
+    for number, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+        raw: dict = {k: v for k, v in row.items() if v not in (None, "")}
+        if "dimensions" in raw:
+            raw["dimensions"] = dict(p.split("=", 1) for p in raw["dimensions"].split(";") if p)
+        raw.setdefault("value", None)
+        entries.append((number, raw))
+    return entries
+
+
+def expected_requests(entries: list[Expected], as_of: dt.date | None) -> list[RunRequest]:
+    """The runs that compute every expected figure: one per grain and version choice."""
+    groups: dict[tuple[str, int | None], tuple[set[str], set[str]]] = {}
+    for entry in entries:
+        try:
+            period = parse_period(entry.period)
+        except PeriodError as exc:
+            raise ExpectedError(f"line {entry.line}: {exc}") from None
+        periods, measures = groups.setdefault((period.grain, entry.version), (set(), set()))
+        periods.add(entry.period)
+        measures.add(entry.measure)
+    requests = []
+    for (_, version), (labels, measures) in sorted(groups.items(), key=str):
+        periods = sorted((parse_period(p) for p in labels), key=lambda p: p.begin)
+        selections = [Selection(m, version) for m in sorted(measures)]
+        requests.append(RunRequest(periods=periods, selections=selections, as_of=as_of))
+    return requests
+
+
+def compare(result: RunResult, expected: list[Expected]) -> list[Check]:
+    figures = {
+        (f.measure, f.period, tuple(sorted(f.dimensions.items()))): f for f in result.figures
+    }
+    checks = []
+    for e in expected:
+        figure = figures.get((e.measure, e.period, tuple(sorted(e.dimensions.items()))))
+        found = figure is not None and (e.version is None or figure.version == e.version)
+        computed = None if figure is None or figure.value is None else float(figure.value)
+        checks.append(Check(expected=e, computed=computed, found=found))
+    return checks
+
+
+def junit_xml(checks: list[Check], suite: str = "maatstaf.reconcile") -> str:
+    failures = sum(not c.ok for c in checks)
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<testsuite name={quoteattr(suite)} tests="{len(checks)}" failures="{failures}">',
+    ]
+    for check in checks:
+        case = f"  <testcase classname={quoteattr(check.expected.measure)} name={quoteattr(check.name)}"
+        if check.ok:
+            lines.append(case + "/>")
+        else:
+            lines += [
+                case + ">",
+                f"    <failure message={quoteattr(check.message())}/>",
+                "  </testcase>",
+            ]
+    lines.append("</testsuite>")
+    return "\n".join(lines) + "\n"
