@@ -10,8 +10,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal, Union
 
-from maatstaf.dsl.errors import Span
 from pydantic import BaseModel, ConfigDict
+
+from maatstaf.dsl.errors import Span
 
 
 class Node(BaseModel):
@@ -138,9 +139,23 @@ class Banding(Node):
 
 
 Expr = Union[  # noqa: UP007 (pydantic needs the Union for recursive forward references)
-    StringLit, NumberLit, PercentLit, DurationLit, DateLit, NameRef, PeriodBound, Peildatum,
-    Binary, Negate, Call, Simultaneous, Total, Slice, Mapping, Banding,
-]  # fmt: skip
+    StringLit,
+    NumberLit,
+    PercentLit,
+    DurationLit,
+    DateLit,
+    NameRef,
+    PeriodBound,
+    Peildatum,
+    Binary,
+    Negate,
+    Call,
+    Simultaneous,
+    Total,
+    Slice,
+    Mapping,
+    Banding,
+]
 Literal_ = StringLit | NumberLit | PercentLit | DurationLit | DateLit
 
 
@@ -244,9 +259,20 @@ class Not(Node):
 
 
 Condition = Union[  # noqa: UP007
-    Compare, InList, IsEmpty, PeriodRelation, InPeriod, ActiveOn, ActiveBetween, ActiveEachMonth, Adjoins,
-    Exists, And, Or, Not,
-]  # fmt: skip
+    Compare,
+    InList,
+    IsEmpty,
+    PeriodRelation,
+    InPeriod,
+    ActiveOn,
+    ActiveBetween,
+    ActiveEachMonth,
+    Adjoins,
+    Exists,
+    And,
+    Or,
+    Not,
+]
 
 
 # ---- aggregates -------------------------------------------------------------------
@@ -429,6 +455,22 @@ class DimensionDecl(Node):
     text: str
 
 
+class Relation(Node):
+    """``each row: "Totaal" = "A" + "B"``: texts name cells of the same row (or column)."""
+
+    axis: Literal["row", "column"]
+    left: Expr
+    right: Expr
+
+
+class PublishedDecl(Node):
+    """The relations a published table of figures must satisfy."""
+
+    name: str
+    label: str | None = None
+    relations: tuple[Relation, ...]
+
+
 class TableScopeDecl(Node):
     """``table toewijzingen { exclude where ... }``: rows no measure may count."""
 
@@ -437,7 +479,7 @@ class TableScopeDecl(Node):
     text: str
 
 
-Declaration = MeasureDecl | ParameterDecl | TableScopeDecl | DimensionDecl
+Declaration = MeasureDecl | ParameterDecl | TableScopeDecl | DimensionDecl | PublishedDecl
 
 
 class DefinitionFile(BaseModel):
@@ -448,6 +490,7 @@ class DefinitionFile(BaseModel):
 
 
 for _model in (
+    Relation,
     ActiveBetween,
     Binary,
     Negate,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pydantic import BaseModel, ConfigDict
+
 from maatstaf.dsl import ast
 from maatstaf.dsl.errors import Span
-from pydantic import BaseModel, ConfigDict
 
 
 class MeasureVersion(BaseModel):
@@ -83,6 +84,7 @@ class Library(BaseModel):
     scopes: dict[str, tuple[ast.Condition, ...]]
     scope_texts: dict[str, str]
     dimensions: dict[str, ast.DimensionDecl]
+    published: dict[str, ast.PublishedDecl] = {}
     sources: dict[str, str]
 
     def dimension(self, table: str, name: str) -> ast.DimensionDecl | None:

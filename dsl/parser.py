@@ -17,18 +17,75 @@ from lark.exceptions import (
     VisitError,
 )
 from lark.tree import Meta
+
 from maatstaf.dsl import ast
 from maatstaf.dsl.errors import DefinitionError, Diagnostic, Span, did_you_mean, with_source
 
 KEYWORDS = (
-    "parameter", "table", "exclude", "dimension", "of", "measure", "label", "unit", "owner",
-    "source", "description", "grain", "version", "valid", "from", "until", "where", "by",
-    "same", "as", "count", "distinct", "in", "sum", "average", "share", "meeting", "per",
-    "compute", "total", "target", "otherwise", "when", "bands", "under", "mixed", "ignoring",
-    "and", "or", "not", "is", "empty", "exists", "no", "with", "adjoins", "within", "active",
-    "starts", "ends", "on", "each", "period", "peildatum", "most", "simultaneous", "month",
-    "quarter", "year", "days", "spread", "into", "for",
-)  # fmt: skip
+    "parameter",
+    "table",
+    "exclude",
+    "dimension",
+    "of",
+    "measure",
+    "label",
+    "unit",
+    "owner",
+    "source",
+    "description",
+    "grain",
+    "version",
+    "valid",
+    "from",
+    "until",
+    "where",
+    "by",
+    "same",
+    "as",
+    "count",
+    "distinct",
+    "in",
+    "sum",
+    "average",
+    "share",
+    "meeting",
+    "per",
+    "compute",
+    "total",
+    "target",
+    "otherwise",
+    "when",
+    "bands",
+    "under",
+    "mixed",
+    "ignoring",
+    "and",
+    "or",
+    "not",
+    "is",
+    "empty",
+    "exists",
+    "no",
+    "with",
+    "adjoins",
+    "within",
+    "active",
+    "starts",
+    "ends",
+    "on",
+    "each",
+    "period",
+    "peildatum",
+    "most",
+    "simultaneous",
+    "month",
+    "quarter",
+    "year",
+    "days",
+    "spread",
+    "into",
+    "for",
+)
 
 # What a user reads instead of Lark's terminal names.
 TERMINAL_NAMES = {
@@ -206,9 +263,12 @@ class _ToAst(Transformer[Token, Any]):
 
     def _span(self, meta: Meta) -> Span:
         return Span(
-            file=self.path, line=meta.line, column=meta.column, end_line=meta.end_line,
+            file=self.path,
+            line=meta.line,
+            column=meta.column,
+            end_line=meta.end_line,
             end_column=meta.end_column,
-        )  # fmt: skip
+        )
 
     def _text(self, meta: Meta) -> str:
         return self.text[meta.start_pos : meta.end_pos]
@@ -232,26 +292,51 @@ class _ToAst(Transformer[Token, Any]):
 
     def dimension_decl(self, meta: Meta, name: Token, table: Token, value: Any) -> Any:
         return ast.DimensionDecl(
-            span=self._span(meta), name=str(name), table=str(table), value=value,
+            span=self._span(meta),
+            name=str(name),
+            table=str(table),
+            value=value,
             text=self._text(meta),
-        )  # fmt: skip
+        )
+
+    def published(self, meta: Meta, name: Token, *members: Any) -> ast.PublishedDecl:
+        labels = [m for m in members if isinstance(m, str)]
+        relations = tuple(m for m in members if isinstance(m, ast.Relation))
+        return ast.PublishedDecl(
+            span=self._span(meta),
+            name=str(name),
+            label=labels[0] if labels else None,
+            relations=relations,
+        )
+
+    def published_label(self, meta: Meta, s: Token) -> str:
+        return _string_value(s)
+
+    def relation(self, meta: Meta, axis: Token, left: Any, right: Any) -> ast.Relation:
+        return ast.Relation(span=self._span(meta), axis=str(axis), left=left, right=right)
 
     def measure(self, meta: Meta, name: Token, *members: Any) -> ast.MeasureDecl:
         versions = tuple(m for m in members if isinstance(m, ast.VersionDecl))
         rest = [m for m in members if not isinstance(m, ast.VersionDecl)]
         return ast.MeasureDecl(
-            span=self._span(meta), id=str(name), body=_body(self._span(meta), rest),
-            versions=versions, text=self._text(meta),
-        )  # fmt: skip
+            span=self._span(meta),
+            id=str(name),
+            body=_body(self._span(meta), rest),
+            versions=versions,
+            text=self._text(meta),
+        )
 
     def version(self, meta: Meta, number: Token, *members: Any) -> ast.VersionDecl:
         validity = dict(m for m in members if isinstance(m, tuple) and m[0].startswith("valid"))
         rest = [m for m in members if not (isinstance(m, tuple) and m[0].startswith("valid"))]
         return ast.VersionDecl(
-            span=self._span(meta), number=int(number), valid_from=validity.get("valid_from"),
-            valid_until=validity.get("valid_until"), body=_body(self._span(meta), rest),
+            span=self._span(meta),
+            number=int(number),
+            valid_from=validity.get("valid_from"),
+            valid_until=validity.get("valid_until"),
+            body=_body(self._span(meta), rest),
             text=self._text(meta),
-        )  # fmt: skip
+        )
 
     def valid_from(self, meta: Meta, date: Token) -> tuple[str, dt.date]:
         return ("valid_from", self._date(date))
@@ -300,9 +385,12 @@ class _ToAst(Transformer[Token, Any]):
         self, meta: Meta, name: Token, entity: Token, mixed: Token, ignoring: Token
     ) -> ast.EntityDimension:
         return ast.EntityDimension(
-            span=self._span(meta), name=str(name), entity=str(entity),
-            mixed=_string_value(mixed), ignoring=_string_value(ignoring),
-        )  # fmt: skip
+            span=self._span(meta),
+            name=str(name),
+            entity=str(entity),
+            mixed=_string_value(mixed),
+            ignoring=_string_value(ignoring),
+        )
 
     def target(self, meta: Meta, op: Token, value: Any, when: Any = None) -> tuple[str, Any, Span]:
         node = ast.Target(span=self._span(meta), op=str(op), value=value, when=when)
@@ -321,9 +409,13 @@ class _ToAst(Transformer[Token, Any]):
     # -- aggregates
     def count_distinct(self, meta: Meta, column: Token, table: Token, alias: str | None = None):
         node = ast.CountDistinct(
-            span=self._span(meta), column=str(column), table=str(table), alias=alias,
-            column_span=self._tspan(column), table_span=self._tspan(table),
-        )  # fmt: skip
+            span=self._span(meta),
+            column=str(column),
+            table=str(table),
+            alias=alias,
+            column_span=self._tspan(column),
+            table_span=self._tspan(table),
+        )
         return self._member("aggregate", node, meta)
 
     def count_rows(self, meta: Meta, table: Token, alias: str | None = None):
@@ -334,41 +426,62 @@ class _ToAst(Transformer[Token, Any]):
 
     def sum_of(self, meta: Meta, expr: Any, table: Token, alias: str | None = None):
         node = ast.SumOf(
-            span=self._span(meta), expr=expr, table=str(table), alias=alias,
+            span=self._span(meta),
+            expr=expr,
+            table=str(table),
+            alias=alias,
             table_span=self._tspan(table),
-        )  # fmt: skip
+        )
         return self._member("aggregate", node, meta)
 
     def sum_per(self, meta: Meta, expr: Any, per: Token, table: Token, alias: str | None = None):
         node = ast.SumOf(
-            span=self._span(meta), expr=expr, table=str(table), alias=alias, per=str(per),
+            span=self._span(meta),
+            expr=expr,
+            table=str(table),
+            alias=alias,
+            per=str(per),
             table_span=self._tspan(table),
-        )  # fmt: skip
+        )
         return self._member("aggregate", node, meta)
 
     def average_per(
         self, meta: Meta, expr: Any, per: Token, table: Token, alias: str | None = None
     ):
         node = ast.AveragePer(
-            span=self._span(meta), expr=expr, per=str(per), table=str(table), alias=alias,
+            span=self._span(meta),
+            expr=expr,
+            per=str(per),
+            table=str(table),
+            alias=alias,
             table_span=self._tspan(table),
-        )  # fmt: skip
+        )
         return self._member("aggregate", node, meta)
 
     def share_of(self, meta: Meta, table: Token, *rest: Any):
         node = ast.ShareOf(
-            span=self._span(meta), table=str(table), alias=rest[0] if len(rest) == 2 else None,
-            meeting=rest[-1], table_span=self._tspan(table),
-        )  # fmt: skip
+            span=self._span(meta),
+            table=str(table),
+            alias=rest[0] if len(rest) == 2 else None,
+            meeting=rest[-1],
+            table_span=self._tspan(table),
+        )
         return self._member("aggregate", node, meta)
 
     def spread(self, meta: Meta, amount: Any, table: Token, *rest: Any):
         alias = rest[0] if isinstance(rest[0], str) and not isinstance(rest[0], Token) else None
         begin, end, into, *parts = rest[1:] if alias is not None else rest
         node = ast.Spread(
-            span=self._span(meta), amount=amount, table=str(table), alias=alias, begin=begin,
-            end=end, into=str(into), parts=tuple(parts), table_span=self._tspan(table),
-        )  # fmt: skip
+            span=self._span(meta),
+            amount=amount,
+            table=str(table),
+            alias=alias,
+            begin=begin,
+            end=end,
+            into=str(into),
+            parts=tuple(parts),
+            table_span=self._tspan(table),
+        )
         return self._member("aggregate", node, meta)
 
     def spread_part(self, meta: Meta, label: Token, begin: Any, end: Any) -> ast.SpreadPart:
@@ -377,8 +490,12 @@ class _ToAst(Transformer[Token, Any]):
         )
 
     def slice(self, meta: Meta, measure: Token, dimension: Token, value: Token) -> ast.Slice:
-        return ast.Slice(span=self._span(meta), measure=str(measure), dimension=str(dimension),
-                         value=_string_value(value))  # fmt: skip
+        return ast.Slice(
+            span=self._span(meta),
+            measure=str(measure),
+            dimension=str(dimension),
+            value=_string_value(value),
+        )
 
     def compute(self, meta: Meta, expr: ast.Expr):
         return self._member("aggregate", ast.Compute(span=self._span(meta), expr=expr), meta)
@@ -421,10 +538,15 @@ class _ToAst(Transformer[Token, Any]):
         """The subject of 'active on ...' / 'active in each month'; only 'active' has these."""
         relation = next(p for p in parts if isinstance(p, Token) and p.type == "RELATION")
         if str(relation) != "active":
-            raise DefinitionError([Diagnostic(
-                message=f"'{relation} {what}' is not a relation", span=self._span(meta),
-                hint=f"Write 'active {what}' or '{relation} in period'.",
-            )])  # fmt: skip
+            raise DefinitionError(
+                [
+                    Diagnostic(
+                        message=f"'{relation} {what}' is not a relation",
+                        span=self._span(meta),
+                        hint=f"Write 'active {what}' or '{relation} in period'.",
+                    )
+                ]
+            )
         first = parts[0]
         return first if isinstance(first, str) and not isinstance(first, Token) else None
 
@@ -449,10 +571,15 @@ class _ToAst(Transformer[Token, Any]):
         same = next((r for r in rest if isinstance(r, list)), [])
         where = next((r for r in rest if not isinstance(r, str | list)), None)
         return ast.Exists(
-            span=self._span(meta), negated=str(keyword) == "no", table=str(table), alias=alias,
-            same=tuple(n for n, _ in same), same_spans=tuple(sp for _, sp in same), where=where,
+            span=self._span(meta),
+            negated=str(keyword) == "no",
+            table=str(table),
+            alias=alias,
+            same=tuple(n for n, _ in same),
+            same_spans=tuple(sp for _, sp in same),
+            where=where,
             table_span=self._tspan(table),
-        )  # fmt: skip
+        )
 
     def same_columns(self, meta: Meta, *names: Token) -> list[tuple[str, Span]]:
         return [(str(n), self._tspan(n)) for n in names]
@@ -528,10 +655,15 @@ class _ToAst(Transformer[Token, Any]):
         try:
             return dt.date.fromisoformat(str(token))
         except ValueError:
-            raise DefinitionError([Diagnostic(
-                message=f"{str(token)!r} is not a calendar date", span=self._tspan(token),
-                hint="Write dates as YYYY-MM-DD.",
-            )]) from None  # fmt: skip
+            raise DefinitionError(
+                [
+                    Diagnostic(
+                        message=f"{str(token)!r} is not a calendar date",
+                        span=self._tspan(token),
+                        hint="Write dates as YYYY-MM-DD.",
+                    )
+                ]
+            ) from None
 
 
 def _body(span: Span, members: list[tuple[str, Any, Span]]) -> ast.Body:

@@ -23,8 +23,13 @@ from maatstaf.dsl.typing import Scope, Type, Usage, check_condition, expr_type, 
 REQUIRED_METADATA = ("label", "unit", "owner", "description")
 GRAINS: tuple[ast.Grain, ...] = ("month", "quarter", "year")
 TABLE_AGGREGATES = (
-    ast.CountRows, ast.CountDistinct, ast.SumOf, ast.AveragePer, ast.ShareOf, ast.Spread,
-)  # fmt: skip
+    ast.CountRows,
+    ast.CountDistinct,
+    ast.SumOf,
+    ast.AveragePer,
+    ast.ShareOf,
+    ast.Spread,
+)
 
 
 def resolve(
@@ -50,11 +55,13 @@ def cycle_diagnostics(library: Library) -> list[Diagnostic]:
     for cycle in sorted(nx.simple_cycles(graph), key=sorted):
         start = cycle.index(min(cycle))
         ids = cycle[start:] + cycle[:start]
-        problems.append(Diagnostic(
-            message="dependency cycle: " + " -> ".join([*ids, ids[0]]),
-            span=library.measures[ids[0]].span,
-            hint="A measure cannot depend on itself, directly or through others.",
-        ))  # fmt: skip
+        problems.append(
+            Diagnostic(
+                message="dependency cycle: " + " -> ".join([*ids, ids[0]]),
+                span=library.measures[ids[0]].span,
+                hint="A measure cannot depend on itself, directly or through others.",
+            )
+        )
     return problems
 
 
@@ -71,9 +78,14 @@ class _Resolver:
         }
         self.measure_decls = self._unique(ast.MeasureDecl, lambda d: d.id, "measure")
         self.dimension_decls = self._unique(ast.DimensionDecl, lambda d: d.name, "dimension")
+        self.published = self._unique(ast.PublishedDecl, lambda d: d.name, "published table")
 
     def library(self, sources: dict[str, str]) -> Library:
         scopes, scope_texts = self._scopes()
+        for decl in self.published.values():
+            for relation in decl.relations:
+                for side in (relation.left, relation.right):
+                    self._check_cells(side)
         self._check_dimension_decls()
         measures = {}
         for decl in self.measure_decls.values():
@@ -85,9 +97,34 @@ class _Resolver:
             for n, d in self.parameters.items()
         }
         return Library(
-            measures=measures, parameters=parameters, scopes=scopes, scope_texts=scope_texts,
-            dimensions=self.dimension_decls, sources=sources,
-        )  # fmt: skip
+            measures=measures,
+            parameters=parameters,
+            scopes=scopes,
+            scope_texts=scope_texts,
+            dimensions=self.dimension_decls,
+            published=self.published,
+            sources=sources,
+        )
+
+    def _check_cells(self, expr: ast.Expr) -> None:
+        """A relation between published cells: texts (cells), numbers and + - * /."""
+        match expr:
+            case ast.StringLit() | ast.NumberLit() | ast.PercentLit():
+                return
+            case ast.Binary():
+                self._check_cells(expr.left)
+                self._check_cells(expr.right)
+                return
+            case ast.Negate():
+                self._check_cells(expr.operand)
+                return
+        self.problems.append(
+            Diagnostic(
+                message="a relation combines cells (quoted column or row names) and numbers",
+                span=expr.span,
+                hint='For example: each row: "Totaal" = "Gemeente" + "Beide".',
+            )
+        )
 
     # -- declarations
     def _declarations(self, kind: type) -> list:
@@ -98,10 +135,13 @@ class _Resolver:
         for decl in self._declarations(kind):
             name = key(decl)
             if name in found:
-                self.problems.append(Diagnostic(
-                    message=f"{what} '{name}' is defined twice", span=decl.span,
-                    hint=f"First defined at {found[name].span}.",
-                ))  # fmt: skip
+                self.problems.append(
+                    Diagnostic(
+                        message=f"{what} '{name}' is defined twice",
+                        span=decl.span,
+                        hint=f"First defined at {found[name].span}.",
+                    )
+                )
                 continue
             found[name] = decl
         return found
@@ -113,11 +153,14 @@ class _Resolver:
     def _table(self, name: str, span: Span):
         table = self.schema.table(name)
         if table is None:
-            self.problems.append(Diagnostic(
-                message=f"unknown table '{name}'", span=span,
-                hint=did_you_mean(name, self.schema.table_names)
-                or f"Known tables: {', '.join(self.schema.table_names)}.",
-            ))  # fmt: skip
+            self.problems.append(
+                Diagnostic(
+                    message=f"unknown table '{name}'",
+                    span=span,
+                    hint=did_you_mean(name, self.schema.table_names)
+                    or f"Known tables: {', '.join(self.schema.table_names)}.",
+                )
+            )
         return table
 
     def _scopes(self) -> tuple[dict[str, tuple[ast.Condition, ...]], dict[str, str]]:
@@ -147,58 +190,76 @@ class _Resolver:
     # -- measures
     def _measure(self, decl: ast.MeasureDecl) -> Measure | None:
         if decl.versions and decl.body.aggregate is not None:
-            self.problems.append(Diagnostic(
-                message=f"measure '{decl.id}' has versions and also a rule outside them",
-                span=decl.body.aggregate.span, hint="Move the rule into a version block.",
-            ))  # fmt: skip
+            self.problems.append(
+                Diagnostic(
+                    message=f"measure '{decl.id}' has versions and also a rule outside them",
+                    span=decl.body.aggregate.span,
+                    hint="Move the rule into a version block.",
+                )
+            )
             return None
         blocks = decl.versions or (
             ast.VersionDecl(span=decl.span, number=1, body=ast.Body(span=decl.span), text=""),
         )
         versions = [v for b in blocks if (v := self._version(decl, b)) is not None]
         self._check_versions(decl)
-        return Measure(id=decl.id, versions=tuple(sorted(versions, key=lambda v: v.number)),
-                       span=decl.span)  # fmt: skip
+        return Measure(
+            id=decl.id, versions=tuple(sorted(versions, key=lambda v: v.number)), span=decl.span
+        )
 
     def _check_versions(self, decl: ast.MeasureDecl) -> None:
         seen: set[int] = set()
         for block in decl.versions:
             if block.number in seen:
-                self.problems.append(Diagnostic(
-                    message=f"version {block.number} of '{decl.id}' is defined twice",
-                    span=block.span,
-                ))  # fmt: skip
+                self.problems.append(
+                    Diagnostic(
+                        message=f"version {block.number} of '{decl.id}' is defined twice",
+                        span=block.span,
+                    )
+                )
             seen.add(block.number)
             if block.valid_from and block.valid_until and block.valid_until < block.valid_from:
-                self.problems.append(Diagnostic(
-                    message=f"version {block.number} is valid until before it is valid from",
-                    span=block.span,
-                ))  # fmt: skip
+                self.problems.append(
+                    Diagnostic(
+                        message=f"version {block.number} is valid until before it is valid from",
+                        span=block.span,
+                    )
+                )
         ordered = sorted(decl.versions, key=lambda b: b.valid_from or dt.date.min)
         for earlier, later in pairwise(ordered):
             if (earlier.valid_until or dt.date.max) >= (later.valid_from or dt.date.min):
                 day = later.valid_from or earlier.valid_from or "every day"
-                self.problems.append(Diagnostic(
-                    message=f"versions {earlier.number} and {later.number} of '{decl.id}' are "
-                    f"both valid on {day}", span=later.span,
-                    hint="Give each version its own validity (valid from / valid until).",
-                ))  # fmt: skip
+                self.problems.append(
+                    Diagnostic(
+                        message=f"versions {earlier.number} and {later.number} of '{decl.id}' are "
+                        f"both valid on {day}",
+                        span=later.span,
+                        hint="Give each version its own validity (valid from / valid until).",
+                    )
+                )
 
     def _version(self, decl: ast.MeasureDecl, block: ast.VersionDecl) -> MeasureVersion | None:
         merged = {k: v for k, v in decl.body if v is not None and k != "span"}
         merged.update({k: v for k, v in block.body if v is not None and k != "span"})
         missing = [m for m in REQUIRED_METADATA if not merged.get(m)]
         for name in missing:
-            self.problems.append(Diagnostic(
-                message=f"measure '{decl.id}' has no {name}", span=decl.span,
-                hint=f"Add a line '{name} \"...\"' to the measure.",
-            ))  # fmt: skip
+            self.problems.append(
+                Diagnostic(
+                    message=f"measure '{decl.id}' has no {name}",
+                    span=decl.span,
+                    hint=f"Add a line '{name} \"...\"' to the measure.",
+                )
+            )
         aggregate = merged.get("aggregate")
         if aggregate is None:
-            self.problems.append(Diagnostic(
-                message=f"measure '{decl.id}' does not say what it counts", span=block.span,
-                hint="Add 'count ...', 'sum ...', 'share of ...', 'compute ...' or 'same as ...'.",
-            ))  # fmt: skip
+            self.problems.append(
+                Diagnostic(
+                    message=f"measure '{decl.id}' does not say what it counts",
+                    span=block.span,
+                    hint="Add 'count ...', 'sum ...', 'share of ...', 'compute ...' "
+                    "or 'same as ...'.",
+                )
+            )
             return None
         usage = Usage()
         tables = self._check_rule(aggregate, merged, usage)
@@ -207,16 +268,27 @@ class _Resolver:
             return None
         header = decl.text[: decl.text.find("{") + 1] if decl.versions else ""
         return MeasureVersion(
-            measure=decl.id, number=block.number, valid_from=block.valid_from,
-            valid_until=block.valid_until, label=merged["label"], unit=merged["unit"],
-            owner=merged["owner"], source=merged.get("source"), description=merged["description"],
-            grains=merged.get("grains", GRAINS), aggregate=aggregate, where=merged.get("where"),
-            by=merged.get("by", ()), targets=merged.get("targets", ()), span=block.span,
+            measure=decl.id,
+            number=block.number,
+            valid_from=block.valid_from,
+            valid_until=block.valid_until,
+            label=merged["label"],
+            unit=merged["unit"],
+            owner=merged["owner"],
+            source=merged.get("source"),
+            description=merged["description"],
+            grains=merged.get("grains", GRAINS),
+            aggregate=aggregate,
+            where=merged.get("where"),
+            by=merged.get("by", ()),
+            targets=merged.get("targets", ()),
+            span=block.span,
             text=(header + block.text) if decl.versions else decl.text,
-            depends_on=tuple(sorted(usage.measures)), tables=tuple(sorted(usage.tables | tables)),
+            depends_on=tuple(sorted(usage.measures)),
+            tables=tuple(sorted(usage.tables | tables)),
             parameters=tuple(sorted(usage.parameters)),
             dimensions=tuple(sorted(self._named_dimensions(merged.get("by", ()), tables))),
-        )  # fmt: skip
+        )
 
     def _named_dimensions(self, by: tuple[ast.DimensionSpec, ...], tables: set[str]) -> set[str]:
         names = {d.name for d in by if isinstance(d, ast.Dimension) and d.value is None}
@@ -230,12 +302,17 @@ class _Resolver:
     def _check_rule(self, aggregate: ast.Aggregate, merged: dict, usage: Usage) -> set[str] | None:
         if isinstance(aggregate, ast.Compute | ast.SameAs):
             scope = self._scope(usage=usage)
-            target = ast.NameRef(span=aggregate.span, name=aggregate.measure) if isinstance(
-                aggregate, ast.SameAs) else aggregate.expr  # fmt: skip
+            target = (
+                ast.NameRef(span=aggregate.span, name=aggregate.measure)
+                if isinstance(aggregate, ast.SameAs)
+                else aggregate.expr
+            )
             expr_type(target, scope)
             if merged.get("where") is not None:
-                scope.error("'where' has no meaning for a measure computed from other measures",
-                            merged["where"])  # fmt: skip
+                scope.error(
+                    "'where' has no meaning for a measure computed from other measures",
+                    merged["where"],
+                )
             self._check_targets(merged, scope, dims=None)
             return set()
         assert isinstance(aggregate, TABLE_AGGREGATES)
@@ -293,12 +370,21 @@ class _Resolver:
             return
         if scope.table.column(dim.name) is None and self.dimension_decls.get(dim.name) is None:
             candidates = [*scope.table.column_names, *self.dimension_decls]
-            scope.error(f"unknown column or dimension '{dim.name}' in table '{scope.table.name}'.",
-                        dim, did_you_mean(dim.name, candidates))  # fmt: skip
-        elif (decl := self.dimension_decls.get(dim.name)) and scope.table.column(dim.name) is None:
-            if decl.table != scope.table.name:
-                scope.error(f"dimension '{dim.name}' is defined for table '{decl.table}', "
-                            f"not '{scope.table.name}'", dim)  # fmt: skip
+            scope.error(
+                f"unknown column or dimension '{dim.name}' in table '{scope.table.name}'.",
+                dim,
+                did_you_mean(dim.name, candidates),
+            )
+        elif (
+            (decl := self.dimension_decls.get(dim.name))
+            and scope.table.column(dim.name) is None
+            and decl.table != scope.table.name
+        ):
+            scope.error(
+                f"dimension '{dim.name}' is defined for table '{decl.table}', "
+                f"not '{scope.table.name}'",
+                dim,
+            )
 
     def _check_targets(self, merged: dict, scope: Scope, dims: set[str] | None) -> None:
         for target in merged.get("targets", ()):
@@ -320,8 +406,13 @@ class _Resolver:
                 | ast.InList(operand=ast.NameRef() as name)
             ):
                 if name.name not in dims:
-                    scope.error(f"'{name.name}' is not a dimension of this measure", name,
-                                did_you_mean(name.name, dims))  # fmt: skip
+                    scope.error(
+                        f"'{name.name}' is not a dimension of this measure",
+                        name,
+                        did_you_mean(name.name, dims),
+                    )
             case _:
-                scope.error("a target condition compares a dimension with a value, "
-                            'like regeling = "wmo"', node)  # fmt: skip
+                scope.error(
+                    'a target condition compares a dimension with a value, like regeling = "wmo"',
+                    node,
+                )

@@ -16,9 +16,13 @@ from maatstaf.dsl.schema import Schema, Table
 
 Type = Literal["text", "date", "timestamp", "number", "days", "calendar"]
 TYPE_NAMES = {
-    "text": "a text", "date": "a date", "timestamp": "a timestamp", "number": "a number",
-    "days": "a number of days", "calendar": "a number of months or years",
-}  # fmt: skip
+    "text": "a text",
+    "date": "a date",
+    "timestamp": "a timestamp",
+    "number": "a number",
+    "days": "a number of days",
+    "calendar": "a number of months or years",
+}
 NUMERIC_COLUMN_TYPES = {"decimal": "number", "integer": "number"}
 FUNCTIONS = {
     "age": "age(birth date, day): completed years on that day",
@@ -30,8 +34,15 @@ FUNCTIONS = {
     "previous_year": "previous_year(measure): in compute, the measure's figure for the year "
     "before the period's year",
 }
-ARITY = {"age": 2, "spell_start": 1, "ifempty": 2, "year": 1, "start_of_year": 1,
-         "end_of_year": 1, "previous_year": 1}  # fmt: skip
+ARITY = {
+    "age": 2,
+    "spell_start": 1,
+    "ifempty": 2,
+    "year": 1,
+    "start_of_year": 1,
+    "end_of_year": 1,
+    "previous_year": 1,
+}
 
 
 @dataclass(frozen=True)
@@ -242,9 +253,10 @@ def _unknown_name(node: ast.NameRef, scope: Scope) -> None:
         ]
         current = current.outer
     scope.error(
-        f"unknown column '{node.name}' in table '{scope.table.name}'.", node,
+        f"unknown column '{node.name}' in table '{scope.table.name}'.",
+        node,
         did_you_mean(node.name, candidates),
-    )  # fmt: skip
+    )
 
 
 def _link_columns(scope: Scope, table: str) -> tuple[str, ...]:
@@ -260,13 +272,20 @@ def _entity_column(name: str, node: ast.Node, scope: Scope) -> None:
 
 
 _ARITHMETIC: dict[tuple[str, str, str], Type] = {
-    ("date", "+", "days"): "date", ("days", "+", "date"): "date", ("date", "-", "days"): "date",
-    ("date", "+", "calendar"): "date", ("date", "-", "calendar"): "date",
-    ("date", "-", "date"): "days", ("days", "+", "days"): "days", ("days", "-", "days"): "days",
-    ("number", "*", "days"): "days", ("days", "*", "number"): "days",
-    ("days", "/", "number"): "days", ("days", "/", "days"): "number",
+    ("date", "+", "days"): "date",
+    ("days", "+", "date"): "date",
+    ("date", "-", "days"): "date",
+    ("date", "+", "calendar"): "date",
+    ("date", "-", "calendar"): "date",
+    ("date", "-", "date"): "days",
+    ("days", "+", "days"): "days",
+    ("days", "-", "days"): "days",
+    ("number", "*", "days"): "days",
+    ("days", "*", "number"): "days",
+    ("days", "/", "number"): "days",
+    ("days", "/", "days"): "number",
     **{("number", op, "number"): "number" for op in "+-*/"},
-}  # fmt: skip
+}
 
 
 def _binary_type(node: ast.Binary, scope: Scope) -> Type | None:
@@ -482,8 +501,10 @@ def _check_row_with_period(node: ast.Node, subject: str | None, scope: Scope) ->
     elif row.table.period is None:
         scope.error(
             f"table '{row.table.name}' has no start and end date, so its rows are not active "
-            "in a period", node, "Use '<date column> in period' instead.",
-        )  # fmt: skip
+            "in a period",
+            node,
+            "Use '<date column> in period' instead.",
+        )
 
 
 def _row_names(scope: Scope) -> list[str]:
@@ -517,7 +538,10 @@ def _check_exists(node: ast.Exists, scope: Scope) -> None:
             if table.column(column) is None or scope.table.column(column) is None:
                 where = table.name if table.column(column) is None else scope.table.name
                 candidates = [*table.column_names, *table.groups]
-                scope.error(f"unknown column '{column}' in table '{where}'.", ast.Node(span=span),
-                            did_you_mean(column, candidates))  # fmt: skip
+                scope.error(
+                    f"unknown column '{column}' in table '{where}'.",
+                    ast.Node(span=span),
+                    did_you_mean(column, candidates),
+                )
     if node.where is not None:
         check_condition(node.where, inner)

@@ -72,8 +72,12 @@ class Combiner:
         years = {label: str(parse_period(label).begin.year - 1) for label in self.labels}
         found = self.fetch_years(arg.name, sorted(set(years.values())))
         pairs = pd.DataFrame({"period": list(years), "__year": list(years.values())})
-        merged = pairs.merge(found.drop(columns="version"), left_on="__year", right_on="period",
-                             suffixes=("", "_year"))  # fmt: skip
+        merged = pairs.merge(
+            found.drop(columns="version"),
+            left_on="__year",
+            right_on="period",
+            suffixes=("", "_year"),
+        )
         return merged.drop(columns=["__year", "period_year"])
 
 

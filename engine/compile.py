@@ -150,8 +150,13 @@ def prepare(
 
 
 TABLE_AGGREGATES = (
-    ast.CountRows, ast.CountDistinct, ast.SumOf, ast.AveragePer, ast.ShareOf, ast.Spread,
-)  # fmt: skip
+    ast.CountRows,
+    ast.CountDistinct,
+    ast.SumOf,
+    ast.AveragePer,
+    ast.ShareOf,
+    ast.Spread,
+)
 
 
 def _version_nodes(version: MeasureVersion) -> list[ast.Node]:
@@ -214,8 +219,10 @@ def _aggregate(env: Env, aggregate: ast.TableAggregate, dims: list[str]) -> ir.T
             entities = compile_expr(_name(aggregate.per), env).nunique()
             return rel.group_by(keys).aggregate(value=total / entities)
         case ast.AveragePer():
-            per = rel.mutate(__entity=compile_expr(_name(aggregate.per), env),
-                             __x=compile_expr(aggregate.expr, env))  # fmt: skip
+            per = rel.mutate(
+                __entity=compile_expr(_name(aggregate.per), env),
+                __x=compile_expr(aggregate.expr, env),
+            )
             once = per.group_by([*keys, "__entity"]).aggregate(__x=per["__x"].max())
             return once.group_by(keys).aggregate(value=once["__x"].cast("float64").mean())
         case ast.ShareOf():
@@ -357,8 +364,9 @@ def _with_peak(env: Env, entity: str) -> ir.Table:
         **key, __day=(last + ibis.interval(days=1)).cast("date"), __delta=ibis.literal(-1)
     )
     events = ups.union(downs, distinct=False)
-    running = events["__delta"].cumsum(group_by=[events[PERIOD], events["__entity"]],
-                                       order_by=[events["__day"], events["__delta"]])  # fmt: skip
+    running = events["__delta"].cumsum(
+        group_by=[events[PERIOD], events["__entity"]], order_by=[events["__day"], events["__delta"]]
+    )
     events = events.mutate(__running=running)
     peaks = events.group_by([PERIOD, "__entity"]).aggregate(
         **{peak_column(entity): events["__running"].max()}
@@ -589,8 +597,10 @@ def compile_expr(node: ast.Expr, env: Env) -> ir.Value:
             return ibis.cases(*cases, else_=compile_expr(node.otherwise, env))
         case ast.Banding():
             operand = compile_expr(node.operand, env)
-            cases = [((operand < compile_expr(limit, env)).fill_null(False), compile_expr(label, env))
-                     for label, limit in node.bands]  # fmt: skip
+            cases = [
+                ((operand < compile_expr(limit, env)).fill_null(False), compile_expr(label, env))
+                for label, limit in node.bands
+            ]
             return ibis.cases(*cases, else_=compile_expr(node.rest, env))
         case ast.Total():
             raise CompileError(f"{node.span}: 'total' belongs in 'compute'")

@@ -82,8 +82,15 @@ def resolve_side(library: Library, measure_id: str, number: int | None, period: 
     return Side(label, version)
 
 
-def diff(library: Library, data: LoadedData, left: Side, right: Side, period: Period,
-         records: bool = False, schema: Schema | None = None) -> DiffResult:  # fmt: skip
+def diff(
+    library: Library,
+    data: LoadedData,
+    left: Side,
+    right: Side,
+    period: Period,
+    records: bool = False,
+    schema: Schema | None = None,
+) -> DiffResult:
     con = ibis.duckdb.connect()
     base = Context(schema or canonical_schema(), library, {})
     ctx = Context(base.schema, library, scoped_tables(con, data, base))
@@ -100,12 +107,17 @@ def diff(library: Library, data: LoadedData, left: Side, right: Side, period: Pe
         explained += _explain(name, other, only, members, library)
     reasons = Counter((r.side, r.reason) for r in explained)
     return DiffResult(
-        left=left.label, right=right.label, period=period.label, left_total=len(left_set),
-        right_total=len(right_set), both=len(left_set & right_set),
-        left_only=len(left_set - right_set), right_only=len(right_set - left_set),
+        left=left.label,
+        right=right.label,
+        period=period.label,
+        left_total=len(left_set),
+        right_total=len(right_set),
+        both=len(left_set & right_set),
+        left_only=len(left_set - right_set),
+        right_only=len(right_set - left_set),
         reasons=[Reason(side=s, reason=r, count=n) for (s, r), n in sorted(reasons.items())],
         records=sorted(explained, key=lambda r: (r.side, r.entity)) if records else None,
-    )  # fmt: skip
+    )
 
 
 def _explain(side: str, other: Side, only: set[str], members, library: Library) -> list[Record]:

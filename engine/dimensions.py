@@ -55,8 +55,9 @@ def _declared(name: str, value: ast.Expr | None, table, ctx: Context) -> list[st
     return []
 
 
-def complete(frame: pd.DataFrame, labels: list[str], domains: dict[str, list[str]], fill: bool,
-             integer: bool) -> pd.DataFrame:  # fmt: skip
+def complete(
+    frame: pd.DataFrame, labels: list[str], domains: dict[str, list[str]], fill: bool, integer: bool
+) -> pd.DataFrame:
     """Order by period and domain; with ``fill``, every combination gets a figure (0)."""
     dims = list(domains)
     combos = list(itertools.product(*domains.values())) if dims else [()]

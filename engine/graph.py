@@ -10,6 +10,7 @@ import hashlib
 import json
 
 import networkx as nx
+
 from maatstaf.dsl.errors import DefinitionError, with_source
 from maatstaf.dsl.model import Library
 from maatstaf.dsl.resolve import cycle_diagnostics

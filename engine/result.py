@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from maatstaf.adapters.base import RejectedRow, TableStats
 from pydantic import BaseModel, ConfigDict
+
+from maatstaf.adapters.base import RejectedRow, TableStats
 
 SCHEMA_VERSION = "1.0"
 

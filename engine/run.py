@@ -25,15 +25,29 @@ from maatstaf.dsl.model import Library, MeasureVersion
 from maatstaf.dsl.schema import Schema, canonical_schema
 from maatstaf.engine.combine import Combiner
 from maatstaf.engine.compile import (
-    BEGIN, END, PERIOD, CompileError, Context, Env, ast_and, compile_condition, compile_version,
-    walk, with_links,
-)  # fmt: skip
+    BEGIN,
+    END,
+    PERIOD,
+    CompileError,
+    Context,
+    Env,
+    ast_and,
+    compile_condition,
+    compile_version,
+    walk,
+    with_links,
+)
 from maatstaf.engine.dimensions import complete, dimension_domains
 from maatstaf.engine.graph import build_graph, content_hashes, evaluation_order
 from maatstaf.engine.periods import Period, parse_period, shift
 from maatstaf.engine.result import (
-    Comparison, Figure, MeasureProvenance, Note, Provenance, RunResult,
-)  # fmt: skip
+    Comparison,
+    Figure,
+    MeasureProvenance,
+    Note,
+    Provenance,
+    RunResult,
+)
 from maatstaf.engine.targets import figure_target
 from maatstaf.engine.values import plain_number
 
@@ -121,21 +135,29 @@ def run(
             results[measure_id].append(state.results[measure_id])
         notes += [n for n in state.notes if n.measure in results and n not in notes]
     figures = [
-        f for s in selections
+        f
+        for s in selections
         for f in _figures(library, s.measure, pd.concat(results[s.measure]), request)
-    ]  # fmt: skip
+    ]
     used = sorted({(f.measure, f.version) for f in figures})
     provenance = Provenance(
-        engine="maatstaf", engine_version=maatstaf.__version__, data_fingerprint=data.fingerprint,
-        as_of=request.as_of.isoformat() if request.as_of else None, rejected_rows=len(data.rejected),
-        grain=request.periods[0].grain, period_from=request.periods[0].label,
+        engine="maatstaf",
+        engine_version=maatstaf.__version__,
+        data_fingerprint=data.fingerprint,
+        as_of=request.as_of.isoformat() if request.as_of else None,
+        rejected_rows=len(data.rejected),
+        grain=request.periods[0].grain,
+        period_from=request.periods[0].label,
         period_to=request.periods[-1].label,
         measures=[_measure_provenance(library, m, v, hashes[(m, v)]) for m, v in used],
-    )  # fmt: skip
+    )
     return RunResult(
-        provenance=provenance, rejected_rows=list(data.rejected), table_stats=list(data.stats),
-        notes=notes, figures=figures,
-    )  # fmt: skip
+        provenance=provenance,
+        rejected_rows=list(data.rejected),
+        table_stats=list(data.stats),
+        notes=notes,
+        figures=figures,
+    )
 
 
 def with_comparisons(periods: Sequence[Period]) -> list[Period]:
@@ -148,8 +170,9 @@ def _is_regional(data: LoadedData) -> bool:
     """Several municipalities share the run when any table names a gemeente."""
     return any(
         REGION_DIMENSION in t.column_names and t[REGION_DIMENSION].null_count < t.num_rows
-        for t in data.tables.values() if t.num_rows
-    )  # fmt: skip
+        for t in data.tables.values()
+        if t.num_rows
+    )
 
 
 def _selections(library: Library, wanted: Sequence[Selection] | None) -> list[Selection]:
@@ -163,7 +186,8 @@ def _selections(library: Library, wanted: Sequence[Selection] | None) -> list[Se
         if selection.version is not None and measure.version(selection.version) is None:
             numbers = ", ".join(str(v.number) for v in measure.versions)
             raise RunError(
-                f"measure '{selection.measure}' has no version {selection.version} (it has {numbers})"
+                f"measure '{selection.measure}' has no version {selection.version} "
+                f"(it has {numbers})"
             )
     return list(wanted)
 
@@ -224,11 +248,13 @@ def _scope_links(ctx: Context, table: str) -> bool:
 
 
 def periods_table(periods: Sequence[Period]) -> ir.Table:
-    arrow = pa.table({
-        PERIOD: pa.array([p.label for p in periods], pa.string()),
-        BEGIN: pa.array([p.begin for p in periods], pa.date32()),
-        END: pa.array([p.end for p in periods], pa.date32()),
-    })  # fmt: skip
+    arrow = pa.table(
+        {
+            PERIOD: pa.array([p.label for p in periods], pa.string()),
+            BEGIN: pa.array([p.begin for p in periods], pa.date32()),
+            END: pa.array([p.end for p in periods], pa.date32()),
+        }
+    )
     return ibis.memtable(arrow)
 
 
@@ -340,12 +366,19 @@ def _figures(
         version = measure.version(int(record["version"]))
         assert version is not None
         value = plain_number(record["value"])
-        figures.append(Figure(
-            measure=measure_id, version=version.number, period=str(record["period"]),
-            dimensions=dimensions, value=value,
-            target=figure_target(version, dimensions, value, library),
-            comparison=_comparison(record["period"], dimensions, lookup) if request.compare else None,
-        ))  # fmt: skip
+        figures.append(
+            Figure(
+                measure=measure_id,
+                version=version.number,
+                period=str(record["period"]),
+                dimensions=dimensions,
+                value=value,
+                target=figure_target(version, dimensions, value, library),
+                comparison=_comparison(record["period"], dimensions, lookup)
+                if request.compare
+                else None,
+            )
+        )
     return figures
 
 
@@ -354,9 +387,11 @@ def _comparison(label: str, dimensions: dict[str, str], lookup: dict) -> Compari
     key = tuple(sorted(dimensions.items()))
     previous, year_earlier = shift(period, steps=-1).label, shift(period, years=-1).label
     return Comparison(
-        previous_period=previous, previous_value=_find(lookup, previous, key),
-        year_earlier_period=year_earlier, year_earlier_value=_find(lookup, year_earlier, key),
-    )  # fmt: skip
+        previous_period=previous,
+        previous_value=_find(lookup, previous, key),
+        year_earlier_period=year_earlier,
+        year_earlier_value=_find(lookup, year_earlier, key),
+    )
 
 
 def _find(lookup: dict, label: str, key: tuple) -> int | float | None:

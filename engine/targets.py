@@ -7,13 +7,18 @@ from maatstaf.dsl.model import Library, MeasureVersion
 from maatstaf.engine.result import Target
 
 _OPS = {
-    "=": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,
-}  # fmt: skip
+    "=": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+}
 
 
-def figure_target(version: MeasureVersion, dimensions: dict[str, str], value: float | int | None,
-                  library: Library) -> Target | None:  # fmt: skip
+def figure_target(
+    version: MeasureVersion, dimensions: dict[str, str], value: float | int | None, library: Library
+) -> Target | None:
     """The first target whose condition holds for the figure's dimensions (``otherwise``
     applies when no other does)."""
     chosen = next(

@@ -16,17 +16,24 @@ from typing import Annotated, Optional
 import typer
 
 from maatstaf.adapters.base import LoadedData, LoadError
-from maatstaf.dsl.errors import DefinitionError
+from maatstaf.dsl.errors import DefinitionError, did_you_mean
 from maatstaf.dsl.load import load_library
 from maatstaf.dsl.model import Library
-from maatstaf.dsl.errors import did_you_mean
+from maatstaf.engine.diff import DiffError, diff, resolve_side
 from maatstaf.engine.graph import build_graph, graph_dot, graph_json
 from maatstaf.engine.graph import impact as impact_of
 from maatstaf.engine.periods import Grain, Period, PeriodError, parse_period, periods_between
-from maatstaf.engine.diff import DiffError, diff, resolve_side
+from maatstaf.engine.published import PublishedError, load_table
+from maatstaf.engine.published import check as check_published
 from maatstaf.engine.reconcile import (
-    Expected, ExpectedError, compare, expected_requests, junit_xml, load_expected,
-)  # fmt: skip
+    Case,
+    Expected,
+    ExpectedError,
+    compare,
+    expected_requests,
+    junit_xml,
+    load_expected,
+)
 from maatstaf.engine.run import RunError, RunRequest, Selection, run
 from maatstaf.renderers.base import RendererError, get_renderer
 from maatstaf.renderers.diff import render_diff_json, render_diff_markdown
@@ -60,7 +67,7 @@ def _boundary() -> Iterator[None]:
             _err(diagnostic.render())
         _err(f"{len(exc.diagnostics)} error(s) in the definitions.")
         raise typer.Exit(1) from None
-    except (LoadError, RunError, ExpectedError, DiffError) as exc:
+    except (LoadError, RunError, ExpectedError, DiffError, PublishedError) as exc:
         _err(f"error: {exc}")
         raise typer.Exit(1) from None
     except (UsageError, PeriodError, RendererError) as exc:
@@ -130,8 +137,26 @@ def impact(
 
 @app.command()
 def reconcile(
-    expected: Annotated[Path, typer.Argument(help="Expected figures: YAML or CSV.")],
-    data: Annotated[str, typer.Option("--data", help="Folder with the input tables.")],
+    expected: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Argument(help="Expected figures: YAML or CSV (with --data)."),
+    ] = None,
+    data: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--data", help="Folder with the input tables."),
+    ] = None,
+    published: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--published", help="A published table of figures (CSV) to check."),
+    ] = None,
+    check_name: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option("--check", help="The 'published' declaration with its relations."),
+    ] = None,
+    rounded: Annotated[
+        bool, typer.Option("--rounded", help="Whole numbers in the table are rounded too.")
+    ] = False,
+    locale: Annotated[str, typer.Option("--locale", help="nl (1.955,5) or en (1,955.5).")] = "nl",
     definitions: DefinitionsOpt = None,
     junit: Annotated[
         Optional[Path],  # noqa: UP045
@@ -142,26 +167,57 @@ def reconcile(
         typer.Option("--as-of", help="Use only rows registered on or before this date."),
     ] = None,
 ) -> None:
-    """Compare computed figures with expected ones; exit 1 on any mismatch."""
+    """Compare computed figures with expected ones, or check a published table's relations;
+    exit 1 on any mismatch."""
     with _boundary():
-        entries = load_expected(expected)
         library = _library(definitions)
-        loaded = _load(data)
-        checks = []
-        for request in expected_requests(entries, _date(as_of, "--as-of")):
-            checks += compare(
-                run(library, loaded, request), [e for e in entries if _asked(e, request)]
-            )
-        checks.sort(key=lambda c: c.expected.line)
+        if published is not None:
+            cases = _published_cases(library, published, check_name, locale, rounded)
+        elif expected is not None and data is not None:
+            cases = _expected_cases(library, expected, data, _date(as_of, "--as-of"))
+        else:
+            raise UsageError("give EXPECTED and --data, or --published and --check")
         if junit is not None:
-            _write(junit_xml(checks), junit)
-        for check in checks:
-            sys.stdout.write(("ok       " if check.ok else "MISMATCH ") + check.message() + "\n")
-        failed = sum(not c.ok for c in checks)
-        sys.stdout.write(f"{len(checks) - failed} passed, {failed} failed\n")
-        _report_rejections(loaded)
+            _write(junit_xml(cases), junit)
+        for case in cases:
+            sys.stdout.write(("MISMATCH " if case.failure else "ok       ") + case.text + "\n")
+        failed = sum(1 for c in cases if c.failure)
+        sys.stdout.write(f"{len(cases) - failed} passed, {failed} failed\n")
         if failed:
             raise typer.Exit(1)
+
+
+def _expected_cases(
+    library: Library, expected: Path, data: str, as_of: dt.date | None
+) -> list[Case]:
+    entries = load_expected(expected)
+    loaded = _load(data)
+    checks = []
+    for request in expected_requests(entries, as_of):
+        wanted = [e for e in entries if _asked(e, request)]
+        checks += compare(run(library, loaded, request), wanted)
+    checks.sort(key=lambda c: c.expected.line)
+    _report_rejections(loaded)
+    return [c.case() for c in checks]
+
+
+def _published_cases(
+    library: Library, path: Path, name: str | None, locale: str, rounded: bool
+) -> list[Case]:
+    if name is None or name not in library.published:
+        known = ", ".join(sorted(library.published)) or "none"
+        hint = did_you_mean(name or "", library.published) or f"Declared: {known}."
+        raise UsageError(f"--check: no published table '{name}'. {hint}")
+    if locale not in ("nl", "en"):
+        raise UsageError(f"--locale {locale!r}: use nl or en")
+    decl = library.published[name]
+    table = load_table(path, locale, rounded)
+    violations = check_published(table, decl)
+    cases = [Case(name, f"{path}: {v.message()}", v.message()) for v in violations]
+    checked = (
+        f"{path}: {len(decl.relations)} relation(s) of '{name}' checked on {len(table.rows)} rows"
+    )
+    return cases or [Case(name, checked, None)]
 
 
 def _asked(entry: Expected, request: RunRequest) -> bool:

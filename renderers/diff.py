@@ -16,7 +16,8 @@ def render_diff_json(result: DiffResult) -> str:
 
 def render_diff_markdown(result: DiffResult) -> str:
     lines = [
-        f"# Verschil {md_escape(result.left)} en {md_escape(result.right)}, {period_nl(result.period)}",
+        f"# Verschil {md_escape(result.left)} en {md_escape(result.right)}, "
+        f"{period_nl(result.period)}",
         "",
         "| | aantal |",
         "|---|---:|",
