@@ -43,6 +43,7 @@ class Table(BaseModel):
     name: str
     description: str = ""
     key: tuple[str, ...] = ()
+    history: str | None = None
     period: tuple[str, str] | None = None
     groups: dict[str, tuple[str, ...]] = {}
     links: tuple[Link, ...] = ()
@@ -90,6 +91,7 @@ def parse_schema(text: str) -> Schema:
                 name=name,
                 description=spec.get("description", ""),
                 key=tuple(spec.get("key", ())),
+                history=spec.get("history"),
                 period=tuple(spec["period"]) if spec.get("period") else None,
                 groups={g: tuple(cols) for g, cols in spec.get("groups", {}).items()},
                 links=tuple(Link(name=n, **link) for n, link in spec.get("links", {}).items()),

@@ -22,7 +22,7 @@ from maatstaf.adapters.base import LoadedData
 from maatstaf.dsl import ast
 from maatstaf.dsl.errors import did_you_mean
 from maatstaf.dsl.model import Library, MeasureVersion
-from maatstaf.dsl.schema import Schema, canonical_schema
+from maatstaf.dsl.schema import Schema, Table, canonical_schema
 from maatstaf.engine.combine import Combiner
 from maatstaf.engine.compile import (
     BEGIN,
@@ -209,7 +209,8 @@ def scoped_tables(
     scope follows a link (a claim's toewijzing) come after the tables they link to, so a
     claim for a removed indication is excluded too."""
     raw = {
-        name: _known_on(con.create_table(name, arrow), as_of) for name, arrow in data.tables.items()
+        name: _known_on(con.create_table(name, arrow), ctx.schema.table(name), as_of)
+        for name, arrow in data.tables.items()
     }
     tables: dict[str, ir.Table] = {}
     linked_last = sorted(raw, key=lambda n: bool(_scope_links(ctx, n)))
@@ -227,14 +228,24 @@ def scoped_tables(
     return tables
 
 
-def _known_on(table: ir.Table, as_of: dt.date | None) -> ir.Table:
-    """As of a date: only the rows registered on or before it (rows without a registration
-    time count as always known)."""
-    if as_of is None or "geregistreerd_op" not in table.columns:
+def _known_on(table: ir.Table, schema_table: Table | None, as_of: dt.date | None) -> ir.Table:
+    """The rows as known on ``as_of`` (by default: now). Where a table keeps history, rows
+    sharing a key are versions of one row: the latest version registered by then wins
+    (rows without a registration time count as the earliest version)."""
+    history = schema_table.history if schema_table is not None else None
+    if schema_table is None or history is None or history not in table.columns:
         return table
-    limit = ibis.literal(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()))
-    registered = table["geregistreerd_op"]
-    return table.filter(registered.isnull() | (registered < limit))
+    if as_of is not None:
+        limit = ibis.literal(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()))
+        table = table.filter(table[history].isnull() | (table[history] < limit))
+    key = [table[k] for k in schema_table.key]
+    order = ibis.desc(table[history].fill_null(_EARLIEST))
+    latest = ibis.row_number().over(group_by=key, order_by=order)
+    table = table.mutate(__version=latest)
+    return table.filter(table["__version"] == 0).drop("__version")
+
+
+_EARLIEST = dt.datetime(1, 1, 1)
 
 
 def _scope_links(ctx: Context, table: str) -> bool:
