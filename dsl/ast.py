@@ -459,6 +459,7 @@ class Relation(Node):
     """``each row: "Totaal" = "A" + "B"``: texts name cells of the same row (or column)."""
 
     axis: Literal["row", "column"]
+    only: tuple[str, ...] = ()  # the rows or columns it applies to (empty: all)
     left: Expr
     right: Expr
 

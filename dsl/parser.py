@@ -312,8 +312,14 @@ class _ToAst(Transformer[Token, Any]):
     def published_label(self, meta: Meta, s: Token) -> str:
         return _string_value(s)
 
-    def relation(self, meta: Meta, axis: Token, left: Any, right: Any) -> ast.Relation:
-        return ast.Relation(span=self._span(meta), axis=str(axis), left=left, right=right)
+    def relation(self, meta: Meta, axis: Token, *parts: Any) -> ast.Relation:
+        only = parts[0] if len(parts) == 3 else ()
+        return ast.Relation(
+            span=self._span(meta), axis=str(axis), only=only, left=parts[-2], right=parts[-1]
+        )
+
+    def lines(self, meta: Meta, *names: Token) -> tuple[str, ...]:
+        return tuple(_string_value(n) for n in names)
 
     def measure(self, meta: Meta, name: Token, *members: Any) -> ast.MeasureDecl:
         versions = tuple(m for m in members if isinstance(m, ast.VersionDecl))

@@ -52,11 +52,9 @@ class Violation:
     relation: str
 
     def message(self) -> str:
-        expected = (
-            _fmt(self.expected_low)
-            if abs(self.expected_high - self.expected_low) < 1e-12
-            else f"{_fmt(self.expected_low)} .. {_fmt(self.expected_high)}"
-        )
+        fmt = _percent if self.shown.endswith("%") else _fmt
+        low, high = fmt(self.expected_low), fmt(self.expected_high)
+        expected = low if low == high else f"{low} .. {high}"
         return (
             f"row '{self.row}', column '{self.column}': shown {self.shown}, but "
             f"{self.relation} gives {expected}"
@@ -121,7 +119,10 @@ def check(table: Table, decl: ast.PublishedDecl) -> list[Violation]:
     violations = []
     for relation in decl.relations:
         lines = list(table.rows) if relation.axis == "row" else table.columns
-        for line in lines:
+        for name in relation.only:
+            if name not in lines:
+                raise PublishedError(f"{table.path}: no {relation.axis} '{name}' to check")
+        for line in relation.only or lines:
             cell = _cell_getter(table, relation.axis, line)
             left, right = _interval(relation.left, cell), _interval(relation.right, cell)
             if left is None or right is None:
@@ -196,3 +197,7 @@ def _text(expr: ast.Expr) -> str:
 
 def _fmt(value: float) -> str:
     return f"{value:.6g}"
+
+
+def _percent(value: float) -> str:
+    return f"{value * 100:.1f}%"
