@@ -35,6 +35,7 @@ from maatstaf.engine.reconcile import (
     load_expected,
 )
 from maatstaf.engine.run import RunError, RunRequest, Selection, run
+from maatstaf.renderers.atomic import write_text
 from maatstaf.renderers.base import RendererError, get_renderer
 from maatstaf.renderers.diff import render_diff_json, render_diff_markdown
 
@@ -258,6 +259,19 @@ def _side(measure: str, text: str) -> tuple[str, int | None]:
     return selection.measure, selection.version
 
 
+@app.command()
+def docs(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the glossary site.")],
+    definitions: DefinitionsOpt = None,
+) -> None:
+    """Write the glossary: a static site (HTML and Markdown) of every definition."""
+    from maatstaf.renderers.glossary import write_glossary
+
+    with _boundary():
+        written = write_glossary(_library(definitions), output)
+        _err(f"glossary: {len(written)} files in {output}/ (open {output / 'index.html'})")
+
+
 @app.command(name="run")
 def run_command(
     data: Annotated[
@@ -273,8 +287,9 @@ def run_command(
         list[str] | None, typer.Option("--measure", "-m", help="ID or ID@VERSION; repeatable.")
     ] = None,
     format: Annotated[
-        str, typer.Option("--format", "-f", help="json or markdown (or a plugin).")
+        str, typer.Option("--format", "-f", help="json, markdown, html (or a plugin).")
     ] = "json",
+    locale: Annotated[str, typer.Option("--locale", help="nl or en (html and markdown).")] = "nl",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
     ] = None,
@@ -296,7 +311,9 @@ def run_command(
 ) -> None:
     """Compute figures for a range of periods and render them."""
     with _boundary():
-        renderer = get_renderer(format)
+        if locale not in ("nl", "en"):
+            raise UsageError(f"--locale {locale!r}: use nl or en")
+        renderer = get_renderer(format, locale=locale)
         selections = [_selection(m) for m in measure] if measure else None
         library = _library(definitions)
         loaded = _load(data)
@@ -382,10 +399,7 @@ def _write(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = output.with_name(f".{output.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(output)
+    write_text(output, text)
 
 
 @app.command()

@@ -33,7 +33,7 @@ def available_renderers() -> dict[str, type]:
     return {ep.name: ep for ep in entry_points(group=GROUP)}  # type: ignore[misc]
 
 
-def get_renderer(name: str) -> Renderer:
+def get_renderer(name: str, **options: str) -> Renderer:
     """The renderer registered under ``name``, checked against the contract."""
     found = {ep.name: ep for ep in entry_points(group=GROUP)}
     if name not in found:
@@ -45,7 +45,10 @@ def get_renderer(name: str) -> Renderer:
         raise RendererError(
             f"renderer '{name}' ({found[name].value}) failed to load: {exc}"
         ) from exc
-    renderer = factory()
+    try:
+        renderer = factory(**options)
+    except TypeError:  # a renderer without options (json, most plugins)
+        renderer = factory()
     if not isinstance(renderer, Renderer):
         raise RendererError(
             f"renderer '{name}' ({found[name].value}) lacks name, suffix or render()"

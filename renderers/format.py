@@ -1,57 +1,108 @@
-"""Dutch presentation of numbers, money, shares and periods."""
+"""Presentation of numbers, money, shares and periods: Dutch by default, English on request."""
 
 from __future__ import annotations
 
 from maatstaf.engine.periods import parse_period
 
-MONTHS_NL = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
+MONTHS = {
+    "nl": (
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
+SHARE_UNITS = ("aandeel", "percentage", "fractie", "share")
+MONEY_UNITS = ("euro", "€")
 
 
-def number_nl(value: float | int | None, decimals: int = 0) -> str:
-    """1955 -> '1.955'; 94.25 with 1 decimal -> '94,3'; None -> '–'."""
+def number_nl(value: float | int | None, decimals: int = 0, locale: str = "nl") -> str:
+    """1955 -> '1.955' (nl) or '1,955' (en); 94.25 with 1 decimal -> '94,3'; None -> '–'."""
     if value is None:
         return "–"
     text = f"{value:,.{decimals}f}"
+    if locale == "en":
+        return text
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
-def money_nl(value: float | int | None) -> str:
-    return "–" if value is None else f"€ {number_nl(value)}"
+def money_nl(value: float | int | None, locale: str = "nl") -> str:
+    return "–" if value is None else f"€ {number_nl(value, 0, locale)}"
 
 
-def percent_nl(value: float | None, decimals: int = 0) -> str:
-    return "–" if value is None else f"{number_nl(value * 100, decimals)}%"
+def percent_nl(value: float | None, decimals: int = 0, locale: str = "nl") -> str:
+    return "–" if value is None else f"{number_nl(value * 100, decimals, locale)}%"
 
 
-def value_nl(value: float | int | None, unit: str) -> str:
-    """Format a figure by its unit: counts as whole numbers, euro as money, shares as %."""
-    if unit in ("euro", "€"):
-        return money_nl(value)
-    if unit in ("aandeel", "percentage", "fractie"):
-        return percent_nl(value, 1)
+def value_nl(value: float | int | None, unit: str, locale: str = "nl") -> str:
+    """A figure by its unit: counts whole, euro as money, shares as a percentage."""
+    if unit in MONEY_UNITS:
+        return money_nl(value, locale)
+    if unit in SHARE_UNITS:
+        return percent_nl(value, 1, locale)
     if isinstance(value, float) and not value.is_integer():
-        return number_nl(value, 2)
-    return number_nl(value)
+        return number_nl(value, 1, locale)
+    return number_nl(value, 0, locale)
 
 
-def period_nl(label: str) -> str:
-    """'2020-03' -> 'maart 2020'; '2020-Q1' -> '1e kwartaal 2020'; '2020' -> '2020'."""
+def change_nl(
+    now: float | int | None, before: float | int | None, unit: str, locale: str = "nl"
+) -> str | None:
+    """'+12%' for counts and money, '+2,1 procentpunt' for shares; None when unknown."""
+    if now is None or before is None:
+        return None
+    if unit in SHARE_UNITS:
+        points = (now - before) * 100
+        word = "procentpunt" if locale == "nl" else "percentage points"
+        return f"{'+' if points >= 0 else ''}{number_nl(points, 1, locale)} {word}"
+    if before == 0:
+        return None
+    relative = (now - before) / abs(before)
+    return f"{'+' if relative >= 0 else ''}{percent_nl(relative, 0, locale)}"
+
+
+def period_nl(label: str, locale: str = "nl") -> str:
+    """'2020-03' -> 'maart 2020'; '2020-Q1' -> '1e kwartaal 2020' ('Q1 2020'); '2020' stays."""
     period = parse_period(label)
     if period.grain == "month":
-        return f"{MONTHS_NL[period.begin.month - 1]} {period.begin.year}"
+        return f"{MONTHS[locale][period.begin.month - 1]} {period.begin.year}"
     if period.grain == "quarter":
-        return f"{(period.begin.month - 1) // 3 + 1}e kwartaal {period.begin.year}"
+        quarter = (period.begin.month - 1) // 3 + 1
+        return (
+            f"{quarter}e kwartaal {period.begin.year}"
+            if locale == "nl"
+            else f"Q{quarter} {period.begin.year}"
+        )
+    return label
+
+
+def short_period(label: str, locale: str = "nl") -> str:
+    """Axis labels: 'mrt 20', 'Q1 20', '2020'."""
+    period = parse_period(label)
+    if period.grain == "month":
+        return f"{MONTHS[locale][period.begin.month - 1][:3]} {str(period.begin.year)[2:]}"
+    if period.grain == "quarter":
+        return f"Q{(period.begin.month - 1) // 3 + 1} {str(period.begin.year)[2:]}"
     return label

@@ -11,9 +11,9 @@ from collections import Counter, defaultdict
 
 from maatstaf.dsl.model import Library
 from maatstaf.engine.result import Figure, RunResult
+from maatstaf.renderers.domains import domain_key, domain_of
 from maatstaf.renderers.format import number_nl, period_nl, value_nl
 
-DOMAINS = {"wmo": "Wmo", "jeugd": "Jeugd", "participatie": "Participatie", "aanvragen": "Aanvragen"}
 MAX_REJECTED_SHOWN = 50
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 
@@ -23,14 +23,12 @@ def md_escape(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
 
-def domain_of(measure_id: str) -> str:
-    prefix = measure_id.split(".")[0] if "." in measure_id else ""
-    return DOMAINS.get(prefix, prefix.capitalize() or "Overig")
-
-
 class MarkdownRenderer:
     name = "markdown"
     suffix = ".md"
+
+    def __init__(self, locale: str = "nl") -> None:
+        self.locale = locale
 
     def render(self, result: RunResult, library: Library) -> str:
         prov = result.provenance
@@ -44,7 +42,7 @@ class MarkdownRenderer:
             + ".",
             "",
         ]
-        for domain, figures in _by_domain(result.figures).items():
+        for domain, figures in by_domain(result.figures, library).items():
             lines += [f"## {md_escape(domain)}", ""]
             lines += _domain_tables(figures, result, library)
         lines += _definitions(result)
@@ -53,11 +51,12 @@ class MarkdownRenderer:
         return "\n".join(lines).rstrip() + "\n"
 
 
-def _by_domain(figures: list[Figure]) -> dict[str, list[Figure]]:
+def by_domain(figures: list[Figure], library: Library) -> dict[str, list[Figure]]:
+    """Figures grouped by domain, the domains in reading order."""
     grouped: dict[str, list[Figure]] = defaultdict(list)
     for figure in figures:
-        grouped[domain_of(figure.measure)].append(figure)
-    return dict(grouped)
+        grouped[domain_of(figure.measure, library)].append(figure)
+    return {d: grouped[d] for d in sorted(grouped, key=domain_key)}
 
 
 def _units(result: RunResult) -> dict[str, tuple[str, str]]:

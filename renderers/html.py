@@ -1,0 +1,339 @@
+"""HTML: one self-contained report file (inline CSS and SVG, no script, no network) with
+KPI tiles, charts, tables, an in-file glossary, notes, rejected rows and provenance.
+
+Every text from a definition or from the data is escaped by Jinja2's autoescaping; the
+page carries a strict Content-Security-Policy (no scripts, styles only by hash).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from importlib import resources
+
+import jinja2
+
+from maatstaf.dsl.model import Library
+from maatstaf.engine.result import Figure, RunResult
+from maatstaf.renderers import svg
+from maatstaf.renderers.format import (
+    SHARE_UNITS,
+    change_nl,
+    number_nl,
+    percent_nl,
+    period_nl,
+    short_period,
+    value_nl,
+)
+from maatstaf.renderers.markdown import by_domain
+
+TEXT = {
+    "nl": {
+        "title": "Kengetallen sociaal domein",
+        "tiles": "Kerncijfers",
+        "charts": "Grafieken",
+        "tables": "Tabellen",
+        "glossary": "Definities",
+        "period": "Periode",
+        "previous": "t.o.v. vorige periode",
+        "year": "t.o.v. jaar eerder",
+        "target": "norm",
+        "met": "norm gehaald",
+        "not_met": "norm niet gehaald",
+        "notes": "Opmerkingen",
+        "rejected": "Afgekeurde invoerrijen",
+        "none_rejected": "Geen: alle ingelezen rijen zijn gebruikt.",
+        "provenance": "Herkomst",
+        "definition": "definitie",
+        "owner": "eigenaar",
+        "source": "bron",
+        "unit": "eenheid",
+        "version": "versie",
+        "reason": "reden",
+        "count": "aantal",
+        "file": "bestand",
+        "row": "rij",
+        "column": "kolom",
+        "flow": "Instroom en uitstroom per periode, met het aantal unieke cliënten als lijn",
+        "rows_rejected": "rijen afgekeurd; zij tellen in geen enkel cijfer mee.",
+        "engine": "Berekend met maatstaf",
+        "data": "invoer",
+        "as_of": "stand van",
+        "total": "totaal",
+    },
+    "en": {
+        "title": "Social domain figures",
+        "tiles": "Key figures",
+        "charts": "Charts",
+        "tables": "Tables",
+        "glossary": "Definitions",
+        "period": "Period",
+        "previous": "vs previous period",
+        "year": "vs a year earlier",
+        "target": "target",
+        "met": "target met",
+        "not_met": "target not met",
+        "notes": "Notes",
+        "rejected": "Rejected input rows",
+        "none_rejected": "None: every row read was used.",
+        "provenance": "Provenance",
+        "definition": "definition",
+        "owner": "owner",
+        "source": "source",
+        "unit": "unit",
+        "version": "version",
+        "reason": "reason",
+        "count": "count",
+        "file": "file",
+        "row": "row",
+        "column": "column",
+        "flow": "Inflow and outflow per period, with the number of unique clients as a line",
+        "rows_rejected": "rows rejected; they count in no figure.",
+        "engine": "Computed with maatstaf",
+        "data": "input",
+        "as_of": "as of",
+        "total": "total",
+    },
+}
+MAX_REJECTED_SHOWN = 50
+
+
+@dataclass
+class Tile:
+    measure: str
+    label: str
+    value: str
+    period: str
+    previous: str | None = None
+    year_earlier: str | None = None
+    target: str | None = None
+    met: bool | None = None
+
+
+@dataclass
+class Table:
+    caption: str
+    measure: str | None
+    columns: list[str]
+    rows: list[list[str]]
+
+
+@dataclass
+class Domain:
+    name: str
+    anchor: str
+    tiles: list[Tile] = field(default_factory=list)
+    charts: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+
+
+class HtmlRenderer:
+    name = "html"
+    suffix = ".html"
+
+    def __init__(self, locale: str = "nl") -> None:
+        self.locale = locale if locale in TEXT else "nl"
+
+    def render(self, result: RunResult, library: Library) -> str:
+        t = TEXT[self.locale]
+        env = jinja2.Environment(
+            loader=jinja2.FunctionLoader(_template),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+        )
+        style = _template("report.css")
+        csp = (
+            "default-src 'none'; img-src data:; base-uri 'none'; form-action 'none'; "
+            f"style-src 'sha256-{base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()}'"
+        )
+        prov = result.provenance
+        return env.get_template("report.html.j2").render(
+            t=t,
+            lang=self.locale,
+            csp=csp,
+            style=style,
+            title=f"{t['title']} {period_nl(prov.period_from, self.locale)} – "
+            f"{period_nl(prov.period_to, self.locale)}",
+            domains=self._domains(result, library),
+            glossary=self._glossary(result, library),
+            notes=result.notes,
+            prov=prov,
+            rejected_rows=result.rejected_rows[:MAX_REJECTED_SHOWN],
+            rejected_more=max(0, len(result.rejected_rows) - MAX_REJECTED_SHOWN),
+            rejected_count=number_nl(
+                len({(r.table, r.row) for r in result.rejected_rows}), 0, self.locale
+            ),
+            reasons=sorted(Counter(_reason_kind(r.reason) for r in result.rejected_rows).items()),
+            number=lambda v: number_nl(v, 0, self.locale),
+        )
+
+    # -- view model
+    def _domains(self, result: RunResult, library: Library) -> list[Domain]:
+        units = {m.measure: (m.label, m.unit) for m in result.provenance.measures}
+        domains = []
+        for name, figures in by_domain(result.figures, library).items():
+            domain = Domain(name=name, anchor="domein-" + _anchor(name))
+            domain.tiles = self._tiles(figures, units)
+            domain.charts = self._charts(figures, units)
+            domain.tables = self._tables(figures, units)
+            domains.append(domain)
+        return domains
+
+    def _tiles(self, figures: list[Figure], units: dict[str, tuple[str, str]]) -> list[Tile]:
+        """The latest figure of each measure without dimensions."""
+        latest: dict[str, Figure] = {}
+        for figure in figures:
+            if not figure.dimensions:
+                latest[figure.measure] = figure
+        tiles = []
+        for measure, figure in latest.items():
+            label, unit = units[measure]
+            comparison = figure.comparison
+            tile = Tile(
+                measure,
+                label,
+                value_nl(figure.value, unit, self.locale),
+                period_nl(figure.period, self.locale),
+            )
+            if comparison is not None:
+                tile.previous = change_nl(
+                    figure.value, comparison.previous_value, unit, self.locale
+                )
+                tile.year_earlier = change_nl(
+                    figure.value, comparison.year_earlier_value, unit, self.locale
+                )
+            if figure.target is not None:
+                tile.target = (
+                    f"{figure.target.operator} {value_nl(figure.target.value, unit, self.locale)}"
+                )
+                tile.met = figure.target.met
+            tiles.append(tile)
+        return tiles
+
+    def _charts(self, figures: list[Figure], units: dict[str, tuple[str, str]]) -> list[str]:
+        charts = []
+        by_suffix = {f.measure.rsplit(".", 1)[-1]: f.measure for f in figures if not f.dimensions}
+        if {"instroom", "uitstroom", "unieke_clienten"} <= set(by_suffix):
+            charts.append(self._flow_chart(figures, by_suffix, units))
+        for measure in dict.fromkeys(f.measure for f in figures if f.dimensions):
+            chart = self._stacked(measure, [f for f in figures if f.measure == measure], units)
+            if chart:
+                charts.append(chart)
+        return charts
+
+    def _flow_chart(self, figures: list[Figure], ids: dict[str, str], units) -> str:
+        series = {
+            k: {f.period: f.value for f in figures if f.measure == ids[k] and not f.dimensions}
+            for k in ("instroom", "uitstroom", "unieke_clienten")
+        }
+        periods = list(series["unieke_clienten"])
+        bars = [
+            svg.Series(units[ids[k]][0], [series[k].get(p) for p in periods])
+            for k in ("instroom", "uitstroom")
+        ]
+        line = svg.Series(
+            units[ids["unieke_clienten"]][0], [series["unieke_clienten"].get(p) for p in periods]
+        )
+        labels = [short_period(p, self.locale) for p in periods]
+        t = TEXT[self.locale]
+        return svg.bar_line_chart(
+            t["flow"], labels, bars, line, lambda v: number_nl(v, 0, self.locale), t["flow"]
+        )
+
+    def _stacked(self, measure: str, figures: list[Figure], units) -> str | None:
+        label, unit = units[measure]
+        dims = sorted(figures[0].dimensions)
+        if len(dims) != 1:
+            return None  # two-way tables are shown as tables
+        periods = list(dict.fromkeys(f.period for f in figures))
+        keys = list(dict.fromkeys(f.dimensions[dims[0]] for f in figures))
+        cells = {(f.period, f.dimensions[dims[0]]): f.value for f in figures}
+        stacks = [svg.Series(k, [_number(cells.get((p, k))) for p in periods]) for k in keys]
+        share = unit in SHARE_UNITS
+        fmt = (
+            (lambda v: percent_nl(v, 0, self.locale))
+            if share
+            else (lambda v: number_nl(v, 0, self.locale))
+        )
+        text = f"{label} ({dims[0]})"
+        return svg.stacked_chart(
+            text, [short_period(p, self.locale) for p in periods], stacks, fmt, text, percent=share
+        )
+
+    def _tables(self, figures: list[Figure], units: dict[str, tuple[str, str]]) -> list[Table]:
+        t = TEXT[self.locale]
+        plain = [f for f in figures if not f.dimensions]
+        tables = []
+        if plain:
+            measures = list(dict.fromkeys(f.measure for f in plain))
+            periods = list(dict.fromkeys(f.period for f in plain))
+            cells = {(f.measure, f.period): f for f in plain}
+            rows = [
+                [period_nl(p, self.locale)]
+                + [self._cell(cells.get((m, p)), units[m][1]) for m in measures]
+                for p in periods
+            ]
+            tables.append(Table("", None, [t["period"], *[units[m][0] for m in measures]], rows))
+        for measure in dict.fromkeys(f.measure for f in figures if f.dimensions):
+            own = [f for f in figures if f.measure == measure]
+            dims = sorted(own[0].dimensions)
+            columns = list(
+                dict.fromkeys(
+                    " / ".join(f.dimensions.get(d, t["total"]) for d in dims) for f in own
+                )
+            )
+            periods = list(dict.fromkeys(f.period for f in own))
+            cells = {
+                (f.period, " / ".join(f.dimensions.get(d, t["total"]) for d in dims)): f
+                for f in own
+            }
+            rows = [
+                [period_nl(p, self.locale)]
+                + [self._cell(cells.get((p, c)), units[measure][1]) for c in columns]
+                for p in periods
+            ]
+            caption = f"{units[measure][0]} ({', '.join(dims)})"
+            tables.append(Table(caption, measure, [t["period"], *columns], rows))
+        return tables
+
+    def _cell(self, figure: Figure | None, unit: str) -> str:
+        return "" if figure is None else value_nl(figure.value, unit, self.locale)
+
+    def _glossary(self, result: RunResult, library: Library) -> list[dict]:
+        entries = []
+        for m in result.provenance.measures:
+            version = library.measures[m.measure].version(m.version)
+            if version is None:
+                continue
+            entries.append(
+                {
+                    "id": m.measure,
+                    "version": m.version,
+                    "label": version.label,
+                    "unit": version.unit,
+                    "owner": version.owner,
+                    "source": version.source or "",
+                    "description": version.description,
+                    "hash": m.hash[:12],
+                    "rule": version.text,
+                }
+            )
+        return entries
+
+
+def _anchor(name: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in name.lower().replace("ë", "e"))
+
+
+def _number(value: int | float | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _reason_kind(reason: str) -> str:
+    return reason.split(":", 1)[0].split("(", 1)[0].strip()
+
+
+def _template(name: str) -> str:
+    return resources.files("maatstaf.renderers").joinpath("templates", name).read_text("utf-8")
