@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 import pyarrow as pa
+
 from maatstaf.adapters.base import LoadedData
 from maatstaf.dsl.load import load_library
 from maatstaf.dsl.model import Library

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from maatstaf.dsl import ast
 from maatstaf.dsl.errors import DefinitionError
 from maatstaf.dsl.load import load_library
 from maatstaf.dsl.parser import parse
-
 from tests.golden import check_golden
 
 GOLDEN = Path(__file__).parent / "golden" / "diagnostics"

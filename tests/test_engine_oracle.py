@@ -6,8 +6,8 @@ import datetime as dt
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from maatstaf.engine.periods import parse_period
 
+from maatstaf.engine.periods import parse_period
 from tests import oracle
 from tests.helpers import loaded, run_engine, values
 
