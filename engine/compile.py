@@ -243,7 +243,11 @@ def _spread(env: Env, spread: ast.Spread, dims: list[str]) -> ir.Table:
         first = ibis.greatest(begin, compile_expr(part.begin, env))
         last = ibis.least(end, compile_expr(part.end, env))
         overlap = ibis.greatest(last.delta(first, unit="day") + 1, 0)
-        share = ibis.ifelse(days > 0, amount * overlap / days, ibis.null("float64"))
+        # each row's part rounded to a millionth of a euro: the sum is then exact, so the
+        # figure does not depend on the order in which DuckDB's threads add it up
+        share = ibis.ifelse(days > 0, amount * overlap / days, ibis.null("float64")).cast(
+            "decimal(38, 6)"
+        )
         parts.append(
             rel.select(PERIOD, *dims, **{spread.into: ibis.literal(part.label), "__x": share})
         )

@@ -408,22 +408,28 @@ def demo(
         Path, typer.Option("--output", "-o", help="Folder for the data and the report.")
     ] = Path("maatstaf-demo"),
 ) -> None:
-    """Generate the sample municipality and write its report (Markdown and JSON)."""
+    """Generate the sample municipality and write its reports (HTML, Markdown and JSON): per
+    month with the change against the previous month and a year earlier, and per year (for
+    the yearly money measures), plus the glossary of every definition."""
     from maatstaf.adapters.sample import write_sample_csv
+    from maatstaf.renderers.glossary import write_glossary
 
     with _boundary():
         data_dir = output / "data"
         write_sample_csv(data_dir)
         library = load_library()
         loaded = _load(str(data_dir))
-        periods = periods_between(parse_period(DEMO_FROM), parse_period(DEMO_TO), "month")
-        result = run(library, loaded, RunRequest(periods=periods))
         written = []
-        for name in ("markdown", "json"):
-            renderer = get_renderer(name)
-            path = output / f"rapport{renderer.suffix}"
-            _write(renderer.render(result, library), path)
-            written.append(path)
+        for stem, grain in (("rapport", "month"), ("jaarcijfers", "year")):
+            periods = periods_between(parse_period(DEMO_FROM), parse_period(DEMO_TO), grain)
+            result = run(library, loaded, RunRequest(periods=periods, compare=True))
+            for name in ("html", "markdown", "json"):
+                renderer = get_renderer(name)
+                path = output / f"{stem}{renderer.suffix}"
+                _write(renderer.render(result, library), path)
+                written.append(path)
+        write_glossary(library, output / "definities")
+        written.append(output / "definities" / "index.html")
         _err(f"sample data: {data_dir}/ ({sum(t.num_rows for t in loaded.tables.values())} rows)")
         for path in written:
             _err(f"report: {path}")

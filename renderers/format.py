@@ -74,12 +74,12 @@ def change_nl(
     if now is None or before is None:
         return None
     if unit in SHARE_UNITS:
-        points = (now - before) * 100
+        points = round((now - before) * 100, 1) + 0.0  # no "-0,0"
         word = "procentpunt" if locale == "nl" else "percentage points"
         return f"{'+' if points >= 0 else ''}{number_nl(points, 1, locale)} {word}"
     if before == 0:
         return None
-    relative = (now - before) / abs(before)
+    relative = round((now - before) / abs(before), 2) + 0.0
     return f"{'+' if relative >= 0 else ''}{percent_nl(relative, 0, locale)}"
 
 

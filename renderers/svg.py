@@ -3,6 +3,7 @@ network, readable by screen readers (role="img" with a title and a description).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from html import escape
 
@@ -17,7 +18,13 @@ class Series:
 
 
 def _scale(maximum: float) -> float:
-    return maximum if maximum > 0 else 1.0
+    """A round top for the axis: 1, 2, 2.5 or 5 times a power of ten, in four steps."""
+    if maximum <= 0:
+        return 1.0
+    step = maximum / 4
+    power = 10 ** math.floor(math.log10(step))
+    nice = next(m for m in (1, 2, 2.5, 5, 10) if m * power >= step)
+    return nice * power * 4
 
 
 def _axis(labels: list[str], maximum: float, fmt) -> list[str]:
@@ -48,7 +55,7 @@ def bar_line_chart(
 ) -> str:
     """Grouped bars per period (e.g. in- and outflow) with a line (e.g. unique clients)."""
     values = [v for s in [*bars, *([line] if line else [])] for v in s.values if v is not None]
-    maximum = _scale(max(values, default=0) * 1.1)
+    maximum = _scale(max(values, default=0))
     plot_h = HEIGHT - TOP - BOTTOM
     band = (WIDTH - LEFT) / max(1, len(labels))
     width = band * 0.8 / max(1, len(bars))
@@ -85,7 +92,7 @@ def stacked_chart(
 ) -> str:
     """Stacked bars per period; with ``percent`` each bar is scaled to 100 %."""
     totals = [sum(s.values[i] or 0 for s in stacks) for i in range(len(labels))]
-    maximum = 1.0 if percent else _scale(max(totals, default=0) * 1.1)
+    maximum = 1.0 if percent else _scale(max(totals, default=0))
     plot_h = HEIGHT - TOP - BOTTOM
     band = (WIDTH - LEFT) / max(1, len(labels))
     parts = _axis(labels, maximum, fmt)
