@@ -68,10 +68,10 @@ def _boundary() -> Iterator[None]:
             _err(diagnostic.render())
         _err(f"{len(exc.diagnostics)} error(s) in the definitions.")
         raise typer.Exit(1) from None
-    except (LoadError, RunError, ExpectedError, DiffError, PublishedError) as exc:
+    except (LoadError, ExpectedError, DiffError, PublishedError) as exc:
         _err(f"error: {exc}")
         raise typer.Exit(1) from None
-    except (UsageError, PeriodError, RendererError) as exc:
+    except (UsageError, PeriodError, RendererError, RunError) as exc:
         _err(f"usage error: {exc}")
         raise typer.Exit(2) from None
 
