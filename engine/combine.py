@@ -30,6 +30,7 @@ class Combiner:
     labels: list[str]
     parameters: Mapping[str, Parameter]
     fetch_years: YearFetcher
+    min_base: int | None = None  # no ratio whose denominator is below this (cbs)
 
     def frame(self, expr: ast.Expr) -> pd.DataFrame:
         value = self.evaluate(expr)
@@ -56,7 +57,8 @@ class Combiner:
             case ast.Negate():
                 return _apply("*", -1.0, self.evaluate(expr.operand))
             case ast.Binary():
-                return _apply(expr.op, self.evaluate(expr.left), self.evaluate(expr.right))
+                base = self.min_base if expr.op == "/" and self.min_base else 0
+                return _apply(expr.op, self.evaluate(expr.left), self.evaluate(expr.right), base)
             case ast.Call(function="ifempty"):
                 return _apply("ifempty", self.evaluate(expr.args[0]), self.evaluate(expr.args[1]))
             case ast.Call(function="previous_year"):
@@ -86,26 +88,30 @@ def _values(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(value=pd.to_numeric(frame["value"], errors="coerce").astype("float64"))
 
 
-def _apply(op: str, left: Operand, right: Operand) -> Operand:
+def _apply(op: str, left: Operand, right: Operand, base: float = 0) -> Operand:
     if not isinstance(left, pd.DataFrame) and not isinstance(right, pd.DataFrame):
-        return float(_vector(op, np.array([left]), np.array([right]))[0])
+        return float(_vector(op, base, np.array([left]), np.array([right]))[0])
     if not isinstance(left, pd.DataFrame):
         assert isinstance(right, pd.DataFrame)
-        return right.assign(value=_vector(op, np.full(len(right), left), right["value"].to_numpy()))
+        return right.assign(
+            value=_vector(op, base, np.full(len(right), left), right["value"].to_numpy())
+        )
     if not isinstance(right, pd.DataFrame):
-        return left.assign(value=_vector(op, left["value"].to_numpy(), np.full(len(left), right)))
+        return left.assign(
+            value=_vector(op, base, left["value"].to_numpy(), np.full(len(left), right))
+        )
     keys = ["period", *sorted((set(left.columns) & set(right.columns)) - {"period", "value"})]
     merged = left.merge(right, on=keys, how="outer", suffixes=("_l", "_r"))
-    values = _vector(op, merged["value_l"].to_numpy(float), merged["value_r"].to_numpy(float))
+    values = _vector(op, base, merged["value_l"].to_numpy(float), merged["value_r"].to_numpy(float))
     return merged.drop(columns=["value_l", "value_r"]).assign(value=values)
 
 
-def _vector(op: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _vector(op: str, base: float, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Element-wise arithmetic; NaN (no figure) propagates, x / 0 has no figure."""
     a, b = a.astype(float), b.astype(float)
     if op == "ifempty":
         return np.where(np.isnan(a), b, a)
     if op == "/":
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(b == 0, np.nan, a / b)
+            return np.where((b == 0) | (np.abs(b) < base), np.nan, a / b)
     return {"+": a + b, "-": a - b, "*": a * b}[op]

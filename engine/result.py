@@ -46,6 +46,7 @@ class Figure(_Frozen):
     value: int | float | None
     target: Target | None = None
     comparison: Comparison | None = None
+    suppressed: str | None = None  # the marker shown instead of a hidden value, e.g. "<5"
 
 
 class MeasureProvenance(_Frozen):
@@ -75,10 +76,20 @@ class Note(_Frozen):
     message: str
 
 
+class Suppression(_Frozen):
+    """The small-count policy applied to this output."""
+
+    policy: Literal["threshold", "cbs"]
+    threshold: int
+    marker: str
+    hidden: int
+
+
 class RunResult(_Frozen):
     schema_version: str = SCHEMA_VERSION
     provenance: Provenance
     rejected_rows: list[RejectedRow]
     table_stats: list[TableStats]
     notes: list[Note]
+    suppression: Suppression | None = None
     figures: list[Figure]

@@ -48,6 +48,7 @@ from maatstaf.engine.result import (
     Provenance,
     RunResult,
 )
+from maatstaf.engine.suppression import is_count
 from maatstaf.engine.targets import figure_target
 from maatstaf.engine.values import plain_number
 
@@ -66,6 +67,8 @@ class RunRequest:
     selections: Sequence[Selection] | None = None  # None: every measure
     as_of: dt.date | None = None
     compare: bool = False  # add the previous period and the same period a year earlier
+    round_counts_to: int | None = None  # cbs: counts rounded before anything is computed
+    min_share_base: int | None = None  # cbs: no ratio whose denominator is below this
 
 
 REGION_DIMENSION = "gemeente"
@@ -85,6 +88,7 @@ class _State:
     notes: list[Note] = field(default_factory=list)
     graph: object = None
     extra_dims: tuple[str, ...] = ()
+    request: RunRequest | None = None
     _years: dict[tuple[str, ...], _State] = field(default_factory=dict)
 
     def note(self, measure: str, message: str) -> None:
@@ -103,6 +107,7 @@ class _State:
                 periods,
                 graph=self.graph,
                 extra_dims=self.extra_dims,
+                request=self.request,
             )
         sub = self._years[key]
         for needed in evaluation_order(self.graph, {measure_id}):  # type: ignore[arg-type]
@@ -128,7 +133,7 @@ def run(
     results: dict[str, list[pd.DataFrame]] = {s.measure: [] for s in selections}
     notes: list[Note] = []
     for extra in passes:
-        state = _State(library, ctx, con, periods, graph=graph, extra_dims=extra)
+        state = _State(library, ctx, con, periods, graph=graph, extra_dims=extra, request=request)
         for measure_id in evaluation_order(graph, set(results)):
             state.results[measure_id] = _evaluate(state, measure_id, forced.get(measure_id))
         for measure_id in results:
@@ -312,7 +317,10 @@ def _evaluate_version(
             frame = state.results[aggregate.measure]
             return frame[frame["period"].isin(labels)].drop(columns="version")
         case ast.Compute():
-            combiner = Combiner(state.results, labels, state.library.parameters, state.fetch_years)
+            min_base = state.request.min_share_base if state.request else None
+            combiner = Combiner(
+                state.results, labels, state.library.parameters, state.fetch_years, min_base
+            )
             return combiner.frame(aggregate.expr)
     missing = [t for t in version.tables if t not in state.ctx.tables]
     if missing:
@@ -331,6 +339,9 @@ def _evaluate_version(
     fill = isinstance(aggregate, ast.CountRows | ast.CountDistinct | ast.Spread) or (
         isinstance(aggregate, ast.SumOf) and aggregate.per is None
     )
+    step = state.request.round_counts_to if state.request else None
+    if step and is_count(version.unit):
+        frame["value"] = (frame["value"] / step + 0.5).floordiv(1) * step
     domains = dimension_domains(version, state.ctx, frame)
     return complete(
         frame,

@@ -35,6 +35,8 @@ from maatstaf.engine.reconcile import (
     load_expected,
 )
 from maatstaf.engine.run import RunError, RunRequest, Selection, run
+from maatstaf.engine.suppression import Policy
+from maatstaf.engine.suppression import apply as apply_suppression
 from maatstaf.renderers.atomic import write_text
 from maatstaf.renderers.base import RendererError, get_renderer
 from maatstaf.renderers.diff import render_diff_json, render_diff_markdown
@@ -290,6 +292,14 @@ def run_command(
         str, typer.Option("--format", "-f", help="json, markdown, html (or a plugin).")
     ] = "json",
     locale: Annotated[str, typer.Option("--locale", help="nl or en (html and markdown).")] = "nl",
+    suppress: Annotated[
+        str,
+        typer.Option(
+            "--suppress",
+            envvar="MAATSTAF_SUPPRESS",
+            help="Small counts: off, a threshold (5) or cbs.",
+        ),
+    ] = "off",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
     ] = None,
@@ -318,10 +328,19 @@ def run_command(
         library = _library(definitions)
         loaded = _load(data)
         periods = _periods(period_from, period_to, grain, loaded)
+        policy = _policy(suppress)
+        cbs = policy is not None and policy.kind == "cbs"
         request = RunRequest(
-            periods=periods, selections=selections, compare=compare, as_of=_date(as_of, "--as-of")
+            periods=periods,
+            selections=selections,
+            compare=compare,
+            as_of=_date(as_of, "--as-of"),
+            round_counts_to=5 if cbs else None,
+            min_share_base=100 if cbs else None,
         )
         result = run(library, loaded, request)
+        if policy is not None:
+            result = apply_suppression(result, policy, library)
         _write(renderer.render(result, library), output)
         _report_rejections(loaded)
         for note in result.notes:
@@ -329,6 +348,13 @@ def run_command(
         if strict and loaded.rejected:
             _err("error: --strict and input rows were rejected")
             raise typer.Exit(1)
+
+
+def _policy(text: str) -> Policy | None:
+    try:
+        return Policy.parse(text)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _date(text: str | None, option: str) -> dt.date | None:

@@ -194,7 +194,7 @@ class HtmlRenderer:
             tile = Tile(
                 measure,
                 label,
-                value_nl(figure.value, unit, self.locale),
+                self._cell(figure, unit),
                 period_nl(figure.period, self.locale),
             )
             if comparison is not None:
@@ -299,7 +299,9 @@ class HtmlRenderer:
         return tables
 
     def _cell(self, figure: Figure | None, unit: str) -> str:
-        return "" if figure is None else value_nl(figure.value, unit, self.locale)
+        if figure is None:
+            return ""
+        return figure.suppressed or value_nl(figure.value, unit, self.locale)
 
     def _glossary(self, result: RunResult, library: Library) -> list[dict]:
         entries = []

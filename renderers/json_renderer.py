@@ -14,8 +14,10 @@ class JsonRenderer:
 
     def render(self, result: RunResult, library: Library) -> str:
         data = result.model_dump(mode="json")
+        if data.get("suppression") is None:
+            data.pop("suppression", None)
         for figure in data["figures"]:
-            for optional in ("target", "comparison"):
+            for optional in ("target", "comparison", "suppressed"):
                 if figure.get(optional) is None:
                     figure.pop(optional, None)
         return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"

@@ -100,7 +100,9 @@ def _dimension_table(measure: str, figures: list[Figure], unit: tuple[str, str])
 
 
 def _cell(figure: Figure | None, unit: str) -> str:
-    return "" if figure is None else value_nl(figure.value, unit)
+    if figure is None:
+        return ""
+    return md_escape(figure.suppressed) if figure.suppressed else value_nl(figure.value, unit)
 
 
 def _definitions(result: RunResult) -> list[str]:
