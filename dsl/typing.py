@@ -106,7 +106,11 @@ class Scope:
         return Scope(table, alias, self.parameters, self.measures, self.schema, self, self.usage)
 
     def names_row(self, name: str) -> bool:
-        return self.table is not None and name in (self.alias, self.table.name)
+        """A row is named by its alias; only a row without one by its table's name (so in
+        ``no populatie as later``, ``populatie.peildatum`` is the outer row)."""
+        if self.table is None:
+            return False
+        return name == self.alias if self.alias else name == self.table.name
 
     def row_scope(self, name: str) -> Scope | None:
         """The scope whose row is called ``name`` (an alias or a table name)."""
@@ -511,7 +515,7 @@ def _row_names(scope: Scope) -> list[str]:
     names: list[str] = []
     current: Scope | None = scope
     while current is not None and current.table is not None:
-        names += [n for n in (current.alias, current.table.name) if n]
+        names.append(current.alias or current.table.name)
         current = current.outer
     return names
 

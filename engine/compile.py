@@ -89,7 +89,7 @@ class Env:
     def row(self, name: str | None) -> Env:
         env: Env | None = self
         while env is not None and name is not None:
-            if name in (env.alias, env.table.name):
+            if name == (env.alias or env.table.name):
                 return env
             env = env.outer
         if name is None:

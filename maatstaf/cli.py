@@ -262,6 +262,14 @@ def _side(measure: str, text: str) -> tuple[str, int | None]:
 
 
 @app.command()
+def schema() -> None:
+    """Print the JSON Schema of the JSON output (published as docs/output.schema.json)."""
+    from maatstaf.renderers.json_renderer import output_schema
+
+    sys.stdout.write(output_schema())
+
+
+@app.command()
 def docs(
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the glossary site.")],
     definitions: DefinitionsOpt = None,

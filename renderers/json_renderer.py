@@ -5,7 +5,15 @@ from __future__ import annotations
 import json
 
 from maatstaf.dsl.model import Library
-from maatstaf.engine.result import RunResult
+from maatstaf.engine.result import SCHEMA_VERSION, RunResult
+
+
+def output_schema() -> str:
+    """The JSON Schema of the output, generated from the pydantic models."""
+    schema = RunResult.model_json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = f"maatstaf output {SCHEMA_VERSION}"
+    return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
 class JsonRenderer:

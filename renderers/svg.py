@@ -115,22 +115,23 @@ def stacked_chart(
 def _svg(
     title: str, description: str, parts: list[str], legend: list[Series], has_line: bool
 ) -> str:
+    """The chart with its legend below it, wrapped over as many lines as it needs."""
     items = []
-    x = LEFT
+    x, row = LEFT, 0
     for i, series in enumerate(legend):
-        is_line = has_line and i == len(legend) - 1
-        mark = (
-            f'<line x1="{x}" y1="{HEIGHT - 8}" x2="{x + 14}" y2="{HEIGHT - 8}" class="line"/>'
-            if is_line
-            else f'<rect x="{x}" y="{HEIGHT - 14}" width="12" height="12" fill="{PALETTE[i % len(PALETTE)]}"/>'
-        )
-        items.append(
-            mark + f'<text x="{x + 18}" y="{HEIGHT - 4}" class="tick">{escape(series.name)}</text>'
-        )
-        x += 24 + 7 * len(series.name)
+        width = 24 + 7 * len(series.name)
+        if x + width > WIDTH and x > LEFT:
+            x, row = LEFT, row + 1
+        y = HEIGHT - 4 + 18 * row
+        if has_line and i == len(legend) - 1:
+            mark = f'<line x1="{x}" y1="{y - 4}" x2="{x + 14}" y2="{y - 4}" class="line"/>'
+        else:
+            mark = f'<rect x="{x}" y="{y - 10}" width="12" height="12" fill="{PALETTE[i % len(PALETTE)]}"/>'
+        items.append(mark + f'<text x="{x + 18}" y="{y}" class="tick">{escape(series.name)}</text>')
+        x += width
     body = "".join(parts + items)
     return (
-        f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}" '
+        f'<svg viewBox="0 0 {WIDTH} {HEIGHT + 18 * row}" role="img" aria-label="{escape(title)}" '
         f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
         f"<desc>{escape(description)}</desc>{body}</svg>"
     )

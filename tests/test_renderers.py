@@ -1,0 +1,198 @@
+"""Renderers: the published JSON Schema, Dutch formatting, plugins, suppression, escaping."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from maatstaf.engine.periods import parse_period
+from maatstaf.engine.run import RunRequest, Selection, run
+from maatstaf.engine.suppression import Policy, apply
+from maatstaf.renderers.base import get_renderer
+from maatstaf.renderers.format import change_nl, money_nl, percent_nl, period_nl, value_nl
+from maatstaf.renderers.json_renderer import JsonRenderer, output_schema
+from tests.golden import check_golden
+from tests.helpers import loaded, standard_library
+
+ROOT = Path(__file__).parent.parent
+D = dt.date
+
+
+def test_published_schema_is_the_generated_one() -> None:
+    check_golden(output_schema(), ROOT / "docs" / "output.schema.json")
+
+
+JAN_1 = D(2020, 1, 1)
+
+
+def _youths(n: int, start: dt.date = JAN_1) -> list[dict]:
+    return [
+        {
+            "toewijzing_id": f"T{i}",
+            "client_id": f"C{i}",
+            "wet": "jeugdwet",
+            "productcode": "45A48",
+            "startdatum": start,
+            "einddatum": None,
+            "zwaarte": ("licht", "middel", "zwaar")[i % 3],
+        }
+        for i in range(n)
+    ]
+
+
+def _result(rows: list[dict], measures: list[str], compare: bool = False):
+    request = RunRequest(
+        periods=[parse_period("2020-Q1"), parse_period("2020-Q2")],
+        selections=[Selection(m) for m in measures],
+        compare=compare,
+    )
+    return run(standard_library(), loaded(toewijzingen=rows), request)
+
+
+def test_every_json_output_validates_against_the_schema() -> None:
+    schema = json.loads((ROOT / "docs" / "output.schema.json").read_text())
+    result = _result(
+        _youths(12),
+        [
+            "jeugd.unieke_clienten",
+            "jeugd.actieve_voorzieningen",
+            "jeugd.actieve_voorzieningen_aandeel",
+        ],
+        compare=True,
+    )
+    for variant in (result, apply(result, Policy("threshold", 5), standard_library())):
+        jsonschema.validate(json.loads(JsonRenderer().render(variant, standard_library())), schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"schema_version": "1.0", "figures": []}, schema)
+
+
+def test_dutch_and_english_presentation() -> None:
+    assert value_nl(1955, "cliënten") == "1.955"
+    assert money_nl(1375231) == "€ 1.375.231"
+    assert percent_nl(0.94) == "94%" and percent_nl(0.943, 1) == "94,3%"
+    assert value_nl(0.943, "aandeel") == "94,3%"
+    assert (
+        value_nl(1955, "cliënten", "en") == "1,955" and value_nl(0.943, "aandeel", "en") == "94.3%"
+    )
+    assert period_nl("2020-03") == "maart 2020" and period_nl("2020-Q1") == "1e kwartaal 2020"
+    assert period_nl("2020-03", "en") == "March 2020"
+    assert change_nl(110, 100, "cliënten") == "+10%"
+    assert change_nl(0.5, 0.5, "aandeel") == "+0,0 procentpunt"
+
+
+def test_threshold_suppression_hides_small_and_complementary_cells() -> None:
+    # 12 youths: 4 licht, 4 middel, 4 zwaar; with threshold 5 all three are hidden
+    result = _result(
+        _youths(12) + _youths(1, D(2020, 2, 1))[:0],
+        ["jeugd.actieve_voorzieningen", "jeugd.unieke_clienten"],
+    )
+    hidden = apply(result, Policy("threshold", 5), standard_library())
+    cells = {
+        (f.period, tuple(f.dimensions.items())): (f.value, f.suppressed) for f in hidden.figures
+    }
+    assert cells[("2020-Q1", (("zwaarte", "licht"),))] == (None, "<5")
+    assert cells[("2020-Q1", ())] == (12, None)
+    assert hidden.suppression is not None and hidden.suppression.marker == "<5"
+
+
+def test_one_hidden_cell_in_a_breakdown_hides_a_second() -> None:
+    rows = _youths(30)
+    rows[0]["zwaarte"] = None  # onbekend: 1 youth; licht 9, middel 10, zwaar 10
+    hidden = apply(
+        _result(rows, ["jeugd.actieve_voorzieningen"]), Policy("threshold", 5), standard_library()
+    )
+    q1 = {f.dimensions["zwaarte"]: f.suppressed for f in hidden.figures if f.period == "2020-Q1"}
+    assert q1 == {"licht": "<5", "middel": None, "zwaar": None, "onbekend": "<5"}
+
+
+def test_markdown_and_html_show_no_hidden_count() -> None:
+    rows = _youths(30)
+    rows[0]["zwaarte"] = None
+    hidden = apply(
+        _result(rows, ["jeugd.actieve_voorzieningen"]), Policy("threshold", 5), standard_library()
+    )
+    for name in ("markdown", "html"):
+        text = get_renderer(name).render(hidden, standard_library())
+        assert "<5" in text or "\\<5" in text or "&lt;5" in text
+        assert "| 9 |" not in text and ">9<" not in text
+
+
+def test_cbs_preset_rounds_before_computing_and_needs_a_base_of_100() -> None:
+    request = RunRequest(
+        periods=[parse_period("2020")],
+        round_counts_to=5,
+        min_share_base=100,
+        selections=[
+            Selection("jeugd.actieve_voorzieningen"),
+            Selection("jeugd.actieve_voorzieningen_aandeel"),
+        ],
+    )
+    rows = _youths(36)  # 12 per zwaarte -> rounded to 10; total 30 < 100: no percentage
+    result = apply(
+        run(standard_library(), loaded(toewijzingen=rows), request),
+        Policy("cbs", 8),
+        standard_library(),
+    )
+    counts = {
+        f.dimensions["zwaarte"]: f.value
+        for f in result.figures
+        if f.measure == "jeugd.actieve_voorzieningen"
+    }
+    assert counts == {"licht": 10, "middel": 10, "zwaar": 10, "onbekend": None}
+    shares = [f.value for f in result.figures if f.measure == "jeugd.actieve_voorzieningen_aandeel"]
+    assert shares and all(v is None for v in shares)
+
+
+def test_a_third_party_renderer_registers_through_an_entry_point(tmp_path: Path) -> None:
+    package = tmp_path / "tiny_renderer.py"
+    package.write_text(
+        "class Tiny:\n    name = 'tiny'\n    suffix = '.txt'\n"
+        "    def render(self, result, library):\n"
+        "        return f'{len(result.figures)} figures\\n'\n"
+    )
+    info = tmp_path / "tiny_renderer-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: tiny-renderer\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text("[maatstaf.renderers]\ntiny = tiny_renderer:Tiny\n")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        renderer = get_renderer("tiny")
+        assert (
+            renderer.render(_result(_youths(2), ["jeugd.unieke_clienten"]), standard_library())
+            == "2 figures\n"
+        )
+    finally:
+        sys.path.remove(str(tmp_path))
+
+
+def test_injection_in_labels_and_codes_is_escaped(tmp_path: Path) -> None:
+    from maatstaf.dsl.load import load_library
+
+    (tmp_path / "x.kpi").write_text(
+        'measure jeugd.x {\n label "<script>alert(1)</script> | **vet** [link](http://evil)"\n'
+        ' unit cliënten\n owner "<img src=x onerror=alert(1)>"\n description "d"\n'
+        " count toewijzingen where starts in period by productcode }\n"
+    )
+    library = load_library([tmp_path / "x.kpi"])
+    rows = _youths(2)
+    rows[0]["productcode"] = "<script>x</script>"
+    rows[1]["productcode"] = "a|b](javascript:alert(1))"
+    result = run(library, loaded(toewijzingen=rows), RunRequest(periods=[parse_period("2020")]))
+    html = get_renderer("html").render(result, library)
+    assert (
+        "<script>" not in html
+        and "<img" not in html
+        and "onerror=alert" not in html.replace("onerror=alert(1)&gt;", "")
+    )
+    assert "&lt;script&gt;" in html
+    assert "Content-Security-Policy" in html and "script-src" not in html
+    markdown = get_renderer("markdown").render(result, library)
+    assert (
+        "<script>" not in markdown and "](http" not in markdown and "](javascript" not in markdown
+    )
+    assert "a\\|b" in markdown
