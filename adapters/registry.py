@@ -1,10 +1,12 @@
-"""Find the adapter for a data location, through the entry-point group ``maatstaf.adapters``."""
+"""Find the adapter for a data location, through the entry-point group ``maatstaf.adapters``:
+a folder of CSV or Parquet files, an .xlsx workbook, or a database URL."""
 
 from __future__ import annotations
 
 from importlib.metadata import entry_points
 from pathlib import Path
 
+from maatstaf.adapters.assemble import LoadOptions
 from maatstaf.adapters.base import Adapter, LoadedData, LoadError
 
 GROUP = "maatstaf.adapters"
@@ -23,15 +25,33 @@ def get_adapter(name: str) -> Adapter:
     return adapter
 
 
-def adapter_for(location: str) -> Adapter:
-    """The adapter that reads this location: a folder of CSV files."""
+def adapter_name(location: str) -> str:
+    """Which adapter reads this location."""
+    if "://" in location:
+        scheme = location.split("://", 1)[0].split("+", 1)[0]
+        if scheme in ("postgres", "postgresql"):
+            return "postgres"
+        raise LoadError(f"{_safe(location)}: unknown kind of database (expected postgresql://...)")
     path = Path(location)
     if path.is_dir():
-        return get_adapter("csv")
+        return "csv"
+    if path.suffix.lower() == ".xlsx" and path.is_file():
+        return "excel"
     if not path.exists():
-        raise LoadError(f"{location}: no such folder")
-    raise LoadError(f"{location}: expected a folder with toewijzingen.csv and the other tables")
+        raise LoadError(f"{location}: no such folder or file")
+    raise LoadError(
+        f"{location}: expected a folder of CSV or Parquet files, an .xlsx workbook or a database URL"
+    )
 
 
-def load_data(location: str) -> LoadedData:
-    return adapter_for(location).load(location)
+def _safe(location: str) -> str:
+    """A URL without its password, for messages."""
+    if "@" in location and "://" in location:
+        scheme, rest = location.split("://", 1)
+        return f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
+    return location
+
+
+def load_data(location: str, options: LoadOptions | None = None) -> LoadedData:
+    adapter = get_adapter(adapter_name(location))
+    return adapter.load(location, options) if options is not None else adapter.load(location)  # type: ignore[call-arg]

@@ -78,6 +78,17 @@ def _boundary() -> Iterator[None]:
         raise typer.Exit(2) from None
 
 
+MappingOpt = Annotated[
+    Path | None, typer.Option("--mapping", help="YAML mapping of the source's columns and codes.")
+]
+PseudonymizeOpt = Annotated[
+    list[str] | None,
+    typer.Option("--pseudonymize", help="A column holding BSNs to replace by keyed hashes."),
+]
+QuarantineOpt = Annotated[
+    Path | None, typer.Option("--quarantine", help="Write the rejected rows with reasons (CSV).")
+]
+
 DefinitionsOpt = Annotated[
     Optional[list[Path]],  # noqa: UP045 (typer needs Optional)
     typer.Option(
@@ -282,6 +293,35 @@ def docs(
         _err(f"glossary: {len(written)} files in {output}/ (open {output / 'index.html'})")
 
 
+@app.command(name="validate")
+def validate_command(
+    data: Annotated[str, typer.Option("--data", help="The source: folder, .xlsx or database URL.")],
+    mapping: MappingOpt = None,
+    pseudonymize: PseudonymizeOpt = None,
+    quarantine: QuarantineOpt = None,
+) -> None:
+    """Check a source against the canonical model without computing figures: per table the
+    rows read, accepted and rejected by reason. Exit 1 when any row is rejected."""
+    from collections import Counter
+
+    with _boundary():
+        loaded = _load(data, mapping, pseudonymize, quarantine)
+        reasons = Counter((r.table, r.reason.split(" (")[0]) for r in loaded.rejected)
+        for stats in loaded.stats:
+            rejected = len({r.row for r in loaded.rejected if r.table == stats.table})
+            sys.stdout.write(
+                f"{stats.table} ({stats.file}): {stats.rows_read} read, "
+                f"{stats.rows_accepted} accepted, {rejected} rejected\n"
+            )
+            for (table, reason), count in sorted(reasons.items()):
+                if table == stats.table:
+                    sys.stdout.write(f"    {count:6d}  {reason}\n")
+        for message in loaded.errors:
+            sys.stdout.write(f"warning: {message}\n")
+        if loaded.rejected:
+            raise typer.Exit(1)
+
+
 @app.command(name="run")
 def run_command(
     data: Annotated[
@@ -300,6 +340,9 @@ def run_command(
         str, typer.Option("--format", "-f", help="json, markdown, html (or a plugin).")
     ] = "json",
     locale: Annotated[str, typer.Option("--locale", help="nl or en (html and markdown).")] = "nl",
+    mapping: MappingOpt = None,
+    pseudonymize: PseudonymizeOpt = None,
+    quarantine: QuarantineOpt = None,
     suppress: Annotated[
         str,
         typer.Option(
@@ -334,7 +377,7 @@ def run_command(
         renderer = get_renderer(format, locale=locale)
         selections = [_selection(m) for m in measure] if measure else None
         library = _library(definitions)
-        loaded = _load(data)
+        loaded = _load(data, mapping, pseudonymize, quarantine)
         periods = _periods(period_from, period_to, grain, loaded)
         policy = _policy(suppress)
         cbs = policy is not None and policy.kind == "cbs"
@@ -381,15 +424,40 @@ def _selection(text: str) -> Selection:
     return Selection(measure, int(version) if version else None)
 
 
-def _load(location: str) -> LoadedData:
+def _load(
+    location: str,
+    mapping: Path | None = None,
+    pseudonymize: list[str] | None = None,
+    quarantine: Path | None = None,
+) -> LoadedData:
+    from maatstaf.adapters.assemble import LoadOptions
+    from maatstaf.adapters.mapping import load_mapping
     from maatstaf.adapters.registry import load_data
 
-    loaded = load_data(location)
+    options = LoadOptions(
+        mapping=load_mapping(mapping) if mapping else None, pseudonymize=tuple(pseudonymize or ())
+    )
+    loaded = load_data(location, options)
+    if quarantine is not None:
+        write_text(quarantine, quarantine_csv(loaded))
     if not any(t.num_rows for t in loaded.tables.values()):
         for rejected in loaded.rejected[:20]:
             _err(rejected.render())
         raise LoadError(f"{location}: no usable rows remain ({len(loaded.rejected)} rejected)")
     return loaded
+
+
+def quarantine_csv(loaded: LoadedData) -> str:
+    """Every rejected row with its reason, for the data steward (no personal values)."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["table", "file", "row", "column", "reason", "value"])
+    for r in loaded.rejected:
+        writer.writerow([r.table, r.file, r.row, r.column or "", r.reason, r.value or ""])
+    return out.getvalue()
 
 
 def _report_rejections(loaded: LoadedData) -> None:
