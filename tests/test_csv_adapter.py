@@ -119,7 +119,9 @@ def test_missing_required_column_names_file_and_suggests(tmp_path: Path) -> None
 
 
 def test_folder_without_indications_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(LoadError, match=r"no toewijzingen.csv or .parquet \(expected files named after"):
+    with pytest.raises(
+        LoadError, match=r"no toewijzingen.csv or .parquet \(expected files named after"
+    ):
         CsvFolderAdapter().load(str(tmp_path))
 
 
