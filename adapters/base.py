@@ -57,6 +57,20 @@ class LoadedData:
     stats: tuple[TableStats, ...] = ()
     fingerprint: str = ""
     errors: tuple[str, ...] = field(default=())
+    # A source that computes in place (a database): the Ibis backend and, per table, the
+    # validated relation in it. The engine then runs there instead of copying rows out.
+    backend: object | None = None
+    relations: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def table_names(self) -> list[str]:
+        return list(self.relations) if self.backend is not None else list(self.tables)
+
+    @property
+    def has_rows(self) -> bool:
+        if self.backend is not None:
+            return any(s.rows_accepted for s in self.stats)
+        return any(t.num_rows for t in self.tables.values())
 
 
 class LoadError(Exception):

@@ -27,6 +27,10 @@ def get_adapter(name: str) -> Adapter:
 
 def adapter_name(location: str) -> str:
     """Which adapter reads this location."""
+    if location.startswith("env:"):
+        from maatstaf.adapters.postgres import resolve_url
+
+        return adapter_name(resolve_url(location))
     if "://" in location:
         scheme = location.split("://", 1)[0].split("+", 1)[0]
         if scheme in ("postgres", "postgresql"):

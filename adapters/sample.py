@@ -1,12 +1,19 @@
 """The sample municipality "Gemeente Voorbeeld": a deterministic generator of every
 canonical table, so the demo and the tests need no download.
 
-About 2,000 Wmo and 600 Jeugdwet clients over 2019-2021 (with care starting from 2014),
-realistic durations, follow-up indications for the same provision (herindicaties),
-simultaneous youth care (stapeling), open-ended indications, removed ones, an
-administrative conversion on 2021-01-01 (and one for household help in July 2019), budget
-bookings, claims, applications with decision dates, benefits per household, clients with
-birth dates and the population by age. The same seed gives the same bytes.
+About 2,000 Wmo and 600 Jeugdwet clients with care over 2019-2021 (and care histories from
+2014 on): realistic durations per provision, follow-up indications for the same provision
+and intensity the day after the previous one ends (herindicaties), a changed intensity,
+overlapping and same-day indications (stapeling), returning clients after a gap,
+open-ended indications, removed duplicates (reden_wijziging 13), an administrative
+conversion on 2021-01-01 (every running indication ends on 2020-12-31 and restarts the
+next day) and one for Wmo household help in July 2019. Then budget bookings, monthly
+claims with a claim lag and credits, applications with decision times, benefits per
+household (TOZO included), clients with birth dates and neighbourhoods, the population by
+age and a budget per law. The same seed gives the same frames and the same bytes.
+
+Internally every table is built as a dict of numpy arrays ("rows") with dates as day
+numbers (days since 1970-01-01); only the last step turns them into DataFrames.
 """
 
 from __future__ import annotations
@@ -18,482 +25,896 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from maatstaf.dsl.schema import canonical_schema
+from maatstaf.dsl.schema import Schema, Table, canonical_schema
 
 SEED = 2021
-HORIZON = dt.date(2021, 12, 31)
+Rows = dict[str, np.ndarray]
+Options = tuple[tuple[object, float], ...]
+
+
+def _day(year: int, month: int, day: int) -> int:
+    """The day number of a date (days since 1970-01-01)."""
+    return (dt.date(year, month, day) - dt.date(1970, 1, 1)).days
+
+
+HISTORY = _day(2014, 1, 1)  # the oldest care in the sample
+FIRST = _day(2019, 1, 1)  # the window the sample is made for
+HORIZON = _day(2021, 12, 31)
+OPEN = _day(9999, 12, 31)  # an empty end date (or decision date)
+CONVERSIONS = ((_day(2019, 6, 30), "huishoudelijke_hulp"), (_day(2020, 12, 31), None))
+TARGET_CLIENTS = {"wmo": 2000, "jeugdwet": 600}
+BOTH_LAWS = 25  # youths who also get Wmo support when they turn 18
 WIJKEN = ("Centrum", "Noord", "Oost", "Zuid", "West", "De Hoeven", "Buitengebied")
-PROVIDERS = tuple(f"{73000000 + 1373 * i:08d}" for i in range(25))
+WMO_PROVIDERS = tuple(f"{75000000 + 7919 * i + 311:08d}" for i in range(13))
+YOUTH_PROVIDERS = WMO_PROVIDERS[-2:] + tuple(f"{73000000 + 6133 * i + 87:08d}" for i in range(12))
 
 
 @dataclass(frozen=True)
 class Product:
+    """A provision: its codes, its intensity options, how long it runs and what it costs."""
+
     wet: str
     categorie: str
     code: str
     hoofdcategorie: str
-    volume: str
+    volumes: tuple[float, ...]
     eenheid: str
     frequentie: str
-    mean_days: int
-    per_day: float  # euro
+    weight: float  # share of the law's new indications
+    median_days: int  # typical duration (lognormal)
+    sigma: float  # spread of the duration
+    open_share: float  # share of indications without an end date
+    euro_per_day: float  # cost per day of one unit of volume
+    pgb_share: float
+    budget_share: float  # share of indications with an assigned budget
 
 
-PRODUCTS = {
-    "wmo": (
-        Product("wmo", "01", "01A01", "huishoudelijke_hulp", "3", "uur", "week", 900, 22.0),
-        Product("wmo", "02", "02A05", "begeleiding", "4", "uur", "week", 420, 38.0),
-        Product("wmo", "02", "02A07", "begeleiding", "2", "dagdeel", "week", 360, 30.0),
-        Product("wmo", "12", "12A01", "vervoer", "1", "stuk", "totaal", 1100, 2.5),
-        Product("wmo", "10", "10A03", "materiele_voorziening", "1", "stuk", "totaal", 1500, 4.0),
-    ),
-    "jeugdwet": (
-        Product("jeugdwet", "45", "45A48", "ambulant", "2", "uur", "week", 210, 45.0),
-        Product("jeugdwet", "45", "45A53", "ambulant", "1", "uur", "week", 150, 30.0),
-        Product("jeugdwet", "54", "54001", "ambulant", "8", "uur", "maand", 300, 25.0),
-        Product("jeugdwet", "43", "43A01", "verblijf", "1", "etmaal", "week", 420, 160.0),
-        Product("jeugdwet", "47", "47A02", "jeugdbescherming", "1", "stuk", "totaal", 540, 20.0),
-    ),
-}
-VERWIJZERS = {
-    "wmo": (("gemeente", 0.85), ("huisarts", 0.05), ("zelf", 0.05), (None, 0.05)),
-    "jeugdwet": (
-        ("gemeente", 0.30),
-        ("huisarts", 0.33),
-        ("jeugdarts", 0.08),
-        ("gecertificeerde_instelling", 0.10),
-        ("medisch_specialist", 0.07),
-        ("rechter", 0.03),
-        ("zelf", 0.02),
-        (None, 0.07),
-    ),
-}
+PRODUCTS = (
+    Product("wmo", "01", "01A01", "huishoudelijke_hulp", (2, 2.5, 3, 4), "uur", "week",
+            0.34, 700, 0.8, 0.42, 27.0 / 7, 0.12, 0.8),
+    Product("wmo", "01", "01A02", "huishoudelijke_hulp", (4, 5, 6), "uur", "week",
+            0.06, 600, 0.8, 0.38, 29.0 / 7, 0.10, 0.8),
+    Product("wmo", "02", "02A05", "begeleiding", (1.5, 2, 3, 4), "uur", "week",
+            0.16, 300, 0.7, 0.14, 58.0 / 7, 0.15, 0.85),
+    Product("wmo", "07", "07A02", "begeleiding", (2, 3, 4), "dagdeel", "week",
+            0.08, 420, 0.7, 0.18, 40.0 / 7, 0.08, 0.85),
+    Product("wmo", "12", "12A01", "vervoer", (1500, 2250), "km", "jaar",
+            0.18, 1100, 0.6, 0.48, 1.2 / 365, 0.0, 0.3),
+    Product("wmo", "11", "11A01", "materiele_voorziening", (1,), "stuk", "totaal",
+            0.09, 1500, 0.6, 0.32, 3.5, 0.05, 0.6),
+    Product("wmo", "13", "13A02", "materiele_voorziening", (1,), "stuk", "totaal",
+            0.05, 1800, 0.5, 0.30, 2.0, 0.05, 0.6),
+    Product("wmo", "14", "14A01", "materiele_voorziening", (1,), "stuk", "totaal",
+            0.04, 1200, 0.5, 0.30, 1.5, 0.05, 0.6),
+    Product("jeugdwet", "45", "45A48", "ambulant", (1, 1.5, 2, 3), "uur", "week",
+            0.30, 200, 0.5, 0.10, 95.0 / 7, 0.08, 0.95),
+    Product("jeugdwet", "45", "45A53", "ambulant", (2, 4), "uur", "week",
+            0.14, 150, 0.5, 0.10, 85.0 / 7, 0.05, 0.95),
+    Product("jeugdwet", "54", "54001", "ambulant", (4, 6, 8), "uur", "maand",
+            0.18, 240, 0.5, 0.10, 110.0 * 12 / 365, 0.05, 0.95),
+    Product("jeugdwet", "41", "41A01", "dagbehandeling", (2, 3, 5), "dagdeel", "week",
+            0.06, 300, 0.5, 0.10, 75.0 / 7, 0.02, 0.95),
+    Product("jeugdwet", "43", "43A01", "verblijf", (7,), "etmaal", "week",
+            0.07, 420, 0.6, 0.20, 250.0 / 7, 0.02, 0.95),
+    Product("jeugdwet", "44", "44A05", "verblijf", (7,), "etmaal", "week",
+            0.07, 900, 0.6, 0.35, 40.0 / 7, 0.02, 0.95),
+    Product("jeugdwet", "46", "46A01", "crisis", (7,), "etmaal", "week",
+            0.03, 28, 0.4, 0.0, 330.0 / 7, 0.0, 0.95),
+    Product("jeugdwet", "48", "48A01", "jeugdbescherming", (1,), "stuk", "maand",
+            0.12, 450, 0.5, 0.15, 1300.0 * 12 / 365, 0.0, 0.95),
+    Product("jeugdwet", "47", "47A01", "jeugdreclassering", (1,), "stuk", "maand",
+            0.03, 270, 0.4, 0.05, 900.0 * 12 / 365, 0.0, 0.95),
+)  # fmt: skip
 
 
-def _pick(rng: np.random.Generator, options: tuple) -> object:
-    values, weights = zip(*options, strict=True)
-    return values[rng.choice(len(values), p=np.array(weights) / sum(weights))]
+def _column(name: str) -> np.ndarray:
+    values = [getattr(p, name) for p in PRODUCTS]
+    return np.array(values, dtype=object if isinstance(values[0], str) else None)
 
 
-def _day(rng: np.random.Generator, first: dt.date, last: dt.date) -> dt.date:
-    return first + dt.timedelta(days=int(rng.integers(0, (last - first).days + 1)))
+P_WET, P_CATEGORIE, P_CODE, P_HOOFD = (_column(n) for n in ("wet", "categorie", "code", "hoofdcategorie"))  # fmt: skip
+P_EENHEID, P_FREQUENTIE = _column("eenheid"), _column("frequentie")
+P_MEDIAN, P_SIGMA, P_OPEN = _column("median_days"), _column("sigma"), _column("open_share")
+P_EURO, P_PGB, P_BUDGET = _column("euro_per_day"), _column("pgb_share"), _column("budget_share")
+P_NVOL = np.array([len(p.volumes) for p in PRODUCTS])
+P_VOLUMES = np.array([p.volumes + (0,) * (P_NVOL.max() - len(p.volumes)) for p in PRODUCTS])
+LONG_RUNNING = int(np.flatnonzero(P_CODE == "44A05")[0])  # foster care, for spells of 5+ years
+BEGELEIDING = int(np.flatnonzero(P_CODE == "02A05")[0])
+
+ZWAARTE_WMO: Options = (("licht", 0.25), ("middel", 0.15), ("zwaar", 0.05), (None, 0.55))
+ZWAARTE_AMBULANT: Options = (("licht", 0.5), ("middel", 0.35), ("zwaar", 0.1), (None, 0.05))
+ZWAARTE_YOUTH: Options = (("licht", 0.1), ("middel", 0.4), ("zwaar", 0.45), (None, 0.05))
+VERWIJZER_WMO: Options = (
+    ("gemeente", 0.87),
+    ("huisarts", 0.03),
+    ("medisch_specialist", 0.03),
+    ("zelf", 0.02),
+    (None, 0.05),
+)
+VERWIJZER_YOUTH: Options = (
+    ("gemeente", 0.32),
+    ("huisarts", 0.35),
+    ("jeugdarts", 0.09),
+    ("medisch_specialist", 0.09),
+    ("gecertificeerde_instelling", 0.06),
+    ("zelf", 0.02),
+    ("rechter", 0.02),
+    (None, 0.05),
+)
+VERWIJZER_PROTECTION: Options = (
+    ("gecertificeerde_instelling", 0.6),
+    ("rechter", 0.3),
+    ("gemeente", 0.05),
+    (None, 0.05),
+)
 
 
-def _indications(rng: np.random.Generator, client: str, household: str, wet: str) -> list[dict]:
-    """A client's care history: episodes, follow-ups of the same provision, overlaps."""
-    rows: list[dict] = []
-    start = _day(rng, dt.date(2014, 1, 1), dt.date(2021, 10, 31))
-    if rng.random() < 0.55:  # most clients in the figures started recently
-        start = _day(rng, dt.date(2018, 6, 1), dt.date(2021, 10, 31))
-    product = PRODUCTS[wet][rng.integers(len(PRODUCTS[wet]))]
-    for _ in range(1 + int(rng.poisson(0.9))):
-        if start > HORIZON:
-            break
-        days = max(0, int(rng.exponential(product.mean_days)))
-        end = start + dt.timedelta(days=days)
-        open_ended = rng.random() < 0.25 or end > dt.date(2023, 12, 31)
-        rows.append(_row(rng, client, household, product, start, None if open_ended else end))
-        if open_ended:
-            break
-        follow = rng.random()
-        if follow < 0.35:  # herindicatie: same provision, same intensity, the next day
-            start = end + dt.timedelta(days=1)
-        elif follow < 0.60:  # another provision that overlaps (stapeling)
-            start = _day(rng, rows[-1]["startdatum"], end)
-            product = PRODUCTS[wet][rng.integers(len(PRODUCTS[wet]))]
-        else:  # care again after a gap
-            start = end + dt.timedelta(days=int(rng.integers(2, 500)))
-            product = PRODUCTS[wet][rng.integers(len(PRODUCTS[wet]))]
-    if wet == "jeugdwet" and rng.random() < 0.08:  # a youth with several provisions at once
-        first = rows[0]["startdatum"]
-        for _ in range(int(rng.integers(1, 4))):
-            other = PRODUCTS[wet][rng.integers(len(PRODUCTS[wet]))]
-            begin = first + dt.timedelta(days=int(rng.integers(0, 60)))
-            rows.append(
-                _row(
-                    rng,
-                    client,
-                    household,
-                    other,
-                    begin,
-                    begin + dt.timedelta(days=int(rng.integers(90, 400))),
-                )
-            )
+# --- small helpers ---------------------------------------------------------------------
+
+
+def _pick(rng: np.random.Generator, options: Options, size: int) -> np.ndarray:
+    """``size`` values drawn from weighted options (an object array; None stays None)."""
+    values = np.empty(len(options), dtype=object)
+    values[:] = [value for value, _ in options]
+    weights = np.array([weight for _, weight in options])
+    return values[rng.choice(len(options), size=size, p=weights / weights.sum())]
+
+
+def _take(rows: Rows, index: np.ndarray) -> Rows:
+    return {name: values[index] for name, values in rows.items()}
+
+
+def _concat(parts: list[Rows]) -> Rows:
+    return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+
+
+def _full(size: int, value: object) -> np.ndarray:
+    out = np.empty(size, dtype=object)
+    out[:] = value
+    return out
+
+
+def _between(rng: np.random.Generator, first: int, last: int, size: int) -> np.ndarray:
+    """Day numbers drawn uniformly from ``first..last`` (inclusive)."""
+    return rng.integers(first, last + 1, size)
+
+
+def _month(days: np.ndarray) -> np.ndarray:
+    """Month numbers (months since 1970-01) of day numbers."""
+    return days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+
+
+def _month_start(months: np.ndarray) -> np.ndarray:
+    return months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+
+
+def _month_end(months: np.ndarray) -> np.ndarray:
+    return _month_start(months + 1) - 1
+
+
+def _year_end(days: np.ndarray, years_later: int = 0) -> np.ndarray:
+    """The day number of 31 December of the year of ``days`` (plus ``years_later``)."""
+    years = days.astype("datetime64[D]").astype("datetime64[Y]") + years_later + 1
+    return years.astype("datetime64[D]").astype(np.int64) - 1
+
+
+def _spread(offsets: np.ndarray) -> np.ndarray:
+    """For group sizes ``offsets``, the position of every element within its group."""
+    total = int(offsets.sum())
+    return np.arange(total) - np.repeat(np.cumsum(offsets) - offsets, offsets)
+
+
+def _moments(rng: np.random.Generator, days: np.ndarray, first_hour: int = 8) -> np.ndarray:
+    """Timestamps (seconds since 1970) during office hours on the given days."""
+    seconds = first_hour * 3600 + rng.integers(0, 9 * 3600, len(days))
+    return days.astype(np.int64) * 86400 + seconds
+
+
+# --- indications: care histories per law ---------------------------------------------
+
+
+def _products(rng: np.random.Generator, wet: str, size: int) -> np.ndarray:
+    candidates = np.flatnonzero(P_WET == wet)
+    weights = np.array([PRODUCTS[i].weight for i in candidates])
+    return rng.choice(candidates, size=size, p=weights / weights.sum())
+
+
+def _volumes(rng: np.random.Generator, product: np.ndarray) -> np.ndarray:
+    choice = (rng.random(len(product)) * P_NVOL[product]).astype(np.int64)
+    return P_VOLUMES[product, choice].astype(float)
+
+
+def _ends(rng: np.random.Generator, product: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """Planned end dates: a lognormal duration per provision, some open-ended."""
+    days = np.exp(rng.normal(np.log(P_MEDIAN[product].astype(float)), P_SIGMA[product]))
+    days = np.clip(np.round(days), 7, 4000).astype(np.int64)
+    open_ended = rng.random(len(product)) < P_OPEN[product]
+    return np.where(open_ended, OPEN, start + days - 1)
+
+
+def _fresh(client: np.ndarray, product: np.ndarray, volume: np.ndarray, start: np.ndarray,
+           end: np.ndarray, lineage: int, kind: str) -> Rows:  # fmt: skip
+    """New indications; ``lineage`` numbers them (copies keep their lineage)."""
+    return {
+        "client": client,
+        "product": product,
+        "volume": volume,
+        "start": start,
+        "end": end,
+        "lineage": lineage + np.arange(len(client)),
+        "kind": _full(len(client), kind),
+    }
+
+
+def _first(rng: np.random.Generator, wet: str, size: int, lineage: int) -> Rows:
+    """Every candidate client's first known indication: most start in 2019-2021, some
+    earlier (from 2014); some youths are in long-running foster care."""
+    early = rng.random(size) < 0.3
+    start = np.where(
+        early, _between(rng, HISTORY, FIRST - 1, size), _between(rng, FIRST, HORIZON - 30, size)
+    )
+    product = _products(rng, wet, size)
+    end = _ends(rng, product, start)
+    if wet == "jeugdwet":
+        long = rng.random(size) < 0.05
+        product = np.where(long, LONG_RUNNING, product)
+        start = np.where(long, _between(rng, HISTORY, _day(2016, 6, 30), size), start)
+        end = np.where(long, OPEN, end)
+    volume = _volumes(rng, product)
+    return _fresh(np.arange(size), product, volume, start, end, lineage, "first")
+
+
+def _other_product(rng: np.random.Generator, wet: str, previous: np.ndarray) -> np.ndarray:
+    """A provision of the law that differs from ``previous``."""
+    product = _products(rng, wet, len(previous))
+    candidates = np.flatnonzero(P_WET == wet)
+    shifted = candidates[(np.searchsorted(candidates, product) + 1) % len(candidates)]
+    return np.where(product == previous, shifted, product)
+
+
+def _follow_up(rng: np.random.Generator, wet: str, prev: Rows, lineage: int) -> Rows:
+    """The next indication of the clients whose history goes on after ``prev``: a
+    herindicatie (same provision and intensity, the next day), a changed intensity (the
+    next day), an overlapping or same-day other provision, or a return after a gap."""
+    keep = (prev["start"] <= HORIZON) & (rng.random(len(prev["start"])) < 0.55)
+    prev = _take(prev, keep)
+    size, closed = len(prev["start"]), prev["end"] != OPEN
+    u = rng.random(size)
+    kind = np.select(
+        [closed & (u < 0.36), closed & (u < 0.44), u < 0.72, u < 0.82, closed],
+        ["herindicatie", "change", "overlap", "same_day", "return"],
+        "overlap",
+    ).astype(object)
+    adjoin = (kind == "herindicatie") | (kind == "change")
+    running = np.minimum(np.where(closed, prev["end"] - prev["start"] + 1, 300), 300)
+    start = np.select(
+        [adjoin, kind == "overlap", kind == "same_day"],
+        [prev["end"] + 1, prev["start"] + (rng.random(size) * running).astype(np.int64),
+         prev["start"]],
+        prev["end"] + 30 + rng.exponential(350, size).astype(np.int64),
+    )  # fmt: skip
+    product = np.where(adjoin, prev["product"], _other_product(rng, wet, prev["product"]))
+    volume = np.where(kind == "herindicatie", prev["volume"], _volumes(rng, product))
+    rows = _fresh(prev["client"], product, volume, start, _ends(rng, product, start), lineage, "")
+    rows["lineage"] = np.where(adjoin, prev["lineage"], rows["lineage"])
+    rows["kind"] = kind
     return rows
 
 
-def _row(
-    rng: np.random.Generator,
-    client: str,
-    household: str,
-    product: Product,
-    start: dt.date,
-    end: dt.date | None,
-) -> dict:
-    youth = product.wet == "jeugdwet"
-    zwaarte = (
-        _pick(rng, (("licht", 0.4), ("middel", 0.35), ("zwaar", 0.2), (None, 0.05)))
-        if youth
-        else (_pick(rng, (("licht", 0.2), ("middel", 0.1), (None, 0.7))))
+def _stacked(rng: np.random.Generator, first: Rows, lineage: int) -> Rows:
+    """Youths with several provisions at once: 1-3 extra indications that start within a
+    month of the first one and run for months."""
+    chosen = np.flatnonzero(rng.random(len(first["start"])) < 0.09)
+    extra = rng.integers(1, 4, len(chosen))
+    source = np.repeat(chosen, extra)
+    candidates = np.flatnonzero(P_WET == "jeugdwet")
+    position = np.searchsorted(candidates, first["product"][source]) + 1 + _spread(extra)
+    product = candidates[position % len(candidates)]
+    start = first["start"][source] + rng.integers(0, 31, len(source))
+    end = start + np.exp(rng.normal(np.log(240), 0.4, len(source))).astype(np.int64) + 120
+    volume = _volumes(rng, product)
+    return _fresh(first["client"][source], product, volume, start, end, lineage, "stacked")
+
+
+def _histories(rng: np.random.Generator, wet: str, size: int, lineage: int) -> Rows:
+    """The indications of ``size`` candidate clients of one law."""
+    first = _first(rng, wet, size, lineage)
+    parts, prev = [first], first
+    for step in range(1, 7):
+        prev = _follow_up(rng, wet, prev, lineage + step * 100_000)
+        parts.append(prev)
+    if wet == "jeugdwet":
+        parts.append(_stacked(rng, first, lineage + 900_000))
+    rows = _concat(parts)
+    return _take(rows, rows["start"] <= HORIZON)
+
+
+def _select_clients(rows: Rows, target: int, offset: int) -> Rows:
+    """Keep the first ``target`` candidates with care in 2019-2021 and number them from
+    ``offset``."""
+    active = (rows["start"] <= HORIZON) & (rows["end"] >= FIRST)
+    candidates = int(rows["client"].max()) + 1
+    chosen = np.flatnonzero(np.bincount(rows["client"][active], minlength=candidates) > 0)
+    chosen = chosen[:target]
+    number = np.full(candidates, -1)
+    number[chosen] = offset + np.arange(len(chosen))
+    rows = _take(rows, number[rows["client"]] >= 0)
+    rows["client"] = number[rows["client"]]
+    return rows
+
+
+def _to_adults(rng: np.random.Generator, youth: Rows, lineage: int) -> Rows:
+    """Youths who move on to Wmo support (begeleiding) when they turn 18."""
+    recent = np.unique(youth["client"][(youth["start"] >= _day(2019, 1, 1))])
+    clients = np.sort(rng.choice(recent, BOTH_LAWS, replace=False))
+    start = _between(rng, _day(2020, 3, 1), _day(2021, 9, 30), BOTH_LAWS)
+    product = np.full(BOTH_LAWS, BEGELEIDING)
+    end = _ends(rng, product, start)
+    return _fresh(clients, product, _volumes(rng, product), start, end, lineage, "adult")
+
+
+# --- indications: attributes, removals, conversions -----------------------------------
+
+
+def _per_lineage(rng: np.random.Generator, rows: Rows) -> Rows:
+    """Zwaarte, referrer, provider, delivery form and budget flag: drawn once per lineage,
+    so a herindicatie or a converted indication keeps them."""
+    _, first, inverse = np.unique(rows["lineage"], return_index=True, return_inverse=True)
+    product, size = rows["product"][first], len(first)
+    youth, hoofd = P_WET[product] == "jeugdwet", P_HOOFD[product]
+    protection = np.isin(hoofd, ["jeugdbescherming", "jeugdreclassering"])
+    zwaarte = np.select(
+        [~youth, hoofd == "ambulant"],
+        [_pick(rng, ZWAARTE_WMO, size), _pick(rng, ZWAARTE_AMBULANT, size)],
+        _pick(rng, ZWAARTE_YOUTH, size),
     )
-    return {
-        "client_id": client,
-        "huishouden_id": household,
-        "wet": product.wet,
-        "productcategorie": product.categorie,
-        "productcode": product.code,
-        "hoofdcategorie": product.hoofdcategorie,
-        "omvang_volume": product.volume,
-        "omvang_eenheid": product.eenheid,
-        "omvang_frequentie": product.frequentie,
+    verwijzer = np.select(
+        [~youth, protection],
+        [_pick(rng, VERWIJZER_WMO, size), _pick(rng, VERWIJZER_PROTECTION, size)],
+        _pick(rng, VERWIJZER_YOUTH, size),
+    )
+    attributes = {
         "zwaarte": zwaarte,
-        "verwijzer_type": _pick(rng, VERWIJZERS[product.wet]),
-        "aanbieder": PROVIDERS[rng.integers(len(PROVIDERS))],
-        "leveringsvorm": "pgb" if rng.random() < 0.1 else "zin",
-        "startdatum": start,
-        "einddatum": end,
-        "reden_wijziging": _pick(rng, (("13", 0.01), ("01", 0.1), (None, 0.89))),
-        "dagtarief": product.per_day,
-        "met_budget": youth or rng.random() < 0.7,
-    }
+        "verwijzer_type": verwijzer,
+        "aanbieder": np.where(youth, _providers(rng, YOUTH_PROVIDERS, size),
+                              _providers(rng, WMO_PROVIDERS, size)),
+        "leveringsvorm": np.where(rng.random(size) < P_PGB[product], "pgb", "zin").astype(object),
+        "has_budget": rng.random(size) < P_BUDGET[product],
+    }  # fmt: skip
+    return rows | {name: values[inverse] for name, values in attributes.items()}
 
 
-def _convert(rows: list[dict], day: dt.date, only: str | None = None) -> list[dict]:
-    """An administrative conversion: every indication running across ``day`` ends on it and
-    restarts the next day with the same provision and intensity."""
-    result = []
-    for row in rows:
-        crosses = row["startdatum"] <= day and (row["einddatum"] is None or row["einddatum"] > day)
-        if (
-            crosses
-            and (only is None or row["hoofdcategorie"] == only)
-            and row["reden_wijziging"] != "13"
-        ):
-            result.append(row | {"einddatum": day})
-            result.append(row | {"startdatum": day + dt.timedelta(days=1), "reden_wijziging": None})
-        else:
-            result.append(row)
-    return result
-
-
-def _toewijzingen(rng: np.random.Generator) -> pd.DataFrame:
-    rows: list[dict] = []
-    for i in range(2000):
-        client = f"C{i + 1:05d}"
-        household = f"H{(i if rng.random() < 0.8 else max(0, i - 1)) + 1:05d}"
-        rows += _indications(rng, client, household, "wmo")
-    for i in range(600):
-        client = f"C{(i * 7 + 3) % 2000 + 1:05d}" if i < 30 else f"C{2001 + i:05d}"
-        rows += _indications(rng, client, f"H{2001 + i // 2:05d}", "jeugdwet")
-    rows = _convert(rows, dt.date(2019, 6, 30), only="huishoudelijke_hulp")
-    rows = _convert(rows, dt.date(2020, 12, 31))
-    frame = pd.DataFrame(rows).sort_values(
-        ["client_id", "startdatum", "productcode"], kind="stable"
-    )
-    frame.insert(0, "toewijzing_id", [f"T{n:07d}" for n in range(1, len(frame) + 1)])
-    frame["budget"] = [_budget(r) for r in frame.itertuples()]
-    offsets = rng.integers(0, 10, len(frame))
-    frame["geregistreerd_op"] = [
-        dt.datetime.combine(s, dt.time(9, int(m))) + dt.timedelta(days=int(o))
-        for s, o, m in zip(
-            frame["startdatum"], offsets, rng.integers(0, 60, len(frame)), strict=True
-        )
+def _providers(rng: np.random.Generator, providers: tuple[str, ...], size: int) -> np.ndarray:
+    """Providers with a few large ones (Zipf-like shares)."""
+    weights = 1.0 / np.arange(1, len(providers) + 1) ** 0.8
+    return np.array(providers, dtype=object)[
+        rng.choice(len(providers), size, p=weights / weights.sum())
     ]
-    frame["gemeente"] = None
-    return frame.reset_index(drop=True)
 
 
-def _budget(row) -> float | None:
-    if not row.met_budget:
-        return None
-    end = row.einddatum if row.einddatum is not None else max(row.startdatum, HORIZON)
-    return round(((end - row.startdatum).days + 1) * row.dagtarief, 2)
+def _reasons(rng: np.random.Generator, rows: Rows) -> Rows:
+    """About 1 % of the indications were sent twice and the copy removed (reden 13);
+    a few percent carry a correction (reden 01)."""
+    size = len(rows["start"])
+    rows = rows | {"reden": np.where(rng.random(size) < 0.04, "01", None).astype(object)}
+    copies = _take(rows, np.flatnonzero(rng.random(size) < 0.01))
+    copies["reden"] = _full(len(copies["start"]), "13")
+    copies["kind"] = _full(len(copies["start"]), "removed")
+    return _concat([rows, copies])
 
 
-def _months(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
-    months, first = [], dt.date(start.year, start.month, 1)
-    while first <= end:
-        nxt = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
-        months.append((max(first, start), min(nxt - dt.timedelta(days=1), end)))
-        first = nxt
-    return months
+def _convert(rows: Rows, day: int, hoofdcategorie: str | None) -> Rows:
+    """An administrative conversion: every indication running after ``day`` ends on it and
+    restarts the next day with the same attributes and the original planned end."""
+    hit = (rows["start"] <= day) & (rows["end"] > day) & (rows["reden"] != "13")
+    if hoofdcategorie is not None:
+        hit &= (P_HOOFD[rows["product"]] == hoofdcategorie) & (P_WET[rows["product"]] == "wmo")
+    restart = _take(rows, np.flatnonzero(hit))
+    size = len(restart["start"])
+    restart |= {"start": np.full(size, day + 1), "reden": _full(size, None)}
+    restart["kind"] = _full(size, "conversion")
+    rows["end"] = np.where(hit, day, rows["end"])
+    return _concat([rows, restart])
 
 
-def _budgetboekingen(rng: np.random.Generator, toewijzingen: pd.DataFrame) -> pd.DataFrame:
-    """Ambulant youth care books its whole budget on the start date; other youth care
-    books it monthly over the months of care (open-ended: up to the horizon)."""
-    rows = []
-    youth = toewijzingen[(toewijzingen["wet"] == "jeugdwet") & toewijzingen["budget"].notna()]
-    for r in youth.itertuples():
-        if r.hoofdcategorie == "ambulant":
-            rows.append((r.toewijzing_id, r.startdatum, r.budget))
-            continue
-        months = _months(r.startdatum, r.einddatum if r.einddatum is not None else HORIZON)
-        cents = round(r.budget * 100)
-        share = cents // len(months)
-        for n, (first, _) in enumerate(months):
-            amount = share + (cents - share * len(months) if n == len(months) - 1 else 0)
-            rows.append((r.toewijzing_id, first, amount / 100))
-        if rng.random() < 0.03:
-            rows.append((r.toewijzing_id, months[-1][0], -10.0))
-    frame = pd.DataFrame(rows, columns=["toewijzing_id", "boekdatum", "bedrag"])
-    frame["geregistreerd_op"] = [dt.datetime.combine(d, dt.time(8)) for d in frame["boekdatum"]]
-    frame["gemeente"] = None
-    return frame
+def _finish(rng: np.random.Generator, rows: Rows) -> Rows:
+    """Budget, cost per day, registration time and the order and ids of the indications."""
+    size = len(rows["start"])
+    per_day = rows["volume"] * P_EURO[rows["product"]]
+    until = np.where(rows["end"] == OPEN, _year_end(rows["start"], 1), rows["end"])
+    budget = np.round(per_day * (until - rows["start"] + 1), 2)
+    late = np.where(rows["kind"] == "removed", rng.integers(8, 40, size), 0)
+    registered = _moments(rng, rows["start"] + rng.integers(1, 8, size) + late)
+    order = np.lexsort((np.arange(size), rows["product"], rows["end"], rows["start"], rows["client"]))
+    rows = _take(rows | {"per_day": per_day, "budget": np.where(rows["has_budget"], budget, np.nan),
+                         "registered": registered}, order)  # fmt: skip
+    rows["id"] = np.array([f"T{n:07d}" for n in range(1, size + 1)], dtype=object)
+    return rows
 
 
-def _declaraties(rng: np.random.Generator, toewijzingen: pd.DataFrame) -> pd.DataFrame:
-    """Monthly claims for care delivered from 2019 on, submitted one to three months later."""
-    rows = []
-    claimable = toewijzingen[toewijzingen["reden_wijziging"] != "13"]
-    for r in claimable.itertuples():
-        if rng.random() < 0.25:
-            continue
-        first = max(r.startdatum, dt.date(2019, 1, 1))
-        last = min(r.einddatum if r.einddatum is not None else HORIZON, HORIZON)
-        if first > last:
-            continue
-        for begin, end in _months(first, last):
-            if rng.random() < 0.1:
-                continue
-            amount = round(((end - begin).days + 1) * r.dagtarief * rng.uniform(0.85, 1.0), 2)
-            submitted = end + dt.timedelta(days=int(rng.integers(15, 80)))
-            rows.append((r.toewijzing_id, r.client_id, begin, end, amount, submitted))
-            if rng.random() < 0.01:  # a credit
-                rows.append(
-                    (r.toewijzing_id, r.client_id, begin, end, -round(amount / 2, 2), submitted)
-                )
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "toewijzing_id",
-            "client_id",
-            "periode_start",
-            "periode_eind",
-            "bedrag",
-            "ingediend_op",
-        ],
+def _households(rng: np.random.Generator, clients: int, share: float, offset: int) -> np.ndarray:
+    """Household numbers: a client shares the previous client's household with ``share``."""
+    new = rng.random(clients) >= share
+    new[0] = True
+    return offset + np.cumsum(new)
+
+
+def _indications(rng: np.random.Generator) -> tuple[Rows, np.ndarray]:
+    """All indications (internal rows) and the household number of every care client."""
+    n_wmo, n_youth = TARGET_CLIENTS["wmo"], TARGET_CLIENTS["jeugdwet"]
+    wmo = _select_clients(_histories(rng, "wmo", int(n_wmo * 1.3), 0), n_wmo, 1)
+    youth = _select_clients(
+        _histories(rng, "jeugdwet", int(n_youth * 1.3), 10_000_000), n_youth, n_wmo + 1
     )
-    frame.insert(0, "declaratie_id", [f"D{n:07d}" for n in range(1, len(frame) + 1)])
-    frame["geregistreerd_op"] = [dt.datetime.combine(d, dt.time(10)) for d in frame["ingediend_op"]]
-    frame["gemeente"] = None
-    return frame
+    adults = _to_adults(rng, youth, 20_000_000)
+    rows = _reasons(rng, _per_lineage(rng, _concat([wmo, youth, adults])))
+    for day, hoofdcategorie in CONVERSIONS:
+        rows = _convert(rows, day, hoofdcategorie)
+    wmo_households = _households(rng, n_wmo, 0.12, 0)
+    youth_households = _households(rng, n_youth, 0.2, int(wmo_households[-1]))
+    households = np.concatenate([[0], wmo_households, youth_households])
+    return _finish(rng, rows), households
 
 
-def _aanvragen(rng: np.random.Generator, clients: list[str]) -> pd.DataFrame:
-    regelingen = (
-        ("wmo", 0.4),
-        ("jeugdwet", 0.2),
-        ("participatiewet", 0.15),
-        ("minima", 0.15),
-        ("schuldhulp", 0.1),
+# --- budget bookings and claims --------------------------------------------------------
+
+
+def _budgetboekingen(rng: np.random.Generator, tw: Rows) -> Rows:
+    """Youth budgets: ambulant care books the whole budget on the start date, other care
+    one equal share per month of care (on the start date, then on the 1st of each month;
+    open-ended and long indications up to 2021-12-31). A few bookings are reversed and
+    booked again, and a few are zero."""
+    youth = (P_WET[tw["product"]] == "jeugdwet") & ~np.isnan(tw["budget"]) & (tw["reden"] != "13")
+    rows = np.flatnonzero(youth)
+    ambulant = P_HOOFD[tw["product"][rows]] == "ambulant"
+    first = _month(tw["start"][rows])
+    months = np.where(ambulant, 1, _month(np.minimum(tw["end"][rows], HORIZON)) - first + 1)
+    source, k = np.repeat(rows, months), _spread(months)
+    count = np.repeat(months, months)
+    cents = np.round(tw["budget"][source] * 100).astype(np.int64)
+    share = cents // count
+    amount = np.where(k == count - 1, cents - share * (count - 1), share)
+    day = np.where(k == 0, tw["start"][source], _month_start(np.repeat(first, months) + k))
+    bookings = {"source": source, "day": day, "cents": amount}
+    return _corrections(rng, bookings)
+
+
+def _corrections(rng: np.random.Generator, bookings: Rows) -> Rows:
+    size = len(bookings["day"])
+    reversed_ = _take(bookings, np.flatnonzero(rng.random(size) < 0.01))
+    later = reversed_["day"] + rng.integers(3, 20, len(reversed_["day"]))
+    storno = reversed_ | {"day": later, "cents": -reversed_["cents"]}
+    again = reversed_ | {"day": later}
+    zero = _take(bookings, np.flatnonzero(rng.random(size) < 0.003))
+    zero["cents"] = np.zeros(len(zero["cents"]), dtype=np.int64)
+    rows = _concat([bookings, storno, again, zero])
+    order = np.lexsort((np.arange(len(rows["day"])), rows["day"], rows["source"]))
+    return _take(rows, order)
+
+
+def _declaraties(rng: np.random.Generator, tw: Rows) -> Rows:
+    """Claims per indication per month of care in 2019-2021 (care in kind only), at 75-100 %
+    of the indicated cost, submitted 3 weeks to 3 months after the period; a few credits."""
+    claimable = (tw["reden"] != "13") & (tw["leveringsvorm"] == "zin")
+    rows = np.flatnonzero(claimable & (tw["start"] <= HORIZON) & (tw["end"] >= FIRST))
+    first = np.maximum(tw["start"][rows], FIRST)
+    last = np.minimum(tw["end"][rows], HORIZON)
+    months = _month(last) - _month(first) + 1
+    source, k = np.repeat(rows, months), _spread(months)
+    month = np.repeat(_month(first), months) + k
+    begin = np.maximum(_month_start(month), tw["start"][source])
+    end = np.minimum(_month_end(month), np.repeat(last, months))
+    keep = rng.random(len(source)) >= 0.05  # some months are never claimed
+    source, begin, end = source[keep], begin[keep], end[keep]
+    factor = rng.uniform(0.75, 1.0, len(source))
+    cents = np.round(tw["per_day"][source] * (end - begin + 1) * factor * 100).astype(np.int64)
+    claims = {"source": source, "begin": begin, "end": end, "cents": np.maximum(cents, 1)}
+    claims["submitted"] = end + rng.integers(21, 92, len(source))
+    return _credits(rng, claims)
+
+
+def _credits(rng: np.random.Generator, claims: Rows) -> Rows:
+    size = len(claims["source"])
+    credit = _take(claims, np.flatnonzero(rng.random(size) < 0.012))
+    n = len(credit["source"])
+    part = np.where(rng.random(n) < 0.5, 1.0, rng.uniform(0.1, 0.5, n))
+    credit["cents"] = -np.round(credit["cents"] * part).astype(np.int64)
+    credit["submitted"] = credit["submitted"] + rng.integers(14, 61, n)
+    rows = _concat([claims, credit])
+    order = np.lexsort((rows["submitted"], rows["begin"], rows["source"]))
+    return _take(rows, order)
+
+
+# --- applications, benefits, clients, population, budget --------------------------------
+
+REGELINGEN = {"wmo": 1500, "jeugdwet": 500, "participatiewet": 600, "minima": 700, "schuldhulp": 300}
+BESLUITEN: Options = (
+    ("toegekend", 0.75),
+    ("afgewezen", 0.15),
+    ("ingetrokken", 0.07),
+    ("buiten_behandeling", 0.03),
+)
+LATE_SHARE = {"wmo": 0.15, "jeugdwet": 0.05, "participatiewet": 0.06, "minima": 0.05, "schuldhulp": 0.08}  # fmt: skip
+
+
+def _aanvragen(rng: np.random.Generator, pools: dict[str, np.ndarray], new_from: int) -> Rows:
+    """Applications over 2019-2021: most decided within 56 days, some late (57-120 days),
+    some still open on 2021-12-31. Clients come from the law's client pool; minima and
+    debt help also from people not known elsewhere (numbered from ``new_from``)."""
+    parts = []
+    for regeling, size in REGELINGEN.items():
+        received = _between(rng, FIRST, HORIZON, size)
+        late = rng.random(size) < LATE_SHARE[regeling]
+        days = np.where(late, rng.integers(57, 121, size), np.clip(rng.gamma(4, 7, size), 1, 56))
+        decided = received + days.astype(np.int64)
+        decided = np.where((decided > HORIZON) | (rng.random(size) < 0.005), OPEN, decided)
+        client = rng.choice(pools[regeling], size)
+        parts.append({"regeling": _full(size, regeling), "received": received,
+                      "decided": decided, "client": client})  # fmt: skip
+    rows = _concat(parts)
+    size = len(rows["received"])
+    unknown = np.isin(rows["regeling"], ["minima", "schuldhulp"]) & (rng.random(size) < 0.4)
+    rows["client"] = np.where(unknown, new_from + np.cumsum(unknown) - 1, rows["client"])
+    besluit = _pick(rng, BESLUITEN, size)
+    rows["besluit"] = np.where(rows["decided"] == OPEN, None, besluit)
+    rows["registered"] = _moments(rng, rows["received"], 9)
+    return _take(rows, np.lexsort((np.arange(size), rows["received"])))
+
+
+UITSTROOM: Options = (
+    ("werk", 0.35),
+    ("verhuizing", 0.15),
+    ("overlijden", 0.04),
+    ("aow", 0.12),
+    ("einde_toekenningsperiode", 0.04),
+    ("overig", 0.30),
+)
+UITSTROOM_TOZO: Options = (("einde_toekenningsperiode", 0.7), ("werk", 0.2), ("overig", 0.1))
+REGELING_UITKERING: Options = (("PW", 0.86), ("IOAW", 0.05), ("IOAZ", 0.02), ("TOZO", 0.07))
+TOZO_FIRST, TOZO_LAST = _day(2020, 3, 1), _day(2021, 9, 30)
+BENEFIT_HOUSEHOLDS = 660
+
+
+def _benefit_spells(rng: np.random.Generator, size: int) -> Rows:
+    """One benefit per household: the stock on 2019-01-01 (started from 2008) and the
+    inflow in 2019-2021; TOZO for the self-employed between March 2020 and September 2021."""
+    regeling = _pick(rng, REGELING_UITKERING, size)
+    tozo = regeling == "TOZO"
+    stock = ~tozo & (rng.random(size) < 0.65)
+    start = np.select(
+        [tozo, stock],
+        [_between(rng, TOZO_FIRST, TOZO_LAST - 60, size), _between(rng, _day(2008, 1, 1), FIRST - 1, size)],
+        _between(rng, FIRST, HORIZON, size),
+    )  # fmt: skip
+    rest = np.where(stock, FIRST - start, 0) + rng.exponential(4.5 * 365, size).astype(np.int64)
+    end = np.where(tozo, np.minimum(start + rng.integers(60, 400, size), TOZO_LAST), start + rest)
+    end = np.where(end > HORIZON, OPEN, end)
+    low = np.select([regeling == "IOAW", regeling == "IOAZ"], [1200, 1300], 950)
+    amount = np.round(low + rng.uniform(0, 600, size), 2)
+    return {"regeling": regeling, "start": start, "end": end, "amount": amount}
+
+
+def _uitkeringen(rng: np.random.Generator, youth_households: np.ndarray, first_household: int,
+                 first_client: int) -> Rows:  # fmt: skip
+    """Benefits per household; some couples with a benefit each, some households that
+    return (sometimes the very next day, under another regeling)."""
+    size = BENEFIT_HOUSEHOLDS
+    rows = _benefit_spells(rng, size)
+    shared = rng.random(size) < 0.12  # parents of youths in care
+    rows["household"] = np.where(
+        shared, rng.choice(youth_households, size), first_household + np.arange(size)
     )
-    rows = []
-    for n in range(3200):
-        received = _day(rng, dt.date(2019, 1, 1), HORIZON)
-        kind = rng.random()
-        days = int(rng.gamma(4, 8)) if kind < 0.85 else int(rng.integers(57, 121))
-        decided = received + dt.timedelta(days=days)
-        if kind > 0.95 or decided > HORIZON:
-            decided = None
-        client = clients[rng.integers(len(clients))] if rng.random() < 0.7 else f"A{n + 1:05d}"
-        besluit = (
-            _pick(
-                rng,
-                (
-                    ("toegekend", 0.75),
-                    ("afgewezen", 0.15),
-                    ("ingetrokken", 0.07),
-                    ("buiten_behandeling", 0.03),
-                ),
-            )
-            if decided
-            else None
-        )
-        rows.append(
-            (
-                f"AV{n + 1:06d}",
-                client,
-                _pick(rng, regelingen),
-                received,
-                decided,
-                besluit,
-                dt.datetime.combine(received, dt.time(11)),
-            )
-        )
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "aanvraag_id",
-            "client_id",
-            "regeling",
-            "ontvangen_op",
-            "besloten_op",
-            "besluit",
-            "geregistreerd_op",
-        ],
+    rows["client"] = first_client + 2 * np.arange(size)
+    couple = _take(rows, np.flatnonzero((rows["regeling"] != "TOZO") & (rng.random(size) < 0.1)))
+    couple["client"] = couple["client"] + 1
+    couple["start"] = couple["start"] + rng.integers(0, 32, len(couple["start"]))
+    couple["end"] = np.where(couple["end"] < couple["start"], OPEN, couple["end"])
+    rows = _concat([rows, couple, _returns(rng, rows)])
+    rows["reason"] = _uitstroom(rng, rows)
+    rows["registered"] = _moments(rng, rows["start"] + rng.integers(0, 15, len(rows["start"])))
+    order = np.lexsort((rows["client"], rows["household"], rows["start"]))
+    return _take(rows, order)
+
+
+def _returns(rng: np.random.Generator, rows: Rows) -> Rows:
+    ended = (rows["end"] < _day(2021, 6, 30)) & (rows["regeling"] != "TOZO")
+    back = _take(rows, np.flatnonzero(ended & (rng.random(len(ended)) < 0.15)))
+    size = len(back["start"])
+    adjoin = rng.random(size) < 0.3
+    back["start"] = back["end"] + np.where(adjoin, 1, rng.integers(30, 400, size))
+    back["regeling"] = np.where(adjoin & (rng.random(size) < 0.5), "IOAW", "PW").astype(object)
+    duration = rng.exponential(2 * 365, size).astype(np.int64)
+    back["end"] = np.where(back["start"] + duration > HORIZON, OPEN, back["start"] + duration)
+    return _take(back, np.flatnonzero(back["start"] <= HORIZON))
+
+
+def _uitstroom(rng: np.random.Generator, rows: Rows) -> np.ndarray:
+    size = len(rows["start"])
+    reason = np.where(
+        rows["regeling"] == "TOZO", _pick(rng, UITSTROOM_TOZO, size), _pick(rng, UITSTROOM, size)
     )
-    frame["gemeente"] = None
-    return frame
+    return np.where(rows["end"] == OPEN, None, reason)
 
 
-def _uitkeringen(rng: np.random.Generator) -> pd.DataFrame:
-    reasons = (
-        ("werk", 0.4),
-        ("verhuizing", 0.15),
-        ("overlijden", 0.05),
-        ("aow", 0.1),
-        ("einde_toekenningsperiode", 0.1),
-        ("overig", 0.2),
+def _birth_days(rng: np.random.Generator, tw: Rows, clients: np.ndarray) -> np.ndarray:
+    """Birth dates: youths from the age at their first youth care (0-17, younger for early
+    starters; just 17 for those who move on to Wmo), Wmo clients mostly 70+, others 18-66."""
+    size = len(clients)
+    youth = P_WET[tw["product"]] == "jeugdwet"
+    first_youth = np.full(int(clients.max()) + 1, OPEN)
+    np.minimum.at(first_youth, tw["client"][youth], tw["start"][youth])
+    wmo_clients = np.zeros(int(clients.max()) + 1, dtype=bool)
+    wmo_clients[tw["client"][~youth]] = True
+    start = first_youth[clients]
+    age = np.where(start < _day(2017, 1, 1), rng.uniform(0, 11, size), rng.uniform(0, 17.9, size))
+    age = np.where(wmo_clients[clients], rng.uniform(17, 17.9, size), age)
+    child = start - (age * 365.25).astype(np.int64)
+    elderly = np.clip(rng.normal(81, 7, size), 70, 100)
+    adult_age = np.where(rng.random(size) < 0.68, elderly, rng.uniform(18, 70, size))
+    adult = _day(2021, 1, 1) - (adult_age * 365.25).astype(np.int64)
+    other = _day(2021, 1, 1) - (rng.uniform(19, 67, size) * 365.25).astype(np.int64)
+    return np.select(
+        [start != OPEN, wmo_clients[clients]], [np.maximum(child, _day(1999, 1, 1)), adult], other
     )
-    rows = []
-    for h in range(680):
-        household = f"HU{h + 1:05d}"
-        members = [f"B{2 * h + 1:05d}"] + ([f"B{2 * h + 2:05d}"] if rng.random() < 0.2 else [])
-        for member in members:
-            regeling = _pick(rng, (("PW", 0.85), ("IOAW", 0.08), ("IOAZ", 0.03), ("TOZO", 0.04)))
-            first, last = (
-                (dt.date(2020, 3, 1), dt.date(2021, 9, 30))
-                if regeling == "TOZO"
-                else (dt.date(2010, 1, 1), HORIZON)
-            )
-            start = _day(rng, first, last)
-            end = start + dt.timedelta(
-                days=int(rng.exponential(900 if regeling != "TOZO" else 150))
-            )
-            open_ended = (rng.random() < 0.35 and regeling != "TOZO") or end > dt.date(2023, 1, 1)
-            rows.append(
-                (
-                    f"U{len(rows) + 1:06d}",
-                    household,
-                    member,
-                    regeling,
-                    start,
-                    None if open_ended else end,
-                    None if open_ended else _pick(rng, reasons),
-                    round(float(rng.uniform(1000, 1800)), 2),
-                    dt.datetime.combine(start, dt.time(12)),
-                )
-            )
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "uitkering_id",
-            "huishouden_id",
-            "client_id",
-            "regeling",
-            "startdatum",
-            "einddatum",
-            "uitstroomreden",
-            "bedrag_per_maand",
-            "geregistreerd_op",
-        ],
-    )
-    frame["gemeente"] = None
-    return frame
 
 
-def _clienten(
-    rng: np.random.Generator, toewijzingen: pd.DataFrame, others: list[str]
-) -> pd.DataFrame:
-    youth = set(toewijzingen.loc[toewijzingen["wet"] == "jeugdwet", "client_id"])
-    ids = sorted(set(toewijzingen["client_id"]) | set(others))
-    rows = []
-    for client in ids:
-        if client in youth and client >= "C02001":
-            birth = _day(rng, dt.date(1999, 1, 1), dt.date(2020, 6, 30))
-        else:
-            age = int(np.clip(rng.normal(72, 14), 18, 100))
-            birth = _day(rng, dt.date(2021 - age, 1, 1), dt.date(2021 - age, 12, 31))
-        rows.append(
-            (client, None if rng.random() < 0.01 else birth, WIJKEN[rng.integers(len(WIJKEN))])
-        )
-    frame = pd.DataFrame(rows, columns=["client_id", "geboortedatum", "wijk"])
-    frame["gemeente"] = None
-    return frame
-
-
-def _populatie(rng: np.random.Generator) -> pd.DataFrame:
-    ages = np.arange(0, 101)
-    shape = np.where(ages < 65, 560.0, 560.0 * np.exp(-(ages - 65) / 11.0))
-    rows = []
-    for year in (2019, 2020, 2021):
-        counts = np.maximum(
-            0, np.round(shape * (1 + 0.004 * (year - 2019)) + rng.normal(0, 12, len(ages)))
-        )
-        rows += [(dt.date(year, 1, 1), int(a), int(c)) for a, c in zip(ages, counts, strict=True)]
-    frame = pd.DataFrame(rows, columns=["peildatum", "leeftijd", "aantal"])
-    frame["gemeente"] = None
-    return frame
-
-
-def _begroting() -> pd.DataFrame:
-    posts = {
-        "wmo": (("huishoudelijke hulp", 4.1e6), ("begeleiding", 5.2e6), ("vervoer", 1.3e6)),
-        "jeugdwet": (("ambulant", 7.4e6), ("verblijf", 6.1e6), ("jeugdbescherming", 1.9e6)),
-        "participatiewet": (("uitkeringen", 11.5e6), ("re-integratie", 1.2e6)),
+def _clienten(rng: np.random.Generator, tw: Rows, others: list[np.ndarray],
+              households: np.ndarray, benefit: Rows) -> Rows:  # fmt: skip
+    """Every client that occurs anywhere, with a birth date and a neighbourhood (that of
+    their household, where known)."""
+    clients = np.unique(np.concatenate([tw["client"], *others]))
+    size = len(clients)
+    n_households = int(max(households.max(), benefit["household"].max())) + 1
+    wijk_of_household = rng.integers(0, len(WIJKEN), n_households)
+    household = np.full(int(clients.max()) + 1, -1)
+    household[benefit["client"]] = benefit["household"]
+    household[1 : len(households)] = households[1:]
+    own = household[clients]
+    wijk = np.where(own >= 0, wijk_of_household[np.maximum(own, 0)], rng.integers(0, 7, size))
+    return {
+        "client": clients,
+        "birth": _birth_days(rng, tw, clients),
+        "wijk": np.array(WIJKEN, dtype=object)[wijk],
     }
-    rows = []
-    for year in (2019, 2020, 2021):
-        growth = 1 + 0.03 * (year - 2019)
-        for wet, items in posts.items():
-            for post, amount in items:
-                rows.append((year, wet, post, round(amount * growth, 2), "primitief"))
-                rows.append((year, wet, post, round(amount * growth * 1.06, 2), "gewijzigd"))
-    frame = pd.DataFrame(rows, columns=["jaar", "wet", "post", "bedrag", "versie"])
-    frame["gemeente"] = None
-    return frame
+
+
+AGE_POINTS = (0, 5, 12, 17, 20, 25, 30, 40, 50, 57, 65, 70, 75, 80, 85, 90, 95, 100)
+AGE_COUNTS = (430, 480, 520, 540, 470, 430, 470, 520, 600, 660, 590, 560, 470, 350, 220, 100, 30, 8)
+
+
+def _populatie_frame(rows: Rows) -> pd.DataFrame:
+    return pd.DataFrame({"peildatum": _dates(rows["peildatum"]), "leeftijd": rows["leeftijd"],
+                         "aantal": rows["aantal"]})  # fmt: skip
+
+
+def _populatie(rng: np.random.Generator) -> Rows:
+    """Inhabitants by age on 1 January 2019-2021, about 45,000 and growing slowly."""
+    ages = np.arange(101)
+    shape = np.interp(ages, AGE_POINTS, AGE_COUNTS)
+    parts = []
+    for n, total in enumerate((45_000, 45_250, 45_500)):
+        counts = shape / shape.sum() * total * rng.normal(1, 0.015, len(ages))
+        parts.append({"peildatum": np.full(len(ages), _day(2019 + n, 1, 1)),
+                      "leeftijd": ages, "aantal": np.round(counts).astype(np.int64)})  # fmt: skip
+    return _concat(parts)
+
+
+POSTS = {
+    "wmo": {"huishoudelijke hulp": ("huishoudelijke_hulp",), "begeleiding": ("begeleiding",),
+            "vervoer": ("vervoer",), "hulpmiddelen": ("materiele_voorziening",)},
+    "jeugdwet": {"ambulante jeugdhulp": ("ambulant",), "jeugdhulp met verblijf": ("verblijf",),
+                 "jeugdbescherming en jeugdreclassering": ("jeugdbescherming", "jeugdreclassering"),
+                 "overige jeugdhulp": ("dagbehandeling", "crisis")},
+}  # fmt: skip
+
+
+def _begroting(rng: np.random.Generator, tw: Rows, claims: Rows, benefits: Rows) -> Rows:
+    """The budget per year, law and post, near what was spent: the original budget
+    (primitief) and the amended one (gewijzigd)."""
+    year = _month(claims["begin"]) // 12 + 1970
+    hoofd = P_HOOFD[tw["product"][claims["source"]]]
+    rows: list[tuple[int, str, str, float]] = []
+    for jaar in (2019, 2020, 2021):
+        for wet, posts in POSTS.items():
+            for post, groups in posts.items():
+                spent = claims["cents"][(year == jaar) & np.isin(hoofd, groups)].sum() / 100
+                rows.append((jaar, wet, post, spent))
+        paid = _paid(benefits, jaar)
+        for post, share in (("uitkeringen", 1.0), ("re-integratie", 0.09), ("uitvoering", 0.06)):
+            rows.append((jaar, "participatiewet", post, paid * share))
+    spent = np.array([r[3] for r in rows])
+    primitief = np.round(spent * rng.uniform(0.9, 1.04, len(rows)), -3)
+    gewijzigd = np.round(primitief * rng.uniform(1.01, 1.09, len(rows)), -3)
+    size = len(rows)
+    return {
+        "jaar": np.tile([r[0] for r in rows], 2),
+        "wet": np.tile(np.array([r[1] for r in rows], dtype=object), 2),
+        "post": np.tile(np.array([r[2] for r in rows], dtype=object), 2),
+        "bedrag": np.concatenate([primitief, gewijzigd]),
+        "versie": np.repeat(np.array(["primitief", "gewijzigd"], dtype=object), size),
+    }
+
+
+def _paid(benefits: Rows, year: int) -> float:
+    """What the Participatiewet benefits (PW, IOAW, IOAZ) paid in ``year``."""
+    counted = np.isin(benefits["regeling"], ["PW", "IOAW", "IOAZ"])
+    first = np.maximum(_month(benefits["start"]), (year - 1970) * 12)
+    last = np.minimum(_month(np.minimum(benefits["end"], HORIZON)), (year - 1970) * 12 + 11)
+    months = np.clip(last - first + 1, 0, None)
+    return float((benefits["amount"] * months)[counted].sum())
+
+
+# --- frames ------------------------------------------------------------------------------
+
+
+def _dates(days: np.ndarray) -> np.ndarray:
+    """datetime.date objects; OPEN becomes None."""
+    out = np.asarray(days, dtype=np.int64).astype("datetime64[D]").astype(object)
+    out[np.asarray(days) == OPEN] = None
+    return out
+
+
+def _times(seconds: np.ndarray) -> np.ndarray:
+    return np.asarray(seconds, dtype=np.int64).astype("datetime64[s]").astype("datetime64[us]")
+
+
+def _ids(prefix: str, numbers: np.ndarray, width: int = 6) -> np.ndarray:
+    return np.array([f"{prefix}{n:0{width}d}" for n in numbers], dtype=object)
+
+
+def _toewijzingen_frame(tw: Rows, households: np.ndarray) -> pd.DataFrame:
+    product = tw["product"]
+    return pd.DataFrame({
+        "toewijzing_id": tw["id"],
+        "client_id": _ids("C", tw["client"]),
+        "huishouden_id": _ids("H", households[tw["client"]]),
+        "wet": P_WET[product],
+        "productcategorie": P_CATEGORIE[product],
+        "productcode": P_CODE[product],
+        "hoofdcategorie": P_HOOFD[product],
+        "omvang_volume": tw["volume"],
+        "omvang_eenheid": P_EENHEID[product],
+        "omvang_frequentie": P_FREQUENTIE[product],
+        "zwaarte": tw["zwaarte"],
+        "verwijzer_type": tw["verwijzer_type"],
+        "aanbieder": tw["aanbieder"],
+        "leveringsvorm": tw["leveringsvorm"],
+        "startdatum": _dates(tw["start"]),
+        "einddatum": _dates(tw["end"]),
+        "reden_wijziging": tw["reden"],
+        "budget": tw["budget"],
+        "geregistreerd_op": _times(tw["registered"]),
+    })  # fmt: skip
+
+
+def _budgetboekingen_frame(bookings: Rows, tw: Rows) -> pd.DataFrame:
+    return pd.DataFrame({
+        "toewijzing_id": tw["id"][bookings["source"]],
+        "boekdatum": _dates(bookings["day"]),
+        "bedrag": bookings["cents"] / 100,
+        "geregistreerd_op": _times(bookings["day"] * 86400 + 7 * 3600),
+    })  # fmt: skip
+
+
+def _declaraties_frame(claims: Rows, tw: Rows) -> pd.DataFrame:
+    size = len(claims["source"])
+    return pd.DataFrame({
+        "declaratie_id": _ids("D", np.arange(1, size + 1), 7),
+        "toewijzing_id": tw["id"][claims["source"]],
+        "client_id": _ids("C", tw["client"][claims["source"]]),
+        "periode_start": _dates(claims["begin"]),
+        "periode_eind": _dates(claims["end"]),
+        "bedrag": claims["cents"] / 100,
+        "ingediend_op": _dates(claims["submitted"]),
+        "geregistreerd_op": _times(claims["submitted"] * 86400 + 10 * 3600),
+    })  # fmt: skip
+
+
+def _aanvragen_frame(rows: Rows) -> pd.DataFrame:
+    return pd.DataFrame({
+        "aanvraag_id": _ids("A", np.arange(1, len(rows["client"]) + 1)),
+        "client_id": _ids("C", rows["client"]),
+        "regeling": rows["regeling"],
+        "ontvangen_op": _dates(rows["received"]),
+        "besloten_op": _dates(rows["decided"]),
+        "besluit": rows["besluit"],
+        "geregistreerd_op": _times(rows["registered"]),
+    })  # fmt: skip
+
+
+def _uitkeringen_frame(rows: Rows) -> pd.DataFrame:
+    return pd.DataFrame({
+        "uitkering_id": _ids("U", np.arange(1, len(rows["client"]) + 1)),
+        "huishouden_id": _ids("H", rows["household"]),
+        "client_id": _ids("C", rows["client"]),
+        "regeling": rows["regeling"],
+        "startdatum": _dates(rows["start"]),
+        "einddatum": _dates(rows["end"]),
+        "uitstroomreden": rows["reason"],
+        "bedrag_per_maand": rows["amount"],
+        "geregistreerd_op": _times(rows["registered"]),
+    })  # fmt: skip
+
+
+def _conform(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """Exactly the schema's columns, in its order; absent ones (gemeente) empty."""
+    for name in table.column_names:
+        if name not in frame:
+            frame[name] = _full(len(frame), None)
+    return frame[list(table.column_names)]
 
 
 def generate_sample(seed: int = SEED) -> dict[str, pd.DataFrame]:
-    """Every canonical table of the sample municipality, with the schema's columns."""
+    """Every canonical table of the sample municipality, with the schema's columns. Dates
+    are ``datetime.date`` objects, registration times ``datetime64``, amounts floats with
+    at most 2 decimals, missing values None or NaN."""
     rng = np.random.default_rng(seed)
-    toewijzingen = _toewijzingen(rng)
-    aanvragen = _aanvragen(rng, sorted(set(toewijzingen["client_id"])))
-    uitkeringen = _uitkeringen(rng)
-    others = sorted(set(aanvragen["client_id"]) | set(uitkeringen["client_id"]))
-    tables = {
-        "toewijzingen": toewijzingen,
-        "budgetboekingen": _budgetboekingen(rng, toewijzingen),
-        "declaraties": _declaraties(rng, toewijzingen),
-        "aanvragen": aanvragen,
-        "uitkeringen": uitkeringen,
-        "clienten": _clienten(rng, toewijzingen, others),
-        "populatie": _populatie(rng),
-        "begroting": _begroting(),
-    }
+    tw, households = _indications(rng)
+    claims = _declaraties(rng, tw)
+    bookings = _budgetboekingen(rng, tw)
+    n_care = len(households) - 1
+    youth = P_WET[tw["product"]] == "jeugdwet"
+    benefits = _uitkeringen(rng, households[n_care - TARGET_CLIENTS["jeugdwet"] + 1 :],
+                            int(households.max()) + 1, 5001)  # fmt: skip
+    pools = {"wmo": tw["client"][~youth], "jeugdwet": tw["client"][youth]}
+    pools |= dict.fromkeys(("participatiewet", "minima", "schuldhulp"), benefits["client"])
+    applications = _aanvragen(rng, pools, int(benefits["client"].max()) + 1)
+    people = _clienten(rng, tw, [benefits["client"], applications["client"]], households, benefits)
+    frames = {
+        "toewijzingen": _toewijzingen_frame(tw, households),
+        "budgetboekingen": _budgetboekingen_frame(bookings, tw),
+        "declaraties": _declaraties_frame(claims, tw),
+        "aanvragen": _aanvragen_frame(applications),
+        "uitkeringen": _uitkeringen_frame(benefits),
+        "clienten": pd.DataFrame({"client_id": _ids("C", people["client"]),
+                                  "geboortedatum": _dates(people["birth"]), "wijk": people["wijk"]}),
+        "populatie": _populatie_frame(_populatie(rng)),
+        "begroting": pd.DataFrame(_begroting(rng, tw, claims, benefits)),
+    }  # fmt: skip
     schema = canonical_schema()
-    return {
-        name: frame.reindex(columns=list(schema.table(name).column_names))
-        for name, frame in tables.items()
-    }  # type: ignore[union-attr]
+    return {name: _conform(frame, _table(schema, name)) for name, frame in frames.items()}
+
+
+def _table(schema: Schema, name: str) -> Table:
+    table = schema.table(name)
+    if table is None:
+        raise KeyError(f"the schema has no table {name!r}")
+    return table
+
+
+# --- CSV ---------------------------------------------------------------------------------
 
 
 def write_sample_csv(directory: Path, seed: int = SEED) -> list[Path]:
-    """The sample as canonical CSV files (UTF-8, comma, ISO dates, amounts with a dot)."""
-    from maatstaf.renderers.atomic import write_text
-
+    """The sample as canonical CSV files ``<table>.csv`` in ``directory``: UTF-8, comma
+    separated, a header row, ISO dates, amounts with a decimal point and 2 decimals, an
+    empty cell for a missing value. Returns the paths, in the schema's table order."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
     schema = canonical_schema()
     written = []
     for name, frame in generate_sample(seed).items():
-        table = schema.table(name)
-        assert table is not None
-        out = frame.copy()
-        for column in table.columns:
-            out[column.name] = [_cell(v, column.type) for v in out[column.name]]
+        table = _table(schema, name)
+        text = pd.DataFrame(
+            {c.name: _cells(frame[c.name], c.type) for c in table.columns}
+        ).to_csv(index=False, lineterminator="\n")
         path = directory / f"{name}.csv"
-        write_text(path, out.to_csv(index=False, lineterminator="\n"))
+        path.write_bytes(text.encode("utf-8"))
         written.append(path)
     return written
 
 
-def _cell(value: object, kind: str) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
-        return ""
-    if kind == "decimal":
-        return f"{float(value):.2f}"  # type: ignore[arg-type]
+def _cells(values: pd.Series, kind: str) -> list[str]:
+    """The CSV text of one column (independent of locale)."""
+    missing = values.isna().to_numpy()
     if kind == "timestamp":
-        return value.strftime("%Y-%m-%d %H:%M:%S")  # type: ignore[attr-defined]
-    if kind == "date":
-        return value.isoformat()  # type: ignore[attr-defined]
-    return str(value)
+        text = pd.to_datetime(values).dt.strftime("%Y-%m-%d %H:%M:%S")
+    elif kind == "date":
+        text = values.map(lambda v: v.isoformat() if isinstance(v, dt.date) else "")
+    elif kind == "decimal":
+        text = values.map(lambda v: f"{round(float(v), 2) + 0.0:.2f}" if pd.notna(v) else "")
+    elif kind == "integer":
+        text = values.map(lambda v: str(int(v)) if pd.notna(v) else "")
+    else:
+        text = values.map(lambda v: str(v) if pd.notna(v) else "")
+    return ["" if gone else str(cell) for cell, gone in zip(text, missing, strict=True)]

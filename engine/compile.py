@@ -51,6 +51,7 @@ class Context:
     schema: Schema
     library: Library
     tables: Mapping[str, ir.Table]
+    semi_joins: bool = True  # the backend has SEMI/ANTI JOIN (DuckDB); else IN (subquery)
 
 
 @dataclass(frozen=True)
@@ -226,7 +227,7 @@ def _aggregate(env: Env, aggregate: ast.TableAggregate, dims: list[str]) -> ir.T
             once = per.group_by([*keys, "__entity"]).aggregate(__x=per["__x"].max())
             return once.group_by(keys).aggregate(value=once["__x"].cast("float64").mean())
         case ast.ShareOf():
-            meeting = compile_condition(aggregate.meeting, env).cast("int64")
+            meeting = _as_int(compile_condition(aggregate.meeting, env))
             return rel.group_by(keys).aggregate(value=meeting.sum().cast("float64") / rel.count())
     raise AssertionError(aggregate)
 
@@ -305,8 +306,8 @@ def with_spells(rel: ir.Table, table: Table, nodes: list[ast.Node]) -> ir.Table:
         order = [rel[start], filled]
         earlier = ibis.window(group_by=rel[entity], order_by=order, rows=(None, -1))
         latest = filled.max().over(earlier)
-        new = (latest.isnull() | (rel[start] > (latest + ibis.interval(days=1)).cast("date"))).cast(
-            "int64"
+        new = _as_int(
+            latest.isnull() | (rel[start] > (latest + ibis.interval(days=1)).cast("date"))
         )
         rel = rel.mutate(__new_spell=new)
         rel = rel.mutate(
@@ -553,11 +554,17 @@ def _adjoins(node: ast.Adjoins, env: Env) -> ir.BooleanValue:
 
 
 def _exists(node: ast.Exists, outer: Env) -> ir.Table:
-    """``exists``/``no``: a semi- or anti-join of the outer rows with the inner table."""
+    """``exists``/``no``: a semi- or anti-join of the outer rows with the inner table (or,
+    where the database has no such join, the outer rows whose number is (not) among those
+    that match)."""
     table = outer.ctx.schema.table(node.table)
     assert table is not None
     if node.table not in outer.ctx.tables:
         raise CompileError(f"the data has no table '{node.table}'")
+    if not outer.ctx.semi_joins:
+        order = [outer.rel[k] for k in (*outer.table.key, PERIOD) if k in outer.rel.columns]
+        order = order or [outer.rel[c] for c in outer.rel.columns]
+        outer = replace(outer, rel=outer.rel.mutate(__rid=ibis.row_number().over(order_by=order)))
     inner_rel = outer.ctx.tables[node.table]
     nodes = [node.where] if node.where is not None else []
     inner_rel = with_links(inner_rel, table, nodes, node.alias, outer.ctx).view()
@@ -567,11 +574,12 @@ def _exists(node: ast.Exists, outer: Env) -> ir.Table:
         predicates.append(compile_condition(node.where, inner))
     if not predicates:
         predicates = [ibis.literal(True)]
-    join = outer.rel.anti_join if node.negated else outer.rel.semi_join
-    return join(inner_rel, predicates)
-
-
-# ---- expressions -------------------------------------------------------------------
+    if outer.ctx.semi_joins:
+        join = outer.rel.anti_join if node.negated else outer.rel.semi_join
+        return join(inner_rel, predicates)
+    matched = outer.rel.join(inner_rel, predicates).select("__rid").distinct()
+    found = outer.rel["__rid"].isin(matched["__rid"])
+    return outer.rel.filter(~found if node.negated else found).drop("__rid")
 
 
 def compile_expr(node: ast.Expr, env: Env) -> ir.Value:
@@ -639,7 +647,7 @@ def _call(node: ast.Call, env: Env) -> ir.Value:
         case "age":
             birth, day = (compile_expr(a, env) for a in node.args)
             before_birthday = (day.month() * 100 + day.day()) < (birth.month() * 100 + birth.day())
-            return day.year() - birth.year() - before_birthday.cast("int64")
+            return day.year() - birth.year() - _as_int(before_birthday)
         case "spell_start":
             entity = node.args[0]
             assert isinstance(entity, ast.NameRef)
@@ -655,6 +663,11 @@ def _call(node: ast.Call, env: Env) -> ir.Value:
             start = compile_expr(node.args[0], env).truncate("Y")
             return (start + ibis.interval(years=1) - ibis.interval(days=1)).cast("date")
     raise CompileError(f"{node.span}: unknown function '{node.function}'")
+
+
+def _as_int(condition: ir.BooleanValue) -> ir.IntegerValue:
+    """1 where true, else 0 (a portable form: PostgreSQL cannot cast boolean to bigint)."""
+    return ibis.ifelse(condition, 1, 0)
 
 
 def _is_date(value: ir.Value) -> bool:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-import ibis
 from pydantic import BaseModel, ConfigDict
 
 from maatstaf.adapters.base import LoadedData
@@ -20,7 +19,7 @@ from maatstaf.dsl.model import Library, MeasureVersion
 from maatstaf.dsl.schema import Schema, canonical_schema
 from maatstaf.engine.compile import Context, compile_members
 from maatstaf.engine.periods import Period
-from maatstaf.engine.run import periods_table, scoped_tables
+from maatstaf.engine.run import backend_for, periods_table, scoped_tables
 
 
 class DiffError(Exception):
@@ -91,9 +90,10 @@ def diff(
     records: bool = False,
     schema: Schema | None = None,
 ) -> DiffResult:
-    con = ibis.duckdb.connect()
-    base = Context(schema or canonical_schema(), library, {})
-    ctx = Context(base.schema, library, scoped_tables(con, data, base))
+    con = backend_for(data)
+    semi = con.name == "duckdb"
+    base = Context(schema or canonical_schema(), library, {}, semi)
+    ctx = Context(base.schema, library, scoped_tables(con, data, base), semi)
     periods = periods_table([period])
 
     def members(side: Side, where: ast.Condition | None) -> set[str]:

@@ -126,9 +126,10 @@ def run(
     selections = _selections(library, request.selections)
     forced = {s.measure: s.version for s in selections if s.version is not None}
     periods = with_comparisons(request.periods) if request.compare else list(request.periods)
-    con = ibis.duckdb.connect()
-    ctx = Context(schema, library, {})
-    ctx = Context(schema, library, scoped_tables(con, data, ctx, request.as_of))
+    con = backend_for(data)
+    semi = con.name == "duckdb"
+    ctx = Context(schema, library, {}, semi)
+    ctx = Context(schema, library, scoped_tables(con, data, ctx, request.as_of), semi)
     passes = [()] + ([(REGION_DIMENSION,)] if _is_regional(data) else [])
     results: dict[str, list[pd.DataFrame]] = {s.measure: [] for s in selections}
     notes: list[Note] = []
@@ -173,11 +174,22 @@ def with_comparisons(periods: Sequence[Period]) -> list[Period]:
 
 def _is_regional(data: LoadedData) -> bool:
     """Several municipalities share the run when any table names a gemeente."""
+    if data.backend is not None:
+        return any(
+            REGION_DIMENSION in rel.columns
+            and bool(rel[REGION_DIMENSION].notnull().any().execute())  # type: ignore[attr-defined]
+            for rel in data.relations.values()
+        )
     return any(
         REGION_DIMENSION in t.column_names and t[REGION_DIMENSION].null_count < t.num_rows
         for t in data.tables.values()
         if t.num_rows
     )
+
+
+def backend_for(data: LoadedData) -> ibis.BaseBackend:
+    """Where the computation runs: the source's own database, or DuckDB in this process."""
+    return data.backend if data.backend is not None else ibis.duckdb.connect()  # type: ignore[return-value]
 
 
 def _selections(library: Library, wanted: Sequence[Selection] | None) -> list[Selection]:
@@ -213,17 +225,19 @@ def scoped_tables(
     """Each loaded table in DuckDB, without the rows its table scope excludes. Tables whose
     scope follows a link (a claim's toewijzing) come after the tables they link to, so a
     claim for a removed indication is excluded too."""
-    raw = {
-        name: _known_on(con.create_table(name, arrow), ctx.schema.table(name), as_of)
-        for name, arrow in data.tables.items()
-    }
+    sources = (
+        data.relations
+        if data.backend is not None
+        else {name: con.create_table(name, arrow) for name, arrow in data.tables.items()}
+    )
+    raw = {name: _known_on(rel, ctx.schema.table(name), as_of) for name, rel in sources.items()}  # type: ignore[arg-type]
     tables: dict[str, ir.Table] = {}
     linked_last = sorted(raw, key=lambda n: bool(_scope_links(ctx, n)))
     for name in linked_last:
         table, schema_table = raw[name], ctx.schema.table(name)
         conditions = ctx.library.scopes.get(name, ())
         if conditions and schema_table is not None:
-            scoped = Context(ctx.schema, ctx.library, tables)
+            scoped = Context(ctx.schema, ctx.library, tables, ctx.semi_joins)
             rows = with_links(table, schema_table, list(conditions), None, scoped)
             keep = ~compile_condition(
                 ast_and(list(conditions)), Env(schema_table, None, rows, scoped)

@@ -440,7 +440,7 @@ def _load(
     loaded = load_data(location, options)
     if quarantine is not None:
         write_text(quarantine, quarantine_csv(loaded))
-    if not any(t.num_rows for t in loaded.tables.values()):
+    if not loaded.has_rows:
         for rejected in loaded.rejected[:20]:
             _err(rejected.render())
         raise LoadError(f"{location}: no usable rows remain ({len(loaded.rejected)} rejected)")
@@ -487,13 +487,21 @@ def _periods(
 
 def _default_range(loaded: LoadedData) -> tuple[str, str]:
     """Without --from/--to: the last three calendar years in which indications start."""
-    table = loaded.tables.get("toewijzingen")
-    if table is None or table.num_rows == 0:
-        raise UsageError("give --from and --to (the data has no toewijzingen to derive them from)")
-    import pyarrow.compute as pc
+    if loaded.backend is not None:
+        rel = loaded.relations["toewijzingen"]
+        first, last = rel.startdatum.min().execute(), rel.startdatum.max().execute()  # type: ignore[attr-defined]
+    else:
+        table = loaded.tables.get("toewijzingen")
+        if table is None or table.num_rows == 0:
+            raise UsageError(
+                "give --from and --to (the data has no toewijzingen to derive them from)"
+            )
+        import pyarrow.compute as pc
 
-    last: dt.date = pc.max(table["startdatum"]).as_py()
-    first: dt.date = pc.min(table["startdatum"]).as_py()
+        last = pc.max(table["startdatum"]).as_py()
+        first = pc.min(table["startdatum"]).as_py()
+    if first is None or last is None:
+        raise UsageError("give --from and --to (the data has no toewijzingen to derive them from)")
     return f"{max(first.year, last.year - 2)}-01", f"{last.year}-12"
 
 
