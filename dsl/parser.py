@@ -139,7 +139,12 @@ def parse(text: str, path: str) -> ast.DefinitionFile:
             raise DefinitionError(
                 with_source(d, {path: text}) for d in exc.orig_exc.diagnostics
             ) from None
-        raise
+        # a construct the transformer cannot place: still a positioned diagnostic
+        meta = getattr(exc.obj, "meta", None)
+        line, column = getattr(meta, "line", 1), getattr(meta, "column", 1)
+        span = Span(file=path, line=line, column=column, end_line=line, end_column=column + 1)
+        diagnostic = Diagnostic(message=f"'{exc.rule}' cannot stand here", span=span)
+        raise DefinitionError([with_source(diagnostic, {path: text})]) from None
     return ast.DefinitionFile(path=path, declarations=tuple(declarations.children))
 
 
@@ -333,6 +338,17 @@ class _ToAst(Transformer[Token, Any]):
         )
 
     def version(self, meta: Meta, number: Token, *members: Any) -> ast.VersionDecl:
+        nested = [m for m in members if isinstance(m, ast.VersionDecl)]
+        if nested:
+            raise DefinitionError(
+                [
+                    Diagnostic(
+                        message="a version cannot contain another version",
+                        span=nested[0].span,
+                        hint="Close the first version with '}' before the next one starts.",
+                    )
+                ]
+            )
         validity = dict(m for m in members if isinstance(m, tuple) and m[0].startswith("valid"))
         rest = [m for m in members if not (isinstance(m, tuple) and m[0].startswith("valid"))]
         return ast.VersionDecl(
