@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -60,6 +61,16 @@ def _err(text: str) -> None:
     sys.stderr.write(text.rstrip("\n") + "\n")
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+@app.callback()
+def _main() -> None:
+    """Explicit, versioned definitions of social-domain figures (Wmo, Jeugd, Participatie)."""
+    signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl-C: no half-written file
+
+
 @contextmanager
 def _boundary() -> Iterator[None]:
     """The one place where errors become messages and exit codes."""
@@ -76,6 +87,9 @@ def _boundary() -> Iterator[None]:
     except (UsageError, PeriodError, RendererError, RunError) as exc:
         _err(f"usage error: {exc}")
         raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        _err("interrupted: nothing more was written; every file written so far is complete")
+        raise typer.Exit(130) from None
 
 
 MappingOpt = Annotated[
