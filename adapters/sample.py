@@ -43,6 +43,7 @@ HORIZON = _day(2021, 12, 31)
 OPEN = _day(9999, 12, 31)  # an empty end date (or decision date)
 CONVERSIONS = ((_day(2019, 6, 30), "huishoudelijke_hulp"), (_day(2020, 12, 31), None))
 TARGET_CLIENTS = {"wmo": 2000, "jeugdwet": 600}
+EARLY_SHARE = {"wmo": 0.55, "jeugdwet": 0.45}  # first known care before 2019
 BOTH_LAWS = 25  # youths who also get Wmo support when they turn 18
 WIJKEN = ("Centrum", "Noord", "Oost", "Zuid", "West", "De Hoeven", "Buitengebied")
 WMO_PROVIDERS = tuple(f"{75000000 + 7919 * i + 311:08d}" for i in range(13))
@@ -69,29 +70,31 @@ class Product:
     budget_share: float  # share of indications with an assigned budget
 
 
+# wet, productcategorie, productcode, hoofdcategorie, volumes, eenheid, frequentie,
+# weight, median_days, sigma, open_share, euro_per_day, pgb_share, budget_share
 PRODUCTS = (
     Product("wmo", "01", "01A01", "huishoudelijke_hulp", (2, 2.5, 3, 4), "uur", "week",
-            0.34, 700, 0.8, 0.42, 27.0 / 7, 0.12, 0.8),
+            0.34, 700, 0.8, 0.5, 27.0 / 7, 0.12, 0.8),
     Product("wmo", "01", "01A02", "huishoudelijke_hulp", (4, 5, 6), "uur", "week",
-            0.06, 600, 0.8, 0.38, 29.0 / 7, 0.10, 0.8),
+            0.06, 600, 0.8, 0.45, 29.0 / 7, 0.10, 0.8),
     Product("wmo", "02", "02A05", "begeleiding", (1.5, 2, 3, 4), "uur", "week",
-            0.16, 300, 0.7, 0.14, 58.0 / 7, 0.15, 0.85),
+            0.16, 300, 0.7, 0.25, 58.0 / 7, 0.15, 0.85),
     Product("wmo", "07", "07A02", "begeleiding", (2, 3, 4), "dagdeel", "week",
-            0.08, 420, 0.7, 0.18, 40.0 / 7, 0.08, 0.85),
+            0.08, 420, 0.7, 0.22, 40.0 / 7, 0.08, 0.85),
     Product("wmo", "12", "12A01", "vervoer", (1500, 2250), "km", "jaar",
-            0.18, 1100, 0.6, 0.48, 1.2 / 365, 0.0, 0.3),
+            0.18, 1100, 0.6, 0.55, 1.2 / 365, 0.0, 0.3),
     Product("wmo", "11", "11A01", "materiele_voorziening", (1,), "stuk", "totaal",
-            0.09, 1500, 0.6, 0.32, 3.5, 0.05, 0.6),
+            0.09, 1500, 0.6, 0.4, 3.5, 0.05, 0.6),
     Product("wmo", "13", "13A02", "materiele_voorziening", (1,), "stuk", "totaal",
-            0.05, 1800, 0.5, 0.30, 2.0, 0.05, 0.6),
+            0.05, 1800, 0.5, 0.4, 2.0, 0.05, 0.6),
     Product("wmo", "14", "14A01", "materiele_voorziening", (1,), "stuk", "totaal",
-            0.04, 1200, 0.5, 0.30, 1.5, 0.05, 0.6),
+            0.04, 1200, 0.5, 0.4, 1.5, 0.05, 0.6),
     Product("jeugdwet", "45", "45A48", "ambulant", (1, 1.5, 2, 3), "uur", "week",
-            0.30, 200, 0.5, 0.10, 95.0 / 7, 0.08, 0.95),
+            0.30, 200, 0.5, 0.15, 95.0 / 7, 0.08, 0.95),
     Product("jeugdwet", "45", "45A53", "ambulant", (2, 4), "uur", "week",
-            0.14, 150, 0.5, 0.10, 85.0 / 7, 0.05, 0.95),
+            0.14, 150, 0.5, 0.15, 85.0 / 7, 0.05, 0.95),
     Product("jeugdwet", "54", "54001", "ambulant", (4, 6, 8), "uur", "maand",
-            0.18, 240, 0.5, 0.10, 110.0 * 12 / 365, 0.05, 0.95),
+            0.18, 240, 0.5, 0.15, 110.0 * 12 / 365, 0.05, 0.95),
     Product("jeugdwet", "41", "41A01", "dagbehandeling", (2, 3, 5), "dagdeel", "week",
             0.06, 300, 0.5, 0.10, 75.0 / 7, 0.02, 0.95),
     Product("jeugdwet", "43", "43A01", "verblijf", (7,), "etmaal", "week",
@@ -112,12 +115,16 @@ def _column(name: str) -> np.ndarray:
     return np.array(values, dtype=object if isinstance(values[0], str) else None)
 
 
-P_WET, P_CATEGORIE, P_CODE, P_HOOFD = (_column(n) for n in ("wet", "categorie", "code", "hoofdcategorie"))  # fmt: skip
+P_WET, P_CATEGORIE, P_CODE = _column("wet"), _column("categorie"), _column("code")
+P_HOOFD = _column("hoofdcategorie")
 P_EENHEID, P_FREQUENTIE = _column("eenheid"), _column("frequentie")
 P_MEDIAN, P_SIGMA, P_OPEN = _column("median_days"), _column("sigma"), _column("open_share")
 P_EURO, P_PGB, P_BUDGET = _column("euro_per_day"), _column("pgb_share"), _column("budget_share")
 P_NVOL = np.array([len(p.volumes) for p in PRODUCTS])
 P_VOLUMES = np.array([p.volumes + (0,) * (P_NVOL.max() - len(p.volumes)) for p in PRODUCTS])
+LAW_PRODUCTS = {
+    wet: np.flatnonzero([p.wet == wet for p in PRODUCTS]) for wet in ("wmo", "jeugdwet")
+}
 LONG_RUNNING = int(np.flatnonzero(P_CODE == "44A05")[0])  # foster care, for spells of 5+ years
 BEGELEIDING = int(np.flatnonzero(P_CODE == "02A05")[0])
 
@@ -214,7 +221,7 @@ def _moments(rng: np.random.Generator, days: np.ndarray, first_hour: int = 8) ->
 
 
 def _products(rng: np.random.Generator, wet: str, size: int) -> np.ndarray:
-    candidates = np.flatnonzero(P_WET == wet)
+    candidates = LAW_PRODUCTS[wet]
     weights = np.array([PRODUCTS[i].weight for i in candidates])
     return rng.choice(candidates, size=size, p=weights / weights.sum())
 
@@ -232,8 +239,15 @@ def _ends(rng: np.random.Generator, product: np.ndarray, start: np.ndarray) -> n
     return np.where(open_ended, OPEN, start + days - 1)
 
 
-def _fresh(client: np.ndarray, product: np.ndarray, volume: np.ndarray, start: np.ndarray,
-           end: np.ndarray, lineage: int, kind: str) -> Rows:  # fmt: skip
+def _fresh(
+    client: np.ndarray,
+    product: np.ndarray,
+    volume: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    lineage: int,
+    kind: str,
+) -> Rows:
     """New indications; ``lineage`` numbers them (copies keep their lineage)."""
     return {
         "client": client,
@@ -249,7 +263,7 @@ def _fresh(client: np.ndarray, product: np.ndarray, volume: np.ndarray, start: n
 def _first(rng: np.random.Generator, wet: str, size: int, lineage: int) -> Rows:
     """Every candidate client's first known indication: most start in 2019-2021, some
     earlier (from 2014); some youths are in long-running foster care."""
-    early = rng.random(size) < 0.3
+    early = rng.random(size) < EARLY_SHARE[wet]
     start = np.where(
         early, _between(rng, HISTORY, FIRST - 1, size), _between(rng, FIRST, HORIZON - 30, size)
     )
@@ -267,7 +281,7 @@ def _first(rng: np.random.Generator, wet: str, size: int, lineage: int) -> Rows:
 def _other_product(rng: np.random.Generator, wet: str, previous: np.ndarray) -> np.ndarray:
     """A provision of the law that differs from ``previous``."""
     product = _products(rng, wet, len(previous))
-    candidates = np.flatnonzero(P_WET == wet)
+    candidates = LAW_PRODUCTS[wet]
     shifted = candidates[(np.searchsorted(candidates, product) + 1) % len(candidates)]
     return np.where(product == previous, shifted, product)
 
@@ -287,12 +301,13 @@ def _follow_up(rng: np.random.Generator, wet: str, prev: Rows, lineage: int) -> 
     ).astype(object)
     adjoin = (kind == "herindicatie") | (kind == "change")
     running = np.minimum(np.where(closed, prev["end"] - prev["start"] + 1, 300), 300)
+    overlap = prev["start"] + (rng.random(size) * running).astype(np.int64)
+    gap = 30 + rng.exponential(350, size).astype(np.int64)
     start = np.select(
         [adjoin, kind == "overlap", kind == "same_day"],
-        [prev["end"] + 1, prev["start"] + (rng.random(size) * running).astype(np.int64),
-         prev["start"]],
-        prev["end"] + 30 + rng.exponential(350, size).astype(np.int64),
-    )  # fmt: skip
+        [prev["end"] + 1, overlap, prev["start"]],
+        prev["end"] + gap,
+    )
     product = np.where(adjoin, prev["product"], _other_product(rng, wet, prev["product"]))
     volume = np.where(kind == "herindicatie", prev["volume"], _volumes(rng, product))
     rows = _fresh(prev["client"], product, volume, start, _ends(rng, product, start), lineage, "")
@@ -307,7 +322,7 @@ def _stacked(rng: np.random.Generator, first: Rows, lineage: int) -> Rows:
     chosen = np.flatnonzero(rng.random(len(first["start"])) < 0.09)
     extra = rng.integers(1, 4, len(chosen))
     source = np.repeat(chosen, extra)
-    candidates = np.flatnonzero(P_WET == "jeugdwet")
+    candidates = LAW_PRODUCTS["jeugdwet"]
     position = np.searchsorted(candidates, first["product"][source]) + 1 + _spread(extra)
     product = candidates[position % len(candidates)]
     start = first["start"][source] + rng.integers(0, 31, len(source))
@@ -344,10 +359,13 @@ def _select_clients(rows: Rows, target: int, offset: int) -> Rows:
 
 
 def _to_adults(rng: np.random.Generator, youth: Rows, lineage: int) -> Rows:
-    """Youths who move on to Wmo support (begeleiding) when they turn 18."""
-    recent = np.unique(youth["client"][(youth["start"] >= _day(2019, 1, 1))])
+    """Youths who move on to Wmo support (begeleiding) when they turn 18: their youth care
+    began in 2019-2020 at 17 (see ``_birth_days``), the Wmo support a year or so later."""
+    first = np.full(int(youth["client"].max()) + 1, OPEN)
+    np.minimum.at(first, youth["client"], youth["start"])
+    recent = np.flatnonzero((first >= FIRST) & (first <= _day(2020, 9, 30)))
     clients = np.sort(rng.choice(recent, BOTH_LAWS, replace=False))
-    start = _between(rng, _day(2020, 3, 1), _day(2021, 9, 30), BOTH_LAWS)
+    start = first[clients] + rng.integers(365, 450, BOTH_LAWS)
     product = np.full(BOTH_LAWS, BEGELEIDING)
     end = _ends(rng, product, start)
     return _fresh(clients, product, _volumes(rng, product), start, end, lineage, "adult")
@@ -373,14 +391,16 @@ def _per_lineage(rng: np.random.Generator, rows: Rows) -> Rows:
         [_pick(rng, VERWIJZER_WMO, size), _pick(rng, VERWIJZER_PROTECTION, size)],
         _pick(rng, VERWIJZER_YOUTH, size),
     )
+    providers = np.where(
+        youth, _providers(rng, YOUTH_PROVIDERS, size), _providers(rng, WMO_PROVIDERS, size)
+    )
     attributes = {
         "zwaarte": zwaarte,
         "verwijzer_type": verwijzer,
-        "aanbieder": np.where(youth, _providers(rng, YOUTH_PROVIDERS, size),
-                              _providers(rng, WMO_PROVIDERS, size)),
+        "aanbieder": providers,
         "leveringsvorm": np.where(rng.random(size) < P_PGB[product], "pgb", "zin").astype(object),
         "has_budget": rng.random(size) < P_BUDGET[product],
-    }  # fmt: skip
+    }
     return rows | {name: values[inverse] for name, values in attributes.items()}
 
 
@@ -397,7 +417,7 @@ def _reasons(rng: np.random.Generator, rows: Rows) -> Rows:
     a few percent carry a correction (reden 01)."""
     size = len(rows["start"])
     rows = rows | {"reden": np.where(rng.random(size) < 0.04, "01", None).astype(object)}
-    copies = _take(rows, np.flatnonzero(rng.random(size) < 0.01))
+    copies = _take(rows, np.flatnonzero(rng.random(size) < 0.015))
     copies["reden"] = _full(len(copies["start"]), "13")
     copies["kind"] = _full(len(copies["start"]), "removed")
     return _concat([rows, copies])
@@ -425,9 +445,13 @@ def _finish(rng: np.random.Generator, rows: Rows) -> Rows:
     budget = np.round(per_day * (until - rows["start"] + 1), 2)
     late = np.where(rows["kind"] == "removed", rng.integers(8, 40, size), 0)
     registered = _moments(rng, rows["start"] + rng.integers(1, 8, size) + late)
-    order = np.lexsort((np.arange(size), rows["product"], rows["end"], rows["start"], rows["client"]))
-    rows = _take(rows | {"per_day": per_day, "budget": np.where(rows["has_budget"], budget, np.nan),
-                         "registered": registered}, order)  # fmt: skip
+    rows |= {
+        "per_day": per_day,
+        "budget": np.where(rows["has_budget"], budget, np.nan),
+        "registered": registered,
+    }
+    keys = (np.arange(size), rows["product"], rows["end"], rows["start"], rows["client"])
+    rows = _take(rows, np.lexsort(keys))
     rows["id"] = np.array([f"T{n:07d}" for n in range(1, size + 1)], dtype=object)
     return rows
 
@@ -442,9 +466,9 @@ def _households(rng: np.random.Generator, clients: int, share: float, offset: in
 def _indications(rng: np.random.Generator) -> tuple[Rows, np.ndarray]:
     """All indications (internal rows) and the household number of every care client."""
     n_wmo, n_youth = TARGET_CLIENTS["wmo"], TARGET_CLIENTS["jeugdwet"]
-    wmo = _select_clients(_histories(rng, "wmo", int(n_wmo * 1.3), 0), n_wmo, 1)
+    wmo = _select_clients(_histories(rng, "wmo", int(n_wmo * 1.6), 0), n_wmo, 1)
     youth = _select_clients(
-        _histories(rng, "jeugdwet", int(n_youth * 1.3), 10_000_000), n_youth, n_wmo + 1
+        _histories(rng, "jeugdwet", int(n_youth * 1.6), 10_000_000), n_youth, n_wmo + 1
     )
     adults = _to_adults(rng, youth, 20_000_000)
     rows = _reasons(rng, _per_lineage(rng, _concat([wmo, youth, adults])))
@@ -482,7 +506,7 @@ def _budgetboekingen(rng: np.random.Generator, tw: Rows) -> Rows:
 def _corrections(rng: np.random.Generator, bookings: Rows) -> Rows:
     size = len(bookings["day"])
     reversed_ = _take(bookings, np.flatnonzero(rng.random(size) < 0.01))
-    later = reversed_["day"] + rng.integers(3, 20, len(reversed_["day"]))
+    later = np.minimum(reversed_["day"] + rng.integers(3, 20, len(reversed_["day"])), HORIZON)
     storno = reversed_ | {"day": later, "cents": -reversed_["cents"]}
     again = reversed_ | {"day": later}
     zero = _take(bookings, np.flatnonzero(rng.random(size) < 0.003))
@@ -492,9 +516,13 @@ def _corrections(rng: np.random.Generator, bookings: Rows) -> Rows:
     return _take(rows, order)
 
 
-def _declaraties(rng: np.random.Generator, tw: Rows) -> Rows:
-    """Claims per indication per month of care in 2019-2021 (care in kind only), at 75-100 %
-    of the indicated cost, submitted 3 weeks to 3 months after the period; a few credits."""
+# the share of the months with a claim (transport only when used)
+P_CLAIMED = np.where(P_HOOFD == "vervoer", 0.5, 0.92)
+
+
+def _claim_months(tw: Rows) -> Rows:
+    """Every month of care in 2019-2021 of every claimable indication (care in kind, not
+    removed), as the part of the month within the indication."""
     claimable = (tw["reden"] != "13") & (tw["leveringsvorm"] == "zin")
     rows = np.flatnonzero(claimable & (tw["start"] <= HORIZON) & (tw["end"] >= FIRST))
     first = np.maximum(tw["start"][rows], FIRST)
@@ -504,12 +532,27 @@ def _declaraties(rng: np.random.Generator, tw: Rows) -> Rows:
     month = np.repeat(_month(first), months) + k
     begin = np.maximum(_month_start(month), tw["start"][source])
     end = np.minimum(_month_end(month), np.repeat(last, months))
-    keep = rng.random(len(source)) >= 0.05  # some months are never claimed
-    source, begin, end = source[keep], begin[keep], end[keep]
+    return {"source": source, "k": k, "begin": begin, "end": end}
+
+
+def _declaraties(rng: np.random.Generator, tw: Rows) -> Rows:
+    """Claims per indication per month of care (most months; transport only when used) at
+    75-100 % of the indicated cost; aids (materiele voorzieningen) are claimed once, in
+    their first month. Submitted 3 weeks to 3 months after the period; a few credits."""
+    months = _claim_months(tw)
+    hoofd = P_HOOFD[tw["product"][months["source"]]]
+    once = hoofd == "materiele_voorziening"
+    share = P_CLAIMED[tw["product"][months["source"]]]
+    first = (months["k"] == 0) & (tw["start"][months["source"]] >= FIRST)
+    keep = np.where(once, first, rng.random(len(once)) < share)
+    claims = _take(months, np.flatnonzero(keep))
+    source, once = claims.pop("source"), once[keep]
+    days = np.where(once, 3 * 365, claims["end"] - claims["begin"] + 1)
     factor = rng.uniform(0.75, 1.0, len(source))
-    cents = np.round(tw["per_day"][source] * (end - begin + 1) * factor * 100).astype(np.int64)
-    claims = {"source": source, "begin": begin, "end": end, "cents": np.maximum(cents, 1)}
-    claims["submitted"] = end + rng.integers(21, 92, len(source))
+    cents = np.round(tw["per_day"][source] * days * factor * 100).astype(np.int64)
+    claims |= {"source": source, "cents": np.maximum(cents, 1)}
+    claims["submitted"] = claims["end"] + rng.integers(21, 92, len(source))
+    del claims["k"]
     return _credits(rng, claims)
 
 
@@ -527,14 +570,26 @@ def _credits(rng: np.random.Generator, claims: Rows) -> Rows:
 
 # --- applications, benefits, clients, population, budget --------------------------------
 
-REGELINGEN = {"wmo": 1500, "jeugdwet": 500, "participatiewet": 600, "minima": 700, "schuldhulp": 300}
+REGELINGEN = {
+    "wmo": 1500,
+    "jeugdwet": 500,
+    "participatiewet": 600,
+    "minima": 700,
+    "schuldhulp": 300,
+}
 BESLUITEN: Options = (
     ("toegekend", 0.75),
     ("afgewezen", 0.15),
     ("ingetrokken", 0.07),
     ("buiten_behandeling", 0.03),
 )
-LATE_SHARE = {"wmo": 0.15, "jeugdwet": 0.05, "participatiewet": 0.06, "minima": 0.05, "schuldhulp": 0.08}  # fmt: skip
+LATE_SHARE = {
+    "wmo": 0.15,
+    "jeugdwet": 0.05,
+    "participatiewet": 0.06,
+    "minima": 0.05,
+    "schuldhulp": 0.08,
+}
 
 
 def _aanvragen(rng: np.random.Generator, pools: dict[str, np.ndarray], new_from: int) -> Rows:
@@ -549,8 +604,10 @@ def _aanvragen(rng: np.random.Generator, pools: dict[str, np.ndarray], new_from:
         decided = received + days.astype(np.int64)
         decided = np.where((decided > HORIZON) | (rng.random(size) < 0.005), OPEN, decided)
         client = rng.choice(pools[regeling], size)
-        parts.append({"regeling": _full(size, regeling), "received": received,
-                      "decided": decided, "client": client})  # fmt: skip
+        regelingen = _full(size, regeling)
+        parts.append(
+            {"regeling": regelingen, "received": received, "decided": decided, "client": client}
+        )
     rows = _concat(parts)
     size = len(rows["received"])
     unknown = np.isin(rows["regeling"], ["minima", "schuldhulp"]) & (rng.random(size) < 0.4)
@@ -573,6 +630,7 @@ UITSTROOM_TOZO: Options = (("einde_toekenningsperiode", 0.7), ("werk", 0.2), ("o
 REGELING_UITKERING: Options = (("PW", 0.86), ("IOAW", 0.05), ("IOAZ", 0.02), ("TOZO", 0.07))
 TOZO_FIRST, TOZO_LAST = _day(2020, 3, 1), _day(2021, 9, 30)
 BENEFIT_HOUSEHOLDS = 660
+BENEFIT_CLIENTS = 5001  # the first client number of a benefit applicant
 
 
 def _benefit_spells(rng: np.random.Generator, size: int) -> Rows:
@@ -581,11 +639,9 @@ def _benefit_spells(rng: np.random.Generator, size: int) -> Rows:
     regeling = _pick(rng, REGELING_UITKERING, size)
     tozo = regeling == "TOZO"
     stock = ~tozo & (rng.random(size) < 0.65)
-    start = np.select(
-        [tozo, stock],
-        [_between(rng, TOZO_FIRST, TOZO_LAST - 60, size), _between(rng, _day(2008, 1, 1), FIRST - 1, size)],
-        _between(rng, FIRST, HORIZON, size),
-    )  # fmt: skip
+    tozo_start = _between(rng, TOZO_FIRST, TOZO_LAST - 60, size)
+    stock_start = _between(rng, _day(2008, 1, 1), FIRST - 1, size)
+    start = np.select([tozo, stock], [tozo_start, stock_start], _between(rng, FIRST, HORIZON, size))
     rest = np.where(stock, FIRST - start, 0) + rng.exponential(4.5 * 365, size).astype(np.int64)
     end = np.where(tozo, np.minimum(start + rng.integers(60, 400, size), TOZO_LAST), start + rest)
     end = np.where(end > HORIZON, OPEN, end)
@@ -594,8 +650,9 @@ def _benefit_spells(rng: np.random.Generator, size: int) -> Rows:
     return {"regeling": regeling, "start": start, "end": end, "amount": amount}
 
 
-def _uitkeringen(rng: np.random.Generator, youth_households: np.ndarray, first_household: int,
-                 first_client: int) -> Rows:  # fmt: skip
+def _uitkeringen(
+    rng: np.random.Generator, youth_households: np.ndarray, first_household: int
+) -> Rows:
     """Benefits per household; some couples with a benefit each, some households that
     return (sometimes the very next day, under another regeling)."""
     size = BENEFIT_HOUSEHOLDS
@@ -604,7 +661,7 @@ def _uitkeringen(rng: np.random.Generator, youth_households: np.ndarray, first_h
     rows["household"] = np.where(
         shared, rng.choice(youth_households, size), first_household + np.arange(size)
     )
-    rows["client"] = first_client + 2 * np.arange(size)
+    rows["client"] = BENEFIT_CLIENTS + 2 * np.arange(size)  # a partner is the next number
     couple = _take(rows, np.flatnonzero((rows["regeling"] != "TOZO") & (rng.random(size) < 0.1)))
     couple["client"] = couple["client"] + 1
     couple["start"] = couple["start"] + rng.integers(0, 32, len(couple["start"]))
@@ -638,7 +695,7 @@ def _uitstroom(rng: np.random.Generator, rows: Rows) -> np.ndarray:
 
 def _birth_days(rng: np.random.Generator, tw: Rows, clients: np.ndarray) -> np.ndarray:
     """Birth dates: youths from the age at their first youth care (0-17, younger for early
-    starters; just 17 for those who move on to Wmo), Wmo clients mostly 70+, others 18-66."""
+    starters; just 17 for those who move on to Wmo), Wmo clients mostly 70+, others 19-66."""
     size = len(clients)
     youth = P_WET[tw["product"]] == "jeugdwet"
     first_youth = np.full(int(clients.max()) + 1, OPEN)
@@ -658,8 +715,13 @@ def _birth_days(rng: np.random.Generator, tw: Rows, clients: np.ndarray) -> np.n
     )
 
 
-def _clienten(rng: np.random.Generator, tw: Rows, others: list[np.ndarray],
-              households: np.ndarray, benefit: Rows) -> Rows:  # fmt: skip
+def _clienten(
+    rng: np.random.Generator,
+    tw: Rows,
+    others: list[np.ndarray],
+    households: np.ndarray,
+    benefit: Rows,
+) -> Rows:
     """Every client that occurs anywhere, with a birth date and a neighbourhood (that of
     their household, where known)."""
     clients = np.unique(np.concatenate([tw["client"], *others]))
@@ -682,11 +744,6 @@ AGE_POINTS = (0, 5, 12, 17, 20, 25, 30, 40, 50, 57, 65, 70, 75, 80, 85, 90, 95, 
 AGE_COUNTS = (430, 480, 520, 540, 470, 430, 470, 520, 600, 660, 590, 560, 470, 350, 220, 100, 30, 8)
 
 
-def _populatie_frame(rows: Rows) -> pd.DataFrame:
-    return pd.DataFrame({"peildatum": _dates(rows["peildatum"]), "leeftijd": rows["leeftijd"],
-                         "aantal": rows["aantal"]})  # fmt: skip
-
-
 def _populatie(rng: np.random.Generator) -> Rows:
     """Inhabitants by age on 1 January 2019-2021, about 45,000 and growing slowly."""
     ages = np.arange(101)
@@ -694,18 +751,26 @@ def _populatie(rng: np.random.Generator) -> Rows:
     parts = []
     for n, total in enumerate((45_000, 45_250, 45_500)):
         counts = shape / shape.sum() * total * rng.normal(1, 0.015, len(ages))
-        parts.append({"peildatum": np.full(len(ages), _day(2019 + n, 1, 1)),
-                      "leeftijd": ages, "aantal": np.round(counts).astype(np.int64)})  # fmt: skip
+        peildatum = np.full(len(ages), _day(2019 + n, 1, 1))
+        aantal = np.round(counts).astype(np.int64)
+        parts.append({"peildatum": peildatum, "leeftijd": ages, "aantal": aantal})
     return _concat(parts)
 
 
-POSTS = {
-    "wmo": {"huishoudelijke hulp": ("huishoudelijke_hulp",), "begeleiding": ("begeleiding",),
-            "vervoer": ("vervoer",), "hulpmiddelen": ("materiele_voorziening",)},
-    "jeugdwet": {"ambulante jeugdhulp": ("ambulant",), "jeugdhulp met verblijf": ("verblijf",),
-                 "jeugdbescherming en jeugdreclassering": ("jeugdbescherming", "jeugdreclassering"),
-                 "overige jeugdhulp": ("dagbehandeling", "crisis")},
-}  # fmt: skip
+POSTS = {  # budget lines and the hoofdcategorieen they pay for
+    "wmo": {
+        "huishoudelijke hulp": ("huishoudelijke_hulp",),
+        "begeleiding": ("begeleiding",),
+        "vervoer": ("vervoer",),
+        "hulpmiddelen": ("materiele_voorziening",),
+    },
+    "jeugdwet": {
+        "ambulante jeugdhulp": ("ambulant",),
+        "jeugdhulp met verblijf": ("verblijf",),
+        "jeugdbescherming en jeugdreclassering": ("jeugdbescherming", "jeugdreclassering"),
+        "overige jeugdhulp": ("dagbehandeling", "crisis"),
+    },
+}
 
 
 def _begroting(rng: np.random.Generator, tw: Rows, claims: Rows, benefits: Rows) -> Rows:
@@ -758,82 +823,112 @@ def _times(seconds: np.ndarray) -> np.ndarray:
     return np.asarray(seconds, dtype=np.int64).astype("datetime64[s]").astype("datetime64[us]")
 
 
+def _populatie_frame(rows: Rows) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "peildatum": _dates(rows["peildatum"]),
+            "leeftijd": rows["leeftijd"],
+            "aantal": rows["aantal"],
+        }
+    )
+
+
+def _clienten_frame(people: Rows) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "client_id": _ids("C", people["client"]),
+            "geboortedatum": _dates(people["birth"]),
+            "wijk": people["wijk"],
+        }
+    )
+
+
 def _ids(prefix: str, numbers: np.ndarray, width: int = 6) -> np.ndarray:
     return np.array([f"{prefix}{n:0{width}d}" for n in numbers], dtype=object)
 
 
 def _toewijzingen_frame(tw: Rows, households: np.ndarray) -> pd.DataFrame:
     product = tw["product"]
-    return pd.DataFrame({
-        "toewijzing_id": tw["id"],
-        "client_id": _ids("C", tw["client"]),
-        "huishouden_id": _ids("H", households[tw["client"]]),
-        "wet": P_WET[product],
-        "productcategorie": P_CATEGORIE[product],
-        "productcode": P_CODE[product],
-        "hoofdcategorie": P_HOOFD[product],
-        "omvang_volume": tw["volume"],
-        "omvang_eenheid": P_EENHEID[product],
-        "omvang_frequentie": P_FREQUENTIE[product],
-        "zwaarte": tw["zwaarte"],
-        "verwijzer_type": tw["verwijzer_type"],
-        "aanbieder": tw["aanbieder"],
-        "leveringsvorm": tw["leveringsvorm"],
-        "startdatum": _dates(tw["start"]),
-        "einddatum": _dates(tw["end"]),
-        "reden_wijziging": tw["reden"],
-        "budget": tw["budget"],
-        "geregistreerd_op": _times(tw["registered"]),
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "toewijzing_id": tw["id"],
+            "client_id": _ids("C", tw["client"]),
+            "huishouden_id": _ids("H", households[tw["client"]]),
+            "wet": P_WET[product],
+            "productcategorie": P_CATEGORIE[product],
+            "productcode": P_CODE[product],
+            "hoofdcategorie": P_HOOFD[product],
+            "omvang_volume": tw["volume"],
+            "omvang_eenheid": P_EENHEID[product],
+            "omvang_frequentie": P_FREQUENTIE[product],
+            "zwaarte": tw["zwaarte"],
+            "verwijzer_type": tw["verwijzer_type"],
+            "aanbieder": tw["aanbieder"],
+            "leveringsvorm": tw["leveringsvorm"],
+            "startdatum": _dates(tw["start"]),
+            "einddatum": _dates(tw["end"]),
+            "reden_wijziging": tw["reden"],
+            "budget": tw["budget"],
+            "geregistreerd_op": _times(tw["registered"]),
+        }
+    )
 
 
 def _budgetboekingen_frame(bookings: Rows, tw: Rows) -> pd.DataFrame:
-    return pd.DataFrame({
-        "toewijzing_id": tw["id"][bookings["source"]],
-        "boekdatum": _dates(bookings["day"]),
-        "bedrag": bookings["cents"] / 100,
-        "geregistreerd_op": _times(bookings["day"] * 86400 + 7 * 3600),
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "toewijzing_id": tw["id"][bookings["source"]],
+            "boekdatum": _dates(bookings["day"]),
+            "bedrag": bookings["cents"] / 100,
+            "geregistreerd_op": _times(bookings["day"] * 86400 + 7 * 3600),
+        }
+    )
 
 
 def _declaraties_frame(claims: Rows, tw: Rows) -> pd.DataFrame:
     size = len(claims["source"])
-    return pd.DataFrame({
-        "declaratie_id": _ids("D", np.arange(1, size + 1), 7),
-        "toewijzing_id": tw["id"][claims["source"]],
-        "client_id": _ids("C", tw["client"][claims["source"]]),
-        "periode_start": _dates(claims["begin"]),
-        "periode_eind": _dates(claims["end"]),
-        "bedrag": claims["cents"] / 100,
-        "ingediend_op": _dates(claims["submitted"]),
-        "geregistreerd_op": _times(claims["submitted"] * 86400 + 10 * 3600),
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "declaratie_id": _ids("D", np.arange(1, size + 1), 7),
+            "toewijzing_id": tw["id"][claims["source"]],
+            "client_id": _ids("C", tw["client"][claims["source"]]),
+            "periode_start": _dates(claims["begin"]),
+            "periode_eind": _dates(claims["end"]),
+            "bedrag": claims["cents"] / 100,
+            "ingediend_op": _dates(claims["submitted"]),
+            "geregistreerd_op": _times(claims["submitted"] * 86400 + 10 * 3600),
+        }
+    )
 
 
 def _aanvragen_frame(rows: Rows) -> pd.DataFrame:
-    return pd.DataFrame({
-        "aanvraag_id": _ids("A", np.arange(1, len(rows["client"]) + 1)),
-        "client_id": _ids("C", rows["client"]),
-        "regeling": rows["regeling"],
-        "ontvangen_op": _dates(rows["received"]),
-        "besloten_op": _dates(rows["decided"]),
-        "besluit": rows["besluit"],
-        "geregistreerd_op": _times(rows["registered"]),
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "aanvraag_id": _ids("A", np.arange(1, len(rows["client"]) + 1)),
+            "client_id": _ids("C", rows["client"]),
+            "regeling": rows["regeling"],
+            "ontvangen_op": _dates(rows["received"]),
+            "besloten_op": _dates(rows["decided"]),
+            "besluit": rows["besluit"],
+            "geregistreerd_op": _times(rows["registered"]),
+        }
+    )
 
 
 def _uitkeringen_frame(rows: Rows) -> pd.DataFrame:
-    return pd.DataFrame({
-        "uitkering_id": _ids("U", np.arange(1, len(rows["client"]) + 1)),
-        "huishouden_id": _ids("H", rows["household"]),
-        "client_id": _ids("C", rows["client"]),
-        "regeling": rows["regeling"],
-        "startdatum": _dates(rows["start"]),
-        "einddatum": _dates(rows["end"]),
-        "uitstroomreden": rows["reason"],
-        "bedrag_per_maand": rows["amount"],
-        "geregistreerd_op": _times(rows["registered"]),
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "uitkering_id": _ids("U", np.arange(1, len(rows["client"]) + 1)),
+            "huishouden_id": _ids("H", rows["household"]),
+            "client_id": _ids("C", rows["client"]),
+            "regeling": rows["regeling"],
+            "startdatum": _dates(rows["start"]),
+            "einddatum": _dates(rows["end"]),
+            "uitstroomreden": rows["reason"],
+            "bedrag_per_maand": rows["amount"],
+            "geregistreerd_op": _times(rows["registered"]),
+        }
+    )
 
 
 def _conform(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
@@ -852,10 +947,9 @@ def generate_sample(seed: int = SEED) -> dict[str, pd.DataFrame]:
     tw, households = _indications(rng)
     claims = _declaraties(rng, tw)
     bookings = _budgetboekingen(rng, tw)
-    n_care = len(households) - 1
+    youth_households = households[TARGET_CLIENTS["wmo"] + 1 :]
+    benefits = _uitkeringen(rng, youth_households, int(households.max()) + 1)
     youth = P_WET[tw["product"]] == "jeugdwet"
-    benefits = _uitkeringen(rng, households[n_care - TARGET_CLIENTS["jeugdwet"] + 1 :],
-                            int(households.max()) + 1, 5001)  # fmt: skip
     pools = {"wmo": tw["client"][~youth], "jeugdwet": tw["client"][youth]}
     pools |= dict.fromkeys(("participatiewet", "minima", "schuldhulp"), benefits["client"])
     applications = _aanvragen(rng, pools, int(benefits["client"].max()) + 1)
@@ -866,11 +960,10 @@ def generate_sample(seed: int = SEED) -> dict[str, pd.DataFrame]:
         "declaraties": _declaraties_frame(claims, tw),
         "aanvragen": _aanvragen_frame(applications),
         "uitkeringen": _uitkeringen_frame(benefits),
-        "clienten": pd.DataFrame({"client_id": _ids("C", people["client"]),
-                                  "geboortedatum": _dates(people["birth"]), "wijk": people["wijk"]}),
+        "clienten": _clienten_frame(people),
         "populatie": _populatie_frame(_populatie(rng)),
         "begroting": pd.DataFrame(_begroting(rng, tw, claims, benefits)),
-    }  # fmt: skip
+    }
     schema = canonical_schema()
     return {name: _conform(frame, _table(schema, name)) for name, frame in frames.items()}
 
@@ -889,32 +982,36 @@ def write_sample_csv(directory: Path, seed: int = SEED) -> list[Path]:
     """The sample as canonical CSV files ``<table>.csv`` in ``directory``: UTF-8, comma
     separated, a header row, ISO dates, amounts with a decimal point and 2 decimals, an
     empty cell for a missing value. Returns the paths, in the schema's table order."""
+    from maatstaf.renderers.atomic import write_bytes
+
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     schema = canonical_schema()
     written = []
     for name, frame in generate_sample(seed).items():
         table = _table(schema, name)
-        text = pd.DataFrame(
-            {c.name: _cells(frame[c.name], c.type) for c in table.columns}
-        ).to_csv(index=False, lineterminator="\n")
+        text = pd.DataFrame({c.name: _cells(frame[c.name], c.type) for c in table.columns}).to_csv(
+            index=False, lineterminator="\n"
+        )
         path = directory / f"{name}.csv"
-        path.write_bytes(text.encode("utf-8"))
+        write_bytes(path, text.encode("utf-8"))  # atomic: a reader never sees half a file
         written.append(path)
     return written
 
 
-def _cells(values: pd.Series, kind: str) -> list[str]:
-    """The CSV text of one column (independent of locale)."""
+def _cells(values: pd.Series, kind: str) -> np.ndarray:
+    """The CSV text of one column; formats are fixed, so the bytes do not depend on the
+    locale."""
     missing = values.isna().to_numpy()
-    if kind == "timestamp":
-        text = pd.to_datetime(values).dt.strftime("%Y-%m-%d %H:%M:%S")
-    elif kind == "date":
-        text = values.map(lambda v: v.isoformat() if isinstance(v, dt.date) else "")
+    if kind in ("date", "timestamp"):
+        fmt = "%Y-%m-%d" if kind == "date" else "%Y-%m-%d %H:%M:%S"
+        text = pd.to_datetime(values).dt.strftime(fmt).to_numpy(dtype=object)
     elif kind == "decimal":
-        text = values.map(lambda v: f"{round(float(v), 2) + 0.0:.2f}" if pd.notna(v) else "")
+        numbers = np.round(values.to_numpy(dtype=float, na_value=0.0), 2) + 0.0
+        text = np.array([f"{number:.2f}" for number in numbers.tolist()], dtype=object)
     elif kind == "integer":
-        text = values.map(lambda v: str(int(v)) if pd.notna(v) else "")
+        numbers = values.to_numpy(dtype=float, na_value=0.0).astype(np.int64)
+        text = np.array([str(number) for number in numbers.tolist()], dtype=object)
     else:
-        text = values.map(lambda v: str(v) if pd.notna(v) else "")
-    return ["" if gone else str(cell) for cell, gone in zip(text, missing, strict=True)]
+        text = values.to_numpy(dtype=object)
+    return np.where(missing, "", text)

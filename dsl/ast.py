@@ -422,6 +422,7 @@ class Body(Node):
     aggregate: Aggregate | None = None
     where: Condition | None = None
     by: tuple[DimensionSpec, ...] | None = None
+    optional_by: tuple[Dimension, ...] | None = None
     targets: tuple[Target, ...] | None = None
 
 

@@ -28,6 +28,7 @@ class MeasureVersion(BaseModel):
     aggregate: ast.Aggregate
     where: ast.Condition | None
     by: tuple[ast.DimensionSpec, ...]
+    optional_by: tuple[ast.Dimension, ...] = ()
     targets: tuple[ast.Target, ...]
     span: Span
     text: str

@@ -84,6 +84,7 @@ KEYWORDS = (
     "days",
     "spread",
     "into",
+    "optionally",
     "for",
 )
 
@@ -396,6 +397,9 @@ class _ToAst(Transformer[Token, Any]):
 
     def by(self, meta: Meta, *dims: ast.DimensionSpec) -> tuple[str, Any, Span]:
         return self._member("by", tuple(dims), meta)
+
+    def optional_by(self, meta: Meta, *dims: ast.Dimension) -> tuple[str, Any, Span]:
+        return self._member("optional_by", tuple(dims), meta)
 
     def dimension(self, meta: Meta, name: Token) -> ast.Dimension:
         return ast.Dimension(span=self._span(meta), name=str(name))

@@ -281,6 +281,7 @@ class _Resolver:
             aggregate=aggregate,
             where=merged.get("where"),
             by=merged.get("by", ()),
+            optional_by=merged.get("optional_by", ()),
             targets=merged.get("targets", ()),
             span=block.span,
             text=(header + block.text) if decl.versions else decl.text,
@@ -323,7 +324,7 @@ class _Resolver:
         self._check_aggregate(aggregate, scope)
         if merged.get("where") is not None:
             check_condition(merged["where"], scope)
-        for dim in merged.get("by", ()):
+        for dim in (*merged.get("by", ()), *merged.get("optional_by", ())):
             self._check_dimension(dim, scope)
         dims = {d.name for d in merged.get("by", ())}
         if isinstance(aggregate, ast.Spread):

@@ -67,6 +67,7 @@ class RunRequest:
     selections: Sequence[Selection] | None = None  # None: every measure
     as_of: dt.date | None = None
     compare: bool = False  # add the previous period and the same period a year earlier
+    optional_dims: tuple[str, ...] = ()  # add these where a measure offers them (--by)
     round_counts_to: int | None = None  # cbs: counts rounded before anything is computed
     min_share_base: int | None = None  # cbs: no ratio whose denominator is below this
 
@@ -370,10 +371,12 @@ def _with_extra_dimensions(version: MeasureVersion, state: _State) -> MeasureVer
     """Per municipality: the gemeente of the counted rows becomes a dimension."""
     table = state.ctx.schema.table(getattr(version.aggregate, "table", ""))
     extra = [d for d in state.extra_dims if table is not None and table.column(d) is not None]
-    if not extra:
+    wanted = state.request.optional_dims if state.request else ()
+    chosen = tuple(d for d in version.optional_by if d.name in wanted)
+    if not extra and not chosen:
         return version
     dims = tuple(ast.Dimension(span=version.span, name=d) for d in extra)
-    return version.model_copy(update={"by": (*version.by, *dims)})
+    return version.model_copy(update={"by": (*version.by, *chosen, *dims)})
 
 
 def _figures(

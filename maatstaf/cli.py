@@ -357,6 +357,10 @@ def run_command(
     mapping: MappingOpt = None,
     pseudonymize: PseudonymizeOpt = None,
     quarantine: QuarantineOpt = None,
+    by: Annotated[
+        list[str] | None,
+        typer.Option("--by", help="An optional dimension, where a measure offers it; repeatable."),
+    ] = None,
     suppress: Annotated[
         str,
         typer.Option(
@@ -402,6 +406,7 @@ def run_command(
             as_of=_date(as_of, "--as-of"),
             round_counts_to=5 if cbs else None,
             min_share_base=100 if cbs else None,
+            optional_dims=tuple(by or ()),
         )
         result = run(library, loaded, request)
         if policy is not None:
