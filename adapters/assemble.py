@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 from maatstaf.adapters.base import LoadedData, LoadError, RejectedRow, TableStats
 from maatstaf.adapters.mapping import Mapping, apply_mapping
 from maatstaf.adapters.pseudonym import key_from_environment, pseudonymize
-from maatstaf.adapters.validate import ROW, validate_table
+from maatstaf.adapters.validate import ROW, check_references, validate_table
 from maatstaf.dsl.schema import Schema, Table
 
 
@@ -153,37 +153,3 @@ def fingerprint(raws: dict[str, RawTable]) -> str:
         digest.update(f"{name}\0{len(data)}\0".encode())
         digest.update(data)
     return digest.hexdigest()
-
-
-def check_references(
-    tables: dict[str, pa.Table], schema: Schema, files: dict[str, str]
-) -> tuple[dict[str, pa.Table], list[RejectedRow]]:
-    """Reject rows whose reference (a claim's toewijzing_id) names no accepted row."""
-    rejected: list[RejectedRow] = []
-    for table in schema.tables:
-        if table.name not in tables:
-            continue
-        for column in table.columns:
-            if column.references is None:
-                continue
-            target, key = column.references.split(".")
-            if target not in tables:
-                continue
-            values = tables[table.name][column.name]
-            unknown = pc.invert(pc.fill_null(pc.is_in(values, tables[target][key]), False))
-            indices = pc.indices_nonzero(unknown).to_pylist()
-            rows = tables[table.name][ROW].take(indices).to_pylist() if indices else []
-            shown = values.take(indices).to_pylist() if indices else []
-            rejected += [
-                RejectedRow(
-                    table=table.name,
-                    file=files[table.name],
-                    row=row,
-                    column=column.name,
-                    reason=f"unknown {column.name}: no such row in {target}",
-                    value=None if column.personal else value,
-                )
-                for row, value in zip(rows, shown, strict=True)
-            ]
-            tables[table.name] = tables[table.name].filter(pc.invert(unknown))
-    return tables, rejected

@@ -5,6 +5,11 @@ delimiter (comma, semicolon, tab) and the encoding (UTF-8 with or without BOM, e
 Windows-1252), reads decimal commas where the file uses them (semicolon files, as Excel
 writes them in the Netherlands, or any amount written with a comma) and dates as
 YYYY-MM-DD or DD-MM-YYYY. Then validates every row and checks references between tables.
+
+A rejected row is named by the file line it starts on (the header is line 1), counting
+blank lines and line breaks inside quoted cells; rows without any value are left out. A
+record with the wrong number of fields, a column named twice in the header or an
+undecodable file makes the file unusable (LoadError naming the line, never echoing it).
 """
 
 from __future__ import annotations
@@ -12,8 +17,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -87,30 +94,121 @@ def decode(path: Path, data: bytes) -> str:
     """UTF-8 (a BOM is dropped), else Windows-1252, as Excel writes it."""
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252")
+    except UnicodeDecodeError as utf8:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            line = data.count(b"\n", 0, utf8.start) + 1
+            raise LoadError(
+                f"{path}:{line}: neither UTF-8 nor Windows-1252 (byte {utf8.start}); "
+                "save the file as CSV UTF-8"
+            ) from None
 
 
 def read_csv(path: Path, data: bytes, table: Table) -> tuple[pa.Table, bool, list[str]]:
-    """All cells as text plus the row number; whether amounts use a decimal comma."""
+    """All cells as text plus ``__row``, the file line where each row starts (blank lines
+    and quoted line breaks counted); whether amounts use a decimal comma. Rows without any
+    value (blank lines, ``;;;;`` from Excel) are left out."""
     text = decode(path, data)
-    header_line = text.split("\n", 1)[0]
-    delimiter = _delimiter(header_line)
-    header = next(csv.reader([header_line], delimiter=delimiter))
-    header = [h.strip() for h in header]
-    options = pacsv.ReadOptions(column_names=header, skip_rows=1, encoding="utf8")
-    parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False)
+    if not text.strip():
+        raise LoadError(f"{path}: the file is empty (expected a header line with column names)")
+    delimiter = _delimiter(text.split("\n", 1)[0])
+    header = _header(path, text, delimiter)
+    invalid: list[BadRecord] = []
+    options = pacsv.ReadOptions(column_names=header, skip_rows=1, use_threads=False)
+    parse = pacsv.ParseOptions(
+        delimiter=delimiter,
+        ignore_empty_lines=False,  # blank lines keep their place, so line numbers stay right
+        newlines_in_values=True,  # a quoted line break may fall on a block boundary
+        invalid_row_handler=lambda row: _skip(row, invalid),
+    )
     convert = pacsv.ConvertOptions(
-        column_types={h: pa.string() for h in header},
-        strings_can_be_null=False,
+        column_types={h: pa.string() for h in header if h},
+        include_columns=[h for h in header if h],  # an unnamed column holds nothing we use
+        strings_can_be_null=False,  # "NA" or "NULL" may be a code; only empty is missing
         quoted_strings_can_be_null=False,
     )
     try:
         raw = pacsv.read_csv(io.BytesIO(text.encode("utf-8")), options, parse, convert)
     except pa.ArrowInvalid as exc:
         raise LoadError(f"{path}: cannot read as CSV: {_arrow_message(exc)}") from None
-    raw = raw.append_column(ROW, pa.array(range(2, raw.num_rows + 2), pa.int64()))
+    raw = _with_line_numbers(path, raw, invalid)
     return raw, _decimal_comma(delimiter, raw, table), []
+
+
+def _header(path: Path, text: str, delimiter: str) -> list[str]:
+    """The column names, trimmed; a name used twice is an error (which one is meant?)."""
+    header = [h.strip() for h in next(csv.reader([text.split("\n", 1)[0]], delimiter=delimiter))]
+    twice = sorted({h for h in header if h and header.count(h) > 1})
+    if twice:
+        raise LoadError(f"{path}:1: column '{twice[0]}' appears more than once in the header")
+    return header
+
+
+@dataclass(frozen=True)
+class BadRecord:
+    """A record with too many or too few fields (its text is not kept: it may be personal)."""
+
+    number: int | None  # Arrow's record number, the header being record 1
+    expected: int
+    actual: int
+    breaks: int  # line breaks inside it
+
+
+def _skip(row: pacsv.InvalidRow, invalid: list[BadRecord]) -> str:
+    """Arrow calls this for a record with the wrong number of fields: note it, skip it."""
+    breaks = row.text.count("\n") if row.text else 0
+    invalid.append(BadRecord(row.number, row.expected_columns, row.actual_columns, breaks))
+    return "skip"
+
+
+def _with_line_numbers(path: Path, raw: pa.Table, invalid: list[BadRecord]) -> pa.Table:
+    """Add ``__row``, the line each record starts on: Arrow counts records (the header is
+    record 1, a blank line is a record) and a quoted line break moves every later record
+    one line down. A record with the wrong number of fields makes the file unusable."""
+    if any(bad.number is None for bad in invalid):
+        raise LoadError(
+            f"{path}: {invalid[0].actual} fields where the header has {invalid[0].expected}"
+        )
+    records = np.arange(2, 2 + raw.num_rows + len(invalid), dtype=np.int64)
+    is_bad = np.isin(records, [bad.number for bad in invalid])
+    extra = np.zeros(len(records), dtype=np.int64)
+    extra[is_bad] = [bad.breaks for bad in sorted(invalid, key=lambda b: b.number or 0)]
+    extra[~is_bad] = _line_breaks(raw)
+    lines = records + np.cumsum(extra) - extra
+    if invalid:
+        _raise_invalid(path, invalid[0], lines[is_bad].tolist())
+    raw = raw.append_column(ROW, pa.array(lines[~is_bad]))
+    return raw.filter(pa.array(~_all_empty(raw)))
+
+
+def _line_breaks(raw: pa.Table) -> np.ndarray:
+    """Per row, the line breaks inside its (quoted) cells."""
+    total = np.zeros(raw.num_rows, dtype=np.int64)
+    for name in raw.column_names:
+        counts = pc.fill_null(pc.count_substring(raw[name], "\n"), 0)
+        total += np.asarray(counts.to_numpy(), dtype=np.int64)
+    return total
+
+
+def _all_empty(raw: pa.Table) -> np.ndarray:
+    """Rows without a single value: blank lines, or ``;;;;`` as Excel writes below a table."""
+    empty = np.ones(raw.num_rows, dtype=bool)
+    for name in raw.column_names:
+        if name != ROW:
+            blank = pc.equal(pc.utf8_trim_whitespace(raw[name]), "")
+            empty &= np.asarray(pc.fill_null(blank, True).to_numpy(), dtype=bool)
+    return empty
+
+
+def _raise_invalid(path: Path, first: BadRecord, lines: list[int]) -> None:
+    """Name the lines, never echo them."""
+    others = ", ".join(str(line) for line in lines[1:6]) + (", ..." if len(lines) > 6 else "")
+    also = f" (also on line {others})" if others else ""
+    raise LoadError(
+        f"{path}:{lines[0]}: {first.actual} fields where the header has {first.expected}"
+        f"{also}; check the delimiter and the quotes"
+    )
 
 
 def _delimiter(header: str) -> str:

@@ -1,21 +1,27 @@
 """validate: raw text columns -> typed canonical rows, and the rows rejected with reasons.
 
-Vectorised with pyarrow compute: every rule is one array operation over a column; only the
-rejected rows are visited one by one, to word their messages. A row with several problems
-is reported once per problem and rejected once. Contract: ``raw`` has a column ``__row``
-(int64, the row number in the source); accepted tables keep it until the adapter has
-checked references, then drop it.
+Vectorised with pyarrow compute and numpy: every rule is one array operation over a
+column; only the rejected rows are visited one by one, to word their messages. A row with
+several problems is reported once per problem and rejected once.
+
+Row-number contract: the rows of ``raw`` carry their source row number (the file line,
+header on line 1, or the spreadsheet row) in the hidden int64 column ``__row`` (``ROW``);
+without it, row i (0-based) is numbered ``first_row + i``. Accepted tables keep ``__row``
+(as their last column) so that ``check_references`` can name the source row; the adapter
+drops it once references are checked.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from maatstaf.adapters.base import RejectedRow
-from maatstaf.dsl.schema import Column, Table
+from maatstaf.dsl.schema import Column, Schema, Table
 
 ROW = "__row"
 ARROW_TYPES = {
@@ -25,87 +31,114 @@ ARROW_TYPES = {
     "decimal": pa.decimal128(18, 2),
     "integer": pa.int64(),
 }
-DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y")
-TIMESTAMP_FORMATS = (
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d",
-    "%d-%m-%Y %H:%M:%S",
-    "%d-%m-%Y",
+TIME_FORMATS = {
+    "date": ("%Y-%m-%d", "%d-%m-%Y"),
+    "timestamp": (
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d",
+        "%d-%m-%Y %H:%M:%S",
+        "%d-%m-%Y",
+    ),
+}
+EARLIEST = pa.scalar(dt.datetime(1, 1, 1), pa.timestamp("s"))  # year 0000 is no date
+MAX_LISTED = 5  # other rows named in a duplicate-key message
+
+NOT_A_DATE = "not a date: expected YYYY-MM-DD or DD-MM-YYYY"
+NOT_A_TIME = "not a date and time: expected YYYY-MM-DD HH:MM:SS"
+NOT_AN_AMOUNT_COMMA = (
+    "not an amount: expected digits with a decimal comma and at most 2 decimals (1.234,56)"
 )
-DECIMAL = r"^-?\d+(\.\d{1,2})?$"
 DECIMAL_COMMA = r"^-?(\d{1,3}(\.\d{3})+|\d+)(,\d{1,2})?$"
-INTEGER = r"^-?\d+$"
+# Per number type: the shape of a cell, the reason when it has another, the shape that
+# fits the Arrow type (decimal128(18, 2), int64), and the reason when it does not.
+NUMBERS = {
+    "decimal": (
+        r"^-?\d+(\.\d{1,2})?$",
+        "not an amount: expected digits with a decimal point and at most 2 decimals (1234.56)",
+        r"^-?\d{1,16}(\.\d{1,2})?$",
+        "amount too large: at most 16 digits before the decimal separator",
+    ),
+    "integer": (
+        r"^-?\d+$",
+        "not a whole number",
+        r"^-?\d{1,18}$",
+        "number too large: at most 18 digits",
+    ),
+}
 
 
 @dataclass(frozen=True)
 class Problem:
-    """Rows (a boolean mask) that fail one rule of one column."""
+    """The rows (a boolean mask) that break one rule of one column."""
 
-    mask: pa.ChunkedArray | pa.Array
+    mask: np.ndarray
     column: str | None
     reason: str
-    values: pa.ChunkedArray | pa.Array | None = None
+    values: pa.Array | None = None  # the cells to show, if any
     detail: dict[int, str] | None = None  # row index -> a reason worded for that row
 
 
 def validate_table(
-    table: Table, raw: pa.Table, file: str, decimal_comma: bool = False
+    table: Table, raw: pa.Table, file: str, first_row: int = 2, *, decimal_comma: bool = False
 ) -> tuple[pa.Table, list[RejectedRow]]:
-    """Type and check one table; return the accepted rows (schema columns + __row) and the
-    rejected rows with every reason."""
-    clean = {name: _clean(raw[name]) for name in raw.column_names if name != ROW}
-    typed: dict[str, pa.ChunkedArray | pa.Array] = {}
+    """Type and check one table.
+
+    ``raw`` holds text cells (empty or blank = missing; cells are trimmed) and, optionally,
+    ``__row``. Returns the accepted rows with exactly the schema's columns in schema order
+    (absent optional columns all-null) plus ``__row``, and one RejectedRow per problem.
+    ``decimal_comma`` reads amounts as 1.234,56 (Dutch Excel exports).
+    """
+    rows = _row_numbers(raw, first_row)
+    typed: dict[str, pa.Array] = {}
+    cells: dict[str, pa.Array] = {}
     problems: list[Problem] = []
     for column in table.columns:
-        values = clean.get(column.name)
-        if values is None:
-            typed[column.name] = pa.nulls(raw.num_rows, ARROW_TYPES[column.type])
-            continue
-        typed[column.name], found = _typed(column, values, decimal_comma)
+        present = column.name in raw.column_names
+        cells[column.name] = _clean(raw[column.name] if present else pa.nulls(len(rows)))
+        typed[column.name], found = _check_column(column, cells[column.name], decimal_comma)
         problems += found
-    problems += _interval_problems(table, typed)
-    problems += _duplicate_problems(table, typed, raw[ROW])
-    accepted = pa.table({**typed, ROW: raw[ROW]})
+    problems += _interval_problems(table, typed, cells)
+    problems += _duplicate_problems(table, typed, rows)
+    accepted = pa.table({**typed, ROW: rows})
     if not problems:
         return accepted, []
-    bad = problems[0].mask
-    for problem in problems[1:]:
-        bad = pc.or_(bad, problem.mask)
-    rejected = _rejections(table, problems, raw[ROW], file)
-    return accepted.filter(pc.invert(bad)), rejected
+    bad = np.logical_or.reduce([p.mask for p in problems])
+    return accepted.filter(pa.array(~bad)), _rejections(table, problems, rows, file)
 
 
-def _clean(values: pa.ChunkedArray) -> pa.ChunkedArray:
+def _row_numbers(raw: pa.Table, first_row: int) -> pa.Array:
+    if ROW in raw.column_names:
+        return raw[ROW].combine_chunks().cast(pa.int64())
+    return pa.array(np.arange(first_row, first_row + raw.num_rows, dtype=np.int64))
+
+
+def _clean(values: pa.ChunkedArray | pa.Array) -> pa.Array:
     """Trimmed text; an empty cell is null."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
     trimmed = pc.utf8_trim_whitespace(values.cast(pa.string()))
     return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
 
 
-def _typed(column: Column, values, decimal_comma: bool) -> tuple[object, list[Problem]]:
+def _mask(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """A boolean Arrow result as a numpy mask (null = False)."""
+    return np.asarray(pc.fill_null(values, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _check_column(
+    column: Column, values: pa.Array, decimal_comma: bool
+) -> tuple[pa.Array, list[Problem]]:
+    """The typed column and the problems of its cells (required, type, codes)."""
     problems = []
     if column.required:
-        problems.append(Problem(pc.is_null(values), column.name, "required value is empty"))
-    present = pc.is_valid(values)
-    match column.type:
-        case "date":
-            typed = _parse_time(values, DATE_FORMATS, pa.date32())
-            expected = "not a date: expected YYYY-MM-DD or DD-MM-YYYY"
-        case "timestamp":
-            typed = _parse_time(values, TIMESTAMP_FORMATS, pa.timestamp("us"))
-            expected = "not a date and time: expected YYYY-MM-DD HH:MM:SS"
-        case "decimal":
-            typed, expected = _parse_decimal(values, decimal_comma)
-        case "integer":
-            ok = pc.match_substring_regex(values, INTEGER)
-            typed = pc.cast(pc.if_else(ok, values, pa.scalar(None, pa.string())), pa.int64())
-            expected = "not a whole number"
-        case _:
-            typed, expected = values, None
-    if expected is not None:
-        problems.append(Problem(pc.and_(present, pc.is_null(typed)), column.name, expected, values))
+        problems.append(Problem(_mask(pc.is_null(values)), column.name, "required value is empty"))
+    typed, failures = _parse(column.type, values, decimal_comma)
+    present = _mask(pc.is_valid(values))
+    for failed, reason in failures:
+        problems.append(Problem(present & failed, column.name, reason, values))
     if column.values:
-        unknown = pc.and_(present, pc.invert(pc.is_in(values, pa.array(column.values))))
+        unknown = present & ~_mask(pc.is_in(values, pa.array(column.values)))
         allowed = ", ".join(column.values)
         problems.append(
             Problem(unknown, column.name, f"unknown code, expected one of: {allowed}", values)
@@ -113,91 +146,192 @@ def _typed(column: Column, values, decimal_comma: bool) -> tuple[object, list[Pr
     return typed, problems
 
 
-def _parse_time(values, formats: tuple[str, ...], target: pa.DataType):
-    """The first format that reads the text exactly (a round trip, so 2020-02-30 and
-    2020-13-01 are not dates)."""
+Failures = list[tuple[np.ndarray, str]]  # (rows, reason) per rule the cells may break
+
+
+def _parse(kind: str, values: pa.Array, decimal_comma: bool) -> tuple[pa.Array, Failures]:
+    """The typed column and, per parsing rule, the cells that break it (null cells are
+    masked out by the caller)."""
+    if kind in ("date", "timestamp"):
+        typed = _parse_time(values, TIME_FORMATS[kind], ARROW_TYPES[kind])
+        return typed, [(_mask(pc.is_null(typed)), NOT_A_DATE if kind == "date" else NOT_A_TIME)]
+    if kind not in NUMBERS:
+        return values, []
+    pattern, expected, fits, too_large = NUMBERS[kind]
+    text = values  # in plain notation: digits, a point, at most 2 decimals
+    if kind == "decimal" and decimal_comma:
+        pattern, expected = DECIMAL_COMMA, NOT_AN_AMOUNT_COMMA
+        text = pc.replace_substring(pc.replace_substring(values, ".", ""), ",", ".")
+    shaped = _mask(pc.match_substring_regex(values, pattern))
+    small = _mask(pc.match_substring_regex(text, fits))
+    kept = pc.if_else(pa.array(shaped & small), text, pa.scalar(None, pa.string()))
+    return pc.cast(kept, ARROW_TYPES[kind]), [(~shaped, expected), (shaped & ~small, too_large)]
+
+
+def _parse_time(values: pa.Array, formats: tuple[str, ...], target: pa.DataType) -> pa.Array:
+    """The first format that reads the text exactly: a round trip, so 2020-02-30, 2020-1-5
+    and 2020-13-01 are not dates."""
     result = pa.nulls(len(values), pa.timestamp("s"))
     for fmt in formats:
         parsed = pc.strptime(values, format=fmt, unit="s", error_is_null=True)
         exact = pc.equal(pc.strftime(parsed, format=fmt), values)
-        good = pc.and_kleene(pc.is_valid(parsed), pc.fill_null(exact, False))
-        result = pc.if_else(pc.and_(pc.is_null(result), good), parsed, result)
+        good = pc.and_(exact, pc.greater_equal(parsed, EARLIEST))
+        result = pc.if_else(pc.and_(pc.is_null(result), pc.fill_null(good, False)), parsed, result)
     return pc.cast(result, target)
 
 
-def _parse_decimal(values, decimal_comma: bool):
-    if decimal_comma:
-        ok = pc.match_substring_regex(values, DECIMAL_COMMA)
-        text = pc.replace_substring(pc.replace_substring(values, ".", ""), ",", ".")
-        expected = (
-            "not an amount: expected digits with a decimal comma and at most 2 decimals (1.234,56)"
-        )
-    else:
-        ok = pc.match_substring_regex(values, DECIMAL)
-        text = values
-        expected = (
-            "not an amount: expected digits with a decimal point and at most 2 decimals (1234.56)"
-        )
-    kept = pc.if_else(ok, text, pa.scalar(None, pa.string()))
-    return pc.cast(kept, pa.decimal128(18, 2)), expected
-
-
-def _interval_problems(table: Table, typed: dict) -> list[Problem]:
+def _interval_problems(
+    table: Table, typed: dict[str, pa.Array], cells: dict[str, pa.Array]
+) -> list[Problem]:
+    """An end before its start (the end is inclusive, so end == start is one day)."""
     if table.period is None:
         return []
     start, end = table.period
-    reversed_ = pc.fill_null(pc.less(typed[end], typed[start]), False)
-    return [Problem(reversed_, end, f"{end} before {start}")]
+    reversed_ = _mask(pc.less(typed[end], typed[start]))
+    return [Problem(reversed_, end, f"{end} before {start}", cells[end])]
 
 
-def _duplicate_problems(table: Table, typed: dict, rows) -> list[Problem]:
-    """Rows sharing a key (and, where the table keeps history, a registration time) are all
-    rejected: nothing says which of them is right."""
+def _duplicate_problems(table: Table, typed: dict[str, pa.Array], rows: pa.Array) -> list[Problem]:
+    """Every row sharing its key with another is rejected: nothing says which is right.
+
+    Where the table keeps history, rows with one key and different registration times are
+    versions, not duplicates. An empty optional key part is a value like any other; a row
+    without a required key part is rejected for that already and not compared."""
     if not table.key:
         return []
     names = [*table.key, *([table.history] if table.history else [])]
-    frame = pa.table({n: typed[n] for n in names}).to_pandas()
-    duplicated = frame.duplicated(subset=names, keep=False) & frame[list(table.key)].notna().all(
-        axis=1
-    )
+    groups = _group_ids([typed[n] for n in names])
+    counts = np.bincount(groups)
+    complete = np.ones(len(rows), dtype=bool)
+    for name in table.key:
+        if table.column(name).required:
+            complete &= _mask(pc.is_valid(typed[name]))
+    duplicated = complete & (counts[groups] > 1)
     if not duplicated.any():
         return []
-    numbers = rows.to_numpy()
-    detail = {}
-    for indices in frame[duplicated].groupby(names, dropna=False).indices.values():
-        group = frame[duplicated].index[indices]
+    detail = _duplicate_reasons(table, names, typed, groups, duplicated, rows.to_numpy())
+    return [Problem(duplicated, table.key[0], "duplicate key", None, detail)]
+
+
+def _group_ids(columns: list[pa.Array]) -> np.ndarray:
+    """One dense id per distinct combination of values (null is a value)."""
+    ids = np.zeros(len(columns[0]), dtype=np.int64)
+    for values in columns:
+        codes = pc.dictionary_encode(values).indices
+        codes = np.asarray(pc.fill_null(codes, -1).to_numpy(zero_copy_only=False), np.int64)
+        ids = ids * (codes.max(initial=-1) + 2) + codes + 1
+        ids = np.unique(ids, return_inverse=True)[1].reshape(-1)
+    return ids
+
+
+def _duplicate_reasons(
+    table: Table,
+    names: list[str],
+    typed: dict[str, pa.Array],
+    groups: np.ndarray,
+    duplicated: np.ndarray,
+    numbers: np.ndarray,
+) -> dict[int, str]:
+    """Per duplicated row: the key and the other rows holding it."""
+    indices = np.flatnonzero(duplicated)
+    indices = indices[np.argsort(groups[indices], kind="stable")]
+    starts = np.flatnonzero(np.diff(groups[indices], prepend=-1))
+    detail: dict[int, str] = {}
+    for group in np.split(indices, starts[1:]):
+        key = _describe_key(table, names, typed, int(group[0]))
+        head = group[: MAX_LISTED + 1]  # enough to name MAX_LISTED others for every row
         for index in group:
-            others = [str(numbers[i]) for i in group if i != index]
-            rows = f"row {others[0]}" if len(others) == 1 else f"rows {', '.join(others)}"
-            detail[int(index)] = f"duplicate key {', '.join(table.key)} (also on {rows})"
-    mask = pa.array(duplicated.to_numpy())
-    return [Problem(mask, table.key[0], "duplicate key", typed[table.key[0]], detail)]
+            listed = ", ".join(str(numbers[i]) for i in head[head != index][:MAX_LISTED])
+            more = len(group) - 1 - MAX_LISTED
+            where = f"row {listed}" if len(group) == 2 else f"rows {listed}"
+            detail[int(index)] = (
+                f"duplicate key {key} (also on {where}{f' and {more} more' if more > 0 else ''})"
+            )
+    return detail
 
 
-def _rejections(table: Table, problems: list[Problem], rows, file: str) -> list[RejectedRow]:
+def _describe_key(table: Table, names: list[str], typed: dict[str, pa.Array], index: int) -> str:
+    """toewijzing_id='T1'; a personal part by name only; an empty part left out."""
+    parts = []
+    for name in names:
+        value = typed[name][index].as_py()
+        if table.column(name).personal:
+            parts.append(name)
+        elif value is not None:
+            parts.append(f"{name}={value!r}" if isinstance(value, str) else f"{name}={value}")
+    return ", ".join(parts)
+
+
+def _rejections(
+    table: Table, problems: list[Problem], rows: pa.Array, file: str
+) -> list[RejectedRow]:
     """One RejectedRow per problem per row, worded; personal values are never echoed."""
     rejected = []
-    row_numbers = rows.to_pylist()
     for problem in problems:
-        indices = pc.indices_nonzero(pc.fill_null(problem.mask, False)).to_pylist()
+        indices = np.flatnonzero(problem.mask)
+        if not len(indices):
+            continue
         column = table.column(problem.column) if problem.column else None
-        personal = column is not None and column.personal
-        shown = (
-            problem.values.take(indices).to_pylist()
-            if problem.values is not None and indices
-            else []
-        )
-        for n, index in enumerate(indices):
-            reason = problem.detail.get(index, problem.reason) if problem.detail else problem.reason
-            value = None if personal or not shown else shown[n]
+        numbers = rows.take(indices).to_pylist()
+        shown: list[str | None] = [None] * len(indices)
+        if problem.values is not None and not (column and column.personal):
+            shown = problem.values.take(indices).to_pylist()
+        for index, number, value in zip(indices, numbers, shown, strict=True):
+            reason = (problem.detail or {}).get(int(index), problem.reason)
             rejected.append(
                 RejectedRow(
                     table=table.name,
                     file=file,
-                    row=row_numbers[index],
+                    row=number,
                     column=problem.column,
                     reason=reason,
                     value=value,
                 )
             )
     return sorted(rejected, key=lambda r: (r.row, r.column or ""))
+
+
+def check_references(
+    tables: dict[str, pa.Table], schema: Schema, files: dict[str, str]
+) -> tuple[dict[str, pa.Table], list[RejectedRow]]:
+    """Reject rows whose reference (a claim's toewijzing_id) names no accepted row.
+
+    ``tables`` are accepted tables from ``validate_table`` (with ``__row``); ``files``
+    names each table's source. An empty reference is not checked here (``required`` is).
+    A reference to a table the source lacks is not checked. Returns new tables."""
+    tables = dict(tables)
+    rejected: list[RejectedRow] = []
+    for table in schema.tables:
+        for column in table.columns:
+            target, key = (column.references or ".").split(".")
+            if table.name in tables and target in tables:
+                tables[table.name], found = _check_reference(
+                    tables[table.name], table, column, tables[target][key], files[table.name]
+                )
+                rejected += found
+    return tables, rejected
+
+
+def _check_reference(
+    rows: pa.Table, table: Table, column: Column, known: pa.ChunkedArray, file: str
+) -> tuple[pa.Table, list[RejectedRow]]:
+    values = rows[column.name]
+    unknown = _mask(pc.is_valid(values)) & ~_mask(pc.is_in(values, known.combine_chunks()))
+    indices = np.flatnonzero(unknown)
+    if not len(indices):
+        return rows, []
+    target = (column.references or "").split(".")[0]
+    numbers = rows[ROW].take(indices).to_pylist()
+    shown = values.take(indices).to_pylist()
+    rejected = [
+        RejectedRow(
+            table=table.name,
+            file=file,
+            row=number,
+            column=column.name,
+            reason=f"unknown {column.name}: no such row in {target}",
+            value=None if column.personal else value,
+        )
+        for number, value in zip(numbers, shown, strict=True)
+    ]
+    return rows.filter(pa.array(~unknown)), rejected
