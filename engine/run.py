@@ -9,6 +9,7 @@ measures combine those results. Each period uses the version valid on its last d
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -34,6 +35,7 @@ from maatstaf.engine.compile import (
     ast_and,
     compile_condition,
     compile_version,
+    split_conditions,
     walk,
     with_links,
 )
@@ -189,8 +191,25 @@ def _is_regional(data: LoadedData) -> bool:
 
 
 def backend_for(data: LoadedData) -> ibis.BaseBackend:
-    """Where the computation runs: the source's own database, or DuckDB in this process."""
-    return data.backend if data.backend is not None else ibis.duckdb.connect()  # type: ignore[return-value]
+    """Where the computation runs: the source's own database, or DuckDB in this process
+    (its memory capped by MAATSTAF_MEMORY_LIMIT, e.g. 8GB; beyond it DuckDB spills to disk
+    or stops with a message)."""
+    if data.backend is not None:
+        return data.backend  # type: ignore[return-value]
+    con = ibis.duckdb.connect()
+    limit = os.environ.get("MAATSTAF_MEMORY_LIMIT")
+    if limit:
+        con.raw_sql(f"SET memory_limit = '{_memory(limit)}'")
+    return con
+
+
+def _memory(text: str) -> str:
+    """A memory size such as 8GB or 512MB (checked, since it goes into a setting)."""
+    import re
+
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", text.strip()):
+        raise RunError(f"MAATSTAF_MEMORY_LIMIT={text!r}: write a size such as 8GB or 512MB")
+    return text.strip()
 
 
 def _selections(library: Library, wanted: Sequence[Selection] | None) -> list[Selection]:
@@ -346,6 +365,7 @@ def _evaluate_version(
         return None
     version = _with_extra_dimensions(version, state)
     try:
+        _check_size(version, state, len(periods))
         expr = compile_version(version, state.ctx, periods_table(periods))
     except CompileError as exc:
         state.note(version.measure, str(exc))
@@ -365,6 +385,28 @@ def _evaluate_version(
         fill,
         integer=isinstance(aggregate, ast.CountRows | ast.CountDistinct),
     )
+
+
+def max_combinations() -> int:
+    """The largest rows x periods a rule without a period condition may join (a cross join
+    by mistake); MAATSTAF_MAX_COMBINATIONS raises it."""
+    return int(os.environ.get("MAATSTAF_MAX_COMBINATIONS", "200000000"))
+
+
+def _check_size(version: MeasureVersion, state: _State, periods: int) -> None:
+    """Refuse, before running it, a rule that pairs every row with every period."""
+    _, period_conditions = split_conditions(version.where)
+    if period_conditions:
+        return
+    table = getattr(version.aggregate, "table", "")
+    rows = int(state.ctx.tables[table].count().execute())
+    if rows * periods > max_combinations():
+        raise CompileError(
+            f"{version.span}: '{version.measure}' has no condition on the period, so each of "
+            f"its {rows:,} rows counts in each of the {periods} periods ({rows * periods:,} "
+            f"combinations, more than {max_combinations():,}). Add 'active in period' or "
+            "another period condition, or raise MAATSTAF_MAX_COMBINATIONS."
+        )
 
 
 def _with_extra_dimensions(version: MeasureVersion, state: _State) -> MeasureVersion:
