@@ -101,9 +101,15 @@ class Env:
 # ---- the plan of a table measure ---------------------------------------------------
 
 
-def compile_version(version: MeasureVersion, ctx: Context, periods: ir.Table) -> ir.Table:
+def compile_version(
+    version: MeasureVersion, ctx: Context, periods: ir.Table, grain: str | None = None
+) -> ir.Table:
     """Rows of the measure's table x periods -> columns __period, <dimensions...>, value."""
-    env = prepare(version, ctx, periods, version.where)
+    from maatstaf.engine.sweep import compile_sweep, sweepable
+
+    if grain is not None and sweepable(version, ctx):
+        return compile_sweep(version, ctx, periods, grain)
+    env = prepare(version, ctx, periods, version.where, grain)
     aggregate = version.aggregate
     if isinstance(aggregate, ast.Spread):
         return _spread(env, aggregate, [d.name for d in version.by])
@@ -126,9 +132,38 @@ def compile_members(
 
 
 def prepare(
-    version: MeasureVersion, ctx: Context, periods: ir.Table, where: ast.Condition | None
+    version: MeasureVersion,
+    ctx: Context,
+    periods: ir.Table,
+    where: ast.Condition | None,
+    grain: str | None = None,
 ) -> Env:
-    """Steps 1-4 of the plan: the rows that count, joined to their periods, with dimensions."""
+    """Steps 1-4 of the plan: the rows that count, joined to their periods, with dimensions.
+
+    Where the only period condition puts one date in the period (``starts in period``,
+    ``ends in period``, ``besloten_op in period``) and all periods share a grain, the join
+    is an equality on the period's number, computed from the date, instead of a range join.
+    """
+    env, period_conditions = prepare_rows(version, ctx, where)
+    if any(_uses(n, ast.ActiveEachMonth) for n in _version_nodes(version)):
+        periods = _months_of(periods)
+    point = _point_date(period_conditions, env) if grain else None
+    if point is not None:
+        rows = env.rel.mutate(__idx=period_index(point, grain))  # type: ignore[arg-type]
+        numbered = periods.mutate(__pidx=period_index(periods[BEGIN], grain))  # type: ignore[arg-type]
+        joined = rows.join(numbered, rows["__idx"] == numbered["__pidx"]).drop("__idx", "__pidx")
+    else:
+        joined = _join_periods(replace(env, periods=periods), period_conditions)
+    env = Env(env.table, env.alias, joined, ctx, joined)
+    exists = [c for c in period_conditions if isinstance(c, ast.Exists)]
+    env = replace(env, rel=_filter(env, exists))
+    return _with_dimensions(env, version.by)
+
+
+def prepare_rows(
+    version: MeasureVersion, ctx: Context, where: ast.Condition | None
+) -> tuple[Env, list[ast.Condition]]:
+    """Steps 1-2: the rows that meet the conditions that do not mention the period."""
     aggregate = version.aggregate
     assert isinstance(aggregate, TABLE_AGGREGATES)
     table = ctx.schema.table(aggregate.table)
@@ -141,13 +176,37 @@ def prepare(
     rows = with_spells(rows, table, nodes)
     later = [c for c in row_conditions if c not in plain]
     rows = _filter(Env(table, aggregate.alias, rows, ctx), later)
-    if any(_uses(n, ast.ActiveEachMonth) for n in nodes):
-        periods = _months_of(periods)
-    joined = _join_periods(Env(table, aggregate.alias, rows, ctx, periods), period_conditions)
-    env = Env(table, aggregate.alias, joined, ctx, joined)
-    exists = [c for c in period_conditions if isinstance(c, ast.Exists)]
-    env = replace(env, rel=_filter(env, exists))
-    return _with_dimensions(env, version.by)
+    return Env(table, aggregate.alias, rows, ctx), period_conditions
+
+
+def period_index(day: ir.DateValue, grain: str) -> ir.IntegerValue:
+    """The number of the month, quarter or year a day falls in (consecutive periods have
+    consecutive numbers)."""
+    if grain == "month":
+        return day.year() * 12 + day.month() - 1
+    if grain == "quarter":
+        return day.year() * 4 + (day.month() - 1) // 3
+    return day.year()
+
+
+def _point_date(conditions: list[ast.Condition], env: Env) -> ir.DateValue | None:
+    """The date that must lie in the period, when that is the only period condition."""
+    if len(conditions) != 1:
+        return None
+    condition = conditions[0]
+    match condition:
+        case ast.PeriodRelation(relation="starts" | "ends") if condition.subject in (
+            None,
+            env.alias,
+            env.table.name,
+        ):
+            assert env.table.period is not None
+            column = env.table.period[0 if condition.relation == "starts" else 1]
+            return env.rel[column]
+        case ast.InPeriod() if not mentions_period(condition.operand):
+            value = compile_expr(condition.operand, env)
+            return value if value.type().is_date() else None
+    return None
 
 
 TABLE_AGGREGATES = (
@@ -303,21 +362,29 @@ def with_spells(rel: ir.Table, table: Table, nodes: list[ast.Node]) -> ir.Table:
     for entity in sorted({c.args[0].name for c in _calls(nodes, "spell_start")}):  # type: ignore[union-attr]
         start, end = table.period  # type: ignore[misc]
         filled = rel[end].fill_null(FAR_FUTURE)
-        order = [rel[start], filled]
+        # a total order: rows with the same dates are ordered by their key, so the window
+        # that finds new spells and the one that numbers them see the rows alike
+        order = [rel[start], filled, *tiebreak(rel, table)]
         earlier = ibis.window(group_by=rel[entity], order_by=order, rows=(None, -1))
         latest = filled.max().over(earlier)
         new = _as_int(
             latest.isnull() | (rel[start] > (latest + ibis.interval(days=1)).cast("date"))
         )
         rel = rel.mutate(__new_spell=new)
-        rel = rel.mutate(
-            __spell=rel["__new_spell"].cumsum(
-                group_by=rel[entity], order_by=[rel[start], rel[end].fill_null(FAR_FUTURE)]
-            )
-        )
+        order = [rel[start], rel[end].fill_null(FAR_FUTURE), *tiebreak(rel, table)]
+        rel = rel.mutate(__spell=rel["__new_spell"].cumsum(group_by=rel[entity], order_by=order))
         spell_start = rel[start].min().over(ibis.window(group_by=[rel[entity], rel["__spell"]]))
         rel = rel.mutate(**{spell_column(entity): spell_start}).drop("__new_spell", "__spell")
     return rel
+
+
+def tiebreak(rel: ir.Table, table: Table) -> list[ir.Value]:
+    """Columns that make an ordering total: the table's key (and registration time), or
+    every column where the table has no key."""
+    names = [*table.key, *([table.history] if table.history else [])] or [
+        c.name for c in table.columns
+    ]
+    return [rel[n] for n in names if n in rel.columns]
 
 
 def spell_column(entity: str) -> str:

@@ -366,7 +366,9 @@ def _evaluate_version(
     version = _with_extra_dimensions(version, state)
     try:
         _check_size(version, state, len(periods))
-        expr = compile_version(version, state.ctx, periods_table(periods))
+        grains = {p.grain for p in periods}
+        grain = grains.pop() if len(grains) == 1 else None
+        expr = compile_version(version, state.ctx, periods_table(periods), grain)
     except CompileError as exc:
         state.note(version.measure, str(exc))
         return None

@@ -90,6 +90,12 @@ def _boundary() -> Iterator[None]:
     except KeyboardInterrupt:
         _err("interrupted: nothing more was written; every file written so far is complete")
         raise typer.Exit(130) from None
+    except Exception as exc:
+        # DuckDB turns a Ctrl-C or SIGTERM during a query into its own InterruptException
+        if "interrupt" in f"{type(exc).__name__} {exc}".lower():
+            _err("interrupted: nothing more was written; every file written so far is complete")
+            raise typer.Exit(130) from None
+        raise
 
 
 MappingOpt = Annotated[
