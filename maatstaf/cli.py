@@ -367,6 +367,9 @@ def run_command(
         list[str] | None,
         typer.Option("--by", help="An optional dimension, where a measure offers it; repeatable."),
     ] = None,
+    engine: Annotated[
+        str, typer.Option("--engine", help="duckdb (in process), spark, or a Spark master URL.")
+    ] = "duckdb",
     suppress: Annotated[
         str,
         typer.Option(
@@ -402,6 +405,11 @@ def run_command(
         selections = [_selection(m) for m in measure] if measure else None
         library = _library(definitions)
         loaded = _load(data, mapping, pseudonymize, quarantine)
+        if engine != "duckdb":
+            from maatstaf.engine.spark import on_spark, spark_session
+
+            master = "local[*]" if engine == "spark" else engine
+            loaded = on_spark(loaded, spark_session(master))
         periods = _periods(period_from, period_to, grain, loaded)
         policy = _policy(suppress)
         cbs = policy is not None and policy.kind == "cbs"
