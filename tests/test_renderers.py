@@ -196,3 +196,20 @@ def test_injection_in_labels_and_codes_is_escaped(tmp_path: Path) -> None:
         "<script>" not in markdown and "](http" not in markdown and "](javascript" not in markdown
     )
     assert "a\\|b" in markdown
+
+
+def test_glossary_pages_match_their_golden_files(tmp_path: Path) -> None:
+    from maatstaf.renderers.glossary import write_glossary
+
+    write_glossary(standard_library(), tmp_path)
+    for name in ("index.md", "jeugd.unieke_jeugdigen.md", "jeugd.unieke_jeugdigen.html"):
+        check_golden(
+            (tmp_path / name).read_text(encoding="utf-8"),
+            ROOT / "tests" / "golden" / "glossary" / name,
+        )
+    html = (tmp_path / "jeugd.unieke_clienten.html").read_text(encoding="utf-8")
+    assert (
+        'href="jeugd.unieke_jeugdigen.html"' in html
+        and "<svg" in html
+        and "Content-Security-Policy" in html
+    )

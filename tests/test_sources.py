@@ -227,6 +227,14 @@ def test_corrupted_copy_rejects_exactly_the_bad_rows(frames, tmp_path: Path) -> 
     kept = set(data.tables["toewijzingen"]["toewijzing_id"].to_pylist())
     assert tw.loc[10, "toewijzing_id"] not in kept and tw.loc[3, "toewijzing_id"] not in kept
     assert len(kept) == len(tw) - 5
+    # the figures of the rest are those of a clean copy without the rejected rows
+    clean = tmp_path.parent / f"{tmp_path.name}-clean"
+    clean.mkdir()
+    rejected = {(r.table, r.row) for r in data.rejected}
+    for name, frame in exported.items():
+        keep = [(name, i + 2) not in rejected for i in range(len(frame))]
+        frame[keep].to_csv(clean / f"{name}.csv", index=False)
+    assert _figures(data) == _figures(load_data(str(clean)))
     (tmp_path / "uitkeringen.csv").write_text(
         exported["uitkeringen"].drop(columns=["regeling"]).to_csv(index=False)
     )
