@@ -284,7 +284,7 @@ class _Resolver:
             optional_by=merged.get("optional_by", ()),
             targets=merged.get("targets", ()),
             span=block.span,
-            text=(header + block.text) if decl.versions else decl.text,
+            text=f"{header}\n  {block.text}\n}}" if decl.versions else decl.text,
             depends_on=tuple(sorted(usage.measures)),
             tables=tuple(sorted(usage.tables | tables)),
             parameters=tuple(sorted(usage.parameters)),

@@ -63,7 +63,7 @@ def mutated(draw: st.DrawFn) -> str:
             lines[i] = lines[i][:cut]
         elif kind == "char":
             pos = draw(st.integers(0, max(0, len(lines[i]) - 1)))
-            ch = draw(st.sampled_from([*"{}()\"#=<>.,%-+*/\n\t ", "é", "\x00", "\u202e", "9"]))
+            ch = draw(st.sampled_from([*'{}()"#=<>.,%-+*/\n\t ', "é", "\x00", "\u202e", "9"]))
             lines[i] = lines[i][:pos] + ch + lines[i][pos + 1 :]
         else:
             other = _lines(draw(st.sampled_from(TEXTS)))
