@@ -31,11 +31,12 @@ class Combiner:
     parameters: Mapping[str, Parameter]
     fetch_years: YearFetcher
     min_base: int | None = None  # no ratio whose denominator is below this (cbs)
+    additive: frozenset[str] = frozenset()  # counts and sums: no row means 0, not no figure
 
     def frame(self, expr: ast.Expr) -> pd.DataFrame:
         value = self.evaluate(expr)
         if isinstance(value, pd.DataFrame):
-            return value
+            return value.drop(columns=ADDITIVE, errors="ignore")
         return pd.DataFrame({"period": self.labels, "value": [value] * len(self.labels)})
 
     def evaluate(self, expr: ast.Expr) -> Operand:
@@ -49,7 +50,8 @@ class Combiner:
             case ast.Total():
                 frame = _values(self._measure(expr.measure))
                 keys = ["period", *expr.by]
-                return frame.groupby(keys, as_index=False, sort=False)["value"].sum(min_count=1)
+                total = frame.groupby(keys, as_index=False, sort=False)["value"].sum(min_count=1)
+                return total.assign(**{ADDITIVE: expr.measure in self.additive})
             case ast.Slice():
                 frame = self._measure(expr.measure)
                 frame = frame[frame[expr.dimension] == expr.value].drop(columns=expr.dimension)
@@ -67,7 +69,8 @@ class Combiner:
 
     def _measure(self, measure_id: str) -> pd.DataFrame:
         frame = self.results[measure_id]
-        return frame[frame["period"].isin(self.labels)].drop(columns="version")
+        frame = frame[frame["period"].isin(self.labels)].drop(columns="version")
+        return frame.assign(**{ADDITIVE: measure_id in self.additive})
 
     def _previous_year(self, arg: ast.Expr) -> pd.DataFrame:
         assert isinstance(arg, ast.NameRef)
@@ -100,10 +103,27 @@ def _apply(op: str, left: Operand, right: Operand, base: float = 0) -> Operand:
         return left.assign(
             value=_vector(op, base, left["value"].to_numpy(), np.full(len(left), right))
         )
+    flags = (_additive(left), _additive(right))
+    left, right = (
+        left.drop(columns=ADDITIVE, errors="ignore"),
+        right.drop(columns=ADDITIVE, errors="ignore"),
+    )
     keys = ["period", *sorted((set(left.columns) & set(right.columns)) - {"period", "value"})]
     merged = left.merge(right, on=keys, how="outer", suffixes=("_l", "_r"))
+    # a count or sum with no row for a combination the other side has is 0 there
+    for side, additive in zip(("value_l", "value_r"), flags, strict=True):
+        if additive:
+            merged[side] = merged[side].fillna(0.0)
     values = _vector(op, base, merged["value_l"].to_numpy(float), merged["value_r"].to_numpy(float))
-    return merged.drop(columns=["value_l", "value_r"]).assign(value=values)
+    result = merged.drop(columns=["value_l", "value_r"]).assign(value=values)
+    return result.assign(**{ADDITIVE: all(flags) and op in ("+", "-")})
+
+
+ADDITIVE = "__additive"
+
+
+def _additive(frame: pd.DataFrame) -> bool:
+    return bool(ADDITIVE in frame.columns and len(frame) and frame[ADDITIVE].all())
 
 
 def _vector(op: str, base: float, a: np.ndarray, b: np.ndarray) -> np.ndarray:

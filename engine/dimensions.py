@@ -52,7 +52,23 @@ def _declared(name: str, value: ast.Expr | None, table, ctx: Context) -> list[st
         case ast.Mapping():
             results = [v for v, _ in value.cases] + [value.otherwise]
             return [r.value for r in results if isinstance(r, ast.StringLit)]
+        case ast.NameRef() if table is not None:
+            return _coded_values(value.name, table, ctx)
     return []
+
+
+def _coded_values(name: str, table, ctx: Context) -> list[str]:
+    """The codes of a column or a linked column (``toewijzing.wet``): every law shows, with
+    0 where it has no rows, so a ratio over it is 0 rather than missing."""
+    owner, column_name = table, name
+    if "." in name:
+        link_name, column_name = name.split(".", 1)
+        link = table.link(link_name)
+        owner = ctx.schema.table(link.table) if link is not None else None
+    column = owner.column(column_name) if owner is not None else None
+    if column is None or not column.values:
+        return []
+    return [*column.values, *([] if column.required else [UNKNOWN])]
 
 
 def complete(

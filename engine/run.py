@@ -352,8 +352,18 @@ def _evaluate_version(
             return frame[frame["period"].isin(labels)].drop(columns="version")
         case ast.Compute():
             min_base = state.request.min_share_base if state.request else None
+            additive = frozenset(
+                m.id
+                for m in state.library.measures.values()
+                if all(_is_additive(v.aggregate) for v in m.versions)
+            )
             combiner = Combiner(
-                state.results, labels, state.library.parameters, state.fetch_years, min_base
+                state.results,
+                labels,
+                state.library.parameters,
+                state.fetch_years,
+                min_base,
+                additive,
             )
             return combiner.frame(aggregate.expr)
     missing = [t for t in version.tables if t not in state.ctx.tables]
@@ -409,6 +419,13 @@ def _check_size(version: MeasureVersion, state: _State, periods: int) -> None:
             f"combinations, more than {max_combinations():,}). Add 'active in period' or "
             "another period condition, or raise MAATSTAF_MAX_COMBINATIONS."
         )
+
+
+def _is_additive(aggregate: ast.Aggregate) -> bool:
+    """Counts and sums, where no row means 0 (not: no figure)."""
+    return isinstance(aggregate, ast.CountRows | ast.CountDistinct | ast.Spread) or (
+        isinstance(aggregate, ast.SumOf) and aggregate.per is None
+    )
 
 
 def _with_extra_dimensions(version: MeasureVersion, state: _State) -> MeasureVersion:

@@ -1,18 +1,113 @@
 """A brute-force reference implementation of the catalogue, day by day, in plain Python.
 
-Deliberately naive and independent of the engine: it walks every calendar day an
-indication covers and asks which period that day belongs to. Rows are dicts with
-``datetime.date`` values (None for an empty cell). Slow, obviously correct.
+Deliberately naive and independent of the engine: rows are dicts (``datetime.date`` for
+dates, None for an empty cell, ``Decimal`` or ``int`` for amounts), every rule is written
+the way docs/definitions-catalogue.md states it, and every rule about days (active,
+simultaneous, spells, spreading a budget) walks the calendar one day at a time. Money and
+ratios are exact ``Fraction``s. Slow, obviously correct.
+
+``all_figures(tables, grain, periods)`` gives ``{(measure, period, dims): value}`` for every
+measure of the catalogue (except ``prognose_uitgaven``), where ``dims`` is a tuple of
+sorted ``(name, value)`` pairs. A count that is missing is 0; a ratio that is missing has
+no figure (its denominator is 0 or nothing counts).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import partial
+from typing import Any
+
+Row = Mapping[str, Any]
+Tables = Mapping[str, Sequence[Row]]
+Dims = tuple[tuple[str, str], ...]
+Value = int | Fraction | None
+Key = tuple[str, str, Dims]
+Figures = dict[Key, Value]
 
 ONE_DAY = dt.timedelta(days=1)
 LAWS = {"wmo": "wmo", "jeugd": "jeugdwet"}
+WETTEN = ("wmo", "jeugdwet")
+ZWAARTES = ("licht", "middel", "zwaar", "onbekend")
+VERWIJZER_GROEPEN = ("gemeente", "niet_gemeente", "onbekend")
+BIJSTAND = ("PW", "IOAW", "IOAZ")
+REMOVED = "13"
+TERMIJN_DAGEN = 56  # wettelijke beslistermijn: eight weeks
+LAST_DAY_OF_VERSION_1 = dt.date(2020, 12, 31)  # jeugd.unieke_jeugdigen
+UNKNOWN = "onbekend"
+
+# Measures whose figure is a ratio, share or average: no figure where nothing counts.
+RATIO_MEASURES = frozenset(
+    {
+        "wmo.vervoer_70plus_aandeel",
+        "jeugd.clienten_0_17_aandeel",
+        "jeugd.ingezette_voorzieningen_aandeel",
+        "jeugd.aandeel_verwijzer",
+        "jeugd.actieve_voorzieningen_aandeel",
+        "wmo.gedeclareerd_per_client",
+        "jeugd.gedeclareerd_per_client",
+        "tijdigheid",
+        "participatie.gemiddelde_duur",
+        "verzilveringsgraad",
+        "uitgaven_per_inwoner",
+        "realisatie_begroting",
+    }
+)
+# Sums of euro amounts (0 where nothing counts, like counts).
+MONEY_MEASURES = frozenset(
+    {"participatie.uitgekeerd", "verplichting", "verzilvering", "verzilvering_per_categorie"}
+    | {"begroting"}
+)
+# Only for a whole year; no figure for a month or a quarter.
+YEARLY_MEASURES = frozenset(
+    {
+        "verplichting",
+        "verzilvering",
+        "verzilveringsgraad",
+        "uitgaven_per_inwoner",
+        "begroting",
+        "realisatie_begroting",
+    }
+)
+
+
+# ---- periods and days ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str
+    begin: dt.date
+    end: dt.date
+
+    @property
+    def peildatum(self) -> dt.date:
+        return self.end
+
+    @property
+    def is_year(self) -> bool:
+        return self.begin.month == 1 and self.end.month == 12
+
+    def days(self) -> Iterator[dt.date]:
+        return days(self.begin, self.end)
+
+    def months(self) -> list[Period]:
+        """The calendar months of this period, in order."""
+        found: dict[str, Period] = {}
+        for day in self.days():
+            found.setdefault(period_label(day, "month"), period_of(day, "month"))
+        return list(found.values())
+
+
+def days(first: dt.date, last: dt.date) -> Iterator[dt.date]:
+    day = first
+    while day <= last:
+        yield day
+        day += ONE_DAY
 
 
 def period_label(day: dt.date, grain: str) -> str:
@@ -23,59 +118,704 @@ def period_label(day: dt.date, grain: str) -> str:
     return str(day.year)
 
 
+def period_of(day: dt.date, grain: str) -> Period:
+    """The period of ``grain`` holding ``day``: found by walking to its first and last day."""
+    label = period_label(day, grain)
+    begin = day
+    while period_label(begin - ONE_DAY, grain) == label:
+        begin -= ONE_DAY
+    end = day
+    while period_label(end + ONE_DAY, grain) == label:
+        end += ONE_DAY
+    return Period(label, begin, end)
+
+
+def parse_label(label: str) -> Period:
+    """``2020-01``, ``2020-Q1`` or ``2020``."""
+    year, _, rest = label.partition("-")
+    if not rest:
+        return period_of(dt.date(int(year), 1, 1), "year")
+    if rest.startswith("Q"):
+        return period_of(dt.date(int(year), 3 * int(rest[1:]) - 2, 1), "quarter")
+    return period_of(dt.date(int(year), int(rest), 1), "month")
+
+
+def labels_between(first: dt.date, last: dt.date, grain: str) -> list[str]:
+    """Every period label of ``grain`` from the one holding ``first`` to the one holding ``last``."""
+    return list(dict.fromkeys(period_label(day, grain) for day in days(first, last)))
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same calendar date ``years`` later (or earlier); 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def age_on(birth: dt.date, day: dt.date) -> int:
+    """Completed years on ``day``: one less while this year's birthday has not come yet
+    (someone born on 29 February has it on 1 March in a year without one)."""
+    birthday_passed = (day.month, day.day) >= (birth.month, birth.day)
+    return day.year - birth.year - (0 if birthday_passed else 1)
+
+
+# ---- rows ----------------------------------------------------------------------------------
+
+
+def covers(row: Row, day: dt.date) -> bool:
+    """The row (indication or benefit) runs on ``day``; an empty einddatum runs forever."""
+    end = row.get("einddatum")
+    return row["startdatum"] <= day and (end is None or day <= end)
+
+
+def starts_in(row: Row, period: Period) -> bool:
+    return period.begin <= row["startdatum"] <= period.end
+
+
+def ends_in(row: Row, period: Period) -> bool:
+    end = row.get("einddatum")
+    return end is not None and period.begin <= end <= period.end
+
+
+def in_period(day: dt.date | None, period: Period) -> bool:
+    return day is not None and period.begin <= day <= period.end
+
+
+def continues(earlier: Row, later: Row) -> bool:
+    """``later`` picks up where ``earlier`` stopped: same client, provision and intensity,
+    and ``earlier.einddatum + 1 day == later.startdatum``."""
+    end = earlier.get("einddatum")
+    return (
+        end is not None
+        and end + ONE_DAY == later["startdatum"]
+        and earlier["client_id"] == later["client_id"]
+        and earlier.get("productcode") == later.get("productcode")
+        and all(
+            earlier.get(c) == later.get(c)
+            for c in ("omvang_volume", "omvang_eenheid", "omvang_frequentie")
+        )
+    )
+
+
+def verwijzer_groep(row: Row) -> str:
+    verwijzer = row.get("verwijzer_type")
+    if verwijzer == "gemeente":
+        return "gemeente"
+    return "niet_gemeente" if verwijzer else UNKNOWN
+
+
+def known(value: str | None) -> str:
+    return value if value else UNKNOWN
+
+
+def spell_start(rows: Sequence[Row], day: dt.date) -> dt.date | None:
+    """First day of the run of consecutive covered days that holds ``day``: the rows
+    merged where they overlap or adjoin. None when no row covers ``day``."""
+    if not any(covers(r, day) for r in rows):
+        return None
+    while any(covers(r, day - ONE_DAY) for r in rows):
+        day -= ONE_DAY
+    return day
+
+
+def dims(**values: str) -> Dims:
+    return tuple(sorted(values.items()))
+
+
+def ratio(part: int | Fraction, whole: int | Fraction) -> Fraction | None:
+    return Fraction(part) / Fraction(whole) if whole else None
+
+
+def band(value: int, bands: Sequence[tuple[str, int]], rest: str) -> str:
+    """The first band whose upper limit (exclusive) lies above ``value``."""
+    return next((name for name, under in bands if value < under), rest)
+
+
+# ---- the data, cleaned once ----------------------------------------------------------------
+
+
+@dataclass
+class Data:
+    """The tables as the measures see them: removed indications and their claims and
+    bookings left out, benefits restricted to the Participatiewet regelingen."""
+
+    toewijzingen: list[Row]
+    declaraties: list[Row]
+    boekingen: list[Row]
+    aanvragen: list[Row]
+    bijstand: list[Row]
+    geboortedatum: dict[str, dt.date | None]
+    populatie: list[Row]
+    begroting: list[Row]
+    _active: dict[tuple[int, str], bool] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, tables: Tables) -> Data:
+        kept = [r for r in tables.get("toewijzingen", []) if r.get("reden_wijziging") != REMOVED]
+        ids = {r["toewijzing_id"] for r in kept}
+        return cls(
+            toewijzingen=kept,
+            declaraties=[c for c in tables.get("declaraties", []) if c["toewijzing_id"] in ids],
+            boekingen=[b for b in tables.get("budgetboekingen", []) if b["toewijzing_id"] in ids],
+            aanvragen=list(tables.get("aanvragen", [])),
+            bijstand=[u for u in tables.get("uitkeringen", []) if u["regeling"] in BIJSTAND],
+            geboortedatum={
+                c["client_id"]: c.get("geboortedatum") for c in tables.get("clienten", [])
+            },
+            populatie=list(tables.get("populatie", [])),
+            begroting=list(tables.get("begroting", [])),
+        )
+
+    def indication(self, toewijzing_id: str) -> Row:
+        return next(r for r in self.toewijzingen if r["toewijzing_id"] == toewijzing_id)
+
+    def of_law(self, wet: str) -> list[Row]:
+        return [r for r in self.toewijzingen if r["wet"] == wet]
+
+    def active(self, row: Row, period: Period) -> bool:
+        """The row runs on at least one day of the period (walked day by day, memoised)."""
+        key = (id(row), period.label)
+        if key not in self._active:
+            self._active[key] = any(covers(row, day) for day in period.days())
+        return self._active[key]
+
+    def age(self, client_id: str, day: dt.date) -> int | None:
+        birth = self.geboortedatum.get(client_id)
+        return None if birth is None else age_on(birth, day)
+
+
+def by_key(rows: Iterable[Row], key: str) -> dict[str, list[Row]]:
+    grouped: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        grouped[row[key]].append(row)
+    return grouped
+
+
+# ---- client counting (Wmo and Jeugdwet) ----------------------------------------------------
+
+Measure = Callable[[Data, Period], dict[Dims, Value]]
+
+
+def unieke_clienten(wet: str, data: Data, period: Period) -> dict[Dims, Value]:
+    return {(): len({r["client_id"] for r in data.of_law(wet) if data.active(r, period)})}
+
+
+def instroom(wet: str, data: Data, period: Period) -> dict[Dims, Value]:
+    return {(): sum(1 for r in data.of_law(wet) if starts_in(r, period))}
+
+
+def uitstroom(wet: str, data: Data, period: Period) -> dict[Dims, Value]:
+    return {(): sum(1 for r in data.of_law(wet) if ends_in(r, period))}
+
+
+def is_returning(data: Data, row: Row) -> bool:
+    """The client has an indication (of either law) that started earlier."""
+    return any(
+        j["client_id"] == row["client_id"] and j["startdatum"] < row["startdatum"]
+        for j in data.toewijzingen
+    )
+
+
+def is_herindicatie(data: Data, row: Row) -> bool:
+    return any(continues(j, row) for j in data.toewijzingen)
+
+
+def is_continued(data: Data, row: Row) -> bool:
+    return any(continues(row, i) for i in data.toewijzingen)
+
+
+def starting(wet: str, test: Callable[[Data, Row], bool], data: Data, period: Period) -> int:
+    return sum(1 for r in data.of_law(wet) if starts_in(r, period) and test(data, r))
+
+
+def nieuwe_instroom(wet: str, data: Data, period: Period) -> dict[Dims, Value]:
+    return {(): starting(wet, lambda d, r: not is_returning(d, r), data, period)}
+
+
+def terugkerende_instroom(wet: str, data: Data, period: Period) -> dict[Dims, Value]:
+    return {(): starting(wet, is_returning, data, period)}
+
+
+def herindicaties(wet: str, data: Data, period: Period) -> dict[Dims, Value]:
+    test = lambda d, r: is_returning(d, r) and is_herindicatie(d, r)  # noqa: E731
+    return {(): starting(wet, test, data, period)}
+
+
+def geen_herindicatie(wet: str, data: Data, period: Period) -> dict[Dims, Value]:
+    test = lambda d, r: is_returning(d, r) and not is_herindicatie(d, r)  # noqa: E731
+    return {(): starting(wet, test, data, period)}
+
+
+def echte_instroom(wet: str, data: Data, period: Period) -> dict[Dims, Value]:
+    return {(): starting(wet, lambda d, r: not is_herindicatie(d, r), data, period)}
+
+
+def echte_uitstroom(wet: str, data: Data, period: Period) -> dict[Dims, Value]:
+    ending = [r for r in data.of_law(wet) if ends_in(r, period)]
+    return {(): sum(1 for r in ending if not is_continued(data, r))}
+
+
+def stapeling(data: Data, period: Period) -> dict[Dims, Value]:
+    counts: Counter[Dims] = Counter()
+    for rows in by_key(data.of_law("jeugdwet"), "client_id").values():
+        if not any(data.active(r, period) for r in rows):
+            continue
+        most = max(sum(covers(r, day) for r in rows) for day in period.days())
+        counts[dims(gelijktijdig=band(most, [("1", 2), ("2", 3), ("3", 4)], "4+"))] += 1
+    return dict(counts)
+
+
+def in_zorg_5_jaar(data: Data, period: Period) -> dict[Dims, Value]:
+    peildatum = period.peildatum
+    count = 0
+    for client, rows in by_key(data.of_law("jeugdwet"), "client_id").items():
+        age = data.age(client, peildatum)
+        start = spell_start(rows, peildatum)
+        if age is not None and 0 <= age <= 17 and start is not None:
+            count += start <= add_years(peildatum, -5)
+    return {(): count}
+
+
+def herhaald_beroep(data: Data, period: Period) -> dict[Dims, Value]:
+    window_start = add_years(period.begin, -5)
+    youth = data.of_law("jeugdwet")
+
+    def repeats(i: Row) -> bool:
+        return any(
+            j["client_id"] == i["client_id"]
+            and j.get("einddatum") is not None
+            and window_start <= j["einddatum"] < period.begin
+            and j["einddatum"] + ONE_DAY < i["startdatum"]
+            for j in youth
+        )
+
+    return {(): sum(1 for i in youth if starts_in(i, period) and repeats(i))}
+
+
+# ---- population and ratios -----------------------------------------------------------------
+
+
+def population(data: Data, day: dt.date, ages: Callable[[int], bool]) -> int:
+    """Inhabitants of the latest snapshot on or before ``day`` whose age passes ``ages``."""
+    dates = [r["peildatum"] for r in data.populatie if r["peildatum"] <= day]
+    if not dates:
+        return 0
+    latest = max(dates)
+    return sum(
+        r["aantal"] for r in data.populatie if r["peildatum"] == latest and ages(r["leeftijd"])
+    )
+
+
+def inwoners(data: Data, period: Period) -> dict[Dims, Value]:
+    return {(): population(data, period.peildatum, lambda age: True)}
+
+
+def inwoners_70plus(data: Data, period: Period) -> dict[Dims, Value]:
+    return {(): population(data, period.peildatum, lambda age: age >= 70)}
+
+
+def inwoners_0_17(data: Data, period: Period) -> dict[Dims, Value]:
+    return {(): population(data, period.peildatum, lambda age: age <= 17)}
+
+
+def inwoners_1_januari(data: Data, period: Period) -> dict[Dims, Value]:
+    return {(): population(data, period.begin, lambda age: True)}
+
+
+def clients_on_peildatum(
+    data: Data, period: Period, rows: Iterable[Row], ages: Callable[[int], bool]
+) -> int:
+    """Distinct clients of ``rows`` running on the peildatum whose age on it passes ``ages``."""
+    day = period.peildatum
+    clients = {r["client_id"] for r in rows if covers(r, day)}
+    return sum(1 for c in clients if (age := data.age(c, day)) is not None and ages(age))
+
+
+def vervoer_70plus(data: Data, period: Period) -> dict[Dims, Value]:
+    rows = [r for r in data.of_law("wmo") if r.get("hoofdcategorie") == "vervoer"]
+    return {(): clients_on_peildatum(data, period, rows, lambda age: age >= 70)}
+
+
+def clienten_0_17(data: Data, period: Period) -> dict[Dims, Value]:
+    rows = data.of_law("jeugdwet")
+    return {(): clients_on_peildatum(data, period, rows, lambda age: 0 <= age <= 17)}
+
+
+def vervoer_70plus_aandeel(data: Data, period: Period) -> dict[Dims, Value]:
+    part, whole = vervoer_70plus(data, period)[()], inwoners_70plus(data, period)[()]
+    return {(): ratio(part or 0, whole or 0)}
+
+
+def clienten_0_17_aandeel(data: Data, period: Period) -> dict[Dims, Value]:
+    part, whole = clienten_0_17(data, period)[()], inwoners_0_17(data, period)[()]
+    return {(): ratio(part or 0, whole or 0)}
+
+
+# ---- youth: unique youths, referrers, weights ----------------------------------------------
+
+
+def unieke_jeugdigen(data: Data, period: Period) -> dict[Dims, Value]:
+    if period.end > LAST_DAY_OF_VERSION_1:
+        return unieke_clienten("jeugdwet", data, period)
+    clients = set()
+    for booking in data.boekingen:
+        indication = data.indication(booking["toewijzing_id"])
+        counts = booking["bedrag"] > 0 and in_period(booking["boekdatum"], period)
+        if counts and indication["wet"] == "jeugdwet":
+            clients.add(indication["client_id"])
+    return {(): len(clients)}
+
+
+def unieke_jeugdigen_naar_verwijzer(data: Data, period: Period) -> dict[Dims, Value]:
+    counts: Counter[Dims] = Counter()
+    for rows in by_key(data.of_law("jeugdwet"), "client_id").values():
+        groups = {verwijzer_groep(r) for r in rows if data.active(r, period)}
+        if not groups:
+            continue
+        known_groups = groups - {UNKNOWN}
+        group = "beide" if len(known_groups) > 1 else min(known_groups, default=UNKNOWN)
+        counts[dims(verwijzer_groep=group)] += 1
+    return dict(counts)
+
+
+def ingezette_voorzieningen(data: Data, period: Period) -> dict[Dims, Value]:
+    starts = [r for r in data.of_law("jeugdwet") if starts_in(r, period)]
+    return dict(
+        Counter(
+            dims(verwijzer_groep=verwijzer_groep(r), zwaarte=known(r.get("zwaarte")))
+            for r in starts
+        )
+    )
+
+
+def ingezette_voorzieningen_aandeel(data: Data, period: Period) -> dict[Dims, Value]:
+    counts = ingezette_voorzieningen(data, period)
+    result: dict[Dims, Value] = {}
+    for groep in VERWIJZER_GROEPEN:
+        of_group = {z: counts.get(dims(verwijzer_groep=groep, zwaarte=z), 0) or 0 for z in ZWAARTES}
+        for zwaarte, count in of_group.items():
+            result[dims(verwijzer_groep=groep, zwaarte=zwaarte)] = ratio(
+                count, sum(of_group.values())
+            )
+    return result
+
+
+def aandeel_verwijzer(data: Data, period: Period) -> dict[Dims, Value]:
+    per_group: Counter[str] = Counter()
+    for key, count in ingezette_voorzieningen(data, period).items():
+        per_group[dict(key)["verwijzer_groep"]] += count or 0
+    total = sum(per_group.values())
+    return {dims(verwijzer_groep=g): ratio(per_group[g], total) for g in VERWIJZER_GROEPEN}
+
+
+def actieve_voorzieningen(data: Data, period: Period) -> dict[Dims, Value]:
+    running = [r for r in data.of_law("jeugdwet") if data.active(r, period)]
+    return dict(Counter(dims(zwaarte=known(r.get("zwaarte"))) for r in running))
+
+
+def actieve_voorzieningen_aandeel(data: Data, period: Period) -> dict[Dims, Value]:
+    counts = actieve_voorzieningen(data, period)
+    total = sum(v or 0 for v in counts.values())
+    return {dims(zwaarte=z): ratio(counts.get(dims(zwaarte=z), 0) or 0, total) for z in ZWAARTES}
+
+
+# ---- applications --------------------------------------------------------------------------
+
+
+def tijdigheid(data: Data, period: Period) -> dict[Dims, Value]:
+    decided = [a for a in data.aanvragen if in_period(a.get("besloten_op"), period)]
+    result: dict[Dims, Value] = {}
+    for regeling, rows in by_key(decided, "regeling").items():
+        in_time = sum(
+            1 for a in rows if (a["besloten_op"] - a["ontvangen_op"]).days <= TERMIJN_DAGEN
+        )
+        result[dims(regeling=regeling)] = ratio(in_time, len(rows))
+    return result
+
+
+def lopend_over_termijn(data: Data, period: Period) -> dict[Dims, Value]:
+    day = period.peildatum
+    return {
+        (): sum(
+            1
+            for a in data.aanvragen
+            if a["ontvangen_op"] <= day
+            and (a.get("besloten_op") is None or a["besloten_op"] > day)
+            and (day - a["ontvangen_op"]).days > TERMIJN_DAGEN
+        )
+    }
+
+
+def ontvangen(data: Data, period: Period) -> dict[Dims, Value]:
+    received = [a for a in data.aanvragen if in_period(a["ontvangen_op"], period)]
+    return dict(Counter(dims(regeling=a["regeling"]) for a in received))
+
+
+# ---- social assistance ---------------------------------------------------------------------
+
+
+def huishoudens(data: Data, period: Period) -> dict[Dims, Value]:
+    return {(): len({u["huishouden_id"] for u in data.bijstand if data.active(u, period)})}
+
+
+def huishoudens_per_regeling(data: Data, period: Period) -> dict[Dims, Value]:
+    pairs = {(u["regeling"], u["huishouden_id"]) for u in data.bijstand if data.active(u, period)}
+    return dict(Counter(dims(regeling=regeling) for regeling, _ in pairs))
+
+
+def households(rows: Iterable[Row]) -> dict[Dims, Value]:
+    return {(): len({u["huishouden_id"] for u in rows})}
+
+
+def participatie_instroom(data: Data, period: Period) -> dict[Dims, Value]:
+    return households(u for u in data.bijstand if starts_in(u, period))
+
+
+def participatie_uitstroom(data: Data, period: Period) -> dict[Dims, Value]:
+    return households(u for u in data.bijstand if ends_in(u, period))
+
+
+def uitstroom_naar_werk(data: Data, period: Period) -> dict[Dims, Value]:
+    return households(
+        u for u in data.bijstand if ends_in(u, period) and u.get("uitstroomreden") == "werk"
+    )
+
+
+def uitstroomredenen(data: Data, period: Period) -> dict[Dims, Value]:
+    ending = [u for u in data.bijstand if ends_in(u, period)]
+    return dict(Counter(dims(uitstroomreden=known(u.get("uitstroomreden"))) for u in ending))
+
+
+def uitgekeerd(data: Data, period: Period) -> dict[Dims, Value]:
+    total = Fraction(0)
+    for month in period.months():
+        for benefit in data.bijstand:
+            if data.active(benefit, month) and benefit.get("bedrag_per_maand") is not None:
+                total += Fraction(benefit["bedrag_per_maand"])
+    return {(): total}
+
+
+def spell_lengths(data: Data, period: Period) -> list[int]:
+    """Per household with a benefit on the peildatum: days from its spell's start to it."""
+    day = period.peildatum
+    lengths = []
+    for rows in by_key(data.bijstand, "huishouden_id").values():
+        start = spell_start(rows, day)
+        if start is not None:
+            lengths.append((day - start).days)
+    return lengths
+
+
+DUURKLASSEN = [("<1 jaar", 365), ("1-2 jaar", 730), ("2-5 jaar", 1826)]
+
+
+def duur_in_bijstand(data: Data, period: Period) -> dict[Dims, Value]:
+    lengths = spell_lengths(data, period)
+    return dict(Counter(dims(duurklasse=band(n, DUURKLASSEN, "5+ jaar")) for n in lengths))
+
+
+def gemiddelde_duur(data: Data, period: Period) -> dict[Dims, Value]:
+    lengths = spell_lengths(data, period)
+    return {(): ratio(sum(lengths), len(lengths))}
+
+
+# ---- money ---------------------------------------------------------------------------------
+
+
+def claims_in(data: Data, period: Period) -> list[tuple[Row, Row]]:
+    """(claim, claimed indication) for the claims whose periode_start lies in the period."""
+    return [
+        (c, data.indication(c["toewijzing_id"]))
+        for c in data.declaraties
+        if in_period(c["periode_start"], period)
+    ]
+
+
+def gedeclareerd_per_client(wet: str, data: Data, period: Period) -> dict[Dims, Value]:
+    claims = [c for c, i in claims_in(data, period) if i["wet"] == wet]
+    total = sum((Fraction(c["bedrag"]) for c in claims), Fraction(0))
+    return {(): ratio(total, len({c["client_id"] for c in claims}))}
+
+
+def verplichting(data: Data, period: Period) -> dict[Dims, Value]:
+    """Each budget spread over its days, one day at a time; the parts of Y and Y + 1."""
+    if not period.is_year:
+        return {}
+    year = period.begin.year
+    parts = {year: "kalenderjaar", year + 1: "volgend_jaar"}
+    result: dict[Dims, Fraction] = defaultdict(Fraction)
+    for row in data.toewijzingen:
+        if row.get("budget") is None or not data.active(row, period):
+            continue
+        last = row.get("einddatum") or dt.date(year + 1, 12, 31)
+        spread = list(days(row["startdatum"], last))
+        for day in spread:
+            if day.year in parts:
+                key = dims(wet=row["wet"], jaardeel=parts[day.year])
+                result[key] += Fraction(row["budget"]) / len(spread)
+    return dict(result)
+
+
+def verzilvering(data: Data, period: Period) -> dict[Dims, Value]:
+    if not period.is_year:
+        return {}
+    result: dict[Dims, Fraction] = defaultdict(Fraction)
+    for claim, indication in claims_in(data, period):
+        result[dims(wet=indication["wet"])] += Fraction(claim["bedrag"])
+    return dict(result)
+
+
+def verzilvering_per_categorie(data: Data, period: Period) -> dict[Dims, Value]:
+    result: dict[Dims, Fraction] = defaultdict(Fraction)
+    for claim, indication in claims_in(data, period):
+        key = dims(wet=indication["wet"], hoofdcategorie=known(indication.get("hoofdcategorie")))
+        result[key] += Fraction(claim["bedrag"])
+    return dict(result)
+
+
+def verzilveringsgraad(data: Data, period: Period) -> dict[Dims, Value]:
+    if not period.is_year:
+        return {}
+    claimed, committed = verzilvering(data, period), verplichting(data, period)
+    return {
+        dims(wet=w): ratio(
+            claimed.get(dims(wet=w)) or 0,
+            committed.get(dims(wet=w, jaardeel="kalenderjaar")) or 0,
+        )
+        for w in WETTEN
+    }
+
+
+def uitgaven_per_inwoner(data: Data, period: Period) -> dict[Dims, Value]:
+    if not period.is_year:
+        return {}
+    claimed, people = verzilvering(data, period), inwoners_1_januari(data, period)[()]
+    return {dims(wet=w): ratio(claimed.get(dims(wet=w)) or 0, people or 0) for w in WETTEN}
+
+
+def begroting(data: Data, period: Period) -> dict[Dims, Value]:
+    if not period.is_year:
+        return {}
+    result: dict[Dims, Fraction] = defaultdict(Fraction)
+    for row in data.begroting:
+        if row["jaar"] == period.begin.year and row.get("versie") == "primitief":
+            result[dims(wet=row["wet"])] += Fraction(row["bedrag"])
+    return dict(result)
+
+
+def realisatie_begroting(data: Data, period: Period) -> dict[Dims, Value]:
+    """Per law of the indications and of the budget lines (a budgeted law without any
+    claim has realised 0)."""
+    if not period.is_year:
+        return {}
+    claimed, budgeted = verzilvering(data, period), begroting(data, period)
+    laws = set(WETTEN) | {dict(key)["wet"] for key in budgeted}
+    return {
+        dims(wet=w): ratio(claimed.get(dims(wet=w)) or 0, budgeted.get(dims(wet=w)) or 0)
+        for w in sorted(laws)
+    }
+
+
+# ---- every measure -------------------------------------------------------------------------
+
+
+def _per_law() -> dict[str, Measure]:
+    rules: dict[str, Callable[[str, Data, Period], dict[Dims, Value]]] = {
+        "unieke_clienten": unieke_clienten,
+        "instroom": instroom,
+        "uitstroom": uitstroom,
+        "nieuwe_instroom": nieuwe_instroom,
+        "terugkerende_instroom": terugkerende_instroom,
+        "herindicaties": herindicaties,
+        "geen_herindicatie": geen_herindicatie,
+        "echte_instroom": echte_instroom,
+        "echte_uitstroom": echte_uitstroom,
+        "gedeclareerd_per_client": gedeclareerd_per_client,
+    }
+    return {
+        f"{prefix}.{name}": partial(rule, wet)
+        for prefix, wet in LAWS.items()
+        for name, rule in rules.items()
+    }
+
+
+MEASURES: dict[str, Measure] = {
+    **_per_law(),
+    "jeugd.stapeling": stapeling,
+    "jeugd.in_zorg_5_jaar": in_zorg_5_jaar,
+    "jeugd.herhaald_beroep": herhaald_beroep,
+    "jeugd.unieke_jeugdigen": unieke_jeugdigen,
+    "jeugd.unieke_jeugdigen_naar_verwijzer": unieke_jeugdigen_naar_verwijzer,
+    "jeugd.ingezette_voorzieningen": ingezette_voorzieningen,
+    "jeugd.ingezette_voorzieningen_aandeel": ingezette_voorzieningen_aandeel,
+    "jeugd.aandeel_verwijzer": aandeel_verwijzer,
+    "jeugd.actieve_voorzieningen": actieve_voorzieningen,
+    "jeugd.actieve_voorzieningen_aandeel": actieve_voorzieningen_aandeel,
+    "jeugd.clienten_0_17": clienten_0_17,
+    "jeugd.clienten_0_17_aandeel": clienten_0_17_aandeel,
+    "wmo.vervoer_70plus": vervoer_70plus,
+    "wmo.vervoer_70plus_aandeel": vervoer_70plus_aandeel,
+    "populatie.inwoners": inwoners,
+    "populatie.inwoners_70plus": inwoners_70plus,
+    "populatie.inwoners_0_17": inwoners_0_17,
+    "populatie.inwoners_1_januari": inwoners_1_januari,
+    "tijdigheid": tijdigheid,
+    "aanvragen.lopend_over_termijn": lopend_over_termijn,
+    "aanvragen.ontvangen": ontvangen,
+    "participatie.huishoudens": huishoudens,
+    "participatie.huishoudens_per_regeling": huishoudens_per_regeling,
+    "participatie.instroom": participatie_instroom,
+    "participatie.uitstroom": participatie_uitstroom,
+    "participatie.uitstroom_naar_werk": uitstroom_naar_werk,
+    "participatie.uitstroomredenen": uitstroomredenen,
+    "participatie.uitgekeerd": uitgekeerd,
+    "participatie.duur_in_bijstand": duur_in_bijstand,
+    "participatie.gemiddelde_duur": gemiddelde_duur,
+    "verplichting": verplichting,
+    "verzilvering": verzilvering,
+    "verzilveringsgraad": verzilveringsgraad,
+    "uitgaven_per_inwoner": uitgaven_per_inwoner,
+    "verzilvering_per_categorie": verzilvering_per_categorie,
+    "begroting": begroting,
+    "realisatie_begroting": realisatie_begroting,
+}
+
+
+def all_figures(
+    tables: Tables, grain: str, periods: Sequence[str], measures: Iterable[str] | None = None
+) -> Figures:
+    """``{(measure, period label, dims): value}`` for every measure (or those named) and
+    every period; the periods are labels of ``grain``."""
+    data = Data.of(tables)
+    result: Figures = {}
+    for label in periods:
+        period = parse_label(label)
+        assert period_label(period.begin, grain) == label, f"{label} is no {grain}"
+        for measure in measures or MEASURES:
+            for key, value in MEASURES[measure](data, period).items():
+                result[(measure, label, key)] = value
+    return result
+
+
+def default_value(measure: str) -> Value:
+    """What a missing figure means: no figure for a ratio, 0 for a count or a sum."""
+    return None if measure in RATIO_MEASURES else 0
+
+
+# ---- the original small oracle (indications only), kept for tests/test_engine_oracle.py ----
+
+
 def valid_rows(rows: Iterable[dict], law: str) -> list[dict]:
     """Indications of one law that were not removed (reden_wijziging 13 = never sent)."""
-    return [r for r in rows if r["wet"] == law and r.get("reden_wijziging") != "13"]
-
-
-def days(first: dt.date, last: dt.date) -> Iterable[dt.date]:
-    day = first
-    while day <= last:
-        yield day
-        day += ONE_DAY
-
-
-def unieke_clienten(
-    rows: Iterable[dict], law: str, grain: str, first: dt.date, last: dt.date
-) -> dict[str, int]:
-    """Distinct clients with an indication active on at least one day of the period."""
-    clients: dict[str, set[str]] = defaultdict(set)
-    for row in valid_rows(rows, law):
-        end = row["einddatum"] if row["einddatum"] is not None else last
-        for day in days(max(row["startdatum"], first), min(end, last)):
-            clients[period_label(day, grain)].add(row["client_id"])
-    return {label: len(ids) for label, ids in clients.items()}
-
-
-def instroom(rows: Iterable[dict], law: str, grain: str) -> dict[str, int]:
-    """Indications counted in the period that holds their first day."""
-    counts: dict[str, int] = defaultdict(int)
-    for row in valid_rows(rows, law):
-        counts[period_label(row["startdatum"], grain)] += 1
-    return dict(counts)
-
-
-def uitstroom(rows: Iterable[dict], law: str, grain: str) -> dict[str, int]:
-    """Indications counted in the period that holds their last day (open-ended: never)."""
-    counts: dict[str, int] = defaultdict(int)
-    for row in valid_rows(rows, law):
-        if row["einddatum"] is not None:
-            counts[period_label(row["einddatum"], grain)] += 1
-    return dict(counts)
+    return [r for r in rows if r["wet"] == law and r.get("reden_wijziging") != REMOVED]
 
 
 def figures(
     rows: list[dict], grain: str, first: dt.date, last: dt.date
 ) -> dict[tuple[str, str], int]:
-    """(measure id, period label) -> value for every implemented measure, both laws."""
-    result: dict[tuple[str, str], int] = {}
-    for prefix, law in LAWS.items():
-        computed = {
-            "unieke_clienten": unieke_clienten(rows, law, grain, first, last),
-            "instroom": instroom(rows, law, grain),
-            "uitstroom": uitstroom(rows, law, grain),
-        }
-        for name, values in computed.items():
-            for label, value in values.items():
-                result[(f"{prefix}.{name}", label)] = value
-    return result
+    """(measure id, period label) -> value of unieke_clienten, instroom and uitstroom of
+    both laws, for every period of ``grain`` from ``first`` to ``last``."""
+    names = [f"{p}.{m}" for p in LAWS for m in ("unieke_clienten", "instroom", "uitstroom")]
+    found = all_figures({"toewijzingen": rows}, grain, labels_between(first, last, grain), names)
+    return {(m, label): int(v or 0) for (m, label, _), v in found.items()}
