@@ -10,6 +10,12 @@ ratios are exact ``Fraction``s. Slow, obviously correct.
 measure of the catalogue (except ``prognose_uitgaven``), where ``dims`` is a tuple of
 sorted ``(name, value)`` pairs. A count that is missing is 0; a ratio that is missing has
 no figure (its denominator is 0 or nothing counts).
+
+Readings where the catalogue is terse: age is completed years on the peildatum (born on
+29 February: a year older on 1 March in other years); a client without geboortedatum, or
+not yet born, has no age 0-17 or 70+. "5 years before" is the same calendar date (29
+February -> 28 February). A care or benefit spell is the run of consecutive days covered
+by the client's Jeugdwet indications (the household's PW/IOAW/IOAZ benefits).
 """
 
 from __future__ import annotations
@@ -372,8 +378,9 @@ def in_zorg_5_jaar(data: Data, period: Period) -> dict[Dims, Value]:
     for client, rows in by_key(data.of_law("jeugdwet"), "client_id").items():
         age = data.age(client, peildatum)
         start = spell_start(rows, peildatum)
-        if age is not None and 0 <= age <= 17 and start is not None:
-            count += start <= add_years(peildatum, -5)
+        aged_0_17 = age is not None and 0 <= age <= 17
+        if aged_0_17 and start is not None and start <= add_years(peildatum, -5):
+            count += 1
     return {(): count}
 
 

@@ -175,7 +175,7 @@ def toewijzingen(draw: st.DrawFn) -> list[Row]:
     """Indications, many of them adjoining, overlapping or starting with an earlier one,
     sharing client, law, provision and intensity with it, or all but one of those."""
     rows: list[Row] = []
-    for n in range(draw(st.integers(0, 14))):
+    for n in range(draw(st.integers(3, 20))):
         row = fresh_indication(draw, n)
         relation = draw(
             st.sampled_from(["none", "none", "adjoin", "adjoin", "overlap", "same_day"])
@@ -301,7 +301,7 @@ def aanvragen(draw: st.DrawFn) -> list[Row]:
 @st.composite
 def uitkeringen(draw: st.DrawFn) -> list[Row]:
     rows: list[Row] = []
-    for n in range(draw(st.integers(0, 8))):
+    for n in range(draw(st.integers(1, 10))):
         start = draw(st.one_of(any_dates, st.sampled_from(BAND_EDGES)))
         household = draw(HOUSEHOLDS)
         if rows and draw(st.booleans()):  # adjoin or overlap an earlier benefit of its household
@@ -334,6 +334,7 @@ def populatie(draw: st.DrawFn) -> list[Row]:
         dt.date(2020, 7, 1),
         dt.date(2021, 1, 1),
         dt.date(2021, 1, 2),
+        dt.date(2022, 1, 1),
     ]
     chosen = draw(st.lists(st.sampled_from(snapshots), max_size=3, unique=True))
     rows = []
@@ -352,7 +353,7 @@ def populatie(draw: st.DrawFn) -> list[Row]:
 def begroting(draw: st.DrawFn) -> list[Row]:
     return [
         {
-            "jaar": draw(st.sampled_from([2019, 2020, 2021])),
+            "jaar": draw(st.sampled_from([2019, 2020, 2021, 2022])),
             "wet": draw(st.sampled_from(["wmo", "jeugdwet", "participatiewet"])),
             "post": None,
             "bedrag": draw(amounts),
@@ -508,17 +509,11 @@ def graad_bounds(expected: Figures, key: Key, slack: Fraction) -> tuple[float, f
 POPULATION = frozenset(m for m in oracle.MEASURES if m.startswith("populatie."))
 NUMERIC = oracle.MONEY_MEASURES | oracle.RATIO_MEASURES | POPULATION
 
-# Ratios over verzilvering: where a law has no claim at all in the year, the engine gives
-# no figure where the catalogue gives 0 (see test_ratio_over_verzilvering_without_claims_is_0).
+# Ratios over verzilvering: 0, not "no figure", where a law has commitments, a budget or
+# inhabitants but no claim in the year (the engine once gave None; see the tests at the end).
 OVER_VERZILVERING = frozenset(
     {"verzilveringsgraad", "uitgaven_per_inwoner", "realisatie_begroting"}
 )
-
-
-def no_claims(tables: Tables, wet: str, label: str) -> bool:
-    """The law has no claim (of a kept indication) with periode_start in the period."""
-    data, period = oracle.Data.of(tables), oracle.parse_label(label)
-    return not any(i["wet"] == wet for _, i in oracle.claims_in(data, period))
 
 
 def mismatch(expected: Figures, key: Key, got: int | float | None, slack: Fraction) -> str | None:
@@ -547,12 +542,8 @@ def mismatch(expected: Figures, key: Key, got: int | float | None, slack: Fracti
 def differences(tables: Tables, grain: str, got: EngineFigures) -> list[str]:
     expected = oracle.all_figures(tables, grain, labels(grain))
     slack = spread_slack(tables)
-    found = []
-    for key in sorted(set(expected) | set(got)):
-        line = mismatch(expected, key, got.get(key), slack)
-        if line:
-            found.append(line)
-    return found
+    keys = sorted(set(expected) | set(got))
+    return [line for key in keys if (line := mismatch(expected, key, got.get(key), slack))]
 
 
 def check_versions(result: RunResult) -> None:
@@ -691,7 +682,7 @@ INVARIANT_MEASURES = [
 ]
 
 
-@settings(max_examples=8, deadline=None, phases=PHASES, suppress_health_check=SLOW)
+@settings(max_examples=6, deadline=None, phases=PHASES, suppress_health_check=SLOW)
 @given(tables=all_tables())
 def test_invariants_hold_on_engine_output(tables: Tables) -> None:
     by_grain = {g: engine_figures(engine_run(tables, g, INVARIANT_MEASURES)) for g in GRAINS}
