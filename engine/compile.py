@@ -105,10 +105,17 @@ def compile_version(
     version: MeasureVersion, ctx: Context, periods: ir.Table, grain: str | None = None
 ) -> ir.Table:
     """Rows of the measure's table x periods -> columns __period, <dimensions...>, value."""
-    from maatstaf.engine.sweep import compile_sweep, sweepable
+    from maatstaf.engine.sweep import (
+        compile_sweep,
+        compile_timeline_sweep,
+        sweepable,
+        timeline_sweepable,
+    )
 
     if grain is not None and sweepable(version, ctx):
         return compile_sweep(version, ctx, periods, grain)
+    if grain is not None and timeline_sweepable(version, ctx):
+        return compile_timeline_sweep(version, ctx, periods, grain)
     env = prepare(version, ctx, periods, version.where, grain)
     aggregate = version.aggregate
     if isinstance(aggregate, ast.Spread):

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import ibis
@@ -119,8 +120,16 @@ class _State:
         return sub.results[measure_id]
 
 
+Progress = Callable[[str, int, int, float], None]
+"""Called after each measure: (measure id, measures done, measures in all, seconds)."""
+
+
 def run(
-    library: Library, data: LoadedData, request: RunRequest, schema: Schema | None = None
+    library: Library,
+    data: LoadedData,
+    request: RunRequest,
+    schema: Schema | None = None,
+    progress: Progress | None = None,
 ) -> RunResult:
     """Evaluate the selected measures (and what they depend on) for the requested periods."""
     schema = schema or canonical_schema()
@@ -136,10 +145,17 @@ def run(
     passes = [()] + ([(REGION_DIMENSION,)] if _is_regional(data) else [])
     results: dict[str, list[pd.DataFrame]] = {s.measure: [] for s in selections}
     notes: list[Note] = []
+    order = evaluation_order(graph, set(results))
+    done = 0
     for extra in passes:
         state = _State(library, ctx, con, periods, graph=graph, extra_dims=extra, request=request)
-        for measure_id in evaluation_order(graph, set(results)):
+        for measure_id in order:
+            started = time.perf_counter()
             state.results[measure_id] = _evaluate(state, measure_id, forced.get(measure_id))
+            done += 1
+            if progress is not None:
+                seconds = time.perf_counter() - started
+                progress(measure_id, done, len(order) * len(passes), seconds)
         for measure_id in results:
             results[measure_id].append(state.results[measure_id])
         notes += [n for n in state.notes if n.measure in results and n not in notes]
@@ -244,7 +260,11 @@ def scoped_tables(
 ) -> dict[str, ir.Table]:
     """Each loaded table in DuckDB, without the rows its table scope excludes. Tables whose
     scope follows a link (a claim's toewijzing) come after the tables they link to, so a
-    claim for a removed indication is excluded too."""
+    claim for a removed indication is excluded too.
+
+    In process, each scoped table is computed once and kept (the latest version of each
+    row, the scope applied), so every measure of the run starts from the same rows instead
+    of recomputing them; a database or Spark keeps them as views of its own tables."""
     sources = (
         data.relations
         if data.backend is not None
@@ -263,6 +283,8 @@ def scoped_tables(
                 ast_and(list(conditions)), Env(schema_table, None, rows, scoped)
             )
             table = rows.filter(keep).select(*table.columns)
+        if data.backend is None:
+            table = con.create_table(f"scoped_{name}", table, temp=True, overwrite=True)
         tables[name] = table
     return tables
 

@@ -7,9 +7,19 @@ over the entity's rows: a new island starts where a row begins after the latest 
 far plus one); every island (or row) adds +1 at its first period and -1 after its last,
 and a running sum over the period numbers gives the count per period. This is the plan a
 careful analyst writes by hand; it gives the same figures as the range join.
+
+A distinct count broken down by a property of the entity in the period (its peak of
+simultaneous rows, ``most simultaneous per client_id``, or the class of its rows' values,
+``by verwijzer_groep per client_id``) has a sweep plan too, the entity timeline: each
+entity's time is cut into segments of periods in which that property cannot change (cut
+where one of its rows, or one of its day-level peaks, begins or ends); each segment gets
+the property from the rows (or peaks) that cover it, a join within the entity only; the
+segments then add +1/-1 events per value, and a running sum counts entities per period.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import ibis
 import ibis.expr.types as ir
@@ -18,25 +28,72 @@ from maatstaf.dsl import ast
 from maatstaf.dsl.model import MeasureVersion
 from maatstaf.engine.compile import (
     BEGIN,
+    END,
     FAR_FUTURE,
     PERIOD,
+    UNKNOWN,
     Context,
+    Env,
     _as_int,
+    _dimension_value,
     _name,
     _uses,
     _version_nodes,
     _with_dimensions,
     compile_expr,
     mentions_period,
+    peak_column,
     period_index,
     prepare_rows,
     split_conditions,
     tiebreak,
+    walk,
 )
 
 
 def sweepable(version: MeasureVersion, ctx: Context) -> bool:
     """Counts of rows active in the period, broken down by row-level dimensions only."""
+    if not _counts_active_rows(version, ctx):
+        return False
+    table = ctx.schema.table(version.aggregate.table)  # type: ignore[union-attr]
+    assert table is not None
+    for dim in version.by:
+        if isinstance(dim, ast.EntityDimension) or _uses(dim, ast.Simultaneous):
+            return False
+        value = dim.value
+        if value is None and table.column(dim.name) is None:
+            decl = ctx.library.dimension(table.name, dim.name)
+            value = decl.value if decl is not None else None
+        if value is not None and mentions_period(value):
+            return False
+    return True
+
+
+def timeline_sweepable(version: MeasureVersion, ctx: Context) -> bool:
+    """A distinct count of entities active in the period by one property of the counted
+    entity: its class (``by d per client_id``) or a value of its peak alone
+    (``by d = most simultaneous per client_id in bands ...``)."""
+    aggregate = version.aggregate
+    if not isinstance(aggregate, ast.CountDistinct) or len(version.by) != 1:
+        return False
+    if not _counts_active_rows(version, ctx):
+        return False
+    dim = version.by[0]
+    if isinstance(dim, ast.EntityDimension):
+        return dim.entity == aggregate.column
+    if dim.value is None or mentions_period(dim.value):
+        return False
+    nodes = list(walk(dim.value))
+    peaks = [n for n in nodes if isinstance(n, ast.Simultaneous)]
+    return (
+        bool(peaks)
+        and all(p.entity == aggregate.column for p in peaks)
+        and not any(isinstance(n, ast.NameRef) for n in nodes)
+    )
+
+
+def _counts_active_rows(version: MeasureVersion, ctx: Context) -> bool:
+    """A count or distinct count whose only period condition is that the row is active."""
     aggregate = version.aggregate
     if not ctx.semi_joins or not isinstance(aggregate, ast.CountRows | ast.CountDistinct):
         return False
@@ -51,18 +108,7 @@ def sweepable(version: MeasureVersion, ctx: Context) -> bool:
         and condition.subject in (None, aggregate.alias, table.name)
     ):
         return False
-    if any(_uses(n, ast.ActiveEachMonth) for n in _version_nodes(version)):
-        return False
-    for dim in version.by:
-        if isinstance(dim, ast.EntityDimension) or _uses(dim, ast.Simultaneous):
-            return False
-        value = dim.value
-        if value is None and table.column(dim.name) is None:
-            decl = ctx.library.dimension(table.name, dim.name)
-            value = decl.value if decl is not None else None
-        if value is not None and mentions_period(value):
-            return False
-    return True
+    return not any(_uses(n, ast.ActiveEachMonth) for n in _version_nodes(version))
 
 
 def compile_sweep(version: MeasureVersion, ctx: Context, periods: ir.Table, grain: str) -> ir.Table:
@@ -82,6 +128,12 @@ def compile_sweep(version: MeasureVersion, ctx: Context, periods: ir.Table, grai
             _name(version.aggregate.column), env.__class__(table, env.alias, spans, ctx)
         )
         spans = _islands(spans.mutate(__entity=entity), dims, tiebreak(spans, table))
+    return _running_counts(spans, dims, numbered)
+
+
+def _running_counts(spans: ir.Table, dims: list[str], numbered: ir.Table) -> ir.Table:
+    """Spans of period numbers (__s .. __e) per dimension values -> how many spans cover
+    each numbered period: +1 at the first number, -1 after the last, a running sum."""
     ups = spans.select(*dims, __k=spans["__s"].cast("int64"), __d=ibis.literal(1, "int64"))
     downs = spans.select(*dims, __k=(spans["__e"] + 1).cast("int64"), __d=ibis.literal(-1, "int64"))
     events = ups.union(downs, distinct=False)
@@ -90,8 +142,94 @@ def compile_sweep(version: MeasureVersion, ctx: Context, periods: ir.Table, grai
         __v=steps["__d"].cumsum(group_by=[steps[d] for d in dims], order_by=steps["__k"])
     )
     joined = numbered.join(steps, steps["__k"] <= numbered["__pidx"])
-    result = joined.group_by([PERIOD, *dims]).aggregate(value=joined["__v"].argmax(joined["__k"]))
-    return result
+    return joined.group_by([PERIOD, *dims]).aggregate(value=joined["__v"].argmax(joined["__k"]))
+
+
+def compile_timeline_sweep(
+    version: MeasureVersion, ctx: Context, periods: ir.Table, grain: str
+) -> ir.Table:
+    """The entity timeline (see the module's docstring) for ``timeline_sweepable`` rules."""
+    env, _ = prepare_rows(version, ctx, version.where)
+    rel, table = env.rel, env.table
+    assert table.period is not None and isinstance(version.aggregate, ast.CountDistinct)
+    dim = version.by[0]
+    first, last = periods[BEGIN].min().as_scalar(), periods[END].max().as_scalar()
+    entity = compile_expr(_name(version.aggregate.column), env)
+    start, end = rel[table.period[0]], rel[table.period[1]].fill_null(FAR_FUTURE)
+    rows = rel.mutate(__entity=entity, __a=start, __b=end)
+    rows = rows.filter(rows["__entity"].notnull() & (rows["__a"] <= last) & (rows["__b"] >= first))
+    rows = rows.mutate(__a=ibis.greatest(rows["__a"], first), __b=ibis.least(rows["__b"], last))
+    if isinstance(dim, ast.EntityDimension):
+        value = _dimension_value(replace(env, rel=rows), dim.name, None)
+        value = value.cast("string").fill_null(dim.ignoring)
+        pieces = rows.select(
+            "__entity",
+            __s=period_index(rows["__a"], grain),
+            __e=period_index(rows["__b"], grain),
+            __x=ibis.ifelse(value == dim.ignoring, ibis.null("string"), value),
+        )
+    else:
+        pieces = _peaks(rows, grain)
+    segments = _segments(pieces)
+    covering = segments.join(
+        pieces,
+        ["__entity", pieces["__s"] <= segments["__k"], pieces["__e"] >= segments["__k"]],
+    )
+    keys = ["__entity", "__k", "__next"]
+    if isinstance(dim, ast.EntityDimension):
+        classes = covering.group_by(keys).aggregate(
+            __n=covering["__x"].nunique(), __one=covering["__x"].min()
+        )
+        label = ibis.cases(
+            (classes["__n"] == 0, ibis.literal(dim.ignoring)),
+            (classes["__n"] == 1, classes["__one"]),
+            else_=ibis.literal(dim.mixed),
+        )
+    else:
+        entity_name = version.aggregate.column
+        classes = covering.group_by(keys).aggregate(
+            **{peak_column(entity_name): covering["__x"].max()}
+        )
+        value = compile_expr(dim.value, Env(table, env.alias, classes, ctx))  # type: ignore[arg-type]
+        label = value.cast("string").fill_null(UNKNOWN)
+    spans = classes.select(**{dim.name: label}, __s=classes["__k"], __e=classes["__next"] - 1)
+    numbered = periods.mutate(__pidx=period_index(periods[BEGIN], grain))
+    return _running_counts(spans, [dim.name], numbered)
+
+
+def _peaks(rows: ir.Table, grain: str) -> ir.Table:
+    """Each entity's number of rows active per day, as runs of days with one level (a
+    sweep: +1 at a start, -1 the day after an end, a running sum per entity), each run as
+    the numbers of the periods it touches."""
+    ups = rows.select("__entity", __day=rows["__a"], __d=ibis.literal(1, "int64"))
+    after = (rows["__b"] + ibis.interval(days=1)).cast("date")
+    downs = rows.select("__entity", __day=after, __d=ibis.literal(-1, "int64"))
+    events = ups.union(downs, distinct=False)
+    days = events.group_by(["__entity", "__day"]).aggregate(__d=events["__d"].sum())
+    order = ibis.window(group_by=days["__entity"], order_by=days["__day"])
+    days = days.mutate(
+        __level=days["__d"].cumsum(group_by=days["__entity"], order_by=days["__day"]),
+        __next=days["__day"].lead().over(order),
+    )
+    runs = days.filter(days["__level"] > 0)
+    last_day = (runs["__next"] - ibis.interval(days=1)).cast("date")
+    return runs.select(
+        "__entity",
+        __s=period_index(runs["__day"], grain),
+        __e=period_index(last_day, grain),
+        __x=runs["__level"],
+    )
+
+
+def _segments(pieces: ir.Table) -> ir.Table:
+    """Per entity, the runs of period numbers between consecutive cuts (where a piece
+    begins, or ends the period before): columns __entity, __k (first), __next (after last)."""
+    cuts = pieces.select("__entity", __k=pieces["__s"].cast("int64")).union(
+        pieces.select("__entity", __k=(pieces["__e"] + 1).cast("int64")), distinct=True
+    )
+    order = ibis.window(group_by=cuts["__entity"], order_by=cuts["__k"])
+    cuts = cuts.mutate(__next=cuts["__k"].lead().over(order))
+    return cuts.filter(cuts["__next"].notnull())
 
 
 def _islands(spans: ir.Table, dims: list[str], ties: list[ir.Value]) -> ir.Table:
