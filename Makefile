@@ -21,6 +21,9 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -q
 
+bench: $(STAMP)  # 10^5 and 10^6 rows; SIZES="10000000" for 10^7
+	$(BIN)/python -m benchmarks --sizes $(or $(SIZES),100000 1000000)
+
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 

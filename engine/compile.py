@@ -21,6 +21,7 @@ relations follow the catalogue to the letter (``einddatum`` inclusive, empty = r
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -244,10 +245,17 @@ def _filter(env: Env, conditions: list[ast.Condition]) -> ir.Table:
     plain = [c for c in conditions if not isinstance(c, ast.Exists)]
     if plain:
         rel = rel.filter(compile_condition(ast_and(plain), replace(env, rel=rel)))
-    for condition in conditions:
-        if isinstance(condition, ast.Exists):
-            rel = _exists(condition, replace(env, rel=rel))
+    # semi- and anti-joins commute; the one on the most columns usually keeps the fewest
+    # rows, so it goes first and the others meet fewer rows
+    exists = [c for c in conditions if isinstance(c, ast.Exists)]
+    for condition in sorted(exists, key=lambda c: -len(_expanded_same(c, env.ctx))):
+        rel = _exists(condition, replace(env, rel=rel))
     return rel
+
+
+def _expanded_same(node: ast.Exists, ctx: Context) -> list[str]:
+    table = ctx.schema.table(node.table)
+    return table.expand(node.same) if table is not None else []
 
 
 def _join_periods(env: Env, conditions: list[ast.Condition]) -> ir.Table:
@@ -593,8 +601,10 @@ def _compare(op: str, left: ir.Value, right: ir.Value) -> ir.BooleanValue:
         return left.identical_to(right)
     if op == "!=":
         return ~left.identical_to(right)
-    ops = {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right}
-    return ops[op].fill_null(False)
+    return _ORDER[op](left, right).fill_null(False)
+
+
+_ORDER = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
 
 def _between(value: ir.Value, low: ir.Value, high: ir.Value) -> ir.BooleanValue:
@@ -614,15 +624,17 @@ def _period_relation(relation: str, row: Env, begin: ir.Value, last: ir.Value) -
     raise AssertionError(relation)
 
 
-def _adjoins(node: ast.Adjoins, env: Env) -> ir.BooleanValue:
-    """left adjoins right: right starts the day after left ends (or up to ``within`` later)."""
+def _adjoins(node: ast.Adjoins, env: Env, in_join: bool = False) -> ir.BooleanValue:
+    """left adjoins right: right starts the day after left ends (or up to ``within`` later).
+    In a join's ON clause the plain equality (empty: no match) lets the database hash on it."""
     left, right = env.row(node.left), env.row(node.right)
     assert left.table.period is not None and right.table.period is not None
     left_end = left.rel[left.table.period[1]]
     right_start = right.rel[right.table.period[0]]
     first = (left_end + ibis.interval(days=1)).cast("date")
     if node.within is None:
-        return (right_start == first).fill_null(False)
+        same_day = right_start == first
+        return same_day if in_join else same_day.fill_null(False)
     gap = compile_expr(node.within, env)
     return _between(right_start, first, (first + gap.as_interval("D")).cast("date"))
 
@@ -645,7 +657,8 @@ def _exists(node: ast.Exists, outer: Env) -> ir.Table:
     inner = Env(table, node.alias, inner_rel, outer.ctx, None, outer)
     predicates = [inner_rel[c].identical_to(outer.rel[c]) for c in table.expand(node.same)]
     if node.where is not None:
-        predicates.append(compile_condition(node.where, inner))
+        conjuncts = node.where.items if isinstance(node.where, ast.And) else (node.where,)
+        predicates += [_join_predicate(c, inner) for c in conjuncts]
     if not predicates:
         predicates = [ibis.literal(True)]
     if outer.ctx.semi_joins:
@@ -654,6 +667,18 @@ def _exists(node: ast.Exists, outer: Env) -> ir.Table:
     matched = outer.rel.join(inner_rel, predicates).select("__rid").distinct()
     found = outer.rel["__rid"].isin(matched["__rid"])
     return outer.rel.filter(~found if node.negated else found).drop("__rid")
+
+
+def _join_predicate(node: ast.Condition, env: Env) -> ir.BooleanValue:
+    """A conjunct of a join's ON clause, where an empty (NULL) outcome already means no
+    match: order comparisons and ``adjoins`` stay plain, so the database can hash on them."""
+    match node:
+        case ast.Compare(op="<" | "<=" | ">" | ">="):
+            left, right = compile_expr(node.left, env), compile_expr(node.right, env)
+            return _ORDER[node.op](left, right)
+        case ast.Adjoins():
+            return _adjoins(node, env, in_join=True)
+    return compile_condition(node, env)
 
 
 def compile_expr(node: ast.Expr, env: Env) -> ir.Value:

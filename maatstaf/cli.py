@@ -38,6 +38,7 @@ from maatstaf.engine.reconcile import (
 from maatstaf.engine.run import RunError, RunRequest, Selection, run
 from maatstaf.engine.suppression import Policy
 from maatstaf.engine.suppression import apply as apply_suppression
+from maatstaf.progress import measure_progress
 from maatstaf.renderers.atomic import write_text
 from maatstaf.renderers.base import RendererError, get_renderer
 from maatstaf.renderers.diff import render_diff_json, render_diff_markdown
@@ -422,7 +423,8 @@ def run_command(
             min_share_base=100 if cbs else None,
             optional_dims=tuple(by or ()),
         )
-        result = run(library, loaded, request)
+        with measure_progress() as progress:
+            result = run(library, loaded, request, progress=progress)
         if policy is not None:
             result = apply_suppression(result, policy, library)
         _write(renderer.render(result, library), output)

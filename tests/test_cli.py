@@ -122,3 +122,28 @@ def test_markdown_and_html_to_a_file(tmp_path: Path) -> None:
         ]
         assert runner.invoke(app, args).exit_code == 0
         assert "Unieke cliënten met een Wmo-voorziening" in out.read_text()
+
+
+def test_progress_bar_only_on_a_terminal() -> None:
+    """On a terminal, a bar advances once per measure and names it; elsewhere (a pipe, a
+    file, CI) the callback is None, so nothing extra is written."""
+    import io
+
+    from rich.console import Console
+
+    from maatstaf.progress import measure_progress
+
+    piped = io.StringIO()
+    with measure_progress(Console(file=piped, force_terminal=False)) as progress:
+        assert progress is None
+    assert piped.getvalue() == ""
+
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=100)
+    with measure_progress(console) as progress:
+        assert progress is not None
+        progress("wmo.unieke_clienten", 1, 2, 0.25)
+        console.file.flush()
+        progress("jeugd.stapeling", 2, 2, 0.5)
+    shown = screen.getvalue()
+    assert "jeugd.stapeling" in shown and "2/2" in shown
