@@ -27,7 +27,7 @@ def indications(rows: int, seed: int = 7) -> pa.Table:
     product = rng.choice(np.array(["02A05", "01A01", "45A48"]), rows)
     return pa.table(
         {
-            "toewijzing_id": pa.array([f"T{i}" for i in range(rows)]),
+            "toewijzing_id": pa.array(np.char.add("T", np.arange(rows).astype(str))),
             "client_id": pa.array(np.char.add("C", client.astype(str))),
             "wet": pa.array(np.where(rng.random(rows) < 0.7, "wmo", "jeugdwet")),
             "productcode": pa.array(product),
