@@ -125,10 +125,15 @@ def compile_version(
 
 
 def compile_members(
-    version: MeasureVersion, ctx: Context, periods: ir.Table, where: ast.Condition | None
+    version: MeasureVersion,
+    ctx: Context,
+    periods: ir.Table,
+    where: ast.Condition | None,
+    columns: tuple[str, ...] = (),
 ) -> ir.Table:
     """What a counting measure counts (column __entity) per period, under ``where``: the
-    distinct values of a ``count distinct``, the keys of a ``count``."""
+    distinct values of a ``count distinct``, the keys of a ``count``; with ``columns``, one
+    row per counted row with those columns' values beside it."""
     aggregate = version.aggregate
     table = ctx.schema.table(getattr(aggregate, "table", ""))
     if table is None or not isinstance(aggregate, ast.CountRows | ast.CountDistinct):
@@ -136,6 +141,9 @@ def compile_members(
     env = prepare(version.model_copy(update={"by": ()}), ctx, periods, where)
     column = aggregate.column if isinstance(aggregate, ast.CountDistinct) else table.key[0]
     entity = compile_expr(_name(column), env).cast("string")
+    if columns:
+        values = {c: compile_expr(_name(c), env) for c in columns}
+        return env.rel.select(PERIOD, __entity=entity, **values)
     return env.rel.select(PERIOD, __entity=entity).distinct()
 
 

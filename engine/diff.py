@@ -1,23 +1,28 @@
 """diff: who is counted by one definition and not by another, and which condition decides.
 
 For each side-only client (or row), the other side's rule is relaxed one condition at a
-time: the condition whose removal would count the client is the one that decides. A
-client the other rule cannot reach by dropping one condition has no row in its table at
-all, or fails several conditions; both are said.
+time: the condition whose removal would count the client is the one that decides, and the
+values those clients have in the columns it tests are the evidence ("'boekdatum in
+period' does not hold (boekdatum 2019-12-01)"). A client the other rule cannot reach by
+dropping one condition has no row in its table at all, or fails several conditions; both
+are said.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from maatstaf.adapters.base import LoadedData
 from maatstaf.dsl import ast
 from maatstaf.dsl.model import Library, MeasureVersion
 from maatstaf.dsl.schema import Schema, canonical_schema
-from maatstaf.engine.compile import Context, compile_members
+from maatstaf.engine.compile import CompileError, Context, compile_members, walk
 from maatstaf.engine.periods import Period
 from maatstaf.engine.run import backend_for, periods_table, scoped_tables
 
@@ -100,11 +105,14 @@ def diff(
         expr = compile_members(side.version, ctx, periods, where)
         return set(con.execute(expr)["__entity"].dropna())
 
+    def evidence(side: Side, where: ast.Condition | None, columns: tuple[str, ...]) -> pd.DataFrame:
+        return con.execute(compile_members(side.version, ctx, periods, where, columns))
+
     left_set, right_set = members(left, left.version.where), members(right, right.version.where)
     explained: list[Record] = []
     sides = (("left", right, left_set - right_set), ("right", left, right_set - left_set))
     for name, other, only in sides:
-        explained += _explain(name, other, only, members, library)
+        explained += _explain(name, other, only, members, evidence, library)
     reasons = Counter((r.side, r.reason) for r in explained)
     return DiffResult(
         left=left.label,
@@ -120,7 +128,14 @@ def diff(
     )
 
 
-def _explain(side: str, other: Side, only: set[str], members, library: Library) -> list[Record]:
+def _explain(
+    side: str,
+    other: Side,
+    only: set[str],
+    members: Callable[[Side, ast.Condition | None], set[str]],
+    evidence: Callable[[Side, ast.Condition | None, tuple[str, ...]], pd.DataFrame],
+    library: Library,
+) -> list[Record]:
     """Why each client of ``only`` (counted by ``side``) is not counted by ``other``."""
     conditions = _conjuncts(other.version.where)
     remaining = set(only)
@@ -128,8 +143,20 @@ def _explain(side: str, other: Side, only: set[str], members, library: Library) 
     for condition in conditions:
         if not remaining:
             break
-        decided = remaining & members(other, _without(conditions, condition))
+        relaxed = _without(conditions, condition)
+        decided = remaining & members(other, relaxed)
+        if not decided:
+            continue
         reason = f"not counted by {other.label}: '{_source_text(condition, library)}' does not hold"
+        columns = _tested_columns(condition, other.version, library)
+        if columns:
+            try:
+                rows = evidence(other, relaxed, columns)
+            except CompileError:
+                rows = None
+            if rows is not None:
+                shown = _ranges(rows[rows["__entity"].isin(decided)], columns)
+                reason += f" ({shown})" if shown else ""
         found += [Record(side=side, entity=e, reason=reason) for e in sorted(decided)]
         remaining -= decided
     if remaining:
@@ -142,6 +169,54 @@ def _explain(side: str, other: Side, only: set[str], members, library: Library) 
             for e in sorted(remaining)
         ]
     return found
+
+
+def _tested_columns(
+    condition: ast.Condition, version: MeasureVersion, library: Library
+) -> tuple[str, ...]:
+    """The counted table's columns a condition tests (its period columns for ``active in
+    period`` and the like); none for ``exists``, whose names belong to other rows."""
+    if isinstance(condition, ast.Exists):
+        return ()
+    table = canonical_schema().table(getattr(version.aggregate, "table", ""))
+    if table is None:
+        return ()
+    names: list[str] = []
+    for node in walk(condition):
+        if isinstance(node, ast.Exists):
+            return ()
+        if isinstance(node, ast.NameRef) and table.column(node.name.split(".")[-1]):
+            names.append(node.name)
+        if isinstance(node, ast.PeriodRelation | ast.ActiveOn | ast.ActiveBetween):
+            names += list(table.period or ())
+    return tuple(dict.fromkeys(names))
+
+
+def _ranges(rows: pd.DataFrame, columns: tuple[str, ...]) -> str:
+    """The values a group of clients has in each column: one value, or lowest .. highest
+    (an empty cell is said as such)."""
+    parts = []
+    for column in columns:
+        values = rows[column]
+        known = values.dropna()
+        if known.empty:
+            text = "empty" if len(values) else ""
+        else:
+            low, high = _plain(known.min()), _plain(known.max())
+            text = low if low == high else f"{low} .. {high}"
+            if len(known) < len(values):
+                text += ", or empty"
+        if text:
+            parts.append(f"{column} {text}")
+    return "; ".join(parts)
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, pd.Timestamp):
+        value = value.date() if value == value.normalize() else value.to_pydatetime()
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return str(value)
 
 
 def _conjuncts(where: ast.Condition | None) -> list[ast.Condition]:

@@ -67,7 +67,12 @@ def test_diff_of_the_two_youth_definitions_adds_up_and_gives_reasons() -> None:
     assert result.both + result.left_only == result.left_total
     assert result.both + result.right_only == result.right_total
     assert [(r.side, r.reason, r.count) for r in result.reasons] == [
-        ("right", "not counted by jeugd.unieke_jeugdigen@1: 'boekdatum in period' does not hold", 1)
+        (
+            "right",
+            "not counted by jeugd.unieke_jeugdigen@1: 'boekdatum in period' does not hold"
+            " (boekdatum 2019-12-01)",
+            1,
+        )
     ]
     assert [(r.side, r.entity) for r in result.records or []] == [("right", "A")]
 
@@ -268,3 +273,35 @@ def test_as_of_reproduces_the_figure_before_a_retroactive_correction(
     result = run(standard_library(), _history(), request)
     assert values(result) == {("jeugd.unieke_clienten", "2020-Q2"): expected}
     assert result.provenance.as_of == (as_of.isoformat() if as_of else None)
+
+
+def test_diff_evidence_gives_the_values_of_the_deciding_columns() -> None:
+    """Counted by version 2 only: A's budget was booked before 2020 (2019-12-01), D's youth
+    care ran in 2020 with no booking at all, E's bookings (2018 and 2021) fall on both
+    sides of it; B is counted by both."""
+    data = loaded(
+        toewijzingen=[
+            _youth("t1", "A", D(2019, 12, 1), D(2020, 5, 31)),
+            _youth("t2", "B", D(2020, 2, 1), None),
+            _youth("t4", "D", D(2020, 3, 1), None),
+            _youth("t5", "E", D(2018, 6, 1), D(2021, 3, 31)),
+        ],
+        budgetboekingen=[
+            {"toewijzing_id": "t1", "boekdatum": D(2019, 12, 1), "bedrag": 900},
+            {"toewijzing_id": "t2", "boekdatum": D(2020, 2, 1), "bedrag": 400},
+            {"toewijzing_id": "t5", "boekdatum": D(2018, 6, 1), "bedrag": 300},
+            {"toewijzing_id": "t5", "boekdatum": D(2021, 1, 4), "bedrag": 300},
+        ],
+    )
+    library, period = standard_library(), parse_period("2020")
+    sides = [resolve_side(library, "jeugd.unieke_jeugdigen", n, period) for n in (1, 2)]
+    result = diff(library, data, *sides, period)
+    assert (result.right_only, result.left_only) == (3, 0)
+    assert [(r.reason, r.count) for r in result.reasons] == [
+        (
+            "not counted by jeugd.unieke_jeugdigen@1: 'boekdatum in period' does not hold"
+            " (boekdatum 2018-06-01 .. 2021-01-04)",
+            2,
+        ),
+        ("not counted by jeugd.unieke_jeugdigen@1: no row in budgetboekingen", 1),
+    ]
