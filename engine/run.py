@@ -262,14 +262,12 @@ def scoped_tables(
     scope follows a link (a claim's toewijzing) come after the tables they link to, so a
     claim for a removed indication is excluded too.
 
-    In process, each scoped table is computed once and kept (the latest version of each
-    row, the scope applied), so every measure of the run starts from the same rows instead
-    of recomputing them; a database or Spark keeps them as views of its own tables."""
-    sources = (
-        data.relations
-        if data.backend is not None
-        else {name: con.create_table(name, arrow) for name, arrow in data.tables.items()}
-    )
+    In process, DuckDB reads the loaded Arrow tables in place (no copy) and each scoped
+    table is computed once and kept (the latest version of each row, the scope applied),
+    so every measure of the run starts from the same rows instead of recomputing them,
+    and the rows are held twice at most (Arrow, DuckDB); a database or Spark keeps them as
+    views of its own tables."""
+    sources = data.relations if data.backend is not None else _arrow_views(con, data)
     raw = {name: _known_on(rel, ctx.schema.table(name), as_of) for name, rel in sources.items()}  # type: ignore[arg-type]
     tables: dict[str, ir.Table] = {}
     linked_last = sorted(raw, key=lambda n: bool(_scope_links(ctx, n)))
@@ -287,6 +285,15 @@ def scoped_tables(
             table = con.create_table(f"scoped_{name}", table, temp=True, overwrite=True)
         tables[name] = table
     return tables
+
+
+def _arrow_views(con: ibis.BaseBackend, data: LoadedData) -> dict[str, ir.Table]:
+    """The loaded tables as DuckDB views over their Arrow memory (read in place)."""
+    views = {}
+    for name, arrow in data.tables.items():
+        con.con.register(f"loaded_{name}", arrow)  # type: ignore[attr-defined]
+        views[name] = con.table(f"loaded_{name}")
+    return views
 
 
 def _known_on(table: ir.Table, schema_table: Table | None, as_of: dt.date | None) -> ir.Table:
