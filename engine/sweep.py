@@ -26,6 +26,7 @@ import ibis.expr.types as ir
 
 from maatstaf.dsl import ast
 from maatstaf.dsl.model import MeasureVersion
+from maatstaf.dsl.schema import Table
 from maatstaf.engine.compile import (
     BEGIN,
     END,
@@ -46,7 +47,6 @@ from maatstaf.engine.compile import (
     period_index,
     prepare_rows,
     split_conditions,
-    tiebreak,
     walk,
 )
 
@@ -57,16 +57,20 @@ def sweepable(version: MeasureVersion, ctx: Context) -> bool:
         return False
     table = ctx.schema.table(version.aggregate.table)  # type: ignore[union-attr]
     assert table is not None
-    for dim in version.by:
-        if isinstance(dim, ast.EntityDimension) or _uses(dim, ast.Simultaneous):
-            return False
-        value = dim.value
-        if value is None and table.column(dim.name) is None:
-            decl = ctx.library.dimension(table.name, dim.name)
-            value = decl.value if decl is not None else None
-        if value is not None and mentions_period(value):
-            return False
-    return True
+    return not any(
+        isinstance(dim, ast.EntityDimension)
+        or _uses(dim, ast.Simultaneous)
+        or _per_period(dim.name, dim.value, table, ctx)
+        for dim in version.by
+    )
+
+
+def _per_period(name: str, value: ast.Expr | None, table: Table, ctx: Context) -> bool:
+    """A row's dimension value depends on the period (so it cannot be computed per row)."""
+    if value is None and table.column(name) is None:
+        decl = ctx.library.dimension(table.name, name)
+        value = decl.value if decl is not None else None
+    return value is not None and mentions_period(value)
 
 
 def timeline_sweepable(version: MeasureVersion, ctx: Context) -> bool:
@@ -80,7 +84,9 @@ def timeline_sweepable(version: MeasureVersion, ctx: Context) -> bool:
         return False
     dim = version.by[0]
     if isinstance(dim, ast.EntityDimension):
-        return dim.entity == aggregate.column
+        table = ctx.schema.table(aggregate.table)
+        assert table is not None
+        return dim.entity == aggregate.column and not _per_period(dim.name, None, table, ctx)
     if dim.value is None or mentions_period(dim.value):
         return False
     nodes = list(walk(dim.value))
@@ -127,7 +133,7 @@ def compile_sweep(version: MeasureVersion, ctx: Context, periods: ir.Table, grai
         entity = compile_expr(
             _name(version.aggregate.column), env.__class__(table, env.alias, spans, ctx)
         )
-        spans = _islands(spans.mutate(__entity=entity), dims, tiebreak(spans, table))
+        spans = _islands(spans.mutate(__entity=entity), dims)
     return _running_counts(spans, dims, numbered)
 
 
@@ -232,15 +238,17 @@ def _segments(pieces: ir.Table) -> ir.Table:
     return cuts.filter(cuts["__next"].notnull())
 
 
-def _islands(spans: ir.Table, dims: list[str], ties: list[ir.Value]) -> ir.Table:
-    """An entity's consecutive or overlapping period ranges merged into one island (in a
-    total order, so both windows see the rows alike)."""
+def _islands(spans: ir.Table, dims: list[str]) -> ir.Table:
+    """An entity's consecutive or overlapping period ranges merged into one island. Equal
+    ranges are merged first, so ordering by (first, last) is total and both windows see
+    the rows alike."""
+    spans = spans.select("__entity", *dims, "__s", "__e").distinct()
+    spans = spans.filter(spans["__entity"].notnull())
     keys = [spans["__entity"], *[spans[d] for d in dims]]
-    order = [spans["__s"], spans["__e"], *[spans[t.get_name()] for t in ties]]
+    order = [spans["__s"], spans["__e"]]
     before = spans["__e"].max().over(ibis.window(group_by=keys, order_by=order, rows=(None, -1)))
     spans = spans.mutate(__new=_as_int(before.isnull() | (spans["__s"] > before + 1)))
     spans = spans.mutate(__island=spans["__new"].cumsum(group_by=keys, order_by=order))
-    islands = spans.group_by(["__entity", *dims, "__island"]).aggregate(
+    return spans.group_by(["__entity", *dims, "__island"]).aggregate(
         __s=spans["__s"].min(), __e=spans["__e"].max()
     )
-    return islands.filter(islands["__entity"].notnull())
