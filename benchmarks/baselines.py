@@ -2,7 +2,9 @@
 a naive pandas version, DuckDB SQL (a range join with a calendar, and a sweep or a direct
 equality plan), and numpy over the Arrow arrays.
 
-Every function takes the indications (an Arrow table as ``benchmarks.generate`` makes it)
+The naive versions all start as analysts often do: every indication exploded into one row
+per month it runs (``_exploded``), the measure's logic on top. Every function takes the
+indications (an Arrow table as ``benchmarks.generate`` makes it)
 and a law, and returns ``{month label: count}``; stacking returns
 ``{"2020-01|2": count}`` (month and band). Months run from 2015-01 to 2025-12.
 """
@@ -76,16 +78,28 @@ CALENDAR = """cal AS (SELECT m AS b, (m + INTERVAL 1 MONTH - INTERVAL 1 DAY)::DA
 # ---- unique clients per month --------------------------------------------------------
 
 
-def unique_naive_pandas(table: pa.Table, wet: str) -> Figures:
-    """Explode every indication into its months, then count distinct clients per month."""
-    frame = table.select(["client_id", "wet", "startdatum", "einddatum"]).to_pandas()
+def _exploded(table: pa.Table, wet: str, columns: list[str]) -> pd.DataFrame:
+    """The naive way: every indication of the law exploded into one row per month it runs
+    (open-ended until 2025-12), with a Python object per row and month."""
+    frame = table.select(list(dict.fromkeys(["wet", "startdatum", "einddatum", *columns])))
+    frame = frame.to_pandas()
     frame = frame[frame["wet"] == wet]
     end = frame["einddatum"].fillna(pd.Timestamp("2025-12-31")).astype("datetime64[s]")
     start = frame["startdatum"].astype("datetime64[s]")
     frame = frame.assign(
         month=[pd.period_range(s, e, freq="M") for s, e in zip(start, end, strict=True)]
     )
-    exploded = frame.explode("month")
+    return frame.explode("month")
+
+
+def _count_months(months: pd.Series) -> Figures:
+    counts = months.value_counts()
+    return {str(m): int(counts.get(m, 0)) for m in MONTHS}
+
+
+def unique_naive_pandas(table: pa.Table, wet: str) -> Figures:
+    """Explode every indication into its months, then count distinct clients per month."""
+    exploded = _exploded(table, wet, ["client_id"])
     counts = exploded.groupby("month")["client_id"].nunique()
     return {str(m): int(counts.get(m, 0)) for m in MONTHS}
 
@@ -161,15 +175,11 @@ def unique_numpy_sweep(table: pa.Table, wet: str) -> Figures:
 
 
 def _flow_naive_pandas(table: pa.Table, wet: str, column: str) -> Figures:
-    """One boolean mask per month over the whole frame."""
-    frame = table.select(["wet", column]).to_pandas()
-    frame = frame[frame["wet"] == wet]
-    day = pd.to_datetime(frame[column])
-    counts = {}
-    for month in MONTHS:
-        inside = (day >= month.start_time) & (day <= month.end_time)
-        counts[str(month)] = int(inside.sum())
-    return counts
+    """From the exploded months: the month row in which the indication starts (ends)."""
+    exploded = _exploded(table, wet, [])
+    day = pd.to_datetime(exploded[column])
+    at = exploded["month"] == day.dt.to_period("M")
+    return _count_months(exploded["month"][at & day.notna()])
 
 
 def _flow_duckdb(table: pa.Table, wet: str, column: str) -> Figures:
@@ -216,16 +226,20 @@ def outflow_numpy(table: pa.Table, wet: str) -> Figures:
 
 
 def new_naive_pandas(table: pa.Table, wet: str) -> Figures:
-    """Pair every starting indication with all of its client's indications and look for an
-    earlier start."""
-    frame = table.select(["toewijzing_id", "client_id", "wet", "startdatum"]).to_pandas()
-    starting = frame[frame["wet"] == wet]
-    pairs = starting.merge(frame[["client_id", "startdatum"]], on="client_id", suffixes=("", "_j"))
-    earlier = pairs[pairs["startdatum_j"] < pairs["startdatum"]]["toewijzing_id"].unique()
-    new = starting[~starting["toewijzing_id"].isin(earlier)]
-    month = pd.to_datetime(new["startdatum"]).dt.to_period("M")
-    counts = month.value_counts()
-    return {str(m): int(counts.get(m, 0)) for m in MONTHS}
+    """From the exploded months: the start-month rows of indications whose client has no
+    indication (of any law) with an earlier start."""
+    exploded = _exploded(table, wet, ["client_id"])
+    starting = exploded[
+        exploded["month"] == pd.to_datetime(exploded["startdatum"]).dt.to_period("M")
+    ]
+    first = (
+        table.select(["client_id", "startdatum"])
+        .to_pandas()
+        .groupby("client_id")["startdatum"]
+        .min()
+    )
+    new = starting[starting["startdatum"] == starting["client_id"].map(first)]
+    return _count_months(new["month"])
 
 
 def new_duckdb(table: pa.Table, wet: str) -> Figures:
@@ -253,21 +267,22 @@ def new_numpy(table: pa.Table, wet: str) -> Figures:
 
 
 def herindicatie_naive_pandas(table: pa.Table, wet: str) -> Figures:
-    """Pair each starting indication with its client's indications of the same provision
-    and intensity and keep those whose predecessor ends the day before. (An adjoining
-    predecessor starts earlier, so such a start is always a returning one.)"""
-    columns = ["toewijzing_id", "client_id", "wet", "startdatum", "einddatum", *INTENSITY]
-    frame = table.select(columns).to_pandas()
-    starting = frame[frame["wet"] == wet]
+    """From the exploded months: each start-month row paired with its client's
+    indications (of any law) of the same provision and intensity, kept when one of them
+    ends the day before. (An adjoining predecessor starts earlier, so such a start is
+    always a returning one.)"""
+    exploded = _exploded(table, wet, ["toewijzing_id", "client_id", *INTENSITY])
+    starting = exploded[
+        exploded["month"] == pd.to_datetime(exploded["startdatum"]).dt.to_period("M")
+    ]
     keys = ["client_id", *INTENSITY]
-    pairs = starting.merge(frame[[*keys, "einddatum"]], on=keys, suffixes=("", "_j"))
+    others = table.select([*keys, "einddatum"]).to_pandas()
+    pairs = starting.merge(others, on=keys, suffixes=("", "_j"))
     adjoining = pd.to_datetime(pairs["einddatum_j"]) + pd.Timedelta(days=1) == pd.to_datetime(
         pairs["startdatum"]
     )
     found = pairs[adjoining].drop_duplicates("toewijzing_id")
-    month = pd.to_datetime(found["startdatum"]).dt.to_period("M")
-    counts = month.value_counts()
-    return {str(m): int(counts.get(m, 0)) for m in MONTHS}
+    return _count_months(found["month"])
 
 
 def herindicatie_duckdb(table: pa.Table, wet: str) -> Figures:
