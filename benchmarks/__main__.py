@@ -9,7 +9,7 @@ Generates synthetic indications and, for each size, in one invocation:
   herindicaties and stacking;
 - checks that every baseline's figures equal maatstaf's, month by month;
 - reports wall time and peak memory (each approach in a fresh process, so its peak is its
-  own) and the ratios, and writes ``benchmarks/results/results.{json,md}``.
+  own) and the ratios, and writes ``benchmarks/results/results.{json,md}`` (other sizes: ``results-<sizes>.*``).
 
 Every timer starts with the indications in memory as an Arrow table; maatstaf's time per
 measure is its evaluation in the run, and its total includes loading the table into
@@ -29,6 +29,7 @@ from pathlib import Path
 from benchmarks.baselines import BENCHMARKS, INTERVAL_BENCHMARKS
 
 RESULTS = Path(__file__).parent / "results"
+DEFAULT_SIZES = [100_000, 1_000_000]  # results.{json,md}; other sizes: results-<sizes>.*
 
 
 def _child(kind: str, rows: int, queue: mp.Queue) -> None:
@@ -120,7 +121,7 @@ def measure(kind: str, rows: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=DEFAULT_SIZES)
     parser.add_argument("--skip-naive-above", type=int, default=1_000_000)
     parser.add_argument(
         "--only", nargs="+", default=None, help="maatstaf and/or benchmark names to run"
@@ -202,11 +203,8 @@ def _write(sizes: list[dict]) -> None:
     from maatstaf.renderers.atomic import write_text
 
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    name = (
-        "results"
-        if len(sizes) > 1 or sizes[0]["rows"] <= 1_000_000
-        else f"results-{sizes[0]['rows']}"
-    )
+    rows = [size["rows"] for size in sizes]
+    name = "results" if rows == DEFAULT_SIZES else "results-" + "-".join(map(str, rows))
     document = {"measured_at": stamp, "cpus": os.cpu_count(), "sizes": sizes}
     write_text(RESULTS / f"{name}.json", json.dumps(document, indent=2) + "\n")
     write_text(RESULTS / f"{name}.md", markdown(document) + "\n")

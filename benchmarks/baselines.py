@@ -298,8 +298,10 @@ def herindicatie_duckdb(table: pa.Table, wet: str) -> Figures:
 def herindicatie_numpy(table: pa.Table, wet: str) -> Figures:
     """Pack (client, provision, intensity, day) into one integer; a start is a herindicatie
     when its key with the start day is among the keys with the day after an end."""
-    keys = pd.MultiIndex.from_arrays([_column(table, c) for c in ["client_id", *INTENSITY]])
-    codes = pd.factorize(keys)[0].astype(np.int64)
+    codes = np.zeros(table.num_rows, dtype=np.int64)
+    for name in ["client_id", *INTENSITY]:  # one code per distinct combination, column by column
+        column, uniques = pd.factorize(_column(table, name), use_na_sentinel=False)
+        codes = pd.factorize(codes * len(uniques) + column)[0].astype(np.int64)
     start = _days(table, "startdatum").astype(np.int64)
     end = _days(table, "einddatum")
     has_end = ~np.isnat(end)
