@@ -12,6 +12,7 @@ and a law, and returns ``{month label: count}``; stacking returns
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import duckdb
 import numpy as np
@@ -174,6 +175,18 @@ def unique_numpy_sweep(table: pa.Table, wet: str) -> Figures:
 # ---- inflow and outflow: indications starting / ending in the month ------------------
 
 
+def _flows(column: str) -> dict[str, Baseline]:
+    """The flow baselines for indications starting (``startdatum``) or ending (``einddatum``)."""
+    return {
+        approach: partial(function, column=column)
+        for approach, function in (
+            ("naive_pandas", _flow_naive_pandas),
+            ("duckdb", _flow_duckdb),
+            ("numpy", _flow_numpy),
+        )
+    }
+
+
 def _flow_naive_pandas(table: pa.Table, wet: str, column: str) -> Figures:
     """From the exploded months: the month row in which the indication starts (ends)."""
     exploded = _exploded(table, wet, [])
@@ -196,30 +209,6 @@ def _flow_numpy(table: pa.Table, wet: str, column: str) -> Figures:
     month = month_index(day[~np.isnat(day)])
     month = month[(month >= 0) & (month < len(MONTHS))]
     return _by_month(np.bincount(month, minlength=len(MONTHS)))
-
-
-def inflow_naive_pandas(table: pa.Table, wet: str) -> Figures:
-    return _flow_naive_pandas(table, wet, "startdatum")
-
-
-def inflow_duckdb(table: pa.Table, wet: str) -> Figures:
-    return _flow_duckdb(table, wet, "startdatum")
-
-
-def inflow_numpy(table: pa.Table, wet: str) -> Figures:
-    return _flow_numpy(table, wet, "startdatum")
-
-
-def outflow_naive_pandas(table: pa.Table, wet: str) -> Figures:
-    return _flow_naive_pandas(table, wet, "einddatum")
-
-
-def outflow_duckdb(table: pa.Table, wet: str) -> Figures:
-    return _flow_duckdb(table, wet, "einddatum")
-
-
-def outflow_numpy(table: pa.Table, wet: str) -> Figures:
-    return _flow_numpy(table, wet, "einddatum")
 
 
 # ---- new clients: starting indications of a client with no earlier start (any law) ---
@@ -471,12 +460,12 @@ BENCHMARKS: dict[str, tuple[str, str, dict[str, Baseline]]] = {
     "inflow": (
         "wmo.instroom",
         "wmo",
-        {"naive_pandas": inflow_naive_pandas, "duckdb": inflow_duckdb, "numpy": inflow_numpy},
+        _flows("startdatum"),
     ),
     "outflow": (
         "wmo.uitstroom",
         "wmo",
-        {"naive_pandas": outflow_naive_pandas, "duckdb": outflow_duckdb, "numpy": outflow_numpy},
+        _flows("einddatum"),
     ),
     "new_clients": (
         "wmo.nieuwe_instroom",
