@@ -112,7 +112,7 @@ def diff(
     explained: list[Record] = []
     sides = (("left", right, left_set - right_set), ("right", left, right_set - left_set))
     for name, other, only in sides:
-        explained += _explain(name, other, only, members, evidence, library)
+        explained += _explain(name, other, only, members, evidence, library, ctx.schema)
     reasons = Counter((r.side, r.reason) for r in explained)
     return DiffResult(
         left=left.label,
@@ -135,6 +135,7 @@ def _explain(
     members: Callable[[Side, ast.Condition | None], set[str]],
     evidence: Callable[[Side, ast.Condition | None, tuple[str, ...]], pd.DataFrame],
     library: Library,
+    schema: Schema,
 ) -> list[Record]:
     """Why each client of ``only`` (counted by ``side``) is not counted by ``other``."""
     conditions = _conjuncts(other.version.where)
@@ -148,7 +149,7 @@ def _explain(
         if not decided:
             continue
         reason = f"not counted by {other.label}: '{_source_text(condition, library)}' does not hold"
-        columns = _tested_columns(condition, other.version, library)
+        columns = _tested_columns(condition, other.version, schema)
         if columns:
             try:
                 rows = evidence(other, relaxed, columns)
@@ -172,13 +173,13 @@ def _explain(
 
 
 def _tested_columns(
-    condition: ast.Condition, version: MeasureVersion, library: Library
+    condition: ast.Condition, version: MeasureVersion, schema: Schema
 ) -> tuple[str, ...]:
     """The counted table's columns a condition tests (its period columns for ``active in
     period`` and the like); none for ``exists``, whose names belong to other rows."""
     if isinstance(condition, ast.Exists):
         return ()
-    table = canonical_schema().table(getattr(version.aggregate, "table", ""))
+    table = schema.table(getattr(version.aggregate, "table", ""))
     if table is None:
         return ()
     names: list[str] = []
