@@ -264,9 +264,12 @@ def _first(rng: np.random.Generator, wet: str, size: int, lineage: int) -> Rows:
     """Every candidate client's first known indication: most start in 2019-2021, some
     earlier (from 2014); some youths are in long-running foster care."""
     early = rng.random(size) < EARLY_SHARE[wet]
-    start = np.where(
-        early, _between(rng, HISTORY, FIRST - 1, size), _between(rng, FIRST, HORIZON - 30, size)
-    )
+    # drawn from FIRST .. HORIZON - 30 and stretched onto FIRST .. HORIZON, so that new
+    # clients keep arriving in December 2021 and every later draw stays as it was
+    earlier = _between(rng, HISTORY, FIRST - 1, size)
+    recent = _between(rng, FIRST, HORIZON - 30, size)
+    recent = FIRST + (recent - FIRST) * (HORIZON - FIRST) // (HORIZON - 30 - FIRST)
+    start = np.where(early, earlier, recent)
     product = _products(rng, wet, size)
     end = _ends(rng, product, start)
     if wet == "jeugdwet":
