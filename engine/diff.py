@@ -22,7 +22,7 @@ from maatstaf.adapters.base import LoadedData
 from maatstaf.dsl import ast
 from maatstaf.dsl.model import Library, MeasureVersion
 from maatstaf.dsl.schema import Schema, canonical_schema
-from maatstaf.engine.compile import CompileError, Context, compile_members, walk
+from maatstaf.engine.compile import Context, compile_members, walk
 from maatstaf.engine.periods import Period
 from maatstaf.engine.run import backend_for, periods_table, scoped_tables
 
@@ -145,19 +145,17 @@ def _explain(
         if not remaining:
             break
         relaxed = _without(conditions, condition)
-        decided = remaining & members(other, relaxed)
+        columns = _tested_columns(condition, other.version, schema)
+        # one query: the relaxed rule's rows, with the tested columns where there are any
+        rows = evidence(other, relaxed, columns) if columns else None
+        counted = set(rows["__entity"].dropna()) if rows is not None else members(other, relaxed)
+        decided = remaining & counted
         if not decided:
             continue
         reason = f"not counted by {other.label}: '{_source_text(condition, library)}' does not hold"
-        columns = _tested_columns(condition, other.version, schema)
-        if columns:
-            try:
-                rows = evidence(other, relaxed, columns)
-            except CompileError:
-                rows = None
-            if rows is not None:
-                shown = _ranges(rows[rows["__entity"].isin(decided)], columns)
-                reason += f" ({shown})" if shown else ""
+        if rows is not None:
+            shown = _ranges(rows[rows["__entity"].isin(decided)], columns)
+            reason += f" ({shown})" if shown else ""
         found += [Record(side=side, entity=e, reason=reason) for e in sorted(decided)]
         remaining -= decided
     if remaining:
@@ -177,8 +175,6 @@ def _tested_columns(
 ) -> tuple[str, ...]:
     """The counted table's columns a condition tests (its period columns for ``active in
     period`` and the like); none for ``exists``, whose names belong to other rows."""
-    if isinstance(condition, ast.Exists):
-        return ()
     table = schema.table(getattr(version.aggregate, "table", ""))
     if table is None:
         return ()
