@@ -14,11 +14,13 @@ import os
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from maatstaf.adapters.base import LoadError
+
 KEY_VARIABLE = "MAATSTAF_PSEUDONYM_KEY"
 
 
-class PseudonymError(Exception):
-    pass
+class PseudonymError(LoadError):
+    """Pseudonymization cannot run (no usable key): the source cannot be used."""
 
 
 def key_from_environment() -> bytes:
@@ -32,11 +34,14 @@ def key_from_environment() -> bytes:
 
 
 def elfproef(bsn: str) -> bool:
-    """The BSN check: 9 digits, 9*d1 + 8*d2 + ... + 2*d8 - 1*d9 divisible by 11, not 0."""
+    """The BSN check: 9 digits, 9*d1 + 8*d2 + ... + 2*d8 - 1*d9 divisible by 11, not 0.
+
+    Only the ASCII digits 0-9 count: other Unicode digits (Arabic-Indic, full-width) fail,
+    so such a cell is rejected rather than hashed to a pseudonym no other source matches."""
     digits = bsn.strip()
     if len(digits) == 8:
         digits = "0" + digits
-    if len(digits) != 9 or not digits.isdigit() or digits == "000000000":
+    if len(digits) != 9 or not (digits.isascii() and digits.isdigit()) or digits == "000000000":
         return False
     total = sum(int(d) * w for d, w in zip(digits, (9, 8, 7, 6, 5, 4, 3, 2, -1), strict=True))
     return total % 11 == 0

@@ -482,17 +482,7 @@ def _load(
     return loaded
 
 
-def quarantine_csv(loaded: LoadedData) -> str:
-    """Every rejected row with its reason, for the data steward (no personal values)."""
-    import csv
-    import io
-
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["table", "file", "row", "column", "reason", "value"])
-    for r in loaded.rejected:
-        writer.writerow([r.table, r.file, r.row, r.column or "", r.reason, r.value or ""])
-    return out.getvalue()
+from maatstaf.adapters.quarantine import quarantine_csv  # noqa: E402
 
 
 def _report_rejections(loaded: LoadedData) -> None:
