@@ -16,6 +16,8 @@ from maatstaf.adapters.pseudonym import key_from_environment, pseudonymize
 from maatstaf.adapters.validate import ROW, check_references, validate_table
 from maatstaf.dsl.schema import Schema, Table
 
+LIKE = 0.85  # how alike an unknown column must be to a missing one to be taken for it
+
 
 @dataclass
 class RawTable:
@@ -45,10 +47,12 @@ def assemble(
     columns = set(options.pseudonymize) | set(
         options.mapping.pseudonymize if options.mapping else ()
     )
+    check_options(options, schema)
     key = key_from_environment() if columns else b""
     tables: dict[str, pa.Table] = {}
     rejected: list[RejectedRow] = []
     warnings: list[str] = []
+    header_errors: list[str] = []
     for table in schema.tables:
         source = raws.get(table.name)
         if source is None:
@@ -57,7 +61,9 @@ def assemble(
         raw = apply_mapping(source.raw, rules, source.where)
         header = [c for c in raw.column_names if c != ROW]
         check_header(source.where, header, table)
-        warnings += unknown_columns(source.where, header, table)
+        errors, notes = unknown_columns(source.where, header, table)
+        header_errors += errors
+        warnings += notes
         raw = raw.select([c for c in raw.column_names if c == ROW or table.column(c) is not None])
         raw, invalid = _pseudonymize(raw, table, columns, key, source.where)
         accepted, problems = validate_table(
@@ -66,6 +72,8 @@ def assemble(
         tables[table.name] = accepted
         rejected += problems + invalid
         warnings += source.warnings
+    if header_errors:
+        raise LoadError("\n".join(header_errors))
     tables, unknown = check_references(tables, schema, {n: r.where for n, r in raws.items()})
     rejected += unknown
     order = {t.name: i for i, t in enumerate(schema.tables)}
@@ -97,16 +105,74 @@ def check_header(path: str, header: list[str], table: Table) -> None:
     raise LoadError(f"{path}:1: required column '{column}' is missing{others}.{hint}")
 
 
-def unknown_columns(path: str, header: list[str], table: Table) -> list[str]:
-    warnings = []
+def check_options(options: LoadOptions, schema: Schema) -> None:
+    """Every table a mapping names and every column to pseudonymize exists; otherwise the
+    mapping or the option would silently do nothing."""
+    problems = []
+    for name in options.mapping.tables if options.mapping else ():
+        if schema.table(name) is None:
+            problems.append(
+                f"the mapping names table '{name}', which maatstaf does not know."
+                + _did_you_mean(name, schema.table_names)
+            )
+    columns = sorted({c.name for t in schema.tables for c in t.columns})
+    personal = sorted({c.name for t in schema.tables for c in t.columns if c.personal})
+    given = [("--pseudonymize", c) for c in options.pseudonymize]
+    given += [
+        ("the mapping's pseudonymize", c) for c in getattr(options.mapping, "pseudonymize", ())
+    ]
+    for option, name in given:
+        if name not in columns:
+            problems.append(
+                f"{option} '{name}': no such column."
+                + _did_you_mean(name, columns, f" Columns holding BSNs: {', '.join(personal)}.")
+            )
+    if problems:
+        raise LoadError("\n".join(problems))
+
+
+def _did_you_mean(name: str, known: tuple[str, ...] | list[str], otherwise: str = "") -> str:
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return f" Did you mean '{close[0]}'?" if close else otherwise
+
+
+def _likeness(a: str, b: str) -> float:
+    """How alike two column names are, also when their words are swapped (datum_einde and
+    einddatum): the better of the plain ratio and that of their sorted letters."""
+    plain = difflib.SequenceMatcher(None, a, b).ratio()
+    letters = difflib.SequenceMatcher(None, sorted(a.replace("_", "")), sorted(b.replace("_", "")))
+    return max(plain, letters.ratio())
+
+
+def unknown_columns(path: str, header: list[str], table: Table) -> tuple[list[str], list[str]]:
+    """(errors, notes) for the source columns the table does not have.
+
+    A column much like a canonical column the source lacks is an error: it is almost
+    surely that column misnamed, and without it the data would silently change meaning
+    (every row open-ended). Any other unknown column is noted as not used."""
+    errors, notes = [], []
+    absent = [c for c in table.column_names if c not in header]
     for name in header:
-        if table.column(name) is None:
-            close = difflib.get_close_matches(name, table.column_names, n=1, cutoff=0.75)
-            if close:
-                warnings.append(
-                    f"{path}:1: column '{name}' is not used; did you mean '{close[0]}'?"
-                )
-    return warnings
+        if table.column(name) is not None:
+            continue
+        scored = sorted(((_likeness(name, c), c) for c in absent), reverse=True)
+        if scored and scored[0][0] >= LIKE:
+            errors.append(
+                f"{path}:1: unknown column '{name}' and no column '{scored[0][1]}'. Did you mean "
+                f"'{scored[0][1]}'? Rename the column (or map it in a mapping file); "
+                + _without(table, scored[0][1])
+            )
+        else:
+            notes.append(
+                f"{path}:1: column '{name}' is not a column of {table.name}; it is not used"
+            )
+    return errors, notes
+
+
+def _without(table: Table, column: str) -> str:
+    if table.period and column == table.period[1]:
+        return "without it every row would read as open-ended."
+    return f"without it every {column} would read as empty."
 
 
 def _dedupe(rows: list[RejectedRow]) -> list[RejectedRow]:

@@ -66,3 +66,33 @@ def pseudonymize(values: pa.ChunkedArray, key: bytes) -> tuple[pa.Array, pa.Arra
     result = pc.take(mapped, encoded.indices)
     invalid = pc.and_(pc.is_valid(values.combine_chunks()), pc.is_null(result))
     return result, invalid
+
+
+BSN_RUN = r"(?P<before>^|\D)(?P<digits>\d{8,9})(?P<after>\D|$)"  # a run of 8 or 9 digits, not part of a longer number
+WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+MASK = "*********"
+
+
+def mask_bsns(values: pa.Array) -> pa.Array:
+    """The cells with every BSN-like run of digits masked, where the cell's first run of 8
+    or 9 digits passes the elfproef (so it may be a BSN); other cells unchanged.
+
+    Vectorised: the run is taken out with a regex, its nine digits weighed column by column."""
+    values = values.cast(pa.string())
+    runs = pc.struct_field(pc.extract_regex(values, BSN_RUN), "digits")
+    padded = pc.utf8_lpad(runs, 9, "0")
+    total = pa.scalar(0, pa.int64())
+    for i, weight in enumerate(WEIGHTS):
+        digit = pc.cast(pc.utf8_slice_codeunits(padded, i, i + 1), pa.int64())
+        total = pc.add(total, pc.multiply(digit, weight))
+    passes = pc.and_(
+        pc.equal(pc.subtract(total, pc.multiply(pc.divide(total, 11), 11)), 0),  # integer division
+        pc.not_equal(padded, "000000000"),
+    )
+    masked = pc.replace_substring_regex(values, BSN_RUN, rf"\1{MASK}\3")
+    return pc.if_else(pc.fill_null(passes, False), masked, values)
+
+
+def mask_bsn_text(text: str) -> str:
+    """One message with its BSN-like runs of digits masked."""
+    return mask_bsns(pa.array([text]))[0].as_py()

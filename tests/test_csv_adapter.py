@@ -196,15 +196,22 @@ def test_missing_required_column_names_file_and_suggests(tmp_path: Path) -> None
     )
 
 
-def test_a_misspelt_optional_column_is_reported_and_others_are_ignored(tmp_path: Path) -> None:
+def test_a_misspelt_optional_column_is_an_error_and_others_are_noted(tmp_path: Path) -> None:
     header = HEADER.replace("einddatum", "einddtum") + ",opmerking"
+    with pytest.raises(LoadError) as info:
+        _load(_folder(tmp_path, ["T1,C1,wmo,02A05,2020-01-01,2020-12-31,,,x"], header))
+    assert str(info.value).startswith(
+        f"{tmp_path}/toewijzingen.csv:1: unknown column 'einddtum' and no column 'einddatum'. "
+        "Did you mean 'einddatum'?"
+    )
+    header = HEADER + ",opmerking"
     rejected, errors = _load(
         _folder(tmp_path, ["T1,C1,wmo,02A05,2020-01-01,2020-12-31,,,x"], header)
     )
     assert rejected == []
-    assert (
-        errors
-        == f"{tmp_path}/toewijzingen.csv:1: column 'einddtum' is not used; did you mean 'einddatum'?"
+    assert errors == (
+        f"{tmp_path}/toewijzingen.csv:1: column 'opmerking' is not a column of toewijzingen; "
+        "it is not used"
     )
 
 

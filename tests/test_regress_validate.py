@@ -88,3 +88,71 @@ def test_unusable_mapping_files_are_load_errors(tmp_path: Path) -> None:
     bad.write_bytes("tables:\n  toewijzingen:\n    source: Beschikkingen\xe9\n".encode("latin-1"))
     with pytest.raises(LoadError, match=r"latin1\.yaml:3:26: not UTF-8 text \(byte 0xe9\)"):
         load_mapping(bad)
+
+
+# 13: BSNs echoed in rejections; a misspelt --pseudonymize column
+
+
+def test_bsn_like_values_are_masked_in_every_rejection(tmp_path: Path) -> None:
+    rows = [
+        f"{BSN},C1,wmo,P,2020-01-01,",
+        f"{BSN},C2,wmo,P,2020-02-01,",  # a duplicate key names the key's value
+        f"T3,C3,{BSN},P,2020-01-01,",  # an unknown code echoes the cell
+        f"T4,C4,wmo,P,nr {BSN},",  # inside a longer cell too
+        "T5,C5,wmo,P,123456789,",  # 9 digits failing the elfproef: no BSN, shown
+    ]
+    loaded = load_data(str(_folder(tmp_path, rows)))
+    texts = [r.render() for r in loaded.rejected] + [quarantine_csv(loaded)]
+    assert not [t for t in texts if BSN in t]
+    assert "(value '*********')" in texts[2]
+    assert "duplicate key toewijzing_id='*********'" in texts[0]
+    assert "(value 'nr *********')" in "\n".join(texts)
+    assert "(value '123456789')" in "\n".join(texts)
+
+
+def test_misspelt_pseudonymize_column_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MAATSTAF_PSEUDONYM_KEY", KEY)
+    folder = _folder(tmp_path, [f"T1,{BSN},wmo,P,2020-01-01,"])
+    with pytest.raises(
+        LoadError, match=r"--pseudonymize 'clientid': no such column\. Did you mean 'client_id'\?"
+    ):
+        load_data(str(folder), LoadOptions(pseudonymize=("clientid",)))
+
+
+# 8: a misnamed optional column; a mapping for an unknown table
+
+
+def test_misnamed_optional_column_is_an_error_with_did_you_mean(tmp_path: Path) -> None:
+    header = HEADER.replace("einddatum", "datum_einde")
+    folder = _folder(tmp_path, ["T1,C1,wmo,P,2020-01-01,2020-03-31"], header=header)
+    with pytest.raises(LoadError) as caught:
+        load_data(str(folder))
+    assert str(caught.value) == (
+        f"{folder / 'toewijzingen.csv'}:1: unknown column 'datum_einde' and no column "
+        "'einddatum'. Did you mean 'einddatum'? Rename the column (or map it in a mapping "
+        "file); without it every row would read as open-ended."
+    )
+
+
+def test_other_unknown_columns_are_noted(tmp_path: Path) -> None:
+    header = HEADER + ",opmerking"
+    loaded = load_data(str(_folder(tmp_path, ["T1,C1,wmo,P,2020-01-01,,x"], header=header)))
+    assert loaded.tables["toewijzingen"].num_rows == 1
+    assert (
+        f"{tmp_path / 'toewijzingen.csv'}:1: column 'opmerking' is not a column of "
+        "toewijzingen; it is not used" in loaded.errors
+    )
+
+
+def test_mapping_for_an_unknown_table_is_an_error(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, ["T1,C1,wmo,P,2020-01-01,"])
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("tables:\n  toewijzing:\n    columns: {client_id: BSN}\n")
+    with pytest.raises(
+        LoadError,
+        match=r"the mapping names table 'toewijzing', which maatstaf does not know\. "
+        r"Did you mean 'toewijzingen'\?",
+    ):
+        load_data(str(folder), LoadOptions(mapping=load_mapping(mapping)))
