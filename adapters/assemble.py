@@ -10,9 +10,17 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from maatstaf.adapters.base import LoadedData, LoadError, RejectedRow, TableStats
+from maatstaf.adapters.base import LoadedData, LoadError, TableStats
 from maatstaf.adapters.mapping import Mapping, apply_mapping
 from maatstaf.adapters.pseudonym import key_from_environment, pseudonymize
+from maatstaf.adapters.quarantine import (
+    combine,
+    counts,
+    empty,
+    rejected_rows,
+    rejections,
+    sample,
+)
 from maatstaf.adapters.validate import ROW, check_references, validate_table
 from maatstaf.dsl.schema import Schema, Table
 
@@ -50,7 +58,7 @@ def assemble(
     check_options(options, schema)
     key = key_from_environment() if columns else b""
     tables: dict[str, pa.Table] = {}
-    rejected: list[RejectedRow] = []
+    parts: list[pa.Table] = []
     warnings: list[str] = []
     header_errors: list[str] = []
     for table in schema.tables:
@@ -70,16 +78,12 @@ def assemble(
             table, raw, source.where, decimal_comma=source.decimal_comma
         )
         tables[table.name] = accepted
-        rejected += problems + invalid
+        parts += [problems.table, invalid]
         warnings += source.warnings
     if header_errors:
         raise LoadError("\n".join(header_errors))
     tables, unknown = check_references(tables, schema, {n: r.where for n, r in raws.items()})
-    rejected += unknown
-    order = {t.name: i for i, t in enumerate(schema.tables)}
-    rejected = _dedupe(
-        sorted(rejected, key=lambda r: (order[r.table], r.row, r.column or "", r.reason))
-    )
+    every = combine([*parts, unknown.table], [t.name for t in schema.tables])
     stats = tuple(
         TableStats(
             table=n, file=raws[n].where, rows_read=raws[n].raw.num_rows, rows_accepted=t.num_rows
@@ -87,7 +91,16 @@ def assemble(
         for n, t in tables.items()
     )
     final = {name: t.drop_columns([ROW]) for name, t in tables.items()}
-    return LoadedData(final, tuple(rejected), stats, fingerprint(raws), tuple(warnings))
+    return LoadedData(
+        final,
+        sample(every),
+        stats,
+        fingerprint(raws),
+        tuple(warnings),
+        quarantine=every,
+        rejection_counts=counts(every),
+        rejected_row_count=rejected_rows(every),
+    )
 
 
 def check_header(path: str, header: list[str], table: Table) -> None:
@@ -175,41 +188,23 @@ def _without(table: Table, column: str) -> str:
     return f"without it every {column} would read as empty."
 
 
-def _dedupe(rows: list[RejectedRow]) -> list[RejectedRow]:
-    seen, out = set(), []
-    for row in rows:
-        if row not in seen:
-            seen.add(row)
-            out.append(row)
-    return out
-
-
 def _pseudonymize(
     raw: pa.Table, table: Table, columns: set[str], key: bytes, where: str
-) -> tuple[pa.Table, list[RejectedRow]]:
+) -> tuple[pa.Table, pa.Table]:
     """Replace BSNs by pseudonyms; a BSN that fails the elfproef rejects its row, and the
     cell is emptied so it can never be echoed."""
-    rejected: list[RejectedRow] = []
+    rejected: list[pa.Table] = []
     for name in sorted(columns):
         if name not in raw.column_names or table.column(name) is None:
             continue
         cleaned = pc.utf8_trim_whitespace(raw[name])
         cleaned = pc.if_else(pc.equal(cleaned, ""), pa.scalar(None, pa.string()), cleaned)
         hashed, invalid = pseudonymize(cleaned, key)
-        rows = pc.filter(raw[ROW], invalid).to_pylist()
-        rejected += [
-            RejectedRow(
-                table=table.name,
-                file=where,
-                row=r,
-                column=name,
-                reason="not a valid BSN (elfproef)",
-            )
-            for r in rows
-        ]
+        rows = pc.filter(raw[ROW], invalid).combine_chunks()
+        rejected.append(rejections(table.name, where, rows, name, "not a valid BSN (elfproef)"))
         raw = raw.set_column(raw.column_names.index(name), name, hashed)
-        raw = raw.filter(pc.invert(invalid)) if rows else raw
-    return raw, rejected
+        raw = raw.filter(pc.invert(invalid)) if len(rows) else raw
+    return raw, pa.concat_tables(rejected) if rejected else empty()
 
 
 def fingerprint(raws: dict[str, RawTable]) -> str:

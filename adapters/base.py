@@ -33,6 +33,20 @@ class RejectedRow(BaseModel):
         return f"{where}{col}: {self.reason}{val}"
 
 
+class RejectionCount(BaseModel):
+    """How many rejections one rule made in one table: exact, however many were sampled.
+
+    ``reason`` is the reason without its row-specific detail (``duplicate key``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    table: str
+    file: str
+    column: str | None
+    reason: str
+    rows: int
+
+
 class TableStats(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -50,6 +64,12 @@ class LoadedData:
     canonical column names and types (text -> string, date -> date32, timestamp ->
     timestamp[us], decimal -> decimal128(18, 2) or float64 for volumes, integer -> int64);
     optional columns the source lacks are present and all-null.
+
+    ``rejected`` is a bounded sample of the rejections (at most 20 per table, column and
+    reason); ``quarantine`` holds every one of them as an Arrow table (columns table, file,
+    row, column, reason, value, kind), ``rejection_counts`` their exact numbers per table,
+    column and reason, and ``rejected_row_count`` the number of distinct rejected rows.
+    An adapter that lists only ``rejected`` gets the other three derived from it.
     """
 
     tables: dict[str, pa.Table]
@@ -61,6 +81,19 @@ class LoadedData:
     # validated relation in it. The engine then runs there instead of copying rows out.
     backend: object | None = None
     relations: dict[str, object] = field(default_factory=dict)
+    quarantine: pa.Table | None = None
+    rejection_counts: tuple[RejectionCount, ...] = ()
+    rejected_row_count: int = 0
+
+    def __post_init__(self) -> None:
+        if self.quarantine is not None or not self.rejected:
+            return
+        from maatstaf.adapters import quarantine
+
+        every = quarantine.from_rows(self.rejected)
+        object.__setattr__(self, "quarantine", every)
+        object.__setattr__(self, "rejection_counts", quarantine.counts(every))
+        object.__setattr__(self, "rejected_row_count", quarantine.rejected_rows(every))
 
     @property
     def table_names(self) -> list[str]:

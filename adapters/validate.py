@@ -1,8 +1,9 @@
 """validate: raw text columns -> typed canonical rows, and the rows rejected with reasons.
 
 Vectorised with pyarrow compute and numpy: every rule is one array operation over a
-column; only the rejected rows are visited one by one, to word their messages. A row with
-several problems is reported once per problem and rejected once.
+column; rejections are built as Arrow tables (``quarantine``), and only rows sharing a key
+are visited one by one, to name the other rows. A row with several problems is reported
+once per problem and rejected once.
 
 Row-number contract: the rows of ``raw`` carry their source row number (the file line,
 header on line 1, or the spreadsheet row) in the hidden int64 column ``__row`` (``ROW``);
@@ -20,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from maatstaf.adapters.base import RejectedRow
+from maatstaf.adapters.quarantine import Rejected, combine, empty, rejections
 from maatstaf.dsl.schema import Column, Schema, Table
 
 ROW = "__row"
@@ -81,12 +82,13 @@ class Problem:
 
 def validate_table(
     table: Table, raw: pa.Table, file: str, first_row: int = 2, *, decimal_comma: bool = False
-) -> tuple[pa.Table, list[RejectedRow]]:
+) -> tuple[pa.Table, Rejected]:
     """Type and check one table.
 
     ``raw`` holds text cells (empty or blank = missing; cells are trimmed) and, optionally,
     ``__row``. Returns the accepted rows with exactly the schema's columns in schema order
-    (absent optional columns all-null) plus ``__row``, and one RejectedRow per problem.
+    (absent optional columns all-null) plus ``__row``, and one rejection per problem per
+    row (columnar: see ``quarantine``).
     ``decimal_comma`` reads amounts as 1.234,56 (Dutch Excel exports).
     """
     rows = _row_numbers(raw, first_row)
@@ -102,7 +104,7 @@ def validate_table(
     problems += _duplicate_problems(table, typed, rows)
     accepted = pa.table({**typed, ROW: rows})
     if not problems:
-        return accepted, []
+        return accepted, Rejected(empty())
     bad = np.logical_or.reduce([p.mask for p in problems])
     return accepted.filter(pa.array(~bad)), _rejections(table, problems, rows, file)
 
@@ -262,45 +264,38 @@ def _describe_key(table: Table, names: list[str], typed: dict[str, pa.Array], in
     return ", ".join(parts)
 
 
-def _rejections(
-    table: Table, problems: list[Problem], rows: pa.Array, file: str
-) -> list[RejectedRow]:
-    """One RejectedRow per problem per row, worded; personal values are never echoed."""
-    rejected = []
+def _rejections(table: Table, problems: list[Problem], rows: pa.Array, file: str) -> Rejected:
+    """One rejection per problem per row, worded; personal values are never echoed."""
+    parts = []
     for problem in problems:
         indices = np.flatnonzero(problem.mask)
         if not len(indices):
             continue
         column = table.column(problem.column) if problem.column else None
-        numbers = rows.take(indices).to_pylist()
-        shown: list[str | None] = [None] * len(indices)
+        values = None
         if problem.values is not None and not (column and column.personal):
-            shown = problem.values.take(indices).to_pylist()
-        for index, number, value in zip(indices, numbers, shown, strict=True):
-            reason = (problem.detail or {}).get(int(index), problem.reason)
-            rejected.append(
-                RejectedRow(
-                    table=table.name,
-                    file=file,
-                    row=number,
-                    column=problem.column,
-                    reason=reason,
-                    value=value,
-                )
-            )
-    return sorted(rejected, key=lambda r: (r.row, r.column or ""))
+            values = problem.values.take(pa.array(indices))
+        reasons = None
+        if problem.detail is not None:
+            detail = problem.detail  # only duplicated rows, one string each
+            reasons = pa.array([detail.get(int(i), problem.reason) for i in indices], pa.string())
+        numbers = rows.take(pa.array(indices))
+        parts.append(
+            rejections(table.name, file, numbers, problem.column, problem.reason, reasons, values)
+        )
+    return Rejected(combine(parts, [table.name]))
 
 
 def check_references(
     tables: dict[str, pa.Table], schema: Schema, files: dict[str, str]
-) -> tuple[dict[str, pa.Table], list[RejectedRow]]:
+) -> tuple[dict[str, pa.Table], Rejected]:
     """Reject rows whose reference (a claim's toewijzing_id) names no accepted row.
 
     ``tables`` are accepted tables from ``validate_table`` (with ``__row``); ``files``
     names each table's source. An empty reference is not checked here (``required`` is).
     A reference to a table the source lacks is not checked. Returns new tables."""
     tables = dict(tables)
-    rejected: list[RejectedRow] = []
+    parts: list[pa.Table] = []
     for table in schema.tables:
         for column in table.columns:
             target, key = (column.references or ".").split(".")
@@ -308,30 +303,22 @@ def check_references(
                 tables[table.name], found = _check_reference(
                     tables[table.name], table, column, tables[target][key], files[table.name]
                 )
-                rejected += found
-    return tables, rejected
+                parts.append(found)
+    return tables, Rejected(combine(parts, [t.name for t in schema.tables]))
 
 
 def _check_reference(
     rows: pa.Table, table: Table, column: Column, known: pa.ChunkedArray, file: str
-) -> tuple[pa.Table, list[RejectedRow]]:
+) -> tuple[pa.Table, pa.Table]:
     values = rows[column.name]
     unknown = _mask(pc.is_valid(values)) & ~_mask(pc.is_in(values, known.combine_chunks()))
-    indices = np.flatnonzero(unknown)
-    if not len(indices):
-        return rows, []
+    if not unknown.any():
+        return rows, empty()
     target = (column.references or "").split(".")[0]
-    numbers = rows[ROW].take(indices).to_pylist()
-    shown = values.take(indices).to_pylist()
-    rejected = [
-        RejectedRow(
-            table=table.name,
-            file=file,
-            row=number,
-            column=column.name,
-            reason=f"unknown {column.name}: no such row in {target}",
-            value=None if column.personal else value,
-        )
-        for number, value in zip(numbers, shown, strict=True)
-    ]
-    return rows.filter(pa.array(~unknown)), rejected
+    picked = rows.filter(pa.array(unknown))
+    reason = f"unknown {column.name}: no such row in {target}"
+    shown = None if column.personal else picked[column.name].combine_chunks()
+    found = rejections(
+        table.name, file, picked[ROW].combine_chunks(), column.name, reason, None, shown
+    )
+    return rows.filter(pa.array(~unknown)), found

@@ -170,7 +170,7 @@ def run(
         engine_version=maatstaf.__version__,
         data_fingerprint=data.fingerprint,
         as_of=request.as_of.isoformat() if request.as_of else None,
-        rejected_rows=len({(r.table, r.row) for r in data.rejected}),
+        rejected_rows=data.rejected_row_count,
         grain=request.periods[0].grain,
         period_from=request.periods[0].label,
         period_to=request.periods[-1].label,

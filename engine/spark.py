@@ -44,6 +44,9 @@ def on_spark(data: LoadedData, session, workdir: Path | None = None) -> LoadedDa
     return LoadedData(
         tables={},
         rejected=data.rejected,
+        quarantine=data.quarantine,
+        rejection_counts=data.rejection_counts,
+        rejected_row_count=data.rejected_row_count,
         stats=data.stats,
         fingerprint=data.fingerprint,
         errors=data.errors,

@@ -156,3 +156,28 @@ def test_mapping_for_an_unknown_table_is_an_error(tmp_path: Path) -> None:
         r"Did you mean 'toewijzingen'\?",
     ):
         load_data(str(folder), LoadOptions(mapping=load_mapping(mapping)))
+
+
+# 19: rejections bounded in memory, exact counts, every row in the quarantine
+
+
+def test_many_rejections_keep_a_bounded_sample_exact_counts_and_a_full_quarantine(
+    tmp_path: Path,
+) -> None:
+    n = 30_000
+    rows = [f"T{i},C{i},wmo,P,2020-01-01," for i in range(n - 2)]
+    rows += [f"X{i},C,wmo,P,1-1-2020," for i in range(2)]
+    text = "\n".join([HEADER, *rows]).replace(",wmo,", ",wmoo,") + "\n"
+    (tmp_path / "toewijzingen.csv").write_text(text, encoding="utf-8")
+    loaded = load_data(str(tmp_path))
+    assert loaded.rejected_row_count == n
+    assert [(c.column, c.reason, c.rows) for c in loaded.rejection_counts] == [
+        ("startdatum", "not a date: expected YYYY-MM-DD or DD-MM-YYYY", 2),
+        ("wet", "unknown code, expected one of: wmo, jeugdwet", n),
+    ]
+    assert len(loaded.rejected) == 20 + 2
+    assert loaded.rejected[0].row == 2 and loaded.rejected[0].value == "wmoo"
+    assert loaded.quarantine is not None and loaded.quarantine.num_rows == n + 2
+    lines = quarantine_csv(loaded).splitlines()
+    assert len(lines) == 1 + n + 2
+    assert lines[0] == "table,file,row,column,reason,value"
