@@ -74,6 +74,8 @@ def assemble(
         warnings += notes
         raw = raw.select([c for c in raw.column_names if c == ROW or table.column(c) is not None])
         raw, invalid = _pseudonymize(raw, table, columns, key, source.where)
+        raw, note = open_ends(raw, table, source.where)
+        warnings += note
         accepted, problems = validate_table(
             table, raw, source.where, decimal_comma=source.decimal_comma
         )
@@ -205,6 +207,23 @@ def _pseudonymize(
         raw = raw.set_column(raw.column_names.index(name), name, hashed)
         raw = raw.filter(pc.invert(invalid)) if len(rows) else raw
     return raw, pa.concat_tables(rejected) if rejected else empty()
+
+
+OPEN_END = ("9999-12-31", "31-12-9999")  # the usual "no end" markers of source systems
+
+
+def open_ends(raw: pa.Table, table: Table, where: str) -> tuple[pa.Table, list[str]]:
+    """An end date 9999-12-31 means "no end": read it as empty, and say so."""
+    end = table.period[1] if table.period else None
+    if end is None or end not in raw.column_names:
+        return raw, []
+    marked = pc.is_in(pc.utf8_trim_whitespace(raw[end]), pa.array(OPEN_END))
+    found = pc.sum(marked).as_py() or 0
+    if not found:
+        return raw, []
+    cleared = pc.if_else(marked, pa.scalar(None, pa.string()), raw[end])
+    note = f"{where}: {found} row(s) have {end} 9999-12-31; read as open-ended (no end date)"
+    return raw.set_column(raw.column_names.index(end), end, cleared), [note]
 
 
 def fingerprint(raws: dict[str, RawTable]) -> str:

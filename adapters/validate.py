@@ -77,7 +77,8 @@ class Problem:
     column: str | None
     reason: str
     values: pa.Array | None = None  # the cells to show, if any
-    detail: dict[int, str] | None = None  # row index -> a reason worded for that row
+    # a reason worded per row: row index -> reason, or one reason for every row
+    detail: dict[int, str] | pa.Array | None = None
 
 
 def validate_table(
@@ -101,7 +102,7 @@ def validate_table(
         typed[column.name], found = _check_column(column, cells[column.name], decimal_comma)
         problems += found
     problems += _interval_problems(table, typed, cells)
-    problems += _duplicate_problems(table, typed, rows)
+    problems += _duplicate_problems(table, typed, cells, rows)
     accepted = pa.table({**typed, ROW: rows})
     if not problems:
         return accepted, Rejected(empty())
@@ -193,8 +194,12 @@ def _interval_problems(
     return [Problem(reversed_, end, f"{end} before {start}", cells[end])]
 
 
-def _duplicate_problems(table: Table, typed: dict[str, pa.Array], rows: pa.Array) -> list[Problem]:
-    """Every row sharing its key with another is rejected: nothing says which is right.
+def _duplicate_problems(
+    table: Table, typed: dict[str, pa.Array], cells: dict[str, pa.Array], rows: pa.Array
+) -> list[Problem]:
+    """A row equal in every column to an earlier one is a copy: the first is kept and each
+    copy rejected, naming the first. Otherwise every row sharing its key with another is
+    rejected: nothing says which is right.
 
     Where the table keeps history, rows with one key and different registration times are
     versions, not duplicates. An empty optional key part is a value like any other; a row
@@ -202,17 +207,33 @@ def _duplicate_problems(table: Table, typed: dict[str, pa.Array], rows: pa.Array
     if not table.key:
         return []
     names = [*table.key, *([table.history] if table.history else [])]
+    copies, found = _copies(cells, rows)
     groups = _group_ids([typed[n] for n in names])
-    counts = np.bincount(groups)
-    complete = np.ones(len(rows), dtype=bool)
+    counts = np.bincount(groups[~copies]) if (~copies).any() else np.zeros(1, np.int64)
+    counts = np.pad(counts, (0, groups.max(initial=0) + 1 - len(counts)))
+    complete = ~copies
     for name in table.key:
         if table.column(name).required:
             complete &= _mask(pc.is_valid(typed[name]))
     duplicated = complete & (counts[groups] > 1)
     if not duplicated.any():
-        return []
+        return found
     detail = _duplicate_reasons(table, names, typed, groups, duplicated, rows.to_numpy())
-    return [Problem(duplicated, table.key[0], "duplicate key", None, detail)]
+    return [*found, Problem(duplicated, table.key[0], "duplicate key", None, detail)]
+
+
+def _copies(cells: dict[str, pa.Array], rows: pa.Array) -> tuple[np.ndarray, list[Problem]]:
+    """The rows equal in every cell to an earlier row, and their problem ("exact copy of
+    row N", N the first such row), worded vectorised."""
+    groups = _group_ids(list(cells.values()))
+    first = np.unique(groups, return_index=True)[1]
+    copies = first[groups] != np.arange(len(groups))
+    if not copies.any():
+        return copies, []
+    original = rows.take(pa.array(first[groups])).cast(pa.string())
+    reasons = pc.binary_join_element_wise("exact copy of row ", original, "")
+    problem = Problem(copies, None, "exact copy", None, reasons)
+    return copies, [problem]
 
 
 def _group_ids(columns: list[pa.Array]) -> np.ndarray:
@@ -276,7 +297,9 @@ def _rejections(table: Table, problems: list[Problem], rows: pa.Array, file: str
         if problem.values is not None and not (column and column.personal):
             values = problem.values.take(pa.array(indices))
         reasons = None
-        if problem.detail is not None:
+        if isinstance(problem.detail, pa.Array):
+            reasons = problem.detail.take(pa.array(indices))
+        elif problem.detail is not None:
             detail = problem.detail  # only duplicated rows, one string each
             reasons = pa.array([detail.get(int(i), problem.reason) for i in indices], pa.string())
         numbers = rows.take(pa.array(indices))

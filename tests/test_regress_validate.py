@@ -181,3 +181,26 @@ def test_many_rejections_keep_a_bounded_sample_exact_counts_and_a_full_quarantin
     lines = quarantine_csv(loaded).splitlines()
     assert len(lines) == 1 + n + 2
     assert lines[0] == "table,file,row,column,reason,value"
+
+
+# 10: exact copies, open-end markers
+
+
+def test_an_exact_copy_is_rejected_and_the_first_row_kept(tmp_path: Path) -> None:
+    rows = ["T1,C1,wmo,P,2020-01-01,", "T1,C1,wmo,P,2020-01-01,", "T1,C1,wmo,P,2020-01-01,"]
+    loaded = load_data(str(_folder(tmp_path, rows)))
+    assert loaded.tables["toewijzingen"].num_rows == 1
+    assert [(r.row, r.reason) for r in loaded.rejected] == [
+        (3, "exact copy of row 2"),
+        (4, "exact copy of row 2"),
+    ]
+
+
+def test_end_date_9999_12_31_reads_as_open_ended_with_a_note(tmp_path: Path) -> None:
+    rows = ["T1,C1,wmo,P,2020-01-01,9999-12-31", "T2,C1,wmo,P,2020-01-01,31-12-9999"]
+    loaded = load_data(str(_folder(tmp_path, rows)))
+    assert loaded.tables["toewijzingen"]["einddatum"].to_pylist() == [None, None]
+    assert (
+        f"{tmp_path / 'toewijzingen.csv'}: 2 row(s) have einddatum 9999-12-31; "
+        "read as open-ended (no end date)" in loaded.errors
+    )
