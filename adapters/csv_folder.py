@@ -209,9 +209,10 @@ def _with_line_numbers(
     is_bad = np.isin(records, [bad.number for bad in invalid])
     extra = np.zeros(len(records), dtype=np.int64)
     extra[is_bad] = [bad.breaks for bad in invalid]
-    extra[~is_bad] = _line_breaks(raw)
+    breaks = _line_breaks(raw)
+    extra[~is_bad] = breaks
     lines = records + np.cumsum(extra) - extra
-    _check_quotes(path, raw, lines[~is_bad], invalid, lines[is_bad], delimiter)
+    _check_quotes(path, raw, breaks, lines[~is_bad], invalid, lines[is_bad], delimiter)
     if invalid:
         _raise_invalid(path, invalid[0], lines[is_bad].tolist())
     raw = raw.slice(0, raw.num_rows - 1)  # the sentinel: no quote was left open
@@ -221,18 +222,21 @@ def _with_line_numbers(
 def _check_quotes(
     path: Path,
     raw: pa.Table,
+    breaks: np.ndarray,
     lines: np.ndarray,
     invalid: list[BadRecord],
     bad_lines: np.ndarray,
     delimiter: str,
 ) -> None:
-    """The first quote left open, in a record of the right size or not, is an error."""
+    """The first quote left open, in a record of the right size or not, is an error. Only
+    a row with a line break in a cell can hold one."""
     found = [
         (int(line), bad.runaway)
         for line, bad in zip(bad_lines, invalid, strict=True)
         if bad.runaway
     ]
-    rows = np.flatnonzero(runaway_rows(raw, delimiter))
+    rows = np.flatnonzero(breaks)
+    rows = rows[runaway_rows(raw.take(rows), delimiter)]
     if len(rows):
         cells = [raw[name][int(rows[0])].as_py() for name in raw.column_names]
         runaway = runaway_quote(cells, delimiter, raw.num_columns)

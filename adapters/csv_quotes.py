@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 END = "\ue000end of file\ue000"  # a private-use character: never in a municipal export
-MAX_REPEAT = 1000  # the largest count RE2 repeats
+MAX_REPEAT = 100  # a line with this many delimiters is a record (keeps the regex small)
 PATTERN_DELIMITERS = {",": ",", ";": ";", "\t": r"\t"}
 
 
