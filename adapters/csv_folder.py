@@ -1,15 +1,18 @@
 """The CSV folder adapter: one file per canonical table (``toewijzingen.csv``, ...).
 
 Reads every cell as text through Arrow (never row by row in Python), detects the
-delimiter (comma, semicolon, tab) and the encoding (UTF-8 with or without BOM, else
-Windows-1252), reads decimal commas where the file uses them (semicolon files, as Excel
-writes them in the Netherlands, or any amount written with a comma) and dates as
-YYYY-MM-DD or DD-MM-YYYY. Then validates every row and checks references between tables.
+delimiter (comma, semicolon, tab) and the encoding (``encoding.decode``: UTF-8 with or
+without BOM, UTF-16 with a BOM, else Windows-1252 when nothing in the file is UTF-8),
+reads decimal commas where the file uses them (semicolon files, as Excel writes them in
+the Netherlands, or any amount written with a comma) and dates as YYYY-MM-DD or
+DD-MM-YYYY. Then validates every row and checks references between tables.
 
 A rejected row is named by the file line it starts on (the header is line 1), counting
-blank lines and line breaks inside quoted cells; rows without any value are left out. A
-record with the wrong number of fields, a column named twice in the header or an
-undecodable file makes the file unusable (LoadError naming the line, never echoing it).
+blank lines and line breaks inside quoted cells; rows without any value are left out.
+Every line is accounted for: a quote left open (``csv_quotes``), a record with the wrong
+number of fields, a first line of values instead of column names, a column named twice
+or an undecodable file makes the file unusable (LoadError naming the line, never echoing
+it). A column named ``__row`` (the internal row number) or without a name is not used.
 """
 
 from __future__ import annotations
@@ -138,7 +141,8 @@ def _parse(
         strings_can_be_null=False,  # "NA" or "NULL" may be a code; only empty is missing
         quoted_strings_can_be_null=False,
     )
-    for block in (1 << 20, min(len(body) + 1, MAX_BLOCK)):
+    blocks = (1 << 20, min(len(body) + 1, MAX_BLOCK))
+    for block in blocks:
         invalid: list[BadRecord] = []
         parse.invalid_row_handler = partial(
             _skip, invalid=invalid, delimiter=delimiter, width=len(names)
@@ -149,9 +153,9 @@ def _parse(
         try:
             return pacsv.read_csv(io.BytesIO(body), options, parse, convert), invalid
         except pa.ArrowInvalid as exc:
-            if "straddl" not in str(exc) or block == MAX_BLOCK:
+            if "straddl" not in str(exc) or block == blocks[-1]:
                 raise LoadError(f"{path}: cannot read as CSV: {_arrow_message(exc)}") from None
-    raise AssertionError("unreachable: the second block holds the whole file")
+    raise AssertionError("unreachable: the last block size raises or returns")
 
 
 def _header(path: Path, text: str, delimiter: str, table: Table) -> list[str]:
