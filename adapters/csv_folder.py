@@ -1,15 +1,18 @@
 """The CSV folder adapter: one file per canonical table (``toewijzingen.csv``, ...).
 
 Reads every cell as text through Arrow (never row by row in Python), detects the
-delimiter (comma, semicolon, tab) and the encoding (UTF-8 with or without BOM, else
-Windows-1252), reads decimal commas where the file uses them (semicolon files, as Excel
-writes them in the Netherlands, or any amount written with a comma) and dates as
-YYYY-MM-DD or DD-MM-YYYY. Then validates every row and checks references between tables.
+delimiter (comma, semicolon, tab) and the encoding (``encoding.decode``: UTF-8 with or
+without BOM, UTF-16 with a BOM, else Windows-1252 when nothing in the file is UTF-8),
+reads decimal commas where the file uses them (semicolon files, as Excel writes them in
+the Netherlands, or any amount written with a comma) and dates as YYYY-MM-DD or
+DD-MM-YYYY. Then validates every row and checks references between tables.
 
 A rejected row is named by the file line it starts on (the header is line 1), counting
-blank lines and line breaks inside quoted cells; rows without any value are left out. A
-record with the wrong number of fields, a column named twice in the header or an
-undecodable file makes the file unusable (LoadError naming the line, never echoing it).
+blank lines and line breaks inside quoted cells; rows without any value are left out.
+Every line is accounted for: a quote left open (``csv_quotes``), a record with the wrong
+number of fields, a first line of values instead of column names, a column named twice
+or an undecodable file makes the file unusable (LoadError naming the line, never echoing
+it). A column named ``__row`` (the internal row number) or without a name is not used.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -27,10 +31,22 @@ import pyarrow.csv as pacsv
 
 from maatstaf.adapters.assemble import LoadOptions, RawTable, assemble
 from maatstaf.adapters.base import LoadedData, LoadError
+from maatstaf.adapters.csv_quotes import (
+    Runaway,
+    runaway_in_text,
+    runaway_quote,
+    runaway_rows,
+    sentinel,
+)
+from maatstaf.adapters.csv_quotes import message as quote_message
+from maatstaf.adapters.encoding import decode
 from maatstaf.adapters.validate import ROW
 from maatstaf.dsl.schema import Schema, Table, canonical_schema
 
 REQUIRED_TABLE = "toewijzingen"
+MAX_BLOCK = 2**31 - 1  # Arrow's largest block, in bytes
+DATE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T].*)?")
+NUMBER = re.compile(r"[-+]?\d+([.,]\d+)*")
 
 
 class CsvFolderAdapter:
@@ -90,55 +106,70 @@ def _as_text(values: pa.ChunkedArray) -> pa.ChunkedArray:
     return values.cast(pa.string())
 
 
-def decode(path: Path, data: bytes) -> str:
-    """UTF-8 (a BOM is dropped), else Windows-1252, as Excel writes it."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as utf8:
-        try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError:
-            line = data.count(b"\n", 0, utf8.start) + 1
-            raise LoadError(
-                f"{path}:{line}: neither UTF-8 nor Windows-1252 (byte {utf8.start}); "
-                "save the file as CSV UTF-8"
-            ) from None
-
-
 def read_csv(path: Path, data: bytes, table: Table) -> tuple[pa.Table, bool, list[str]]:
     """All cells as text plus ``__row``, the file line where each row starts (blank lines
-    and quoted line breaks counted); whether amounts use a decimal comma. Rows without any
-    value (blank lines, ``;;;;`` from Excel) are left out."""
+    and quoted line breaks counted); whether amounts use a decimal comma; warnings. Rows
+    without any value (blank lines, ``;;;;`` from Excel) are left out."""
     text = decode(path, data)
     if not text.strip():
         raise LoadError(f"{path}: the file is empty (expected a header line with column names)")
     delimiter = _delimiter(text.split("\n", 1)[0])
-    header = _header(path, text, delimiter)
-    invalid: list[BadRecord] = []
-    options = pacsv.ReadOptions(column_names=header, skip_rows=1, use_threads=False)
+    header = _header(path, text, delimiter, table)
+    names = [h if h and h != ROW else f"\0{i}" for i, h in enumerate(header)]  # \0: unused
+    raw, invalid = _parse(path, text, names, delimiter)
+    raw = _with_line_numbers(path, raw, invalid, delimiter)
+    raw = raw.select([n for n in raw.column_names if not n.startswith("\0")])
+    raw = raw.filter(pa.array(~_all_empty(raw)))
+    warnings = [f"{path}:1: column '{ROW}' is not used (the name is reserved)"] * (ROW in header)
+    return raw, _decimal_comma(delimiter, raw, table), warnings
+
+
+def _parse(
+    path: Path, text: str, names: list[str], delimiter: str
+) -> tuple[pa.Table, list[BadRecord]]:
+    """Arrow reads the text and a sentinel record after it; a record larger than a block
+    (1 MB) is read with one block for the whole file."""
+    ending = "" if text.endswith(("\n", "\r")) else "\n"
+    body = (text + ending + sentinel(delimiter, len(names))).encode("utf-8")
     parse = pacsv.ParseOptions(
         delimiter=delimiter,
         ignore_empty_lines=False,  # blank lines keep their place, so line numbers stay right
         newlines_in_values=True,  # a quoted line break may fall on a block boundary
-        invalid_row_handler=lambda row: _skip(row, invalid),
     )
     convert = pacsv.ConvertOptions(
-        column_types={h: pa.string() for h in header if h},
-        include_columns=[h for h in header if h],  # an unnamed column holds nothing we use
+        column_types={n: pa.string() for n in names},
         strings_can_be_null=False,  # "NA" or "NULL" may be a code; only empty is missing
         quoted_strings_can_be_null=False,
     )
-    try:
-        raw = pacsv.read_csv(io.BytesIO(text.encode("utf-8")), options, parse, convert)
-    except pa.ArrowInvalid as exc:
-        raise LoadError(f"{path}: cannot read as CSV: {_arrow_message(exc)}") from None
-    raw = _with_line_numbers(path, raw, invalid)
-    return raw, _decimal_comma(delimiter, raw, table), []
+    blocks = (1 << 20, min(len(body) + 1, MAX_BLOCK))
+    for block in blocks:
+        invalid: list[BadRecord] = []
+        parse.invalid_row_handler = partial(
+            _skip, invalid=invalid, delimiter=delimiter, width=len(names)
+        )
+        options = pacsv.ReadOptions(
+            column_names=names, skip_rows=1, use_threads=False, block_size=block
+        )
+        try:
+            return pacsv.read_csv(io.BytesIO(body), options, parse, convert), invalid
+        except pa.ArrowInvalid as exc:
+            if "straddl" not in str(exc) or block == blocks[-1]:
+                raise LoadError(f"{path}: cannot read as CSV: {_arrow_message(exc)}") from None
+    raise AssertionError("unreachable: the last block size raises or returns")
 
 
-def _header(path: Path, text: str, delimiter: str) -> list[str]:
-    """The column names, trimmed; a name used twice is an error (which one is meant?)."""
+def _header(path: Path, text: str, delimiter: str, table: Table) -> list[str]:
+    """The column names, trimmed; a name used twice is an error (which one is meant?), and
+    so is a first line of values (never echoed: it may be personal)."""
     header = [h.strip() for h in next(csv.reader([text.split("\n", 1)[0]], delimiter=delimiter))]
+    for number, name in enumerate(header, start=1):
+        kind = "date" if DATE.fullmatch(name) else "number" if NUMBER.fullmatch(name) else ""
+        if kind:
+            sep = "<tab>" if delimiter == "\t" else delimiter
+            raise LoadError(
+                f"{path}:1: the first line holds values, not column names (field {number} is "
+                f"a {kind}); add a header line naming the columns, e.g. {sep.join(table.required)}"
+            )
     twice = sorted({h for h in header if h and header.count(h) > 1})
     if twice:
         raise LoadError(f"{path}:1: column '{twice[0]}' appears more than once in the header")
@@ -153,33 +184,70 @@ class BadRecord:
     expected: int
     actual: int
     breaks: int  # line breaks inside it
+    runaway: Runaway | None  # a quote left open in it
 
 
-def _skip(row: pacsv.InvalidRow, invalid: list[BadRecord]) -> str:
+def _skip(row: pacsv.InvalidRow, invalid: list[BadRecord], delimiter: str, width: int) -> str:
     """Arrow calls this for a record with the wrong number of fields: note it, skip it."""
-    breaks = row.text.count("\n") if row.text else 0
-    invalid.append(BadRecord(row.number, row.expected_columns, row.actual_columns, breaks))
+    text = row.text or ""
+    runaway = runaway_in_text(text, delimiter, width) if "\n" in text else None
+    invalid.append(
+        BadRecord(row.number, row.expected_columns, row.actual_columns, text.count("\n"), runaway)
+    )
     return "skip"
 
 
-def _with_line_numbers(path: Path, raw: pa.Table, invalid: list[BadRecord]) -> pa.Table:
-    """Add ``__row``, the line each record starts on: Arrow counts records (the header is
-    record 1, a blank line is a record) and a quoted line break moves every later record
-    one line down. A record with the wrong number of fields makes the file unusable."""
+def _with_line_numbers(
+    path: Path, raw: pa.Table, invalid: list[BadRecord], delimiter: str
+) -> pa.Table:
+    """Add ``__row``, the line each record starts on, and drop the sentinel record: Arrow
+    counts records (the header is record 1, a blank line is a record) and a quoted line
+    break moves every later record one line down. A quote left open, or a record with the
+    wrong number of fields, makes the file unusable."""
     if any(bad.number is None for bad in invalid):
         raise LoadError(
             f"{path}: {invalid[0].actual} fields where the header has {invalid[0].expected}"
         )
+    invalid = sorted(invalid, key=lambda b: b.number or 0)
     records = np.arange(2, 2 + raw.num_rows + len(invalid), dtype=np.int64)
     is_bad = np.isin(records, [bad.number for bad in invalid])
     extra = np.zeros(len(records), dtype=np.int64)
-    extra[is_bad] = [bad.breaks for bad in sorted(invalid, key=lambda b: b.number or 0)]
-    extra[~is_bad] = _line_breaks(raw)
+    extra[is_bad] = [bad.breaks for bad in invalid]
+    breaks = _line_breaks(raw)
+    extra[~is_bad] = breaks
     lines = records + np.cumsum(extra) - extra
+    _check_quotes(path, raw, breaks, lines[~is_bad], invalid, lines[is_bad], delimiter)
     if invalid:
         _raise_invalid(path, invalid[0], lines[is_bad].tolist())
-    raw = raw.append_column(ROW, pa.array(lines[~is_bad]))
-    return raw.filter(pa.array(~_all_empty(raw)))
+    raw = raw.slice(0, raw.num_rows - 1)  # the sentinel: no quote was left open
+    return raw.append_column(ROW, pa.array(lines[~is_bad][:-1]))
+
+
+def _check_quotes(
+    path: Path,
+    raw: pa.Table,
+    breaks: np.ndarray,
+    lines: np.ndarray,
+    invalid: list[BadRecord],
+    bad_lines: np.ndarray,
+    delimiter: str,
+) -> None:
+    """The first quote left open, in a record of the right size or not, is an error. Only
+    a row with a line break in a cell can hold one."""
+    found = [
+        (int(line), bad.runaway)
+        for line, bad in zip(bad_lines, invalid, strict=True)
+        if bad.runaway
+    ]
+    rows = np.flatnonzero(breaks)
+    rows = rows[runaway_rows(raw.take(rows), delimiter)]
+    if len(rows):
+        cells = [raw[name][int(rows[0])].as_py() for name in raw.column_names]
+        runaway = runaway_quote(cells, delimiter, raw.num_columns)
+        found += [(int(lines[rows[0]]), runaway)] if runaway else []
+    if found:
+        line, runaway = min(found, key=lambda f: f[0] + f[1].opened)
+        raise LoadError(quote_message(path, line, runaway))
 
 
 def _line_breaks(raw: pa.Table) -> np.ndarray:

@@ -263,7 +263,7 @@ def test_a_file_in_an_unknown_encoding_is_named(tmp_path: Path) -> None:
     with pytest.raises(LoadError) as info:
         CsvFolderAdapter().load(str(tmp_path))
     assert str(info.value) == (
-        f"{tmp_path}/toewijzingen.csv:2: neither UTF-8 nor Windows-1252 (byte 88); "
+        f"{tmp_path}/toewijzingen.csv:2:5: byte 0x81 is neither UTF-8 nor Windows-1252; "
         "save the file as CSV UTF-8"
     )
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from maatstaf.adapters.base import LoadError
 from maatstaf.adapters.csv_folder import CsvFolderAdapter
 from tests.helpers import run_engine
 
@@ -99,3 +102,38 @@ def test_hostile_cells_give_figures_or_named_rejections(
     result = run_engine(data, "year", dt.date(2020, 1, 1), dt.date(2021, 12, 31), measures)
     counted = {f.value for f in result.figures if f.measure == "jeugd.instroom"}
     assert all(v is None or v <= accepted for v in counted)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(files=folders(), data=st.data())
+def test_a_quote_left_open_is_named_or_every_line_is_accounted_for(
+    files: dict[str, str], data: st.DataObject, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The unterminated-quote attack: a ``"`` opening one cell (or ending the file) either
+    makes a LoadError naming a line, never echoing it, or leaves every line a row."""
+    lines = files["toewijzingen"].split("\n")
+    row = data.draw(st.integers(1, len(lines) - 2), label="row")
+    cells = lines[row].split(",")
+    column = data.draw(st.integers(0, len(cells)), label="column")
+    if column == len(cells):  # at the end of the line: an empty quoted field left open
+        cells[-1] += ',"'
+    else:
+        cells[column] = '"' + cells[column]
+    lines[row] = ",".join(cells)
+    text = "\n".join(lines)
+    if data.draw(st.booleans(), label="no final newline"):
+        text = text.rstrip("\n")
+    folder = tmp_path_factory.mktemp("quote")
+    for name, content in {**files, "toewijzingen": text}.items():
+        (folder / f"{name}.csv").write_bytes(content.encode("utf-8"))
+    try:
+        loaded = CsvFolderAdapter().load(str(folder))
+    except LoadError as error:
+        message = str(error).replace(str(folder), "")
+        named = re.match(r"/toewijzingen.csv:(\d+): ", message)
+        assert named and 2 <= int(named.group(1)) <= len(lines), message
+        assert not re.search(r"\bC[123]\b|\bT\d+\b", message), message
+        return
+    accepted = loaded.tables["toewijzingen"].num_rows
+    rejected = {r.row for r in loaded.rejected if r.table == "toewijzingen"}
+    assert accepted + len(rejected) == len(io.StringIO(text).readlines()) - 1

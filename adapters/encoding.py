@@ -1,0 +1,67 @@
+"""decode: the bytes of a text file -> its text, the encoding never guessed silently.
+
+UTF-8 (a BOM is dropped); UTF-16 or UTF-32 when the file starts with their byte order
+mark; Windows-1252 (as older Excel versions save CSV) only when nothing in the file is
+UTF-8. A file that is UTF-8 but for some bytes is two encodings mixed: an error naming the
+line and column of the first bad byte, never mojibake that splits one name in two.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+
+from maatstaf.adapters.base import LoadError
+
+SAVE_AS = "save the file as CSV UTF-8"
+BYTE_ORDER_MARKS = (  # UTF-32 first: its little-endian mark starts like UTF-16's
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+)
+NOT_ASCII = re.compile("[^\x00-\x7f\ufffd]")  # a character only UTF-8 can have given
+
+
+def decode(path: Path | str, data: bytes) -> str:
+    for mark, codec, name in BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            try:
+                return data[len(mark) :].decode(codec)
+            except UnicodeDecodeError as exc:
+                raise LoadError(
+                    f"{path}: starts as {name} but byte {exc.start + len(mark)} is not {name}; "
+                    f"{SAVE_AS}"
+                ) from None
+    if b"\x00" in data:
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        raise LoadError(
+            f"{path}:{line}: the file holds NUL bytes: probably UTF-16 without a byte order "
+            f"mark; {SAVE_AS}"
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as utf8:
+        if NOT_ASCII.search(data.decode("utf-8", errors="replace")):
+            raise LoadError(
+                f"{_where(path, data, utf8.start, 'utf-8-sig')}: byte 0x{data[utf8.start]:02x} "
+                "is not UTF-8, while the rest of the file is UTF-8 (two encodings mixed, e.g. "
+                f"text pasted from a Windows-1252 file); {SAVE_AS} after correcting that "
+                "character"
+            ) from None
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as cp1252:
+        raise LoadError(
+            f"{_where(path, data, cp1252.start, 'cp1252')}: byte 0x{data[cp1252.start]:02x} "
+            f"is neither UTF-8 nor Windows-1252; {SAVE_AS}"
+        ) from None
+
+
+def _where(path: Path | str, data: bytes, at: int, codec: str) -> str:
+    """``file:line:column`` of byte ``at``; the bytes before it decode with ``codec``."""
+    start = data.rfind(b"\n", 0, at) + 1
+    column = len(data[start:at].decode(codec if start == 0 else codec.removesuffix("-sig")))
+    line = data.count(b"\n", 0, at) + 1
+    return f"{path}:{line}:{column + 1}"
