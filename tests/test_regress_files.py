@@ -406,3 +406,33 @@ def test_a_damaged_zip_is_a_clear_error(tmp_path: Path) -> None:
     path.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(LoadError, match=r"kapot.xlsx: cannot read as an Excel workbook"):
         load_data(str(path))
+
+
+def test_out_of_memory_in_excel_names_the_workbook(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import maatstaf.adapters.excel as excel
+
+    path = _workbook(tmp_path / "w.xlsx", [list(r) for r in ROWS])
+
+    def exhausted(*args: object, **kwargs: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(excel, "read_sheet", exhausted)
+    with pytest.raises(LoadError, match=r"w.xlsx: not enough memory to read this input"):
+        load_data(str(path))
+
+
+def test_out_of_memory_in_any_adapter_is_a_load_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import maatstaf.adapters.registry as registry
+
+    class Hungry:
+        name = "hungry"
+
+        def load(self, location: str) -> None:
+            raise pa.ArrowMemoryError("malloc failed")
+
+    monkeypatch.setattr(registry, "get_adapter", lambda name: Hungry())
+    monkeypatch.setattr(registry, "adapter_name", lambda location: "hungry")
+    with pytest.raises(LoadError, match=r"postgresql://\*\*\*@db/x: not enough memory"):
+        load_data("postgresql://user:geheim@db/x")
