@@ -40,6 +40,16 @@ from maatstaf.adapters.csv_quotes import (
 )
 from maatstaf.adapters.csv_quotes import message as quote_message
 from maatstaf.adapters.encoding import decode
+from maatstaf.adapters.limits import (
+    MEMORY_ERRORS,
+    Limits,
+    check_bytes,
+    check_rows,
+    current_limits,
+    out_of_memory,
+)
+from maatstaf.adapters.mapping import Mapping
+from maatstaf.adapters.parquet import read_parquet_table
 from maatstaf.adapters.validate import ROW
 from maatstaf.dsl.schema import Schema, Table, canonical_schema
 
@@ -57,53 +67,51 @@ class CsvFolderAdapter:
 
     def load(self, location: str, options: LoadOptions | None = None) -> LoadedData:
         """A folder with one CSV or Parquet file per table, named after the table (or as
-        the mapping says)."""
+        the mapping says). A table given both ways is refused: which one is meant?"""
         folder = Path(location)
         mapping = options.mapping if options else None
+        limits = current_limits()
         raws: dict[str, RawTable] = {}
         for table in self.schema.tables:
             stem = mapping.source_name(table.name) if mapping else table.name
             csv_path, parquet_path = folder / f"{stem}.csv", folder / f"{stem}.parquet"
-            if csv_path.is_file():
-                raws[table.name] = read_csv_table(csv_path, table)
-            elif parquet_path.is_file():
-                raws[table.name] = read_parquet_table(parquet_path, table)
+            if csv_path.is_file() and parquet_path.is_file():
+                raise LoadError(
+                    f"{folder}: both {csv_path.name} and {parquet_path.name} hold table "
+                    f"'{table.name}'; remove the one that should not be read"
+                )
+            path = csv_path if csv_path.is_file() else parquet_path
+            if path.is_file():
+                raws[table.name] = _read_table(path, table, mapping, limits)
         if REQUIRED_TABLE not in raws:
             names = ", ".join(f"{t.name}.csv" for t in self.schema.tables)
             raise LoadError(
                 f"{folder}: no {REQUIRED_TABLE}.csv or .parquet "
                 f"(expected files named after the tables: {names})"
             )
-        return assemble(raws, self.schema, options)
+        try:
+            return assemble(raws, self.schema, options)
+        except MEMORY_ERRORS:
+            raise out_of_memory(str(folder)) from None
+
+
+def _read_table(path: Path, table: Table, mapping: Mapping | None, limits: Limits) -> RawTable:
+    """One file within the limits; running out of memory names the file."""
+    try:
+        if path.suffix == ".parquet":
+            return read_parquet_table(path, table, mapping, limits)
+        check_bytes(str(path), path.stat().st_size, limits)
+        raw = read_csv_table(path, table)
+    except MEMORY_ERRORS:
+        raise out_of_memory(str(path), path.stat().st_size) from None
+    check_rows(str(path), raw.raw.num_rows, raw.raw.num_columns - 1, limits)
+    return raw
 
 
 def read_csv_table(path: Path, table: Table) -> RawTable:
     data = path.read_bytes()
     raw, comma, warnings = read_csv(path, data, table)
     return RawTable(table.name, str(path), raw, data, comma, warnings)
-
-
-def read_parquet_table(path: Path, table: Table) -> RawTable:
-    """Parquet columns as text (dates ISO, amounts with a point), then the same checks."""
-    import pyarrow.parquet as pq
-
-    data = path.read_bytes()
-    try:
-        typed = pq.read_table(io.BytesIO(data))
-    except pa.ArrowException as exc:
-        raise LoadError(f"{path}: cannot read as Parquet: {exc}") from None
-    columns = {name: _as_text(typed[name]) for name in typed.column_names}
-    raw = pa.table(columns).append_column(ROW, pa.array(range(1, typed.num_rows + 1), pa.int64()))
-    return RawTable(table.name, str(path), raw, data, False)
-
-
-def _as_text(values: pa.ChunkedArray) -> pa.ChunkedArray:
-    kind = values.type
-    if pa.types.is_timestamp(kind):  # registration times are kept to the second
-        return pc.strftime(values.cast(pa.timestamp("s"), safe=False), format="%Y-%m-%d %H:%M:%S")
-    if pa.types.is_date(kind):
-        return pc.strftime(values, format="%Y-%m-%d")
-    return values.cast(pa.string())
 
 
 def read_csv(path: Path, data: bytes, table: Table) -> tuple[pa.Table, bool, list[str]]:

@@ -34,7 +34,7 @@ def decode(path: Path | str, data: bytes) -> str:
                     f"{path}: starts as {name} but byte {exc.start + len(mark)} is not {name}; "
                     f"{SAVE_AS}"
                 ) from None
-    if b"\x00" in data:
+    if data.count(b"\x00") * 4 > len(data):  # ASCII text as UTF-16: every other byte NUL
         line = data.count(b"\n", 0, data.index(b"\x00")) + 1
         raise LoadError(
             f"{path}:{line}: the file holds NUL bytes: probably UTF-16 without a byte order "

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from maatstaf.adapters.assemble import LoadOptions
 from maatstaf.adapters.base import Adapter, LoadedData, LoadError
+from maatstaf.adapters.limits import MEMORY_ERRORS, out_of_memory
 
 GROUP = "maatstaf.adapters"
 
@@ -57,5 +58,12 @@ def _safe(location: str) -> str:
 
 
 def load_data(location: str, options: LoadOptions | None = None) -> LoadedData:
+    """The data at ``location``; running out of memory is a LoadError naming it (the file
+    adapters name the file within it themselves)."""
     adapter = get_adapter(adapter_name(location))
-    return adapter.load(location, options) if options is not None else adapter.load(location)  # type: ignore[call-arg]
+    try:
+        if options is None:
+            return adapter.load(location)
+        return adapter.load(location, options)  # type: ignore[call-arg]
+    except MEMORY_ERRORS:
+        raise out_of_memory(_safe(location)) from None
