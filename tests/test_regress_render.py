@@ -1,0 +1,95 @@
+"""Regressions of issue 12 in rendering and suppression: regional reports, suppression that
+covers every derived value, Dutch and English throughout, non-additive breakdowns, and
+JSON that never holds NaN or Infinity."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from maatstaf.dsl.load import load_library
+from maatstaf.engine.periods import parse_period
+from maatstaf.engine.run import RunRequest, Selection, run
+from maatstaf.engine.suppression import Policy, apply
+from maatstaf.renderers.base import get_renderer
+from tests.helpers import loaded, standard_library
+
+D = dt.date
+PERIODS = [parse_period("2020-Q1"), parse_period("2020-Q2")]
+
+
+def _youth(i: int, start: dt.date = dt.date(2020, 1, 1), **extra: object) -> dict:
+    return {
+        "toewijzing_id": f"T{i}",
+        "client_id": f"C{i}",
+        "wet": "jeugdwet",
+        "productcode": "45A48",
+        "startdatum": start,
+        "einddatum": None,
+        "zwaarte": ("licht", "middel", "zwaar")[i % 3],
+        **extra,
+    }
+
+
+def _run(rows: list[dict], measures: list[str], library=None, compare: bool = False, **tables):
+    library = library or standard_library()
+    request = RunRequest(
+        periods=PERIODS, selections=[Selection(m) for m in measures], compare=compare
+    )
+    data = loaded(toewijzingen=rows, **tables)
+    return run(library, data, request), data, request
+
+
+# ---- item 12: suppression covers every derived value
+
+
+def test_a_hidden_count_does_not_return_as_the_next_periods_previous_value() -> None:
+    rows = [_youth(i) for i in range(3)] + [_youth(i, D(2020, 4, 1)) for i in range(3, 9)]
+    result, data, request = _run(rows, ["jeugd.unieke_clienten"], compare=True)
+    hidden = apply(result, Policy("threshold", 5), standard_library(), data, request)
+    q2 = next(f for f in hidden.figures if f.period == "2020-Q2")
+    assert q2.value == 9 and q2.comparison is not None
+    assert q2.comparison.previous_value is None
+    for name in ("html", "markdown", "json"):
+        text = get_renderer(name).render(hidden, standard_library())
+        assert "+200" not in text and '"previous_value": 3' not in text
+
+
+def test_a_count_is_known_by_its_aggregate_not_by_its_unit(tmp_path: Path) -> None:
+    (tmp_path / "x.kpi").write_text(
+        'measure jeugd.x {\n label "Jeugdigen"\n unit jeugdigen\n owner "o"\n'
+        ' description "d"\n count distinct client_id in toewijzingen where active in period }\n'
+    )
+    library = load_library([tmp_path / "x.kpi"])
+    result, data, request = _run([_youth(i) for i in range(3)], ["jeugd.x"], library)
+    hidden = apply(result, Policy("threshold", 5), library, data, request)
+    assert [(f.value, f.suppressed) for f in hidden.figures] == [(None, "<5")] * 2
+
+
+def test_a_share_of_a_small_base_is_hidden() -> None:
+    # 4 decided requests, 3 on time: 75 % = 3 of 4 must not be shown
+    aanvragen = [
+        {
+            "aanvraag_id": f"A{i}",
+            "client_id": f"C{i}",
+            "regeling": "wmo",
+            "ontvangen_op": D(2020, 1, 2),
+            "besloten_op": D(2020, 1, 20) if i < 3 else D(2020, 3, 30),
+        }
+        for i in range(4)
+    ]
+    library = standard_library()
+    request = RunRequest(periods=PERIODS, selections=[Selection("tijdigheid")])
+    data = loaded(aanvragen=aanvragen)
+    result = run(library, data, request)
+    assert any(f.value == 0.75 for f in result.figures)
+    hidden = apply(result, Policy("threshold", 5), library, data, request)
+    assert all(f.value is None for f in hidden.figures if f.dimensions.get("regeling") == "wmo")
+    assert any(f.suppressed == "<5" for f in hidden.figures)
+
+
+def test_a_computed_share_of_a_small_count_is_hidden_even_when_run_alone() -> None:
+    rows = [_youth(i) for i in range(4)]
+    result, data, request = _run(rows, ["jeugd.actieve_voorzieningen_aandeel"])
+    hidden = apply(result, Policy("threshold", 5), standard_library(), data, request)
+    assert hidden.figures and all(f.value is None for f in hidden.figures)
