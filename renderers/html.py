@@ -18,6 +18,7 @@ import jinja2
 from maatstaf.dsl.model import Library
 from maatstaf.engine.result import Figure, RunResult
 from maatstaf.renderers import svg
+from maatstaf.renderers.base import finite_only
 from maatstaf.renderers.format import (
     SHARE_UNITS,
     change_nl,
@@ -137,6 +138,7 @@ class HtmlRenderer:
         self.locale = locale if locale in TEXT else "nl"
 
     def render(self, result: RunResult, library: Library) -> str:
+        result = finite_only(result)
         t = TEXT[self.locale]
         env = jinja2.Environment(
             loader=jinja2.FunctionLoader(_template),

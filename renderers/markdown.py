@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 
 from maatstaf.dsl.model import Library
 from maatstaf.engine.result import Figure, RunResult
+from maatstaf.renderers.base import finite_only
 from maatstaf.renderers.domains import domain_key, domain_of
 from maatstaf.renderers.format import number_nl, period_nl, value_nl
 
@@ -31,6 +32,7 @@ class MarkdownRenderer:
         self.locale = locale
 
     def render(self, result: RunResult, library: Library) -> str:
+        result = finite_only(result)
         prov = result.provenance
         lines = [
             f"# Kengetallen sociaal domein {period_nl(prov.period_from)}"

@@ -5,6 +5,8 @@ JSON that never holds NaN or Infinity."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from pathlib import Path
 
 from maatstaf.dsl.load import load_library
@@ -12,6 +14,7 @@ from maatstaf.engine.periods import parse_period
 from maatstaf.engine.run import RunRequest, Selection, run
 from maatstaf.engine.suppression import Policy, apply
 from maatstaf.renderers.base import get_renderer
+from maatstaf.renderers.json_renderer import JsonRenderer
 from tests.helpers import loaded, standard_library
 
 D = dt.date
@@ -93,3 +96,23 @@ def test_a_computed_share_of_a_small_count_is_hidden_even_when_run_alone() -> No
     result, data, request = _run(rows, ["jeugd.actieve_voorzieningen_aandeel"])
     hidden = apply(result, Policy("threshold", 5), standard_library(), data, request)
     assert hidden.figures and all(f.value is None for f in hidden.figures)
+
+
+# ---- item 9: no NaN or Infinity in the JSON
+
+
+def _with_value(value: float):
+    result, _, _ = _run([_youth(i) for i in range(6)], ["jeugd.unieke_clienten"], compare=True)
+    figures = [result.figures[0].model_copy(update={"value": value}), *result.figures[1:]]
+    return result.model_copy(update={"figures": figures})
+
+
+def test_json_never_writes_nan_or_infinity() -> None:
+    for bad in (float("inf"), float("-inf"), float("nan")):
+        text = JsonRenderer().render(_with_value(bad), standard_library())
+        data = json.loads(text, parse_constant=lambda c: (_ for _ in ()).throw(ValueError(c)))
+        assert data["figures"][0]["value"] is None
+        assert any("2020-Q1" in n["message"] and "eindig" in n["message"] for n in data["notes"])
+        for name in ("html", "markdown"):
+            shown = get_renderer(name).render(_with_value(bad), standard_library())
+            assert not re.search(r"\b(nan|-?inf(inity)?)\b", shown, re.IGNORECASE)
