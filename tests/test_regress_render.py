@@ -116,3 +116,53 @@ def test_json_never_writes_nan_or_infinity() -> None:
         for name in ("html", "markdown"):
             shown = get_renderer(name).render(_with_value(bad), standard_library())
             assert not re.search(r"\b(nan|-?inf(inity)?)\b", shown, re.IGNORECASE)
+
+
+# ---- item 5: a region of two municipalities
+
+
+def _region():
+    rows = []
+    for i in range(14):
+        gemeente = "Loon op Zand" if i < 6 else "Waalwijk"
+        rows.append(_youth(i, gemeente=gemeente))
+        if i % 4 == 0:  # C0, C4, C8, C12 have two youth services at once
+            rows.append({**_youth(i, gemeente=gemeente), "toewijzing_id": f"U{i}"})
+    result, _, _ = _run(rows, ["jeugd.unieke_clienten", "jeugd.stapeling"])
+    return result
+
+
+def _json_cells(result) -> dict[tuple[str, str, str], int]:
+    data = json.loads(JsonRenderer().render(result, standard_library()))
+    return {
+        (
+            f["period"],
+            f["dimensions"].get("gelijktijdig", ""),
+            f["dimensions"].get("gemeente", "Regio"),
+        ): f["value"]
+        for f in data["figures"]
+        if f["measure"] == "jeugd.stapeling"
+    }
+
+
+def test_markdown_shows_the_region_as_headline_and_municipalities_side_by_side() -> None:
+    result = _region()
+    cells = _json_cells(result)
+    assert cells[("2020-Q1", "1", "Regio")] == 10 and cells[("2020-Q1", "2", "Regio")] == 4
+    text = get_renderer("markdown").render(result, standard_library())
+    region = "| 1e kwartaal 2020 | 10 | 4 | 0 | 0 |"
+    assert region in text, text
+    assert "| Periode | gelijktijdig | Regio | Loon op Zand | Waalwijk |" in text
+    for band in ("1", "2", "3", "4+"):
+        row = [cells[("2020-Q1", band, g)] for g in ("Regio", "Loon op Zand", "Waalwijk")]
+        shown = band.replace("+", "\\+")
+        assert f"| 1e kwartaal 2020 | {shown} | " + " | ".join(map(str, row)) + " |" in text
+    assert "| Periode | Regio | Loon op Zand | Waalwijk |" in text
+    assert "| 1e kwartaal 2020 | 14 | 6 | 8 |" in text
+
+
+def test_html_chart_and_tables_show_the_region_and_each_municipality() -> None:
+    html = get_renderer("html").render(_region(), standard_library())
+    assert "<title>1 Q1 20: 10</title>" in html.replace("1e kw", "Q1").replace("Q1 20", "Q1 20")
+    assert ">Loon op Zand</th>" in html and ">Waalwijk</th>" in html and ">Regio</th>" in html
+    assert "<title>1 Q1 20: 4</title>" not in html  # Loon op Zand's 4 is not the region's bar
