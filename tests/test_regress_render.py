@@ -166,3 +166,52 @@ def test_html_chart_and_tables_show_the_region_and_each_municipality() -> None:
     assert "<title>1 Q1 20: 10</title>" in html.replace("1e kw", "Q1").replace("Q1 20", "Q1 20")
     assert ">Loon op Zand</th>" in html and ">Waalwijk</th>" in html and ">Regio</th>" in html
     assert "<title>1 Q1 20: 4</title>" not in html  # Loon op Zand's 4 is not the region's bar
+
+
+# ---- item 8: a breakdown that does not add up says so
+
+
+def test_a_distinct_count_by_a_row_dimension_says_it_does_not_add_up() -> None:
+    rows = [_youth(i, leveringsvorm="zin") for i in range(6)]
+    rows += [{**_youth(i, leveringsvorm="pgb"), "toewijzing_id": f"P{i}"} for i in range(3)]
+    request = RunRequest(
+        periods=PERIODS,
+        selections=[Selection("jeugd.unieke_clienten")],
+        optional_dims=("leveringsvorm",),
+    )
+    result = run(standard_library(), loaded(toewijzingen=rows), request)
+    markdown = get_renderer("markdown").render(result, standard_library())
+    html = get_renderer("html").render(result, standard_library())
+    note = "telt niet op tot het totaal: een cliënt kan in meer groepen vallen"
+    assert note in markdown.lower() and note in html.lower()
+    english = get_renderer("markdown", locale="en").render(result, standard_library())
+    assert "does not add up to the total" in english.lower()
+    # a banding per client (stapeling) and a count of rows add up: no note
+    plain = _run([_youth(i) for i in range(6)], ["jeugd.stapeling", "jeugd.actieve_voorzieningen"])
+    assert note not in get_renderer("markdown").render(plain[0], standard_library()).lower()
+
+
+# ---- item 21: one language per output, units shown
+
+
+def test_markdown_follows_the_locale_and_dutch_outputs_hold_no_english() -> None:
+    rows = [_youth(i) for i in range(6)]
+    result, _, _ = _run(rows, ["jeugd.unieke_clienten", "jeugd.actieve_voorzieningen"])
+    english = get_renderer("markdown", locale="en").render(result, standard_library())
+    assert "# Social domain figures Q1 2020 – Q2 2020" in english
+    assert "| Period |" in english and "## Definitions" in english
+    assert "## Rejected input rows" in english and "version 1" in english
+    dutch = get_renderer("markdown").render(result, standard_library())
+    html = get_renderer("html").render(result, standard_library())
+    for text in (dutch, html):
+        assert "Periode" in text and "(quarter)" not in text and "| Period |" not in text
+    assert "per kwartaal" in html and "1e kwartaal 2020 – 2e kwartaal 2020" in html
+
+
+def test_a_value_shows_its_unit_where_the_unit_is_not_evident() -> None:
+    from maatstaf.renderers.format import value_nl
+
+    assert value_nl(2005.0, "dagen") == "2.005 dagen"
+    assert value_nl(2005.04, "dagen", "en") == "2,005.0 dagen"
+    assert value_nl(12, "cliënten") == "12" and value_nl(12, "jeugdigen") == "12"
+    assert value_nl(1000, "euro") == "€ 1.000" and value_nl(0.5, "aandeel") == "50,0%"
