@@ -56,6 +56,8 @@ def test_a_hidden_count_does_not_return_as_the_next_periods_previous_value() -> 
     for name in ("html", "markdown", "json"):
         text = get_renderer(name).render(hidden, standard_library())
         assert "+200" not in text and '"previous_value": 3' not in text
+        if name != "json":
+            assert "Kleine aantallen afgeschermd: aantallen onder 5" in text
 
 
 def test_a_count_is_known_by_its_aggregate_not_by_its_unit(tmp_path: Path) -> None:
