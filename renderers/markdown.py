@@ -73,7 +73,7 @@ class MarkdownRenderer:
         period = partial(period_nl, locale=self.locale)
         for grid in grids(figures, units, library, t, self._cell, period):
             if grid.caption:
-                lines += [f"**{md_escape(grid.caption)}**", ""]
+                lines += [f"**{md_escape(grid.caption)}** ({md_escape(grid.detail)})", ""]
             lines.append("| " + " | ".join(md_escape(c) for c in grid.columns) + " |")
             lines.append("|" + "---|" * grid.labels + "---:|" * (len(grid.columns) - grid.labels))
             for row in grid.rows:

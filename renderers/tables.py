@@ -32,6 +32,7 @@ class Grid:
     rows: list[list[str]]
     labels: int = 1
     notes: list[str] = field(default_factory=list)
+    detail: str = ""  # what the table is broken down by, e.g. "naar zwaarte"
 
 
 def regional(figure: Figure) -> bool:
@@ -80,8 +81,8 @@ def _breakdown(label, measure, figures, unit, t, cell, period, notes) -> Grid:
         [period(p), *[cell(cells.get((p, c)), unit) for c in columns]]
         for p in dict.fromkeys(f.period for f in figures)
     ]
-    caption = f"{label} ({t['by']} {', '.join(dims)})"
-    return Grid(caption, measure, [t["period"], *columns], rows, notes=notes)
+    detail = f"{t['by']} {', '.join(dims)}"
+    return Grid(label, measure, [t["period"], *columns], rows, notes=notes, detail=detail)
 
 
 def _per_gemeente(label, measure, figures, unit, t, cell, period, notes) -> Grid:
@@ -101,8 +102,7 @@ def _per_gemeente(label, measure, figures, unit, t, cell, period, notes) -> Grid
         for p, n in keys
     ]
     heads = [t["period"], *([", ".join(dims)] if dims else []), t["region"].capitalize()]
-    caption = f"{label} ({t['per_gemeente']})"
-    return Grid(caption, measure, [*heads, *places], rows, 1 + bool(dims), notes)
+    return Grid(label, measure, [*heads, *places], rows, 1 + bool(dims), notes, t["per_gemeente"])
 
 
 def _name(dims: list[str], t: dict) -> Callable[[Figure], str]:
@@ -122,18 +122,22 @@ def not_additive(figures: list[Figure], library: Library) -> bool:
         per_entity = {
             d.name
             for d in version.by
-            if isinstance(d, ast.EntityDimension) or _mentions(d, ast.Simultaneous)
+            if isinstance(d, ast.EntityDimension) or _per_entity(d)
         }
         if dims - per_entity:
             return True
     return False
 
 
-def _mentions(node: object, kind: type) -> bool:
-    if isinstance(node, kind):
+def _per_entity(node: object) -> bool:
+    """A dimension whose value is one per counted entity (``most simultaneous per``,
+    ``spell_start(entity)``), so each entity falls in exactly one group."""
+    if isinstance(node, ast.Simultaneous) or (
+        isinstance(node, ast.Call) and node.function == "spell_start"
+    ):
         return True
     if isinstance(node, BaseModel):
-        return any(_mentions(getattr(node, f), kind) for f in type(node).model_fields)
+        return any(_per_entity(getattr(node, f)) for f in type(node).model_fields)
     if isinstance(node, tuple | list):
-        return any(_mentions(item, kind) for item in node)
+        return any(_per_entity(item) for item in node)
     return False
