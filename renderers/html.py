@@ -53,7 +53,7 @@ class Domain:
     name: str
     anchor: str
     tiles: list[Tile] = field(default_factory=list)
-    charts: list[str] = field(default_factory=list)
+    charts: list[tuple[str, str]] = field(default_factory=list)  # caption, svg
     tables: list[Grid] = field(default_factory=list)
 
 
@@ -143,7 +143,9 @@ class HtmlRenderer:
             tiles.append(tile)
         return tiles
 
-    def _charts(self, figures: list[Figure], units: dict[str, tuple[str, str]]) -> list[str]:
+    def _charts(
+        self, figures: list[Figure], units: dict[str, tuple[str, str]]
+    ) -> list[tuple[str, str]]:
         charts = []
         by_suffix = {f.measure.rsplit(".", 1)[-1]: f.measure for f in figures if not f.dimensions}
         if {"instroom", "uitstroom", "unieke_clienten"} <= set(by_suffix):
@@ -155,7 +157,7 @@ class HtmlRenderer:
                 charts.append(chart)
         return charts
 
-    def _flow_chart(self, figures: list[Figure], ids: dict[str, str], units) -> str:
+    def _flow_chart(self, figures: list[Figure], ids: dict[str, str], units) -> tuple[str, str]:
         series = {
             k: {f.period: f.value for f in figures if f.measure == ids[k] and not f.dimensions}
             for k in ("instroom", "uitstroom", "unieke_clienten")
@@ -170,11 +172,11 @@ class HtmlRenderer:
         )
         labels = [short_period(p, self.locale) for p in periods]
         t = texts(self.locale)
-        return svg.bar_line_chart(
+        return t["flow"], svg.bar_line_chart(
             t["flow"], labels, bars, line, lambda v: number_nl(v, 0, self.locale), t["flow"]
         )
 
-    def _stacked(self, measure: str, figures: list[Figure], units) -> str | None:
+    def _stacked(self, measure: str, figures: list[Figure], units) -> tuple[str, str] | None:
         label, unit = units[measure]
         dims = sorted(figures[0].dimensions)
         if len(dims) != 1:
@@ -190,7 +192,7 @@ class HtmlRenderer:
             else (lambda v: number_nl(v, 0, self.locale))
         )
         text = f"{label} ({texts(self.locale)['by']} {dims[0]})"
-        return svg.stacked_chart(
+        return text, svg.stacked_chart(
             text, [short_period(p, self.locale) for p in periods], stacks, fmt, text, percent=share
         )
 

@@ -120,9 +120,7 @@ def not_additive(figures: list[Figure], library: Library) -> bool:
         dims = {d for f in figures if (f.measure, f.version) == (measure, number)
                 for d in f.dimensions}  # fmt: skip
         per_entity = {
-            d.name
-            for d in version.by
-            if isinstance(d, ast.EntityDimension) or _per_entity(d)
+            d.name for d in version.by if isinstance(d, ast.EntityDimension) or _per_entity(d)
         }
         if dims - per_entity:
             return True
