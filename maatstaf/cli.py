@@ -426,7 +426,7 @@ def run_command(
         with measure_progress() as progress:
             result = run(library, loaded, request, progress=progress)
         if policy is not None:
-            result = apply_suppression(result, policy, library)
+            result = apply_suppression(result, policy, library, loaded, request)
         _write(renderer.render(result, library), output)
         _report_rejections(loaded)
         for note in result.notes:

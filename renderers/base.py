@@ -6,11 +6,12 @@ Built-in renderers register exactly like third-party ones, under the entry-point
 
 from __future__ import annotations
 
+import math
 from importlib.metadata import entry_points
 from typing import Protocol, runtime_checkable
 
 from maatstaf.dsl.model import Library
-from maatstaf.engine.result import RunResult
+from maatstaf.engine.result import Figure, Note, RunResult
 
 GROUP = "maatstaf.renderers"
 
@@ -54,3 +55,48 @@ def get_renderer(name: str, **options: str) -> Renderer:
             f"renderer '{name}' ({found[name].value}) lacks name, suffix or render()"
         )
     return renderer
+
+
+def finite_only(result: RunResult) -> RunResult:
+    """No renderer shows NaN or Infinity: such a value becomes "no figure", with a note
+    naming the measure and the period, so the reader knows why the cell is empty."""
+    figures, notes = [], list(result.notes)
+    for figure in result.figures:
+        clean, bad = _finite_figure(figure)
+        figures.append(clean)
+        for period in bad:
+            note = Note(
+                measure=figure.measure,
+                message=f"geen cijfer voor {period}: de berekening gaf geen eindig getal "
+                "(bijvoorbeeld een deling door nul of een te groot getal)",
+            )
+            if note not in notes:
+                notes.append(note)
+    if len(notes) == len(result.notes):
+        return result
+    return result.model_copy(update={"figures": figures, "notes": notes})
+
+
+def _finite_figure(figure: Figure) -> tuple[Figure, list[str]]:
+    bad: list[str] = []
+    update: dict = {}
+    if _infinite(figure.value):
+        update["value"], update["target"] = None, None
+        bad.append(figure.period)
+    comparison = figure.comparison
+    if comparison is not None:
+        fixed = {}
+        for period, name in (
+            (comparison.previous_period, "previous_value"),
+            (comparison.year_earlier_period, "year_earlier_value"),
+        ):
+            if _infinite(getattr(comparison, name)):
+                fixed[name] = None
+                bad.append(period)
+        if fixed:
+            update["comparison"] = comparison.model_copy(update=fixed)
+    return (figure.model_copy(update=update) if update else figure), bad
+
+
+def _infinite(value: int | float | None) -> bool:
+    return isinstance(value, float) and not math.isfinite(value)

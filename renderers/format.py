@@ -36,6 +36,18 @@ MONTHS = {
 }
 SHARE_UNITS = ("aandeel", "percentage", "fractie", "share")
 MONEY_UNITS = ("euro", "€")
+# what a count counts is in the measure's label; any other unit is written after the value
+COUNTED_UNITS = (
+    "cliënten",
+    "clienten",
+    "jeugdigen",
+    "toewijzingen",
+    "huishoudens",
+    "inwoners",
+    "aanvragen",
+    "uitkeringen",
+    "personen",
+)
 
 
 def number_nl(value: float | int | None, decimals: int = 0, locale: str = "nl") -> str:
@@ -57,14 +69,17 @@ def percent_nl(value: float | None, decimals: int = 0, locale: str = "nl") -> st
 
 
 def value_nl(value: float | int | None, unit: str, locale: str = "nl") -> str:
-    """A figure by its unit: counts whole, euro as money, shares as a percentage."""
+    """A figure by its unit: counts whole, euro as money, shares as a percentage, and any
+    other unit written out ('2.005,0 dagen'), since nothing else says what it measures."""
     if unit in MONEY_UNITS:
         return money_nl(value, locale)
     if unit in SHARE_UNITS:
         return percent_nl(value, 1, locale)
-    if isinstance(value, float) and not value.is_integer():
-        return number_nl(value, 1, locale)
-    return number_nl(value, 0, locale)
+    decimals = 1 if isinstance(value, float) and not value.is_integer() else 0
+    text = number_nl(value, decimals, locale)
+    if value is None or not unit or unit.lower() in COUNTED_UNITS:
+        return text
+    return f"{text} {unit}"
 
 
 def change_nl(

@@ -11,6 +11,7 @@ import base64
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from importlib import resources
 
 import jinja2
@@ -18,6 +19,7 @@ import jinja2
 from maatstaf.dsl.model import Library
 from maatstaf.engine.result import Figure, RunResult
 from maatstaf.renderers import svg
+from maatstaf.renderers.base import finite_only
 from maatstaf.renderers.format import (
     SHARE_UNITS,
     change_nl,
@@ -27,76 +29,10 @@ from maatstaf.renderers.format import (
     short_period,
     value_nl,
 )
-from maatstaf.renderers.markdown import by_domain
+from maatstaf.renderers.markdown import by_domain, suppression_text
+from maatstaf.renderers.tables import Grid, grids, regional
+from maatstaf.renderers.text import texts
 
-TEXT = {
-    "nl": {
-        "title": "Kengetallen sociaal domein",
-        "tiles": "Kerncijfers",
-        "charts": "Grafieken",
-        "tables": "Tabellen",
-        "glossary": "Definities",
-        "period": "Periode",
-        "previous": "t.o.v. vorige periode",
-        "year": "t.o.v. jaar eerder",
-        "target": "norm",
-        "met": "norm gehaald",
-        "not_met": "norm niet gehaald",
-        "notes": "Opmerkingen",
-        "rejected": "Afgekeurde invoerrijen",
-        "none_rejected": "Geen: alle ingelezen rijen zijn gebruikt.",
-        "provenance": "Herkomst",
-        "definition": "definitie",
-        "owner": "eigenaar",
-        "source": "bron",
-        "unit": "eenheid",
-        "version": "versie",
-        "reason": "reden",
-        "count": "aantal",
-        "file": "bestand",
-        "row": "rij",
-        "column": "kolom",
-        "flow": "Instroom en uitstroom per periode, met het aantal unieke cliënten als lijn",
-        "rows_rejected": "rijen afgekeurd; zij tellen in geen enkel cijfer mee.",
-        "engine": "Berekend met maatstaf",
-        "data": "invoer",
-        "as_of": "stand van",
-        "total": "totaal",
-    },
-    "en": {
-        "title": "Social domain figures",
-        "tiles": "Key figures",
-        "charts": "Charts",
-        "tables": "Tables",
-        "glossary": "Definitions",
-        "period": "Period",
-        "previous": "vs previous period",
-        "year": "vs a year earlier",
-        "target": "target",
-        "met": "target met",
-        "not_met": "target not met",
-        "notes": "Notes",
-        "rejected": "Rejected input rows",
-        "none_rejected": "None: every row read was used.",
-        "provenance": "Provenance",
-        "definition": "definition",
-        "owner": "owner",
-        "source": "source",
-        "unit": "unit",
-        "version": "version",
-        "reason": "reason",
-        "count": "count",
-        "file": "file",
-        "row": "row",
-        "column": "column",
-        "flow": "Inflow and outflow per period, with the number of unique clients as a line",
-        "rows_rejected": "rows rejected; they count in no figure.",
-        "engine": "Computed with maatstaf",
-        "data": "input",
-        "as_of": "as of",
-        "total": "total",
-    },
-}
 MAX_REJECTED_SHOWN = 50
 
 
@@ -113,20 +49,12 @@ class Tile:
 
 
 @dataclass
-class Table:
-    caption: str
-    measure: str | None
-    columns: list[str]
-    rows: list[list[str]]
-
-
-@dataclass
 class Domain:
     name: str
     anchor: str
     tiles: list[Tile] = field(default_factory=list)
-    charts: list[str] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
+    charts: list[tuple[str, str]] = field(default_factory=list)  # caption, svg
+    tables: list[Grid] = field(default_factory=list)
 
 
 class HtmlRenderer:
@@ -134,10 +62,11 @@ class HtmlRenderer:
     suffix = ".html"
 
     def __init__(self, locale: str = "nl") -> None:
-        self.locale = locale if locale in TEXT else "nl"
+        self.locale = locale if locale in ("nl", "en") else "nl"
 
     def render(self, result: RunResult, library: Library) -> str:
-        t = TEXT[self.locale]
+        result = finite_only(result)
+        t = texts(self.locale)
         env = jinja2.Environment(
             loader=jinja2.FunctionLoader(_template),
             autoescape=True,
@@ -167,6 +96,8 @@ class HtmlRenderer:
             ),
             reasons=sorted(Counter(_reason_kind(r.reason) for r in result.rejected_rows).items()),
             number=lambda v: number_nl(v, 0, self.locale),
+            period=lambda p: period_nl(p, self.locale),
+            suppression=suppression_text(result, t),
         )
 
     # -- view model
@@ -177,7 +108,7 @@ class HtmlRenderer:
             domain = Domain(name=name, anchor="domein-" + _anchor(name))
             domain.tiles = self._tiles(figures, units)
             domain.charts = self._charts(figures, units)
-            domain.tables = self._tables(figures, units)
+            domain.tables = self._tables(figures, units, library)
             domains.append(domain)
         return domains
 
@@ -212,18 +143,21 @@ class HtmlRenderer:
             tiles.append(tile)
         return tiles
 
-    def _charts(self, figures: list[Figure], units: dict[str, tuple[str, str]]) -> list[str]:
+    def _charts(
+        self, figures: list[Figure], units: dict[str, tuple[str, str]]
+    ) -> list[tuple[str, str]]:
         charts = []
         by_suffix = {f.measure.rsplit(".", 1)[-1]: f.measure for f in figures if not f.dimensions}
         if {"instroom", "uitstroom", "unieke_clienten"} <= set(by_suffix):
             charts.append(self._flow_chart(figures, by_suffix, units))
-        for measure in dict.fromkeys(f.measure for f in figures if f.dimensions):
-            chart = self._stacked(measure, [f for f in figures if f.measure == measure], units)
+        region = [f for f in figures if regional(f) and f.dimensions]
+        for measure in dict.fromkeys(f.measure for f in region):
+            chart = self._stacked(measure, [f for f in region if f.measure == measure], units)
             if chart:
                 charts.append(chart)
         return charts
 
-    def _flow_chart(self, figures: list[Figure], ids: dict[str, str], units) -> str:
+    def _flow_chart(self, figures: list[Figure], ids: dict[str, str], units) -> tuple[str, str]:
         series = {
             k: {f.period: f.value for f in figures if f.measure == ids[k] and not f.dimensions}
             for k in ("instroom", "uitstroom", "unieke_clienten")
@@ -237,12 +171,12 @@ class HtmlRenderer:
             units[ids["unieke_clienten"]][0], [series["unieke_clienten"].get(p) for p in periods]
         )
         labels = [short_period(p, self.locale) for p in periods]
-        t = TEXT[self.locale]
-        return svg.bar_line_chart(
+        t = texts(self.locale)
+        return t["flow"], svg.bar_line_chart(
             t["flow"], labels, bars, line, lambda v: number_nl(v, 0, self.locale), t["flow"]
         )
 
-    def _stacked(self, measure: str, figures: list[Figure], units) -> str | None:
+    def _stacked(self, measure: str, figures: list[Figure], units) -> tuple[str, str] | None:
         label, unit = units[measure]
         dims = sorted(figures[0].dimensions)
         if len(dims) != 1:
@@ -257,46 +191,14 @@ class HtmlRenderer:
             if share
             else (lambda v: number_nl(v, 0, self.locale))
         )
-        text = f"{label} ({dims[0]})"
-        return svg.stacked_chart(
+        text = f"{label} ({texts(self.locale)['by']} {dims[0]})"
+        return text, svg.stacked_chart(
             text, [short_period(p, self.locale) for p in periods], stacks, fmt, text, percent=share
         )
 
-    def _tables(self, figures: list[Figure], units: dict[str, tuple[str, str]]) -> list[Table]:
-        t = TEXT[self.locale]
-        plain = [f for f in figures if not f.dimensions]
-        tables = []
-        if plain:
-            measures = list(dict.fromkeys(f.measure for f in plain))
-            periods = list(dict.fromkeys(f.period for f in plain))
-            cells = {(f.measure, f.period): f for f in plain}
-            rows = [
-                [period_nl(p, self.locale)]
-                + [self._cell(cells.get((m, p)), units[m][1]) for m in measures]
-                for p in periods
-            ]
-            tables.append(Table("", None, [t["period"], *[units[m][0] for m in measures]], rows))
-        for measure in dict.fromkeys(f.measure for f in figures if f.dimensions):
-            own = [f for f in figures if f.measure == measure]
-            dims = sorted(own[0].dimensions)
-            columns = list(
-                dict.fromkeys(
-                    " / ".join(f.dimensions.get(d, t["total"]) for d in dims) for f in own
-                )
-            )
-            periods = list(dict.fromkeys(f.period for f in own))
-            cells = {
-                (f.period, " / ".join(f.dimensions.get(d, t["total"]) for d in dims)): f
-                for f in own
-            }
-            rows = [
-                [period_nl(p, self.locale)]
-                + [self._cell(cells.get((p, c)), units[measure][1]) for c in columns]
-                for p in periods
-            ]
-            caption = f"{units[measure][0]} ({', '.join(dims)})"
-            tables.append(Table(caption, measure, [t["period"], *columns], rows))
-        return tables
+    def _tables(self, figures: list[Figure], units, library: Library) -> list[Grid]:
+        period = partial(period_nl, locale=self.locale)
+        return grids(figures, units, library, texts(self.locale), self._cell, period)
 
     def _cell(self, figure: Figure | None, unit: str) -> str:
         if figure is None:

@@ -6,6 +6,7 @@ import json
 
 from maatstaf.dsl.model import Library
 from maatstaf.engine.result import SCHEMA_VERSION, RunResult
+from maatstaf.renderers.base import finite_only
 
 
 def output_schema() -> str:
@@ -21,11 +22,13 @@ class JsonRenderer:
     suffix = ".json"
 
     def render(self, result: RunResult, library: Library) -> str:
-        data = result.model_dump(mode="json")
+        data = finite_only(result).model_dump(mode="json")
         if data.get("suppression") is None:
             data.pop("suppression", None)
         for figure in data["figures"]:
             for optional in ("target", "comparison", "suppressed"):
                 if figure.get(optional) is None:
                     figure.pop(optional, None)
-        return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+        return (
+            json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False, allow_nan=False) + "\n"
+        )

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from functools import partial
 
 from maatstaf.dsl.model import Library
 from maatstaf.engine.result import Figure, RunResult
+from maatstaf.renderers.base import finite_only
 from maatstaf.renderers.domains import domain_key, domain_of
 from maatstaf.renderers.format import number_nl, period_nl, value_nl
+from maatstaf.renderers.tables import grids
+from maatstaf.renderers.text import texts
 
 MAX_REJECTED_SHOWN = 50
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
@@ -28,27 +32,91 @@ class MarkdownRenderer:
     suffix = ".md"
 
     def __init__(self, locale: str = "nl") -> None:
-        self.locale = locale
+        self.locale = locale if locale in ("nl", "en") else "nl"
 
     def render(self, result: RunResult, library: Library) -> str:
+        result = finite_only(result)
+        t, loc = texts(self.locale), self.locale
         prov = result.provenance
         lines = [
-            f"# Kengetallen sociaal domein {period_nl(prov.period_from)}"
-            f" – {period_nl(prov.period_to)}",
+            f"# {t['title']} {period_nl(prov.period_from, loc)} – {period_nl(prov.period_to, loc)}",
             "",
-            f"Berekend met maatstaf {prov.engine_version}; invoer `{prov.data_fingerprint[:12]}`; "
-            f"afgekeurde invoerrijen: {number_nl(prov.rejected_rows)}"
-            + (f"; stand van {prov.as_of}" if prov.as_of else "")
+            f"{t['engine']} {prov.engine_version}; {t['data']} `{prov.data_fingerprint[:12]}`; "
+            f"{t['rejected'].lower()}: {number_nl(prov.rejected_rows, 0, loc)}"
+            + (f"; {t['as_of']} {prov.as_of}" if prov.as_of else "")
             + ".",
             "",
         ]
+        lines += _suppression(result, t)
         for domain, figures in by_domain(result.figures, library).items():
             lines += [f"## {md_escape(domain)}", ""]
-            lines += _domain_tables(figures, result, library)
-        lines += _definitions(result)
-        lines += _notes(result)
-        lines += _rejected(result)
+            lines += self._domain_tables(figures, result, library)
+        lines += self._definitions(result)
+        lines += _notes(result, t)
+        lines += self._rejected(result)
         return "\n".join(lines).rstrip() + "\n"
+
+    def _cell(self, figure: Figure | None, unit: str) -> str:
+        if figure is None:
+            return ""
+        if figure.suppressed:
+            return md_escape(figure.suppressed)
+        return md_escape(value_nl(figure.value, unit, self.locale))
+
+    def _domain_tables(
+        self, figures: list[Figure], result: RunResult, library: Library
+    ) -> list[str]:
+        """The region's tables first, then the municipalities side by side."""
+        t = texts(self.locale)
+        units = _units(result)
+        lines: list[str] = []
+        period = partial(period_nl, locale=self.locale)
+        for grid in grids(figures, units, library, t, self._cell, period):
+            if grid.caption:
+                lines += [f"**{md_escape(grid.caption)}** ({md_escape(grid.detail)})", ""]
+            lines.append("| " + " | ".join(md_escape(c) for c in grid.columns) + " |")
+            lines.append("|" + "---|" * grid.labels + "---:|" * (len(grid.columns) - grid.labels))
+            for row in grid.rows:
+                heads = [md_escape(c) for c in row[: grid.labels]]
+                lines.append("| " + " | ".join([*heads, *row[grid.labels :]]) + " |")
+            lines.append("")
+            lines += [f"_{md_escape(note)}_" for note in grid.notes]
+            lines += [""] if grid.notes else []
+        return lines
+
+    def _definitions(self, result: RunResult) -> list[str]:
+        t = texts(self.locale)
+        lines = [f"## {t['glossary']}", ""]
+        for m in result.provenance.measures:
+            lines.append(
+                f"- `{m.measure}` {t['version']} {m.version}: {md_escape(m.label)} "
+                f"({t['unit']}: {md_escape(m.unit)}; hash `{m.hash[:12]}`)"
+            )
+        return [*lines, ""]
+
+    def _rejected(self, result: RunResult) -> list[str]:
+        t, loc = texts(self.locale), self.locale
+        rejected = result.rejected_rows
+        lines = [f"## {t['rejected']}", ""]
+        if not rejected:
+            return [*lines, t["none_rejected"], ""]
+        rows = len({(r.table, r.row) for r in rejected})
+        lines.append(f"{number_nl(rows, 0, loc)} {t['rows_rejected']}")
+        head = [t["reason"].capitalize(), t["count"].capitalize()]
+        lines += ["", f"| {head[0]} | {head[1]} |", "|---|---:|"]
+        for reason, count in sorted(Counter(_reason_kind(r.reason) for r in rejected).items()):
+            lines.append(f"| {md_escape(reason)} | {number_nl(count, 0, loc)} |")
+        cols = [t[k].capitalize() for k in ("file", "row", "column", "reason")]
+        lines += ["", "| " + " | ".join(cols) + " |", "|---|---:|---|---|"]
+        for r in rejected[:MAX_REJECTED_SHOWN]:
+            lines.append(
+                f"| {md_escape(r.file)} | {r.row} | {md_escape(r.column or '')} "
+                f"| {md_escape(r.reason)} |"
+            )
+        if len(rejected) > MAX_REJECTED_SHOWN:
+            more = number_nl(len(rejected) - MAX_REJECTED_SHOWN, 0, loc)
+            lines.append("\n… " + t["more_rejected"].format(n=more) + ".")
+        return [*lines, ""]
 
 
 def by_domain(figures: list[Figure], library: Library) -> dict[str, list[Figure]]:
@@ -63,89 +131,26 @@ def _units(result: RunResult) -> dict[str, tuple[str, str]]:
     return {m.measure: (m.label, m.unit) for m in result.provenance.measures}
 
 
-def _domain_tables(figures: list[Figure], result: RunResult, library: Library) -> list[str]:
-    """One table for the measures without dimensions, one per measure with dimensions."""
-    units = _units(result)
-    plain = [f for f in figures if not f.dimensions]
-    lines: list[str] = []
-    if plain:
-        measures = list(dict.fromkeys(f.measure for f in plain))
-        periods = list(dict.fromkeys(f.period for f in plain))
-        cells = {(f.measure, f.period): f for f in plain}
-        lines.append("| Periode | " + " | ".join(md_escape(units[m][0]) for m in measures) + " |")
-        lines.append("|---|" + "---:|" * len(measures))
-        for period in periods:
-            row = [_cell(cells.get((m, period)), units[m][1]) for m in measures]
-            lines.append(f"| {period_nl(period)} | " + " | ".join(row) + " |")
-        lines.append("")
-    for measure in dict.fromkeys(f.measure for f in figures if f.dimensions):
-        lines += _dimension_table(
-            measure, [f for f in figures if f.measure == measure], units[measure]
-        )
-    return lines
+def suppression_text(result: RunResult, t: dict) -> str | None:
+    """What was hidden and why, in the reader's words; None when nothing is suppressed."""
+    applied = result.suppression
+    if applied is None:
+        return None
+    key = "suppressed_cbs" if applied.policy == "cbs" else "suppressed_threshold"
+    rule = t[key].format(n=applied.threshold, marker=applied.marker)
+    return f"{t['suppressed']}: {rule} ({applied.hidden} {t['hidden_cells']})."
 
 
-def _dimension_table(measure: str, figures: list[Figure], unit: tuple[str, str]) -> list[str]:
-    dims = sorted(figures[0].dimensions)
-    columns = list(dict.fromkeys(" / ".join(f.dimensions[d] for d in dims) for f in figures))
-    periods = list(dict.fromkeys(f.period for f in figures))
-    cells = {(f.period, " / ".join(f.dimensions[d] for d in dims)): f for f in figures}
-    lines = [f"**{md_escape(unit[0])}** (naar {md_escape(', '.join(dims))})", ""]
-    lines.append("| Periode | " + " | ".join(md_escape(c) for c in columns) + " |")
-    lines.append("|---|" + "---:|" * len(columns))
-    for period in periods:
-        row = [_cell(cells.get((period, c)), unit[1]) for c in columns]
-        lines.append(f"| {period_nl(period)} | " + " | ".join(row) + " |")
-    return [*lines, ""]
+def _suppression(result: RunResult, t: dict) -> list[str]:
+    text = suppression_text(result, t)
+    return [] if text is None else [md_escape(text), ""]
 
 
-def _cell(figure: Figure | None, unit: str) -> str:
-    if figure is None:
-        return ""
-    return md_escape(figure.suppressed) if figure.suppressed else value_nl(figure.value, unit)
-
-
-def _definitions(result: RunResult) -> list[str]:
-    lines = ["## Definities", ""]
-    for m in result.provenance.measures:
-        lines.append(
-            f"- `{m.measure}` versie {m.version}: {md_escape(m.label)} "
-            f"(eenheid: {md_escape(m.unit)}; hash `{m.hash[:12]}`)"
-        )
-    return [*lines, ""]
-
-
-def _notes(result: RunResult) -> list[str]:
+def _notes(result: RunResult, t: dict) -> list[str]:
     if not result.notes:
         return []
-    lines = ["## Opmerkingen", ""]
+    lines = [f"## {t['notes']}", ""]
     lines += [f"- `{n.measure}`: {md_escape(n.message)}" for n in result.notes]
-    return [*lines, ""]
-
-
-def _rejected(result: RunResult) -> list[str]:
-    rejected = result.rejected_rows
-    lines = ["## Afgekeurde invoerrijen", ""]
-    if not rejected:
-        return [*lines, "Geen: alle ingelezen rijen zijn gebruikt.", ""]
-    rows = len({(r.table, r.row) for r in rejected})
-    lines.append(
-        f"{number_nl(rows)} rijen afgekeurd, met {number_nl(len(rejected))} redenen. "
-        "Deze rijen tellen in geen enkel cijfer mee."
-    )
-    lines += ["", "| Reden | Aantal |", "|---|---:|"]
-    for reason, count in sorted(Counter(_reason_kind(r.reason) for r in rejected).items()):
-        lines.append(f"| {md_escape(reason)} | {number_nl(count)} |")
-    lines += ["", "| Bestand | Rij | Kolom | Reden |", "|---|---:|---|---|"]
-    for r in rejected[:MAX_REJECTED_SHOWN]:
-        lines.append(
-            f"| {md_escape(r.file)} | {r.row} | {md_escape(r.column or '')} "
-            f"| {md_escape(r.reason)} |"
-        )
-    if len(rejected) > MAX_REJECTED_SHOWN:
-        lines.append(
-            f"\n… en nog {number_nl(len(rejected) - MAX_REJECTED_SHOWN)} (zie de JSON-uitvoer)."
-        )
     return [*lines, ""]
 
 

@@ -1,0 +1,141 @@
+"""The tables of a report, shared by the Markdown and HTML renderers.
+
+The region's figures (those without a ``gemeente`` dimension) are the headline: one table
+of the measures without dimensions, one table per breakdown. Per-municipality figures
+follow in their own table per measure, each municipality in a labelled column beside the
+region. A breakdown of a distinct count by a row-level dimension (one client can be in
+more than one group) carries a note that its cells do not add up to the total.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel
+
+from maatstaf.dsl import ast
+from maatstaf.dsl.model import Library
+from maatstaf.engine.result import Figure
+from maatstaf.engine.run import REGION_DIMENSION
+
+Cell = Callable[[Figure | None, str], str]
+
+
+@dataclass
+class Grid:
+    """One table: column headings, then rows whose first ``labels`` cells are headings."""
+
+    caption: str
+    measure: str | None
+    columns: list[str]
+    rows: list[list[str]]
+    labels: int = 1
+    notes: list[str] = field(default_factory=list)
+    detail: str = ""  # what the table is broken down by, e.g. "naar zwaarte"
+
+
+def regional(figure: Figure) -> bool:
+    """A figure for the whole region (or for the one municipality of a plain run)."""
+    return REGION_DIMENSION not in figure.dimensions
+
+
+def grids(
+    figures: list[Figure],
+    units: dict[str, tuple[str, str]],
+    library: Library,
+    t: dict,
+    cell: Cell,
+    period: Callable[[str], str],
+) -> list[Grid]:
+    plain = [f for f in figures if not f.dimensions]
+    tables = []
+    if plain:
+        measures = list(dict.fromkeys(f.measure for f in plain))
+        cells = {(f.measure, f.period): f for f in plain}
+        rows = [
+            [period(p), *[cell(cells.get((m, p)), units[m][1]) for m in measures]]
+            for p in dict.fromkeys(f.period for f in plain)
+        ]
+        tables.append(Grid("", None, [t["period"], *[units[m][0] for m in measures]], rows))
+    for measure in dict.fromkeys(f.measure for f in figures if f.dimensions):
+        own = [f for f in figures if f.measure == measure]
+        label, unit = units[measure]
+        region = [f for f in own if regional(f) and f.dimensions]
+        if region:
+            notes = [t["not_additive"]] if not_additive(region, library) else []
+            tables.append(_breakdown(label, measure, region, unit, t, cell, period, notes))
+        if any(not regional(f) for f in own):
+            notes = [t["not_additive"]] if not_additive(own, library) else []
+            tables.append(_per_gemeente(label, measure, own, unit, t, cell, period, notes))
+    return tables
+
+
+def _breakdown(label, measure, figures, unit, t, cell, period, notes) -> Grid:
+    """Periods down, the cells of the breakdown across."""
+    dims = sorted({d for f in figures for d in f.dimensions})
+    name = _name(dims, t)
+    columns = list(dict.fromkeys(name(f) for f in figures))
+    cells = {(f.period, name(f)): f for f in figures}
+    rows = [
+        [period(p), *[cell(cells.get((p, c)), unit) for c in columns]]
+        for p in dict.fromkeys(f.period for f in figures)
+    ]
+    detail = f"{t['by']} {', '.join(dims)}"
+    return Grid(label, measure, [t["period"], *columns], rows, notes=notes, detail=detail)
+
+
+def _per_gemeente(label, measure, figures, unit, t, cell, period, notes) -> Grid:
+    """Periods (and the cells of a breakdown) down; the region, then each municipality
+    across, so the municipalities stand side by side."""
+    dims = sorted({d for f in figures for d in f.dimensions} - {REGION_DIMENSION})
+    name = _name(dims, t)
+    places = sorted(
+        {f.dimensions[REGION_DIMENSION] for f in figures if not regional(f)},
+        key=lambda g: (g == "onbekend", g.lower()),
+    )
+    cells = {(f.period, name(f), f.dimensions.get(REGION_DIMENSION)): f for f in figures}
+    keys = list(dict.fromkeys((f.period, name(f)) for f in figures))
+    rows = [
+        [period(p), *([n] if dims else []), cell(cells.get((p, n, None)), unit)]
+        + [cell(cells.get((p, n, g)), unit) for g in places]
+        for p, n in keys
+    ]
+    heads = [t["period"], *([", ".join(dims)] if dims else []), t["region"].capitalize()]
+    return Grid(label, measure, [*heads, *places], rows, 1 + bool(dims), notes, t["per_gemeente"])
+
+
+def _name(dims: list[str], t: dict) -> Callable[[Figure], str]:
+    return lambda f: " / ".join(f.dimensions.get(d, t["total"]) for d in dims)
+
+
+def not_additive(figures: list[Figure], library: Library) -> bool:
+    """A distinct count broken down by a row-level dimension: one client can have rows in
+    several groups, so the groups need not add up to the total."""
+    for measure, number in {(f.measure, f.version) for f in figures}:
+        found = library.measures.get(measure)
+        version = found.version(number) if found is not None else None
+        if version is None or not isinstance(version.aggregate, ast.CountDistinct):
+            continue
+        dims = {d for f in figures if (f.measure, f.version) == (measure, number)
+                for d in f.dimensions}  # fmt: skip
+        per_entity = {
+            d.name for d in version.by if isinstance(d, ast.EntityDimension) or _per_entity(d)
+        }
+        if dims - per_entity:
+            return True
+    return False
+
+
+def _per_entity(node: object) -> bool:
+    """A dimension whose value is one per counted entity (``most simultaneous per``,
+    ``spell_start(entity)``), so each entity falls in exactly one group."""
+    if isinstance(node, ast.Simultaneous) or (
+        isinstance(node, ast.Call) and node.function == "spell_start"
+    ):
+        return True
+    if isinstance(node, BaseModel):
+        return any(_per_entity(getattr(node, f)) for f in type(node).model_fields)
+    if isinstance(node, tuple | list):
+        return any(_per_entity(item) for item in node)
+    return False
