@@ -64,7 +64,8 @@ class DefinitionError(Exception):
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     """A 'Did you mean ...?' hint for the closest candidate, or None."""
-    matches = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
+    others = sorted(set(candidates) - {name})  # never suggest the very word that failed
+    matches = difflib.get_close_matches(name, others, n=1, cutoff=0.6)
     return f"Did you mean '{matches[0]}'?" if matches else None
 
 
