@@ -237,6 +237,24 @@ class _Resolver:
                         hint="Give each version its own validity (valid from / valid until).",
                     )
                 )
+            elif earlier.valid_until and later.valid_from:
+                self._check_gap(decl.id, earlier, later)
+
+    def _check_gap(self, measure: str, earlier: ast.VersionDecl, later: ast.VersionDecl) -> None:
+        """Days between two versions would have no figure at all: an error naming them."""
+        assert earlier.valid_until is not None and later.valid_from is not None
+        first = earlier.valid_until + dt.timedelta(days=1)
+        last = later.valid_from - dt.timedelta(days=1)
+        if first > last:
+            return
+        self.problems.append(
+            Diagnostic(
+                message=f"no version of '{measure}' is valid from {first} until {last}",
+                span=later.span,
+                hint=f"Let version {later.number} be valid from {first}, or version "
+                f"{earlier.number} valid until {last}.",
+            )
+        )
 
     def _version(self, decl: ast.MeasureDecl, block: ast.VersionDecl) -> MeasureVersion | None:
         merged = {k: v for k, v in decl.body if v is not None and k != "span"}

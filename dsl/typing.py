@@ -245,21 +245,24 @@ def _unknown_name(node: ast.NameRef, scope: Scope) -> None:
         scope.error(f"unknown measure '{node.name}'", node, did_you_mean(node.name, candidates))
         return
     candidates = [*scope.parameters]
+    linked: list[str] = []  # 'wet' in declaraties is 'toewijzing.wet', through its link
     current: Scope | None = scope
     while current is not None and current.table is not None:
         names = current.table.column_names
         candidates += names
         candidates += [f"{current.alias}.{c}" for c in names if current.alias]
-        candidates += [
+        through = [
             f"{link.name}.{c}"
             for link in current.table.links
             for c in _link_columns(current, link.table)
         ]
+        candidates += through
+        linked += [n for n in through if n.partition(".")[2] == node.name]
         current = current.outer
     scope.error(
         f"unknown column '{node.name}' in table '{scope.table.name}'.",
         node,
-        did_you_mean(node.name, candidates),
+        f"Did you mean '{linked[0]}'?" if linked else did_you_mean(node.name, candidates),
     )
 
 
