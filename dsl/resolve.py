@@ -19,6 +19,7 @@ from maatstaf.dsl.errors import DefinitionError, Diagnostic, Span, did_you_mean,
 from maatstaf.dsl.model import Library, Measure, MeasureVersion, Parameter
 from maatstaf.dsl.schema import Schema
 from maatstaf.dsl.typing import Scope, Type, Usage, check_condition, expr_type, literal_type
+from maatstaf.dsl.units import check_unit
 
 REQUIRED_METADATA = ("label", "unit", "owner", "description")
 GRAINS: tuple[ast.Grain, ...] = ("month", "quarter", "year")
@@ -282,6 +283,10 @@ class _Resolver:
         usage = Usage()
         tables = self._check_rule(aggregate, merged, usage)
         self.problems.extend(usage.diagnostics)
+        if merged.get("unit"):
+            where = merged.get("unit_span") or block.span
+            unit_problem = check_unit(merged["unit"], where, aggregate)
+            self.problems.extend([unit_problem] if unit_problem else [])
         if tables is None or missing or usage.diagnostics:
             return None
         header = decl.text[: decl.text.find("{") + 1] if decl.versions else ""

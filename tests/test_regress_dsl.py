@@ -213,7 +213,7 @@ def _measure(unit: str, rule: str) -> str:
 @pytest.mark.parametrize(
     ("unit", "rule", "expected"),
     [
-        ("cliënten", 'share of toewijzingen meeting wet = "wmo"', "a share is a fraction"),
+        ("cliënten", 'share of toewijzingen meeting wet = "wmo"', "a share"),
         ("cliënten", "average einddatum - startdatum per client_id in toewijzingen", "an average"),
         ("aandeel", "count distinct client_id in toewijzingen", "a count"),
         ("euro", "count toewijzingen", "a count"),
