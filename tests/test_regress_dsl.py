@@ -248,3 +248,20 @@ def test_unit_of_a_ratio_of_measures_is_not_a_count(tmp_path: Path) -> None:
 )
 def test_fitting_units_pass(tmp_path: Path, unit: str, rule: str) -> None:
     assert "a.b" in load_library([_write(tmp_path, _measure(unit, rule))]).measures
+
+
+# -- found on the way: '=' after a literal was taken for a published relation's '=' -------
+
+
+@pytest.mark.parametrize(
+    "condition", ["peildatum = einddatum", '"wmo" = wet', "period.end = einddatum", "1 = 1"]
+)
+def test_comparison_after_a_literal_parses(tmp_path: Path, condition: str) -> None:
+    path = _write(tmp_path, f"measure a.b {{ {HEAD} count toewijzingen where {condition} }}")
+    assert "a.b" in load_library([path]).measures
+
+
+def test_a_relation_must_say_equal(tmp_path: Path) -> None:
+    text = 'published p { each row: "Totaal" >= "Wmo" }'
+    message = _messages([_write(tmp_path, text)])
+    assert "my.kpi:1:34: a relation says that two sides are equal, not '>='" in message
