@@ -115,8 +115,9 @@ def load_library(
         raise DefinitionError(problems)
     if not paths:
         return library
+    kept = {f.path for f in merged if f.declarations}
     notes = library_notes(
-        [n for _, n in standard],
+        [n for _, n in standard if n in kept],
         replaced,
         measures_loaded=_has_bundled_measures(files),
         bundled=bundled_definitions(),

@@ -60,7 +60,8 @@ def library_notes(
         notes.append("your files replace the standard " + "; ".join(replaced))
     if not measures_loaded:
         notes.append(
-            "the standard measures are not loaded; to include them, give the standard "
-            f"library's folder too: maatstaf check {bundled} <your files>"
+            "the standard measures are not loaded, only those in your files; to include "
+            f"them, give the standard library's folder too: 'maatstaf check {bundled} <your files>', or "
+            f"'-d {bundled} -d <your files>' for the other commands"
         )
     return tuple(notes)
