@@ -265,3 +265,20 @@ def test_a_relation_must_say_equal(tmp_path: Path) -> None:
     text = 'published p { each row: "Totaal" >= "Wmo" }'
     message = _messages([_write(tmp_path, text)])
     assert "my.kpi:1:34: a relation says that two sides are equal, not '>='" in message
+
+
+def test_a_long_or_chain_runs(tmp_path: Path) -> None:
+    """1000 'or' compile to a balanced tree (engine/compile.py::_fold), not 1000 levels."""
+    condition = " or ".join(f'productcode = "{i:05d}"' for i in range(1000))
+    text = f"measure a.b {{ {HEAD} count toewijzingen where starts in period and ({condition}) }}"
+    library = load_library([_write(tmp_path, text)])
+    rows = [{**row, "productcode": "00999"} for row in TWO_STARTS]
+    result = run_engine(
+        loaded(toewijzingen=rows),
+        "year",
+        dt.date(2019, 1, 1),
+        dt.date(2019, 12, 31),
+        measures=["a.b"],
+        library=library,
+    )
+    assert values(result)[("a.b", "2019")] == 1
