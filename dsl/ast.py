@@ -415,6 +415,7 @@ class Body(Node):
 
     label: str | None = None
     unit: str | None = None
+    unit_span: Span | None = None  # where 'unit' stands, for the unit check
     owner: str | None = None
     source: str | None = None
     description: str | None = None

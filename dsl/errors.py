@@ -12,6 +12,9 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict
 
+# The longest source line shown under a diagnostic; a longer one is cut around the caret.
+MAX_SHOWN = 120
+
 
 class Span(BaseModel):
     """Where a construct stands in a definition file (1-based lines and columns)."""
@@ -45,12 +48,18 @@ class Diagnostic(BaseModel):
         if not (self.span and self.source_line is not None):
             return head
         line = self.source_line.rstrip("\n")
+        column = self.span.column
         width = (
-            self.span.end_column - self.span.column
-            if self.span.end_line == self.span.line and self.span.end_column > self.span.column
+            self.span.end_column - column
+            if self.span.end_line == self.span.line and self.span.end_column > column
             else 1
         )
-        caret = " " * (self.span.column - 1) + "^" * max(1, min(width, len(line) + 1))
+        if len(line) > MAX_SHOWN:  # a very long line: show the part around the caret
+            start = max(0, column - 1 - MAX_SHOWN // 2)
+            cut = line[start : start + MAX_SHOWN]
+            line = ("..." if start else "") + cut + ("..." if start + MAX_SHOWN < len(line) else "")
+            column = column - start + (3 if start else 0)
+        caret = " " * (column - 1) + "^" * max(1, min(width, len(line) + 2 - column))
         return f"{head}\n  {line}\n  {caret}"
 
 
@@ -64,7 +73,8 @@ class DefinitionError(Exception):
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     """A 'Did you mean ...?' hint for the closest candidate, or None."""
-    matches = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
+    others = sorted(set(candidates) - {name})  # never suggest the very word that failed
+    matches = difflib.get_close_matches(name, others, n=1, cutoff=0.6)
     return f"Did you mean '{matches[0]}'?" if matches else None
 
 

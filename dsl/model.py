@@ -87,6 +87,9 @@ class Library(BaseModel):
     dimensions: dict[str, ast.DimensionDecl]
     published: dict[str, ast.PublishedDecl] = {}
     sources: dict[str, str]
+    # what loading said about the standard library (which standard files apply, what the
+    # user's files replace, that the standard measures are not loaded); shown by 'check'
+    notes: tuple[str, ...] = ()
 
     def dimension(self, table: str, name: str) -> ast.DimensionDecl | None:
         found = self.dimensions.get(name)

@@ -1,118 +1,27 @@
-"""parse: definition text -> syntax tree (``dsl.ast``), or positioned diagnostics."""
+"""parse: definition text -> syntax tree (``dsl.ast``), or positioned diagnostics.
+
+The stages are ``_parser().parse`` (Lark, LALR), ``check_depth`` (no construct nests so
+deeply that a recursive stage could overflow) and ``ToAst`` (``dsl.transform``).
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from decimal import Decimal
 from functools import cache
-from typing import Any
 
-from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import (
-    UnexpectedCharacters,
-    UnexpectedEOF,
-    UnexpectedInput,
-    UnexpectedToken,
-    VisitError,
-)
-from lark.tree import Meta
+from lark import Lark, Tree
+from lark.exceptions import UnexpectedInput, VisitError
 
 from maatstaf.dsl import ast
-from maatstaf.dsl.errors import DefinitionError, Diagnostic, Span, did_you_mean, with_source
+from maatstaf.dsl.errors import DefinitionError, Diagnostic, Span, with_source
+from maatstaf.dsl.syntax import KEYWORDS, TERMINAL_NAMES, syntax_diagnostic
+from maatstaf.dsl.transform import ToAst
 
-KEYWORDS = (
-    "parameter",
-    "table",
-    "exclude",
-    "dimension",
-    "of",
-    "measure",
-    "label",
-    "unit",
-    "owner",
-    "source",
-    "description",
-    "grain",
-    "version",
-    "valid",
-    "from",
-    "until",
-    "where",
-    "by",
-    "same",
-    "as",
-    "count",
-    "distinct",
-    "in",
-    "sum",
-    "average",
-    "share",
-    "meeting",
-    "per",
-    "compute",
-    "total",
-    "target",
-    "otherwise",
-    "when",
-    "bands",
-    "under",
-    "mixed",
-    "ignoring",
-    "and",
-    "or",
-    "not",
-    "is",
-    "empty",
-    "exists",
-    "no",
-    "with",
-    "adjoins",
-    "within",
-    "active",
-    "starts",
-    "ends",
-    "on",
-    "each",
-    "period",
-    "peildatum",
-    "most",
-    "simultaneous",
-    "month",
-    "quarter",
-    "year",
-    "days",
-    "spread",
-    "into",
-    "optionally",
-    "for",
-)
+__all__ = ["KEYWORDS", "MAX_DEPTH", "TERMINAL_NAMES", "parse"]
 
-# What a user reads instead of Lark's terminal names.
-TERMINAL_NAMES = {
-    "NAME": "a name",
-    "STRING": "a quoted text",
-    "DATE": "a date (YYYY-MM-DD)",
-    "INT": "a whole number",
-    "SIGNED_NUMBER": "a number",
-    "LBRACE": "'{'",
-    "RBRACE": "'}'",
-    "LPAR": "'('",
-    "RPAR": "')'",
-    "COMMA": "','",
-    "EQUAL": "'='",
-    "COMPARATOR": "a comparison",
-    "WORD": "a unit",
-    "GRAIN": "month, quarter or year",
-    "RELATION": "active, starts or ends",
-    "BOUND": "begin or end",
-    "UNIT": "days",
-    "PERCENT": "'%'",
-    "DOT": "'.'",
-    "ADD_OP": "'+' or '-'",
-    "MUL_OP": "'*' or '/'",
-    "MINUS": "'-'",
-}
+# How deeply conditions and expressions may nest ('not not ...', 'a + b + ...' with one
+# level per operator). Real definitions stay below 15; every later stage (type checking,
+# compiling, SQL generation) walks these trees recursively.
+MAX_DEPTH = 60
 
 
 @cache
@@ -128,13 +37,17 @@ def _parser() -> Lark:
 
 def parse(text: str, path: str) -> ast.DefinitionFile:
     """Parse one definition file; raise DefinitionError with a positioned diagnostic."""
+    text = text.removeprefix("\ufeff")  # a byte order mark, as Notepad writes it
     try:
         tree = _parser().parse(text)
     except UnexpectedInput as exc:
-        diagnostic = with_source(_syntax_diagnostic(exc, text, path), {path: text})
+        diagnostic = with_source(syntax_diagnostic(exc, text, path), {path: text})
         raise DefinitionError([diagnostic]) from None
+    too_deep = check_depth(tree, path)
+    if too_deep is not None:
+        raise DefinitionError([with_source(too_deep, {path: text})])
     try:
-        declarations = _ToAst(path, text).transform(tree)
+        declarations = ToAst(path, text).transform(tree)
     except VisitError as exc:
         if isinstance(exc.orig_exc, DefinitionError):
             raise DefinitionError(
@@ -149,562 +62,65 @@ def parse(text: str, path: str) -> ast.DefinitionFile:
     return ast.DefinitionFile(path=path, declarations=tuple(declarations.children))
 
 
-def _expected(exc: UnexpectedInput) -> list[str]:
-    names = sorted(getattr(exc, "expected", None) or getattr(exc, "allowed", None) or ())
-    return [TERMINAL_NAMES.get(n, n.strip('"').lower()) for n in names if not n.startswith("__")]
-
-
-def _unclosed_hint(text: str) -> str | None:
-    """Name the line of the last '{' that is never closed (outside strings and comments)."""
-    stripped = re.sub(
-        r'"""(.|\n)*?"""|"([^"\\\n]|\\.)*"|#[^\n]*',
-        lambda m: re.sub(r"[^\n]", " ", m.group()),
-        text,
+def check_depth(tree: Tree, path: str) -> Diagnostic | None:
+    """The outermost condition or expression nested more than MAX_DEPTH levels deep, found
+    without recursion (Lark's subtree iterators keep their own stack)."""
+    depth: dict[int, int] = {}
+    for subtree in tree.iter_subtrees():  # children before their parents
+        children = [depth[id(c)] for c in subtree.children if isinstance(c, Tree)]
+        depth[id(subtree)] = 1 + max(children, default=0)
+    if depth[id(tree)] <= MAX_DEPTH:
+        return None
+    deep = next(
+        t
+        for t in tree.iter_subtrees_topdown()
+        if depth[id(t)] > MAX_DEPTH - 8 and t.data not in _STATEMENTS and not t.meta.empty
     )
-    open_lines: list[int] = []
-    for line_number, line in enumerate(stripped.splitlines(), start=1):
-        for char in line:
-            if char == "{":
-                open_lines.append(line_number)
-            elif char == "}" and open_lines:
-                open_lines.pop()
-    if open_lines:
-        return f"The '{{' on line {open_lines[-1]} is never closed: add a '}}'."
-    return None
-
-
-def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic:
-    expected = _expected(exc)
-    if isinstance(exc, UnexpectedEOF) or (
-        isinstance(exc, UnexpectedToken) and exc.token.type == "$END"
-    ):
-        lines = text.splitlines() or [""]
-        span = Span(
-            file=path,
-            line=len(lines),
-            column=len(lines[-1]) + 1,
-            end_line=len(lines),
-            end_column=len(lines[-1]) + 2,
-        )
-        return Diagnostic(message="unexpected end of file", span=span, hint=_unclosed_hint(text))
-    if isinstance(exc, UnexpectedToken):
-        token = exc.token
-        span = _token_span(token, path)
-        found = str(token)
-        message = f"unexpected {found!r}"
-        hint = _keyword_hint(found, exc) or _expected_hint(expected)
-        return Diagnostic(message=message, span=span, hint=hint)
-    assert isinstance(exc, UnexpectedCharacters)
-    word = _word_at(text, exc.pos_in_stream)
+    meta = deep.meta
     span = Span(
         file=path,
-        line=exc.line,
-        column=exc.column,
-        end_line=exc.line,
-        end_column=exc.column + max(1, len(word)),
+        line=meta.line,
+        column=meta.column,
+        end_line=meta.end_line,
+        end_column=meta.end_column,
     )
-    hint = did_you_mean(word, KEYWORDS) if word else None
     return Diagnostic(
-        message=f"unexpected {word or text[exc.pos_in_stream]!r}",
+        message=f"this condition or expression is nested too deeply (more than {MAX_DEPTH} "
+        "levels of 'not', '-', '+', '*', ...)",
         span=span,
-        hint=hint or _expected_hint(expected),
+        hint="Split it up: give a part its own dimension or measure, or drop doubled "
+        "'not' and '-'.",
     )
 
 
-def _keyword_hint(found: str, exc: UnexpectedToken) -> str | None:
-    """A misspelled keyword: suggest the closest word the grammar expected here."""
-    keywords = [n.strip('"').lower() for n in exc.expected if n.isupper() or n.startswith('"')]
-    candidates = [k for k in KEYWORDS if k.upper() in exc.expected or k in keywords]
-    return did_you_mean(found, candidates or KEYWORDS) if found.isidentifier() else None
-
-
-def _expected_hint(expected: list[str]) -> str | None:
-    if not expected:
-        return None
-    return (
-        "Expected "
-        + (", ".join(expected[:-1]) + " or " + expected[-1] if len(expected) > 1 else expected[0])
-        + "."
-    )
-
-
-def _word_at(text: str, pos: int) -> str:
-    end = pos
-    while end < len(text) and (text[end].isalnum() or text[end] in "_."):
-        end += 1
-    return text[pos:end]
-
-
-def _token_span(token: Token, path: str) -> Span:
-    return Span(
-        file=path,
-        line=token.line or 1,
-        column=token.column or 1,
-        end_line=token.end_line or token.line or 1,
-        end_column=token.end_column or (token.column or 1) + 1,
-    )
-
-
-def _string_value(token: Token) -> str:
-    raw = str(token)
-    if raw.startswith('"""'):
-        return _dedent(raw[3:-3])
-    return raw[1:-1].replace('\\"', '"').replace("\\\\", "\\")
-
-
-def _dedent(text: str) -> str:
-    import textwrap
-
-    return textwrap.dedent(text).strip()
-
-
-@v_args(meta=True, inline=True)
-class _ToAst(Transformer[Token, Any]):
-    """One method per grammar rule; each returns an ``ast`` node with its span."""
-
-    def __init__(self, path: str, text: str) -> None:
-        super().__init__()
-        self.path = path
-        self.text = text
-
-    def _span(self, meta: Meta) -> Span:
-        return Span(
-            file=self.path,
-            line=meta.line,
-            column=meta.column,
-            end_line=meta.end_line,
-            end_column=meta.end_column,
-        )
-
-    def _text(self, meta: Meta) -> str:
-        return self.text[meta.start_pos : meta.end_pos]
-
-    def _tspan(self, token: Token) -> Span:
-        return _token_span(token, self.path)
-
-    # -- declarations
-    def parameter(self, meta: Meta, name: Token, value: Any) -> ast.ParameterDecl:
-        return ast.ParameterDecl(
-            span=self._span(meta), name=str(name), value=value, text=self._text(meta)
-        )
-
-    def table_scope(self, meta: Meta, name: Token, *excludes: Any) -> ast.TableScopeDecl:
-        return ast.TableScopeDecl(
-            span=self._span(meta), table=str(name), excludes=excludes, text=self._text(meta)
-        )
-
-    def exclude(self, meta: Meta, condition: Any) -> Any:
-        return condition
-
-    def dimension_decl(self, meta: Meta, name: Token, table: Token, value: Any) -> Any:
-        return ast.DimensionDecl(
-            span=self._span(meta),
-            name=str(name),
-            table=str(table),
-            value=value,
-            text=self._text(meta),
-        )
-
-    def published(self, meta: Meta, name: Token, *members: Any) -> ast.PublishedDecl:
-        labels = [m for m in members if isinstance(m, str)]
-        relations = tuple(m for m in members if isinstance(m, ast.Relation))
-        return ast.PublishedDecl(
-            span=self._span(meta),
-            name=str(name),
-            label=labels[0] if labels else None,
-            relations=relations,
-        )
-
-    def published_label(self, meta: Meta, s: Token) -> str:
-        return _string_value(s)
-
-    def relation(self, meta: Meta, axis: Token, *parts: Any) -> ast.Relation:
-        only = parts[0] if len(parts) == 3 else ()
-        return ast.Relation(
-            span=self._span(meta), axis=str(axis), only=only, left=parts[-2], right=parts[-1]
-        )
-
-    def lines(self, meta: Meta, *names: Token) -> tuple[str, ...]:
-        return tuple(_string_value(n) for n in names)
-
-    def measure(self, meta: Meta, name: Token, *members: Any) -> ast.MeasureDecl:
-        versions = tuple(m for m in members if isinstance(m, ast.VersionDecl))
-        rest = [m for m in members if not isinstance(m, ast.VersionDecl)]
-        return ast.MeasureDecl(
-            span=self._span(meta),
-            id=str(name),
-            body=_body(self._span(meta), rest),
-            versions=versions,
-            text=self._text(meta),
-        )
-
-    def version(self, meta: Meta, number: Token, *members: Any) -> ast.VersionDecl:
-        nested = [m for m in members if isinstance(m, ast.VersionDecl)]
-        if nested:
-            raise DefinitionError(
-                [
-                    Diagnostic(
-                        message="a version cannot contain another version",
-                        span=nested[0].span,
-                        hint="Close the first version with '}' before the next one starts.",
-                    )
-                ]
-            )
-        validity = dict(m for m in members if isinstance(m, tuple) and m[0].startswith("valid"))
-        rest = [m for m in members if not (isinstance(m, tuple) and m[0].startswith("valid"))]
-        return ast.VersionDecl(
-            span=self._span(meta),
-            number=int(number),
-            valid_from=validity.get("valid_from"),
-            valid_until=validity.get("valid_until"),
-            body=_body(self._span(meta), rest),
-            text=self._text(meta),
-        )
-
-    def valid_from(self, meta: Meta, date: Token) -> tuple[str, dt.date]:
-        return ("valid_from", self._date(date))
-
-    def valid_until(self, meta: Meta, date: Token) -> tuple[str, dt.date]:
-        return ("valid_until", self._date(date))
-
-    # -- members: (field, value, span) triples, gathered by _body
-    def _member(self, field: str, value: Any, meta: Meta) -> tuple[str, Any, Span]:
-        return (field, value, self._span(meta))
-
-    def label(self, meta: Meta, s: Token) -> tuple[str, Any, Span]:
-        return self._member("label", _string_value(s), meta)
-
-    def unit(self, meta: Meta, s: Token) -> tuple[str, Any, Span]:
-        return self._member("unit", _string_value(s) if s.type == "STRING" else str(s), meta)
-
-    def owner(self, meta: Meta, s: Token) -> tuple[str, Any, Span]:
-        return self._member("owner", _string_value(s), meta)
-
-    def source(self, meta: Meta, s: Token) -> tuple[str, Any, Span]:
-        return self._member("source", _string_value(s), meta)
-
-    def description(self, meta: Meta, s: Token) -> tuple[str, Any, Span]:
-        return self._member("description", _string_value(s), meta)
-
-    def grains(self, meta: Meta, *grains: str) -> tuple[str, Any, Span]:
-        return self._member("grains", tuple(grains), meta)
-
-    def grain_name(self, meta: Meta, token: Token) -> str:
-        return str(token)
-
-    def where(self, meta: Meta, condition: Any) -> tuple[str, Any, Span]:
-        return self._member("where", condition, meta)
-
-    def by(self, meta: Meta, *dims: ast.DimensionSpec) -> tuple[str, Any, Span]:
-        return self._member("by", tuple(dims), meta)
-
-    def optional_by(self, meta: Meta, *dims: ast.Dimension) -> tuple[str, Any, Span]:
-        return self._member("optional_by", tuple(dims), meta)
-
-    def dimension(self, meta: Meta, name: Token) -> ast.Dimension:
-        return ast.Dimension(span=self._span(meta), name=str(name))
-
-    def derived_dimension(self, meta: Meta, name: Token, value: Any) -> ast.Dimension:
-        return ast.Dimension(span=self._span(meta), name=str(name), value=value)
-
-    def entity_dimension(
-        self, meta: Meta, name: Token, entity: Token, mixed: Token, ignoring: Token
-    ) -> ast.EntityDimension:
-        return ast.EntityDimension(
-            span=self._span(meta),
-            name=str(name),
-            entity=str(entity),
-            mixed=_string_value(mixed),
-            ignoring=_string_value(ignoring),
-        )
-
-    def target(self, meta: Meta, op: Token, value: Any, when: Any = None) -> tuple[str, Any, Span]:
-        node = ast.Target(span=self._span(meta), op=str(op), value=value, when=when)
-        return self._member("targets", node, meta)
-
-    def target_otherwise(self, meta: Meta, op: Token, value: Any) -> tuple[str, Any, Span]:
-        node = ast.Target(span=self._span(meta), op=str(op), value=value, otherwise=True)
-        return self._member("targets", node, meta)
-
-    def same_as(self, meta: Meta, name: Token) -> tuple[str, Any, Span]:
-        return self._member("aggregate", ast.SameAs(span=self._span(meta), measure=str(name)), meta)
-
-    def alias(self, meta: Meta, name: Token) -> str:
-        return str(name)
-
-    # -- aggregates
-    def count_distinct(self, meta: Meta, column: Token, table: Token, alias: str | None = None):
-        node = ast.CountDistinct(
-            span=self._span(meta),
-            column=str(column),
-            table=str(table),
-            alias=alias,
-            column_span=self._tspan(column),
-            table_span=self._tspan(table),
-        )
-        return self._member("aggregate", node, meta)
-
-    def count_rows(self, meta: Meta, table: Token, alias: str | None = None):
-        node = ast.CountRows(
-            span=self._span(meta), table=str(table), alias=alias, table_span=self._tspan(table)
-        )
-        return self._member("aggregate", node, meta)
-
-    def sum_of(self, meta: Meta, expr: Any, table: Token, alias: str | None = None):
-        node = ast.SumOf(
-            span=self._span(meta),
-            expr=expr,
-            table=str(table),
-            alias=alias,
-            table_span=self._tspan(table),
-        )
-        return self._member("aggregate", node, meta)
-
-    def sum_per(self, meta: Meta, expr: Any, per: Token, table: Token, alias: str | None = None):
-        node = ast.SumOf(
-            span=self._span(meta),
-            expr=expr,
-            table=str(table),
-            alias=alias,
-            per=str(per),
-            table_span=self._tspan(table),
-        )
-        return self._member("aggregate", node, meta)
-
-    def average_per(
-        self, meta: Meta, expr: Any, per: Token, table: Token, alias: str | None = None
-    ):
-        node = ast.AveragePer(
-            span=self._span(meta),
-            expr=expr,
-            per=str(per),
-            table=str(table),
-            alias=alias,
-            table_span=self._tspan(table),
-        )
-        return self._member("aggregate", node, meta)
-
-    def share_of(self, meta: Meta, table: Token, *rest: Any):
-        node = ast.ShareOf(
-            span=self._span(meta),
-            table=str(table),
-            alias=rest[0] if len(rest) == 2 else None,
-            meeting=rest[-1],
-            table_span=self._tspan(table),
-        )
-        return self._member("aggregate", node, meta)
-
-    def spread(self, meta: Meta, amount: Any, table: Token, *rest: Any):
-        alias = rest[0] if isinstance(rest[0], str) and not isinstance(rest[0], Token) else None
-        begin, end, into, *parts = rest[1:] if alias is not None else rest
-        node = ast.Spread(
-            span=self._span(meta),
-            amount=amount,
-            table=str(table),
-            alias=alias,
-            begin=begin,
-            end=end,
-            into=str(into),
-            parts=tuple(parts),
-            table_span=self._tspan(table),
-        )
-        return self._member("aggregate", node, meta)
-
-    def spread_part(self, meta: Meta, label: Token, begin: Any, end: Any) -> ast.SpreadPart:
-        return ast.SpreadPart(
-            span=self._span(meta), label=_string_value(label), begin=begin, end=end
-        )
-
-    def slice(self, meta: Meta, measure: Token, dimension: Token, value: Token) -> ast.Slice:
-        return ast.Slice(
-            span=self._span(meta),
-            measure=str(measure),
-            dimension=str(dimension),
-            value=_string_value(value),
-        )
-
-    def compute(self, meta: Meta, expr: ast.Expr):
-        return self._member("aggregate", ast.Compute(span=self._span(meta), expr=expr), meta)
-
-    # -- conditions
-    def or_(self, meta: Meta, left: Any, right: Any) -> ast.Or:
-        items = (*left.items, right) if isinstance(left, ast.Or) else (left, right)
-        return ast.Or(span=self._span(meta), items=items)
-
-    def and_(self, meta: Meta, left: Any, right: Any) -> ast.And:
-        items = (*left.items, right) if isinstance(left, ast.And) else (left, right)
-        return ast.And(span=self._span(meta), items=items)
-
-    def not_(self, meta: Meta, item: Any) -> ast.Not:
-        return ast.Not(span=self._span(meta), item=item)
-
-    def compare(self, meta: Meta, left: Any, op: Token, right: Any) -> ast.Compare:
-        return ast.Compare(span=self._span(meta), op=str(op), left=left, right=right)
-
-    def in_list(self, meta: Meta, operand: Any, *values: Any) -> ast.InList:
-        return ast.InList(span=self._span(meta), operand=operand, values=values)
-
-    def not_in_list(self, meta: Meta, operand: Any, *values: Any) -> ast.InList:
-        return ast.InList(span=self._span(meta), operand=operand, values=values, negated=True)
-
-    def is_empty(self, meta: Meta, operand: Any) -> ast.IsEmpty:
-        return ast.IsEmpty(span=self._span(meta), operand=operand)
-
-    def is_not_empty(self, meta: Meta, operand: Any) -> ast.IsEmpty:
-        return ast.IsEmpty(span=self._span(meta), operand=operand, negated=True)
-
-    def period_relation(self, meta: Meta, *parts: Any) -> ast.PeriodRelation:
-        subject = parts[0] if len(parts) == 2 else None
-        return ast.PeriodRelation(span=self._span(meta), relation=str(parts[-1]), subject=subject)
-
-    def subject(self, meta: Meta, name: Token) -> str:
-        return str(name)
-
-    def _active_only(self, meta: Meta, parts: tuple[Any, ...], what: str) -> str | None:
-        """The subject of 'active on ...' / 'active in each month'; only 'active' has these."""
-        relation = next(p for p in parts if isinstance(p, Token) and p.type == "RELATION")
-        if str(relation) != "active":
-            raise DefinitionError(
-                [
-                    Diagnostic(
-                        message=f"'{relation} {what}' is not a relation",
-                        span=self._span(meta),
-                        hint=f"Write 'active {what}' or '{relation} in period'.",
-                    )
-                ]
-            )
-        first = parts[0]
-        return first if isinstance(first, str) and not isinstance(first, Token) else None
-
-    def active_on(self, meta: Meta, *parts: Any) -> ast.ActiveOn:
-        subject = self._active_only(meta, parts, "on")
-        return ast.ActiveOn(span=self._span(meta), day=parts[-1], subject=subject)
-
-    def active_between(self, meta: Meta, *parts: Any) -> ast.ActiveBetween:
-        subject = self._active_only(meta, parts, "from ... until ...")
-        first, last = parts[-2:]
-        return ast.ActiveBetween(span=self._span(meta), first=first, last=last, subject=subject)
-
-    def active_each_month(self, meta: Meta, *parts: Any) -> ast.ActiveEachMonth:
-        subject = self._active_only(meta, parts, "in each month")
-        return ast.ActiveEachMonth(span=self._span(meta), subject=subject)
-
-    def adjoins(self, meta: Meta, left: Token, right: Token, within: Any = None) -> ast.Adjoins:
-        return ast.Adjoins(span=self._span(meta), left=str(left), right=str(right), within=within)
-
-    def exists(self, meta: Meta, keyword: Token, table: Token, *rest: Any) -> ast.Exists:
-        alias = next((r for r in rest if isinstance(r, str)), None)
-        same = next((r for r in rest if isinstance(r, list)), [])
-        where = next((r for r in rest if not isinstance(r, str | list)), None)
-        return ast.Exists(
-            span=self._span(meta),
-            negated=str(keyword) == "no",
-            table=str(table),
-            alias=alias,
-            same=tuple(n for n, _ in same),
-            same_spans=tuple(sp for _, sp in same),
-            where=where,
-            table_span=self._tspan(table),
-        )
-
-    def same_columns(self, meta: Meta, *names: Token) -> list[tuple[str, Span]]:
-        return [(str(n), self._tspan(n)) for n in names]
-
-    def in_period(self, meta: Meta, operand: Any) -> ast.InPeriod:
-        return ast.InPeriod(span=self._span(meta), operand=operand)
-
-    # -- expressions
-    def binary(self, meta: Meta, left: Any, op: Token, right: Any) -> ast.Binary:
-        return ast.Binary(span=self._span(meta), op=str(op), left=left, right=right)
-
-    def negate(self, meta: Meta, operand: Any) -> ast.Negate:
-        return ast.Negate(span=self._span(meta), operand=operand)
-
-    def call(self, meta: Meta, name: Token, *args: Any) -> ast.Call:
-        return ast.Call(span=self._span(meta), function=str(name), args=args)
-
-    def simultaneous(self, meta: Meta, entity: Token) -> ast.Simultaneous:
-        return ast.Simultaneous(span=self._span(meta), entity=str(entity))
-
-    def total(self, meta: Meta, measure: Token, *by: Token) -> ast.Total:
-        return ast.Total(span=self._span(meta), measure=str(measure), by=tuple(map(str, by)))
-
-    def mapping(self, meta: Meta, *parts: Any) -> ast.Mapping:
-        return ast.Mapping(span=self._span(meta), cases=tuple(parts[:-1]), otherwise=parts[-1])
-
-    def mapping_case(self, meta: Meta, value: Any, condition: Any) -> tuple[Any, Any]:
-        return (value, condition)
-
-    def banding(self, meta: Meta, operand: Any, *parts: Any) -> ast.Banding:
-        return ast.Banding(
-            span=self._span(meta), operand=operand, bands=tuple(parts[:-1]), rest=parts[-1]
-        )
-
-    def band(self, meta: Meta, label: Any, limit: Any) -> tuple[Any, Any]:
-        return (label, limit)
-
-    def name_ref(self, meta: Meta, name: Token) -> ast.NameRef:
-        return ast.NameRef(span=self._span(meta), name=str(name))
-
-    def period_bound(self, meta: Meta, bound: Token) -> ast.PeriodBound:
-        return ast.PeriodBound(span=self._span(meta), bound=str(bound))
-
-    def peildatum(self, meta: Meta) -> ast.Peildatum:
-        return ast.Peildatum(span=self._span(meta))
-
-    def string(self, meta: Meta, s: Token) -> ast.StringLit:
-        return ast.StringLit(span=self._span(meta), value=_string_value(s))
-
-    def number(self, meta: Meta, n: Token) -> ast.NumberLit:
-        return ast.NumberLit(span=self._span(meta), value=Decimal(str(n)))
-
-    def percent(self, meta: Meta, n: Token) -> ast.PercentLit:
-        return ast.PercentLit(span=self._span(meta), value=Decimal(str(n)) / 100)
-
-    def duration(self, meta: Meta, n: Token, unit: Token) -> ast.DurationLit:
-        value = Decimal(str(n))
-        if value != value.to_integral_value():
-            raise DefinitionError(
-                [
-                    Diagnostic(
-                        message=f"a duration is a whole number of {unit}", span=self._span(meta)
-                    )
-                ]
-            )
-        name = str(unit).removesuffix("s")
-        return ast.DurationLit(span=self._span(meta), amount=int(value), unit=name)
-
-    def date(self, meta: Meta, d: Token) -> ast.DateLit:
-        return ast.DateLit(span=self._span(meta), value=self._date(d))
-
-    def _date(self, token: Token) -> dt.date:
-        try:
-            return dt.date.fromisoformat(str(token))
-        except ValueError:
-            raise DefinitionError(
-                [
-                    Diagnostic(
-                        message=f"{str(token)!r} is not a calendar date",
-                        span=self._tspan(token),
-                        hint="Write dates as YYYY-MM-DD.",
-                    )
-                ]
-            ) from None
-
-
-def _body(span: Span, members: list[tuple[str, Any, Span]]) -> ast.Body:
-    """Gather a block's members; a member written twice is an error at its second place."""
-    fields: dict[str, Any] = {}
-    problems = []
-    for name, value, where in members:
-        if name == "targets":
-            fields["targets"] = (*fields.get("targets", ()), value)
-            continue
-        if name in fields:
-            what = "an aggregate (count/sum/compute/same as)" if name == "aggregate" else name
-            problems.append(Diagnostic(message=f"{what} is given twice in one block", span=where))
-            continue
-        fields[name] = value
-    if problems:
-        raise DefinitionError(problems)
-    return ast.Body(span=span, **fields)
+# Rules that hold conditions and expressions without being one (see maatstaf.lark).
+_STATEMENTS = frozenset(
+    [
+        "start",
+        "parameter",
+        "table_scope",
+        "exclude",
+        "dimension_decl",
+        "measure",
+        "published",
+        "relation",
+        "version",
+        "where",
+        "by",
+        "optional_by",
+        "target",
+        "target_otherwise",
+        "derived_dimension",
+        "count_distinct",
+        "count_rows",
+        "sum_of",
+        "sum_per",
+        "average_per",
+        "share_of",
+        "spread",
+        "spread_part",
+        "compute",
+        "mapping_case",
+        "band",
+    ]
+)

@@ -7,10 +7,8 @@ versions and dependency cycles (naming every member).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 import networkx as nx
 
@@ -19,6 +17,8 @@ from maatstaf.dsl.errors import DefinitionError, Diagnostic, Span, did_you_mean,
 from maatstaf.dsl.model import Library, Measure, MeasureVersion, Parameter
 from maatstaf.dsl.schema import Schema
 from maatstaf.dsl.typing import Scope, Type, Usage, check_condition, expr_type, literal_type
+from maatstaf.dsl.units import check_unit
+from maatstaf.dsl.versions import version_diagnostics
 
 REQUIRED_METADATA = ("label", "unit", "owner", "description")
 GRAINS: tuple[ast.Grain, ...] = ("month", "quarter", "year")
@@ -202,41 +202,10 @@ class _Resolver:
             ast.VersionDecl(span=decl.span, number=1, body=ast.Body(span=decl.span), text=""),
         )
         versions = [v for b in blocks if (v := self._version(decl, b)) is not None]
-        self._check_versions(decl)
+        self.problems.extend(version_diagnostics(decl))
         return Measure(
             id=decl.id, versions=tuple(sorted(versions, key=lambda v: v.number)), span=decl.span
         )
-
-    def _check_versions(self, decl: ast.MeasureDecl) -> None:
-        seen: set[int] = set()
-        for block in decl.versions:
-            if block.number in seen:
-                self.problems.append(
-                    Diagnostic(
-                        message=f"version {block.number} of '{decl.id}' is defined twice",
-                        span=block.span,
-                    )
-                )
-            seen.add(block.number)
-            if block.valid_from and block.valid_until and block.valid_until < block.valid_from:
-                self.problems.append(
-                    Diagnostic(
-                        message=f"version {block.number} is valid until before it is valid from",
-                        span=block.span,
-                    )
-                )
-        ordered = sorted(decl.versions, key=lambda b: b.valid_from or dt.date.min)
-        for earlier, later in pairwise(ordered):
-            if (earlier.valid_until or dt.date.max) >= (later.valid_from or dt.date.min):
-                day = later.valid_from or earlier.valid_from or "every day"
-                self.problems.append(
-                    Diagnostic(
-                        message=f"versions {earlier.number} and {later.number} of '{decl.id}' are "
-                        f"both valid on {day}",
-                        span=later.span,
-                        hint="Give each version its own validity (valid from / valid until).",
-                    )
-                )
 
     def _version(self, decl: ast.MeasureDecl, block: ast.VersionDecl) -> MeasureVersion | None:
         merged = {k: v for k, v in decl.body if v is not None and k != "span"}
@@ -264,6 +233,10 @@ class _Resolver:
         usage = Usage()
         tables = self._check_rule(aggregate, merged, usage)
         self.problems.extend(usage.diagnostics)
+        if merged.get("unit"):
+            where = merged.get("unit_span") or block.span
+            unit_problem = check_unit(merged["unit"], where, aggregate)
+            self.problems.extend([unit_problem] if unit_problem else [])
         if tables is None or missing or usage.diagnostics:
             return None
         header = decl.text[: decl.text.find("{") + 1] if decl.versions else ""

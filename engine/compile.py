@@ -598,10 +598,12 @@ def compile_condition(node: ast.Condition, env: Env) -> ir.BooleanValue:
 
 
 def _fold(values: list[ir.BooleanValue], op) -> ir.BooleanValue:
-    result = values[0]
-    for value in values[1:]:
-        result = op(result, value)
-    return result
+    """Combine pairwise, as a balanced tree: a chain of 1000 'or' nests 10 deep, not 1000
+    (Ibis and SQL generation recurse over the nesting)."""
+    while len(values) > 1:
+        pairs = [op(a, b) for a, b in zip(values[::2], values[1::2], strict=False)]
+        values = pairs + values[len(pairs) * 2 :]
+    return values[0]
 
 
 def _compare(op: str, left: ir.Value, right: ir.Value) -> ir.BooleanValue:

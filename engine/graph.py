@@ -80,20 +80,25 @@ def content_hashes(library: Library, graph: nx.DiGraph) -> dict[tuple[str, int],
 
 
 def graph_json(graph: nx.DiGraph) -> dict:
+    """Nodes keyed ``measure:<id>`` / ``table:<name>`` (a table and a measure may share a
+    name, like begroting), each with its kind and bare name; edges between those keys."""
     nodes = [
-        {"id": graph.nodes[n]["id"], "kind": graph.nodes[n]["kind"]} for n in sorted(graph.nodes)
+        {"id": n, "kind": graph.nodes[n]["kind"], "name": graph.nodes[n]["id"]}
+        for n in sorted(graph.nodes)
     ]
-    edges = [
-        {"from": graph.nodes[a]["id"], "to": graph.nodes[b]["id"]} for a, b in sorted(graph.edges)
-    ]
+    edges = [{"from": a, "to": b} for a, b in sorted(graph.edges)]
     return {"nodes": nodes, "edges": edges}
 
 
 def graph_dot(graph: nx.DiGraph) -> str:
+    measures = {graph.nodes[n]["id"] for n in graph.nodes if graph.nodes[n]["kind"] == "measure"}
     lines = ["digraph maatstaf {", "  rankdir=LR;"]
     for node in sorted(graph.nodes):
-        shape = "box" if graph.nodes[node]["kind"] == "measure" else "cylinder"
-        lines.append(f'  "{node}" [label="{graph.nodes[node]["id"]}", shape={shape}];')
+        kind, name = graph.nodes[node]["kind"], graph.nodes[node]["id"]
+        shape = "box" if kind == "measure" else "cylinder"
+        # a table named like a measure says so in its label, not only by its shape
+        label = f"{name} (table)" if kind == "table" and name in measures else name
+        lines.append(f'  "{node}" [label="{label}", shape={shape}];')
     for a, b in sorted(graph.edges):
         lines.append(f'  "{a}" -> "{b}";')
     lines.append("}")

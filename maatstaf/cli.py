@@ -131,6 +131,8 @@ def check(
         library = _library(paths)
         build_graph(library)
         count = sum(len(m.versions) for m in library.measures.values())
+        for note in library.notes:
+            _err(f"note: {note}")
         _err(
             f"ok: {len(library.measures)} measures ({count} versions), "
             f"{len(library.parameters)} parameters, no errors."

@@ -52,7 +52,10 @@ def test_graph_formats() -> None:
     dot = runner.invoke(app, ["graph", "--format", "dot"])
     assert dot.exit_code == 0 and '"table:toewijzingen" -> "measure:jeugd.instroom"' in dot.stdout
     data = json.loads(runner.invoke(app, ["graph", "--format", "json"]).stdout)
-    assert {"from": "jeugd.unieke_clienten", "to": "jeugd.unieke_jeugdigen"} in data["edges"]
+    assert {
+        "from": "measure:jeugd.unieke_clienten",
+        "to": "measure:jeugd.unieke_jeugdigen",
+    } in data["edges"]
     assert runner.invoke(app, ["graph", "--format", "png"]).exit_code == 2
 
 

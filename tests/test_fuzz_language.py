@@ -21,11 +21,11 @@ TEXTS = [p.read_text(encoding="utf-8") for p in LIBRARY]
 SECONDS_PER_FILE = 2.0
 
 
-def _check(tmp: Path, text: str) -> None:
+def _check(tmp: Path, text: str | bytes) -> None:
     """Parse and resolve one file next to the standard library; only DefinitionError may
     come out, and every diagnostic has a position."""
     path = tmp / "fuzzed.kpi"
-    path.write_text(text, encoding="utf-8")
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
     started = time.monotonic()
     try:
         library = load_library([path])
@@ -171,6 +171,63 @@ def test_arbitrary_text_ends_in_diagnostics(text: str, tmp_path_factory) -> None
     _check(tmp_path_factory.mktemp("f"), text)
 
 
-@pytest.mark.parametrize("case", sorted(CORPUS.glob("*.kpi")), ids=lambda p: p.stem)
+HEAD = 'measure a.b { label "T" unit toewijzingen owner "o" description "d" '
+# Constructs that nest one level deeper (or chain one term longer) per repetition.
+NESTING = [
+    ("not ", 'toewijzing.wet = "wmo"'),
+    ("(", 'toewijzing.wet = "wmo"'),
+    ("bedrag = -", "1"),
+    ("bedrag = 1 + ", "1"),
+    ("bedrag = 2 * ", "1"),
+    ("bedrag = (", "1"),
+    ('toewijzing.wet = "wmo" and ', 'toewijzing.wet = "wmo"'),
+    ('toewijzing.wet = "wmo" or ', 'toewijzing.wet = "wmo"'),
+    ("not (", 'toewijzing.wet = "wmo"'),
+]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(part=st.sampled_from(NESTING), times=st.integers(1, 2000))
+def test_deep_nesting_ends_in_diagnostics_or_success(
+    part: tuple[str, str], times: int, tmp_path_factory
+) -> None:
+    """Up to 2000 'not', '(', '-', '+', 'and', 'or': never a RecursionError."""
+    prefix, rest = part
+    closing = ")" * (prefix.count("(") * times)
+    _check(
+        tmp_path_factory.mktemp("f"),
+        f"{HEAD} count declaraties where {prefix * times}{rest}{closing} }}",
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    text=st.sampled_from(TEXTS),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16"]),
+    junk=st.binary(max_size=4),
+    at=st.floats(0, 1),
+)
+def test_other_encodings_end_in_diagnostics_or_success(
+    text: str, encoding: str, junk: bytes, at: float, tmp_path_factory
+) -> None:
+    """A library file saved in another encoding, with stray bytes: a positioned error."""
+    data = text.encode(encoding, errors="replace")
+    cut = int(len(data) * at)
+    _check(tmp_path_factory.mktemp("f"), data[:cut] + junk + data[cut:])
+
+
+def test_standard_library_with_a_bom_still_loads(tmp_path: Path) -> None:
+    for path, text in zip(LIBRARY, TEXTS, strict=True):
+        target = tmp_path / path.relative_to(bundled_definitions())
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(text.encode("utf-8-sig"))
+    assert len(load_library([tmp_path]).measures) == len(load_library().measures)
+
+
+@pytest.mark.parametrize(
+    "case",
+    sorted([*CORPUS.glob("*.kpi"), *CORPUS.glob("*.kpi.bin")]),
+    ids=lambda p: p.name,
+)
 def test_regression_corpus(case: Path, tmp_path: Path) -> None:
-    _check(tmp_path, case.read_text(encoding="utf-8"))
+    _check(tmp_path, case.read_bytes())

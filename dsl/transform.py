@@ -1,0 +1,321 @@
+"""transform: a Lark parse tree -> the syntax tree of ``dsl.ast``, one method per rule
+(declarations, members and aggregates here; conditions and expressions in the base)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, NamedTuple
+
+from lark import Token, v_args
+from lark.tree import Meta
+
+from maatstaf.dsl import ast
+from maatstaf.dsl.errors import DefinitionError, Diagnostic, Span
+from maatstaf.dsl.transform_expr import ExpressionRules, string_value
+
+
+@v_args(meta=True, inline=True)
+class ToAst(ExpressionRules):
+    """One method per declaration, member and aggregate rule."""
+
+    # -- declarations
+    def parameter(self, meta: Meta, name: Token, value: Any) -> ast.ParameterDecl:
+        return ast.ParameterDecl(
+            span=self._span(meta), name=str(name), value=value, text=self._text(meta)
+        )
+
+    def table_scope(self, meta: Meta, name: Token, *excludes: Any) -> ast.TableScopeDecl:
+        return ast.TableScopeDecl(
+            span=self._span(meta), table=str(name), excludes=excludes, text=self._text(meta)
+        )
+
+    def exclude(self, meta: Meta, condition: Any) -> Any:
+        return condition
+
+    def dimension_decl(self, meta: Meta, name: Token, table: Token, value: Any) -> Any:
+        return ast.DimensionDecl(
+            span=self._span(meta),
+            name=str(name),
+            table=str(table),
+            value=value,
+            text=self._text(meta),
+        )
+
+    def published(self, meta: Meta, name: Token, *members: Any) -> ast.PublishedDecl:
+        labels = [m for m in members if isinstance(m, str)]
+        relations = tuple(m for m in members if isinstance(m, ast.Relation))
+        return ast.PublishedDecl(
+            span=self._span(meta),
+            name=str(name),
+            label=labels[0] if labels else None,
+            relations=relations,
+        )
+
+    def published_label(self, meta: Meta, s: Token) -> str:
+        return string_value(s)
+
+    def relation(self, meta: Meta, axis: Token, *parts: Any) -> ast.Relation:
+        only = parts[0] if len(parts) == 4 else ()
+        left, op, right = parts[-3:]
+        if str(op) != "=":
+            raise DefinitionError(
+                [
+                    Diagnostic(
+                        message=f"a relation says that two sides are equal, not {str(op)!r}",
+                        span=self._tspan(op),
+                        hint="Write '='.",
+                    )
+                ]
+            )
+        return ast.Relation(
+            span=self._span(meta), axis=str(axis), only=only, left=left, right=right
+        )
+
+    def lines(self, meta: Meta, *names: Token) -> tuple[str, ...]:
+        return tuple(string_value(n) for n in names)
+
+    def measure(self, meta: Meta, name: Token, *members: Any) -> ast.MeasureDecl:
+        versions = tuple(m for m in members if isinstance(m, ast.VersionDecl))
+        rest = [m for m in members if not isinstance(m, ast.VersionDecl)]
+        return ast.MeasureDecl(
+            span=self._span(meta),
+            id=str(name),
+            body=_body(self._span(meta), rest),
+            versions=versions,
+            text=self._text(meta),
+        )
+
+    def version(self, meta: Meta, number: Token, *members: Any) -> ast.VersionDecl:
+        nested = [m for m in members if isinstance(m, ast.VersionDecl)]
+        if nested:
+            raise DefinitionError(
+                [
+                    Diagnostic(
+                        message="a version cannot contain another version",
+                        span=nested[0].span,
+                        hint="Close the first version with '}' before the next one starts.",
+                    )
+                ]
+            )
+        validity = _validity(int(number), [m for m in members if isinstance(m, _Validity)])
+        rest = [m for m in members if not isinstance(m, _Validity)]
+        return ast.VersionDecl(
+            span=self._span(meta),
+            number=int(number),
+            valid_from=validity.get("valid_from"),
+            valid_until=validity.get("valid_until"),
+            body=_body(self._span(meta), rest),
+            text=self._text(meta),
+        )
+
+    def valid_from(self, meta: Meta, date: Token) -> _Validity:
+        return _Validity("valid_from", self._date(date), self._span(meta))
+
+    def valid_until(self, meta: Meta, date: Token) -> _Validity:
+        return _Validity("valid_until", self._date(date), self._span(meta))
+
+    # -- members: (field, value, span) triples, gathered by _body
+    def _member(self, field: str, value: Any, meta: Meta) -> tuple[str, Any, Span]:
+        return (field, value, self._span(meta))
+
+    def label(self, meta: Meta, s: Token) -> tuple[str, Any, Span]:
+        return self._member("label", string_value(s), meta)
+
+    def unit(self, meta: Meta, s: Token) -> tuple[str, Any, Span]:
+        return self._member("unit", string_value(s) if s.type == "STRING" else str(s), meta)
+
+    def owner(self, meta: Meta, s: Token) -> tuple[str, Any, Span]:
+        return self._member("owner", string_value(s), meta)
+
+    def source(self, meta: Meta, s: Token) -> tuple[str, Any, Span]:
+        return self._member("source", string_value(s), meta)
+
+    def description(self, meta: Meta, s: Token) -> tuple[str, Any, Span]:
+        return self._member("description", string_value(s), meta)
+
+    def grains(self, meta: Meta, *grains: str) -> tuple[str, Any, Span]:
+        return self._member("grains", tuple(grains), meta)
+
+    def grain_name(self, meta: Meta, token: Token) -> str:
+        return str(token)
+
+    def where(self, meta: Meta, condition: Any) -> tuple[str, Any, Span]:
+        return self._member("where", condition, meta)
+
+    def by(self, meta: Meta, *dims: ast.DimensionSpec) -> tuple[str, Any, Span]:
+        return self._member("by", tuple(dims), meta)
+
+    def optional_by(self, meta: Meta, *dims: ast.Dimension) -> tuple[str, Any, Span]:
+        return self._member("optional_by", tuple(dims), meta)
+
+    def dimension(self, meta: Meta, name: Token) -> ast.Dimension:
+        return ast.Dimension(span=self._span(meta), name=str(name))
+
+    def derived_dimension(self, meta: Meta, name: Token, value: Any) -> ast.Dimension:
+        return ast.Dimension(span=self._span(meta), name=str(name), value=value)
+
+    def entity_dimension(
+        self, meta: Meta, name: Token, entity: Token, mixed: Token, ignoring: Token
+    ) -> ast.EntityDimension:
+        return ast.EntityDimension(
+            span=self._span(meta),
+            name=str(name),
+            entity=str(entity),
+            mixed=string_value(mixed),
+            ignoring=string_value(ignoring),
+        )
+
+    def target(self, meta: Meta, op: Token, value: Any, when: Any = None) -> tuple[str, Any, Span]:
+        node = ast.Target(span=self._span(meta), op=str(op), value=value, when=when)
+        return self._member("targets", node, meta)
+
+    def target_otherwise(self, meta: Meta, op: Token, value: Any) -> tuple[str, Any, Span]:
+        node = ast.Target(span=self._span(meta), op=str(op), value=value, otherwise=True)
+        return self._member("targets", node, meta)
+
+    def same_as(self, meta: Meta, name: Token) -> tuple[str, Any, Span]:
+        return self._member("aggregate", ast.SameAs(span=self._span(meta), measure=str(name)), meta)
+
+    def alias(self, meta: Meta, name: Token) -> str:
+        return str(name)
+
+    # -- aggregates
+    def count_distinct(self, meta: Meta, column: Token, table: Token, alias: str | None = None):
+        node = ast.CountDistinct(
+            span=self._span(meta),
+            column=str(column),
+            table=str(table),
+            alias=alias,
+            column_span=self._tspan(column),
+            table_span=self._tspan(table),
+        )
+        return self._member("aggregate", node, meta)
+
+    def count_rows(self, meta: Meta, table: Token, alias: str | None = None):
+        node = ast.CountRows(
+            span=self._span(meta), table=str(table), alias=alias, table_span=self._tspan(table)
+        )
+        return self._member("aggregate", node, meta)
+
+    def sum_of(self, meta: Meta, expr: Any, table: Token, alias: str | None = None):
+        node = ast.SumOf(
+            span=self._span(meta),
+            expr=expr,
+            table=str(table),
+            alias=alias,
+            table_span=self._tspan(table),
+        )
+        return self._member("aggregate", node, meta)
+
+    def sum_per(self, meta: Meta, expr: Any, per: Token, table: Token, alias: str | None = None):
+        node = ast.SumOf(
+            span=self._span(meta),
+            expr=expr,
+            table=str(table),
+            alias=alias,
+            per=str(per),
+            table_span=self._tspan(table),
+        )
+        return self._member("aggregate", node, meta)
+
+    def average_per(
+        self, meta: Meta, expr: Any, per: Token, table: Token, alias: str | None = None
+    ):
+        node = ast.AveragePer(
+            span=self._span(meta),
+            expr=expr,
+            per=str(per),
+            table=str(table),
+            alias=alias,
+            table_span=self._tspan(table),
+        )
+        return self._member("aggregate", node, meta)
+
+    def share_of(self, meta: Meta, table: Token, *rest: Any):
+        node = ast.ShareOf(
+            span=self._span(meta),
+            table=str(table),
+            alias=rest[0] if len(rest) == 2 else None,
+            meeting=rest[-1],
+            table_span=self._tspan(table),
+        )
+        return self._member("aggregate", node, meta)
+
+    def spread(self, meta: Meta, amount: Any, table: Token, *rest: Any):
+        alias = rest[0] if isinstance(rest[0], str) and not isinstance(rest[0], Token) else None
+        begin, end, into, *parts = rest[1:] if alias is not None else rest
+        node = ast.Spread(
+            span=self._span(meta),
+            amount=amount,
+            table=str(table),
+            alias=alias,
+            begin=begin,
+            end=end,
+            into=str(into),
+            parts=tuple(parts),
+            table_span=self._tspan(table),
+        )
+        return self._member("aggregate", node, meta)
+
+    def spread_part(self, meta: Meta, label: Token, begin: Any, end: Any) -> ast.SpreadPart:
+        return ast.SpreadPart(
+            span=self._span(meta), label=string_value(label), begin=begin, end=end
+        )
+
+    def slice(self, meta: Meta, measure: Token, dimension: Token, value: Token) -> ast.Slice:
+        return ast.Slice(
+            span=self._span(meta),
+            measure=str(measure),
+            dimension=str(dimension),
+            value=string_value(value),
+        )
+
+    def compute(self, meta: Meta, expr: ast.Expr):
+        return self._member("aggregate", ast.Compute(span=self._span(meta), expr=expr), meta)
+
+
+class _Validity(NamedTuple):
+    field: str
+    day: dt.date
+    span: Span
+
+
+def _validity(number: int, found: list[_Validity]) -> dict[str, dt.date]:
+    """valid from / valid until of a version; either given twice is an error at its second."""
+    days: dict[str, dt.date] = {}
+    problems = []
+    for item in found:
+        if item.field in days:
+            words = item.field.replace("_", " ")
+            problems.append(
+                Diagnostic(
+                    message=f"'{words}' is given twice for version {number}",
+                    span=item.span,
+                    hint=f"Keep one '{words}'; a later version takes over with its own "
+                    "'valid from'.",
+                )
+            )
+        days[item.field] = item.day
+    if problems:
+        raise DefinitionError(problems)
+    return days
+
+
+def _body(span: Span, members: list[tuple[str, Any, Span]]) -> ast.Body:
+    """Gather a block's members; a member written twice is an error at its second place."""
+    fields: dict[str, Any] = {}
+    problems = []
+    for name, value, where in members:
+        if name == "targets":
+            fields["targets"] = (*fields.get("targets", ()), value)
+            continue
+        if name in fields:
+            what = "an aggregate (count/sum/compute/same as)" if name == "aggregate" else name
+            problems.append(Diagnostic(message=f"{what} is given twice in one block", span=where))
+            continue
+        fields[name] = value
+        if name == "unit":
+            fields["unit_span"] = where
+    if problems:
+        raise DefinitionError(problems)
+    return ast.Body(span=span, **fields)
