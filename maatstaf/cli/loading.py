@@ -1,0 +1,92 @@
+"""Reading a source for a command: load, quarantine, report rejections, default periods."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from maatstaf.adapters.base import LoadedData, LoadError
+from maatstaf.cli.boundary import UsageError
+from maatstaf.cli.boundary import err as _err
+from maatstaf.engine.periods import Grain, Period, parse_period, periods_between
+from maatstaf.renderers.atomic import write_text
+
+
+def load(
+    location: str,
+    mapping: Path | None = None,
+    pseudonymize: list[str] | None = None,
+    quarantine: Path | None = None,
+) -> LoadedData:
+    from maatstaf.adapters.assemble import LoadOptions
+    from maatstaf.adapters.mapping import load_mapping
+    from maatstaf.adapters.registry import load_data
+
+    options = LoadOptions(
+        mapping=load_mapping(mapping) if mapping else None, pseudonymize=tuple(pseudonymize or ())
+    )
+    loaded = load_data(location, options)
+    if quarantine is not None:
+        write_text(quarantine, quarantine_csv(loaded))
+    if not loaded.has_rows:
+        for rejected in loaded.rejected[:20]:
+            _err(rejected.render())
+        raise LoadError(f"{location}: no usable rows remain ({len(loaded.rejected)} rejected)")
+    return loaded
+
+
+def quarantine_csv(loaded: LoadedData) -> str:
+    """Every rejected row with its reason, for the data steward (no personal values)."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["table", "file", "row", "column", "reason", "value"])
+    for r in loaded.rejected:
+        writer.writerow([r.table, r.file, r.row, r.column or "", r.reason, r.value or ""])
+    return out.getvalue()
+
+
+def _report_rejections(loaded: LoadedData) -> None:
+    if loaded.rejected:
+        rows = len({(r.table, r.row) for r in loaded.rejected})
+        _err(f"warning: {rows} input row(s) rejected; they count in no figure:")
+        for rejected in loaded.rejected[:20]:
+            _err("  " + rejected.render())
+        if len(loaded.rejected) > 20:
+            _err(f"  ... and {len(loaded.rejected) - 20} more (all listed in the output)")
+    for message in loaded.errors:
+        _err(f"warning: {message}")
+
+
+def periods_of(
+    first: str | None, last: str | None, grain: str | None, loaded: LoadedData
+) -> list[Period]:
+    if grain is not None and grain not in ("month", "quarter", "year"):
+        raise UsageError(f"unknown grain '{grain}': use month, quarter or year")
+    if first is None or last is None:
+        default_first, default_last = _default_range(loaded)
+        first, last = first or default_first, last or default_last
+    start, end = parse_period(first), parse_period(last)
+    chosen: Grain = grain or start.grain  # type: ignore[assignment]
+    return periods_between(start, end, chosen)
+
+
+def _default_range(loaded: LoadedData) -> tuple[str, str]:
+    """Without --from/--to: the last three calendar years in which indications start."""
+    if loaded.backend is not None:
+        rel = loaded.relations["toewijzingen"]
+        first, last = rel.startdatum.min().execute(), rel.startdatum.max().execute()  # type: ignore[attr-defined]
+    else:
+        table = loaded.tables.get("toewijzingen")
+        if table is None or table.num_rows == 0:
+            raise UsageError(
+                "give --from and --to (the data has no toewijzingen to derive them from)"
+            )
+        import pyarrow.compute as pc
+
+        last = pc.max(table["startdatum"]).as_py()
+        first = pc.min(table["startdatum"]).as_py()
+    if first is None or last is None:
+        raise UsageError("give --from and --to (the data has no toewijzingen to derive them from)")
+    return f"{max(first.year, last.year - 2)}-01", f"{last.year}-12"
