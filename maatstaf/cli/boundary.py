@@ -63,6 +63,10 @@ def boundary() -> Iterator[None]:
     except (UsageError, PeriodError, RendererError, RunError) as exc:
         err(f"usage error: {exc}")
         raise typer.Exit(2) from None
+    except OSError as exc:  # a file that went away, a full disk: said, never a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        err(f"error: {where}{exc.strerror or exc}")
+        raise typer.Exit(1) from None
     except KeyboardInterrupt:
         err(INTERRUPTED)
         raise typer.Exit(130) from None

@@ -11,6 +11,7 @@ import typer
 
 from maatstaf.cli.boundary import UsageError, app, boundary, err
 from maatstaf.cli.options import DefinitionsOpt, library_of
+from maatstaf.cli.outputs import check_folder
 from maatstaf.dsl.errors import did_you_mean
 from maatstaf.engine.graph import build_graph, graph_dot, graph_json
 from maatstaf.engine.graph import impact as impact_of
@@ -81,5 +82,6 @@ def docs(
     from maatstaf.renderers.glossary import write_glossary
 
     with boundary():
+        check_folder("--output", output)
         written = write_glossary(library_of(definitions), output)
         err(f"glossary: {len(written)} files in {output}/ (open {output / 'index.html'})")

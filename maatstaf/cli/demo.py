@@ -9,7 +9,7 @@ import typer
 
 from maatstaf.cli.boundary import app, boundary, err
 from maatstaf.cli.loading import load
-from maatstaf.cli.options import write
+from maatstaf.cli.outputs import check_folder, write
 from maatstaf.dsl.load import load_library
 from maatstaf.engine.periods import parse_period, periods_between
 from maatstaf.engine.run import RunRequest, run
@@ -31,6 +31,7 @@ def demo(
     from maatstaf.renderers.glossary import write_glossary
 
     with boundary():
+        check_folder("--output", output)
         data_dir = output / "data"
         write_sample_csv(data_dir)
         library = load_library()

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
+from maatstaf.adapters.base import LoadedData
 from maatstaf.cli.boundary import UsageError, app, boundary, err
-from maatstaf.cli.loading import _report_rejections, load, periods_of
+from maatstaf.cli.loading import _report_rejections, check_periods, load, periods_of
 from maatstaf.cli.options import (
     DefinitionsOpt,
     MappingOpt,
@@ -20,9 +23,11 @@ from maatstaf.cli.options import (
     library_of,
     policy_of,
     selection_of,
-    write,
 )
-from maatstaf.engine.run import RunRequest, run
+from maatstaf.cli.outputs import check_outputs, write
+from maatstaf.dsl.errors import did_you_mean
+from maatstaf.dsl.model import Library
+from maatstaf.engine.run import RunRequest, Selection, run
 from maatstaf.engine.suppression import apply as apply_suppression
 from maatstaf.progress import measure_progress
 from maatstaf.renderers.base import get_renderer
@@ -39,6 +44,7 @@ def validate_command(
     rows read, accepted and rejected by reason. Exit 1 when any row is rejected."""
 
     with boundary():
+        check_outputs({"--quarantine": quarantine}, {"--data": data, "--mapping": mapping})
         loaded = load(data, mapping, pseudonymize, quarantine)
         reasons = Counter((r.table, r.reason.split(" (")[0]) for r in loaded.rejected)
         for stats in loaded.stats:
@@ -115,27 +121,29 @@ def run_command(
     with boundary():
         if locale not in ("nl", "en"):
             raise UsageError(f"--locale {locale!r}: use nl or en")
+        check_outputs(
+            {"--output": output, "--quarantine": quarantine},
+            {"--data": data, "--mapping": mapping, "--definitions": definitions},
+        )
         renderer = get_renderer(format, locale=locale)
         selections = [selection_of(m) for m in measure] if measure else None
-        library = library_of(definitions)
-        loaded = load(data, mapping, pseudonymize, quarantine)
-        if engine != "duckdb":
-            from maatstaf.engine.spark import on_spark, spark_session
-
-            master = "local[*]" if engine == "spark" else engine
-            loaded = on_spark(loaded, spark_session(master))
-        periods = periods_of(period_from, period_to, grain, loaded)
         policy = policy_of(suppress)
-        cbs = policy is not None and policy.kind == "cbs"
+        check_periods(period_from, period_to, grain)
         request = RunRequest(
-            periods=periods,
+            periods=(),
             selections=selections,
             compare=compare,
             as_of=date_of(as_of, "--as-of"),
-            round_counts_to=5 if cbs else None,
-            min_share_base=100 if cbs else None,
+            round_counts_to=5 if policy is not None and policy.kind == "cbs" else None,
+            min_share_base=100 if policy is not None and policy.kind == "cbs" else None,
             optional_dims=tuple(by or ()),
         )
+        on_engine = engine_of(engine)
+        library = library_of(definitions)
+        check_dimensions(library, selections, request.optional_dims)
+        loaded = on_engine(load(data, mapping, pseudonymize, quarantine))
+        periods = periods_of(period_from, period_to, grain, loaded)
+        request = replace(request, periods=periods)
         with measure_progress() as progress:
             result = run(library, loaded, request, progress=progress)
         if policy is not None:
@@ -147,3 +155,51 @@ def run_command(
         if strict and loaded.rejected:
             err("error: --strict and input rows were rejected")
             raise typer.Exit(1)
+
+
+def engine_of(engine: str) -> Callable[[LoadedData], LoadedData]:
+    """Where the figures are computed; an engine whose library is missing is named before
+    any data is read."""
+    if engine == "duckdb":
+        return lambda loaded: loaded
+    try:
+        import pyspark.sql  # noqa: F401
+    except ImportError:
+        raise UsageError(
+            f"--engine {engine} needs PySpark: pip install 'maatstaf[spark]' "
+            "(or leave --engine out to compute in process with DuckDB)"
+        ) from None
+    from maatstaf.engine.spark import on_spark, spark_session
+
+    master = "local[*]" if engine == "spark" else engine
+    return lambda loaded: on_spark(loaded, spark_session(master))
+
+
+def check_dimensions(
+    library: Library, selections: list[Selection] | None, wanted: tuple[str, ...]
+) -> None:
+    """Every --by names an optional dimension one of the chosen measures offers."""
+    if not wanted:
+        return
+    chosen = (
+        [library.measures[s.measure] for s in selections if s.measure in library.measures]
+        if selections
+        else list(library.measures.values())
+    )
+    offered = sorted({d.name for m in chosen for v in m.versions for d in v.optional_by})
+    for name in wanted:
+        if name in offered:
+            continue
+        hint = did_you_mean(name, offered)
+        on_offer = ", ".join(offered) if offered else "none (no chosen measure has 'optionally by')"
+        raise UsageError(
+            " ".join(
+                part
+                for part in (
+                    f"--by {name}: no chosen measure offers this dimension.",
+                    hint,
+                    f"Dimensions on offer: {on_offer}.",
+                )
+                if part
+            )
+        )

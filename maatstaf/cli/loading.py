@@ -59,6 +59,18 @@ def _report_rejections(loaded: LoadedData) -> None:
         _err(f"warning: {message}")
 
 
+def check_periods(first: str | None, last: str | None, grain: str | None) -> None:
+    """Before any work: the grain and the periods given are ones we know."""
+    if grain is not None and grain not in ("month", "quarter", "year"):
+        raise UsageError(f"unknown grain '{grain}': use month, quarter or year")
+    if first is not None and last is not None:
+        periods_between(parse_period(first), parse_period(last), "year")
+    else:
+        for text in (first, last):
+            if text is not None:
+                parse_period(text)
+
+
 def periods_of(
     first: str | None, last: str | None, grain: str | None, loaded: LoadedData
 ) -> list[Period]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -14,7 +13,6 @@ from maatstaf.dsl.load import load_library
 from maatstaf.dsl.model import Library
 from maatstaf.engine.run import Selection
 from maatstaf.engine.suppression import Policy
-from maatstaf.renderers.atomic import write_text
 
 MappingOpt = Annotated[
     Path | None, typer.Option("--mapping", help="YAML mapping of the source's columns and codes.")
@@ -59,10 +57,3 @@ def selection_of(text: str) -> Selection:
     if version and not version.isdigit():
         raise UsageError(f"'{text}': write a version as ID@2")
     return Selection(measure, int(version) if version else None)
-
-
-def write(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        return
-    write_text(output, text)

@@ -12,7 +12,8 @@ import typer
 
 from maatstaf.cli.boundary import UsageError, app, boundary
 from maatstaf.cli.loading import _report_rejections, load
-from maatstaf.cli.options import DefinitionsOpt, date_of, library_of, write
+from maatstaf.cli.options import DefinitionsOpt, date_of, library_of
+from maatstaf.cli.outputs import check_outputs, write
 from maatstaf.dsl.errors import did_you_mean
 from maatstaf.dsl.model import Library
 from maatstaf.engine.published import check as check_published
@@ -63,6 +64,10 @@ def reconcile(
     """Compare computed figures with expected ones, or check a published table's relations;
     exit 1 on any mismatch."""
     with boundary():
+        check_outputs(
+            {"--junit": junit},
+            {"EXPECTED": expected, "--data": data, "--published": published, "-d": definitions},
+        )
         library = library_of(definitions)
         if published is not None:
             cases = _published_cases(library, published, check_name, locale, rounded)
