@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from maatstaf.engine.periods import PeriodError, parse_period
+from maatstaf.engine.published import read_text
 from maatstaf.engine.result import RunResult
 from maatstaf.engine.run import RunRequest, Selection
 
@@ -80,8 +81,12 @@ class Check(BaseModel):
 
 
 def load_expected(path: Path) -> list[Expected]:
-    text = path.read_text(encoding="utf-8-sig")
-    entries = _csv_entries(text) if path.suffix.lower() == ".csv" else _yaml_entries(text, path)
+    text = read_text(path, "expected figures", "a YAML or CSV file", ExpectedError)
+    entries = (
+        _csv_entries(text, path) if path.suffix.lower() == ".csv" else _yaml_entries(text, path)
+    )
+    if not entries:
+        raise ExpectedError(f"{path}: no expected figures (the file lists no entries)")
     expected = []
     for line, raw in entries:
         try:
@@ -114,15 +119,47 @@ def _yaml_entries(text: str, path: Path) -> list[tuple[int, dict]]:
     return list(zip(lines, data, strict=True))
 
 
-def _csv_entries(text: str) -> list[tuple[int, dict]]:
+_CSV_COLUMNS = ("measure", "period", "value")
+
+
+def _csv_entries(text: str, path: Path) -> list[tuple[int, dict]]:
+    reader = csv.reader(io.StringIO(text))
+    header = [h.strip() for h in next(reader, [])]
+    missing = [c for c in _CSV_COLUMNS if c not in header]
+    if missing:
+        raise ExpectedError(
+            f"{path}:1: the header has no column {', '.join(missing)} (a CSV of expected "
+            "figures has the columns measure, period, value and optionally version, "
+            "dimensions, tolerance)"
+        )
     entries = []
-    for number, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
-        raw: dict = {k: v for k, v in row.items() if v not in (None, "")}
+    for row in reader:
+        number = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            raise ExpectedError(
+                f"{path}:{number}: {len(row)} fields, but the header has {len(header)}"
+            )
+        raw: dict = {k: v for k, v in zip(header, row, strict=True) if v != ""}
         if "dimensions" in raw:
-            raw["dimensions"] = dict(p.split("=", 1) for p in raw["dimensions"].split(";") if p)
+            raw["dimensions"] = _dimensions(raw["dimensions"], f"{path}:{number}")
         raw.setdefault("value", None)
         entries.append((number, raw))
     return entries
+
+
+def _dimensions(text: str, where: str) -> dict[str, str]:
+    """``wet=wmo;leveringsvorm=zin`` -> a dict; anything else is an error."""
+    pairs = [p.strip() for p in text.split(";") if p.strip()]
+    for pair in pairs:
+        name, equals, value = pair.partition("=")
+        if not (equals and name.strip() and value.strip()):
+            raise ExpectedError(
+                f"{where}: column 'dimensions': {pair!r} is not name=value "
+                "(write e.g. wet=wmo;leveringsvorm=zin)"
+            )
+    return {n.strip(): v.strip() for n, _, v in (p.partition("=") for p in pairs)}
 
 
 def expected_requests(entries: list[Expected], as_of: dt.date | None) -> list[RunRequest]:

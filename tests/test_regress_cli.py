@@ -230,3 +230,101 @@ def test_by_an_offered_dimension_still_works(tmp_path: Path) -> None:
     data = str(_data(tmp_path / "d", ["T1,C1,wmo,02A05,2020-01-01,"]))
     args = ["run", "--data", data, "--from", "2020", "--to", "2020", "-m", "wmo.unieke_clienten"]
     assert runner.invoke(app, [*args, "--by", "leveringsvorm"]).exit_code == 0
+
+
+# item 17: expected and published files that cannot be read say where and why
+
+
+def _reconcile(tmp_path: Path, name: str, content: bytes | None) -> tuple[int, str]:
+    data = _data(tmp_path / "d", ["T1,C1,wmo,02A05,2020-01-01,"])
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    result = runner.invoke(app, ["reconcile", str(path), "--data", str(data)])
+    return result.exit_code, result.stderr.strip().replace(str(tmp_path) + "/", "")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "e.csv",
+            b"measure,period,value,dimensions\nwmo.instroom,2020,1,wet\n",
+            "error: e.csv:2: column 'dimensions': 'wet' is not name=value "
+            "(write e.g. wet=wmo;leveringsvorm=zin)",
+        ),
+        (
+            "e.csv",
+            b"wmo.instroom\n",
+            "error: e.csv:1: the header has no column measure, period, value "
+            "(a CSV of expected figures has the columns measure, period, value and "
+            "optionally version, dimensions, tolerance)",
+        ),
+        (
+            "e.csv",
+            b"measure,period,value\nwmo.instroom,2020,1,9\n",
+            "error: e.csv:2: 4 fields, but the header has 3",
+        ),
+        (
+            "e.csv",
+            b"measure,period,value\n",
+            "error: e.csv: no expected figures (the file lists no entries)",
+        ),
+        (
+            "e.csv",
+            b"measure,period,value\nwmo.instroom,2020,\xe9\n",
+            "error: e.csv:2: the file is not UTF-8 (byte 0xe9 in column 19): save it as UTF-8",
+        ),
+        (
+            "e.yaml",
+            None,
+            "error: e.yaml: no such file (the expected figures: a YAML or CSV file)",
+        ),
+        ("d", b"", "error: d is a folder: give the expected figures as a YAML or CSV file"),
+    ],
+)
+def test_unreadable_expected_files(
+    tmp_path: Path, name: str, content: bytes | None, message: str
+) -> None:
+    code, stderr = _reconcile(tmp_path, name, None if name == "d" else content)
+    assert (code, stderr) == (1, message)
+
+
+def _check_published(
+    tmp_path: Path, content: bytes | None, folder: bool = False
+) -> tuple[int, str]:
+    path = tmp_path / "t.csv"
+    if folder:
+        path.mkdir()
+    elif content is not None:
+        path.write_bytes(content)
+    checks = Path(__file__).parent.parent / "examples" / "published" / "checks.kpi"
+    args = ["reconcile", "--published", str(path), "--check", "jeugd_verwijzers", "-d", str(checks)]
+    result = runner.invoke(app, args)
+    return result.exit_code, result.stderr.strip().replace(str(tmp_path) + "/", "")
+
+
+def test_unreadable_published_files(tmp_path: Path) -> None:
+    assert _check_published(tmp_path, None) == (
+        1,
+        "error: t.csv: no such file (the published table: a CSV file)",
+    )
+    assert _check_published(tmp_path, b"Jaar;Totaal\n2020;4\xe9\n") == (
+        1,
+        "error: t.csv:2: the file is not UTF-8 (byte 0xe9 in column 7): save it as UTF-8",
+    )
+    assert _check_published(tmp_path, b"Jaar;Totaal\n2020;4;5\n") == (
+        1,
+        "error: t.csv:2: 3 cells, but the header has 2",
+    )
+    assert _check_published(tmp_path, b"Jaar;Totaal\n2020;4\n2020;5\n") == (
+        1,
+        "error: t.csv:3: row '2020' is also on line 2",
+    )
+
+
+def test_published_folder(tmp_path: Path) -> None:
+    assert _check_published(tmp_path, None, folder=True) == (
+        1,
+        "error: t.csv is a folder: give the published table as a CSV file",
+    )
