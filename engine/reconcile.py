@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
@@ -62,22 +63,34 @@ class Check(BaseModel):
         return f"{e.measure}{version} {e.period}" + (f" [{dims}]" if dims else "")
 
     def case(self) -> Case:
-        return Case(self.expected.measure, self.message(), None if self.ok else self.message())
+        message = self.message()
+        return Case(self.expected.measure, self.name, message, None if self.ok else message)
 
     def message(self) -> str:
         e = self.expected
+        expected, computed = number(e.value), number(self.computed)
         if not self.found:
-            return f"{self.name}: no such figure was computed (expected {e.value})"
+            return f"{self.name}: no such figure was computed (expected {expected})"
         if self.ok:
-            return f"{self.name}: {self.computed} as expected"
+            return f"{self.name}: {computed} as expected"
         diff = (
             ""
             if self.computed is None or e.value is None
-            else f", difference {self.computed - e.value:+g}"
+            else f", difference {'+' if self.computed >= e.value else ''}"
+            f"{number(self.computed - e.value)}"
         )
-        return f"{self.name}: expected {e.value}, computed {self.computed}{diff}" + (
-            f" (tolerance {e.tolerance:g})" if e.tolerance else ""
+        return f"{self.name}: expected {expected}, computed {computed}{diff}" + (
+            f" (tolerance {number(e.tolerance)})" if e.tolerance else ""
         )
+
+
+def number(value: float | None) -> str:
+    """A figure as it is meant: 234 for a count (not 234.0), 0.125 for a fraction, with no
+    float noise (12 significant digits); 'empty' for no value."""
+    if value is None:
+        return "empty"
+    text = f"{value:.12g}"
+    return "0" if text == "-0" else text
 
 
 def load_expected(path: Path) -> list[Expected]:
@@ -196,27 +209,38 @@ def compare(result: RunResult, expected: list[Expected]) -> list[Check]:
 
 @dataclass(frozen=True)
 class Case:
-    """One check as CI systems see it: a name, a text, and a failure message if it failed."""
+    """One check as CI systems see it: a group, a stable name (the same on every run, so CI
+    can follow a check's history), the text to print, and a failure message if it failed."""
 
     group: str
+    name: str
     text: str
     failure: str | None
+
+
+# characters XML 1.0 does not allow (tab, line feed and carriage return are allowed)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_attr(text: str) -> str:
+    """A quoted XML 1.0 attribute; a character XML cannot hold is written as its escape."""
+    return quoteattr(_NOT_XML.sub(lambda m: m.group().encode("unicode_escape").decode(), text))
 
 
 def junit_xml(cases: list[Case], suite: str = "maatstaf.reconcile") -> str:
     failures = sum(1 for c in cases if c.failure)
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<testsuite name={quoteattr(suite)} tests="{len(cases)}" failures="{failures}">',
+        f'<testsuite name={_xml_attr(suite)} tests="{len(cases)}" failures="{failures}">',
     ]
     for case in cases:
-        head = f"  <testcase classname={quoteattr(case.group)} name={quoteattr(case.text)}"
+        head = f"  <testcase classname={_xml_attr(case.group)} name={_xml_attr(case.name)}"
         if case.failure is None:
             lines.append(head + "/>")
         else:
             lines += [
                 head + ">",
-                f"    <failure message={quoteattr(case.failure)}/>",
+                f"    <failure message={_xml_attr(case.failure)}/>",
                 "  </testcase>",
             ]
     lines.append("</testsuite>")

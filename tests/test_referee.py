@@ -126,7 +126,7 @@ def test_reconcile_reports_each_mismatch_with_both_values(tmp_path: Path) -> Non
     wrong = by_name["jeugd.unieke_clienten 2020-03"]
     assert not wrong.ok
     assert wrong.message() == (
-        "jeugd.unieke_clienten 2020-03: expected 5.0, computed 2.0, difference -3 (tolerance 1)"
+        "jeugd.unieke_clienten 2020-03: expected 5, computed 2, difference -3 (tolerance 1)"
     )
     xml = junit_xml([c.case() for c in checks])
     assert 'tests="3" failures="1"' in xml and "difference -3" in xml

@@ -328,3 +328,49 @@ def test_published_folder(tmp_path: Path) -> None:
         1,
         "error: t.csv is a folder: give the published table as a CSV file",
     )
+
+
+# item 21: counts read like counts; JUnit names are stable and valid XML 1.0
+
+
+def _check(computed: float | None, value: float = 3, measure: str = "wmo.instroom"):
+    from maatstaf.engine.reconcile import Check, Expected
+
+    entry = Expected(measure=measure, period="2020", value=value)
+    return Check(expected=entry, computed=computed, found=True)
+
+
+def test_a_count_is_not_written_as_a_float() -> None:
+    assert _check(234.0).message() == (
+        "wmo.instroom 2020: expected 3, computed 234, difference +231"
+    )
+    assert _check(3.0).message() == "wmo.instroom 2020: 3 as expected"
+    assert _check(0.125, value=0.25).message() == (
+        "wmo.instroom 2020: expected 0.25, computed 0.125, difference -0.125"
+    )
+
+
+def test_junit_names_are_stable_and_the_value_is_in_the_failure() -> None:
+    import xml.etree.ElementTree as ET
+
+    from maatstaf.engine.reconcile import junit_xml
+
+    names = []
+    for computed in (234.0, 235.0):
+        suite = ET.fromstring(junit_xml([_check(computed).case()]))
+        [case] = suite.findall("testcase")
+        names.append(case.get("name"))
+        assert "computed" not in case.get("name", "")
+        assert f"computed {computed:.0f}" in case.find("failure").get("message")  # type: ignore[union-attr]
+    assert names == ["wmo.instroom 2020", "wmo.instroom 2020"]
+
+
+def test_junit_is_valid_xml_with_control_characters() -> None:
+    import xml.etree.ElementTree as ET
+
+    from maatstaf.engine.reconcile import junit_xml
+
+    case = _check(234.0, measure="wmo.in\x01stro\x1bom\ufffe").case()
+    suite = ET.fromstring(junit_xml([case]))
+    name = suite.find("testcase").get("name")  # type: ignore[union-attr]
+    assert name == "wmo.in\\x01stro\\x1bom\\ufffe 2020"

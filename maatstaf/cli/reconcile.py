@@ -111,11 +111,14 @@ def _published_cases(
     decl = library.published[name]
     table = load_table(path, locale, rounded)
     violations = check_published(table, decl)
-    cases = [Case(name, f"{path}: {v.message()}", v.message()) for v in violations]
+    cases = [
+        Case(name, f"row '{v.row}', column '{v.column}'", f"{path}: {v.message()}", v.message())
+        for v in violations
+    ]
     checked = (
         f"{path}: {len(decl.relations)} relation(s) of '{name}' checked on {len(table.rows)} rows"
     )
-    return cases or [Case(name, checked, None)]
+    return cases or [Case(name, f"relations of '{name}'", checked, None)]
 
 
 def _asked(entry: Expected, request: RunRequest) -> bool:
