@@ -69,7 +69,7 @@ def test_diff_of_the_two_youth_definitions_adds_up_and_gives_reasons() -> None:
     assert [(r.side, r.reason, r.count) for r in result.reasons] == [
         (
             "right",
-            "not counted by jeugd.unieke_jeugdigen@1: 'boekdatum in period' does not hold"
+            "niet geteld door jeugd.unieke_jeugdigen@1: 'boekdatum in period' geldt niet"
             " (boekdatum 2019-12-01)",
             1,
         )
@@ -299,9 +299,9 @@ def test_diff_evidence_gives_the_values_of_the_deciding_columns() -> None:
     assert (result.right_only, result.left_only) == (3, 0)
     assert [(r.reason, r.count) for r in result.reasons] == [
         (
-            "not counted by jeugd.unieke_jeugdigen@1: 'boekdatum in period' does not hold"
+            "niet geteld door jeugd.unieke_jeugdigen@1: 'boekdatum in period' geldt niet"
             " (boekdatum 2018-06-01 .. 2021-01-04)",
             2,
         ),
-        ("not counted by jeugd.unieke_jeugdigen@1: no row in budgetboekingen", 1),
+        ("niet geteld door jeugd.unieke_jeugdigen@1: geen rij in budgetboekingen", 1),
     ]
