@@ -68,9 +68,10 @@ def impact(
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the JSON output (published as docs/output.schema.json)."""
-    from maatstaf.renderers.json_renderer import output_schema
+    with boundary():
+        from maatstaf.renderers.json_renderer import output_schema
 
-    sys.stdout.write(output_schema())
+        sys.stdout.write(output_schema())
 
 
 @app.command()
@@ -79,9 +80,9 @@ def docs(
     definitions: DefinitionsOpt = None,
 ) -> None:
     """Write the glossary: a static site (HTML and Markdown) of every definition."""
-    from maatstaf.renderers.glossary import write_glossary
-
     with boundary():
+        from maatstaf.renderers.glossary import write_glossary
+
         check_folder("--output", output)
         written = write_glossary(library_of(definitions), output)
         err(f"glossary: {len(written)} files in {output}/ (open {output / 'index.html'})")

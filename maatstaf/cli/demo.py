@@ -27,10 +27,10 @@ def demo(
     """Generate the sample municipality and write its reports (HTML, Markdown and JSON): per
     month with the change against the previous month and a year earlier, and per year (for
     the yearly money measures), plus the glossary of every definition."""
-    from maatstaf.adapters.sample import write_sample_csv
-    from maatstaf.renderers.glossary import write_glossary
-
     with boundary():
+        from maatstaf.adapters.sample import write_sample_csv
+        from maatstaf.renderers.glossary import write_glossary
+
         check_folder("--output", output)
         data_dir = output / "data"
         write_sample_csv(data_dir)
