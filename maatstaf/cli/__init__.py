@@ -22,11 +22,21 @@ def _interrupted_while_starting(signum: int, frame: object) -> None:
     os._exit(130)  # nothing has been written yet; SystemExit could be swallowed by an import
 
 
-_previous = signal.signal(signal.SIGINT, _interrupted_while_starting)
+def _install(handler: object) -> object:
+    """Set the SIGINT handler; outside the main thread (an import from a worker) a handler
+    cannot be set and the caller's own handling stays."""
+    try:
+        return signal.signal(signal.SIGINT, handler)  # type: ignore[arg-type]
+    except ValueError:
+        return None
+
+
+_previous = _install(_interrupted_while_starting)
 try:
     from maatstaf.cli import compare, definitions, demo, figures, reconcile  # noqa: F401
     from maatstaf.cli.boundary import app
 finally:
-    signal.signal(signal.SIGINT, _previous)
+    if _previous is not None:
+        _install(_previous)
 
 __all__ = ["app"]
