@@ -3,14 +3,17 @@
 For each side-only client (or row), the other side's rule is relaxed one condition at a
 time: the condition whose removal would count the client is the one that decides, and the
 values those clients have in the columns it tests are the evidence ("'boekdatum in
-period' does not hold (boekdatum 2019-12-01)"). A client the other rule cannot reach by
-dropping one condition has no row in its table at all, or fails several conditions; both
-are said.
+period' geldt niet (boekdatum 2019-12-01)"), except personal columns (client ids, BSNs),
+whose values are never shown. A client the other rule cannot reach by dropping one
+condition has no row in its table at all, or fails several conditions; both are said. The
+reasons are Dutch, like the reports they appear in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -152,7 +155,7 @@ def _explain(
         decided = remaining & counted
         if not decided:
             continue
-        reason = f"not counted by {other.label}: '{_source_text(condition, library)}' does not hold"
+        reason = f"niet geteld door {other.label}: '{_source_text(condition, library)}' geldt niet"
         if rows is not None:
             shown = _ranges(rows[rows["__entity"].isin(decided)], columns)
             reason += f" ({shown})" if shown else ""
@@ -161,8 +164,8 @@ def _explain(
     if remaining:
         reachable = remaining & members(other, None)
         table = getattr(other.version.aggregate, "table", "?")
-        several = f"not counted by {other.label}: fails more than one of its conditions"
-        no_row = f"not counted by {other.label}: no row in {table}"
+        several = f"niet geteld door {other.label}: meer dan één van de voorwaarden geldt niet"
+        no_row = f"niet geteld door {other.label}: geen rij in {table}"
         found += [
             Record(side=side, entity=e, reason=several if e in reachable else no_row)
             for e in sorted(remaining)
@@ -174,7 +177,8 @@ def _tested_columns(
     condition: ast.Condition, version: MeasureVersion, schema: Schema
 ) -> tuple[str, ...]:
     """The counted table's columns a condition tests (its period columns for ``active in
-    period`` and the like); none for ``exists``, whose names belong to other rows."""
+    period`` and the like), but no personal column; none for ``exists``, whose names belong
+    to other rows."""
     table = schema.table(getattr(version.aggregate, "table", ""))
     if table is None:
         return ()
@@ -186,23 +190,24 @@ def _tested_columns(
             names.append(node.name)
         if isinstance(node, ast.PeriodRelation | ast.ActiveOn | ast.ActiveBetween):
             names += list(table.period or ())
-    return tuple(dict.fromkeys(names))
+    columns = {n: table.column(n.split(".")[-1]) for n in names}
+    return tuple(n for n, c in columns.items() if c is None or not c.personal)
 
 
 def _ranges(rows: pd.DataFrame, columns: tuple[str, ...]) -> str:
     """The values a group of clients has in each column: one value, or lowest .. highest
-    (an empty cell is said as such)."""
+    (an empty cell is said as such: leeg)."""
     parts = []
     for column in columns:
         values = rows[column]
         known = values.dropna()
         if known.empty:
-            text = "empty" if len(values) else ""
+            text = "leeg" if len(values) else ""
         else:
             low, high = _plain(known.min()), _plain(known.max())
             text = low if low == high else f"{low} .. {high}"
             if len(known) < len(values):
-                text += ", or empty"
+                text += ", of leeg"
         if text:
             parts.append(f"{column} {text}")
     return "; ".join(parts)
@@ -240,3 +245,17 @@ def _source_text(node: ast.Node, library: Library) -> str:
     middle = lines[span.line : span.end_line - 1]
     last = lines[span.end_line - 1][: span.end_column - 1]
     return " ".join(part.strip() for part in [first, *middle, last])
+
+
+def pseudonymous(result: DiffResult, key: bytes) -> DiffResult:
+    """The same result with each listed id replaced by its keyed pseudonym (HMAC-SHA256, as
+    ``--pseudonymize`` makes them: a BSN gets the pseudonym it gets there)."""
+    if result.records is None:
+        return result
+    records = [r.model_copy(update={"entity": _pseudonym(r.entity, key)}) for r in result.records]
+    return result.model_copy(update={"records": sorted(records, key=lambda r: (r.side, r.entity))})
+
+
+def _pseudonym(entity: str, key: bytes) -> str:
+    digits = entity.strip().zfill(9)
+    return "P" + hmac.new(key, digits.encode("utf-8"), hashlib.sha256).hexdigest()[:24]

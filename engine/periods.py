@@ -3,6 +3,7 @@ each the closed interval [begin, end] of calendar days; the peildatum is ``end``
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -33,22 +34,21 @@ class Period:
 
 
 def _month_end(year: int, month: int) -> dt.date:
-    first_next = dt.date(year + month // 12, month % 12 + 1, 1)
-    return first_next - dt.timedelta(days=1)
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def make_period(grain: Grain, year: int, index: int = 1) -> Period:
     """The ``index``-th month or quarter of ``year`` (ignored for a year)."""
     if grain == "month":
         return Period(
-            dt.date(year, index, 1), _month_end(year, index), grain, f"{year}-{index:02d}"
+            dt.date(year, index, 1), _month_end(year, index), grain, f"{year:04d}-{index:02d}"
         )
     if grain == "quarter":
         first = 3 * (index - 1) + 1
         return Period(
-            dt.date(year, first, 1), _month_end(year, first + 2), grain, f"{year}-Q{index}"
+            dt.date(year, first, 1), _month_end(year, first + 2), grain, f"{year:04d}-Q{index}"
         )
-    return Period(dt.date(year, 1, 1), dt.date(year, 12, 31), grain, f"{year}")
+    return Period(dt.date(year, 1, 1), dt.date(year, 12, 31), grain, f"{year:04d}")
 
 
 def parse_period(text: str) -> Period:
@@ -57,6 +57,10 @@ def parse_period(text: str) -> Period:
         match = pattern.match(text.strip())
         if match:
             year = int(match.group(1))
+            if year < dt.MINYEAR:
+                raise PeriodError(
+                    f"'{text}': years run from 0001 to 9999 (the calendar has no year 0)"
+                )
             index = int(match.group(2)) if grain != "year" else 1
             return make_period(grain, year, index)
     raise PeriodError(
@@ -79,15 +83,29 @@ def periods_between(first: Period, last: Period, grain: Grain) -> list[Period]:
     result = []
     while current.begin <= last.end:
         result.append(current)
+        if current.end == dt.date.max:  # 9999-12-31: the calendar ends here
+            break
         current = period_containing(current.end + dt.timedelta(days=1), grain)
     return result
 
 
 def shift(period: Period, years: int = 0, steps: int = 0) -> Period:
-    """The same period ``years`` earlier/later, or ``steps`` periods of its grain away."""
-    day = period.begin.replace(year=period.begin.year + years)
-    result = period_containing(day, period.grain)
+    """The same period ``years`` earlier/later, or ``steps`` periods of its grain away; a
+    PeriodError when that falls outside the calendar (years 0001 to 9999)."""
+    year = period.begin.year + years
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        way = "earlier" if years < 0 else "later"
+        span = "a year" if abs(years) == 1 else f"{abs(years)} years"
+        raise PeriodError(
+            f"{period.label} has no period {span} {way}: the calendar runs from 0001 to 9999"
+        )
+    result = period_containing(period.begin.replace(year=year), period.grain)
     for _ in range(abs(steps)):
+        if (result.begin if steps < 0 else result.end) in (dt.date.min, dt.date.max):
+            way = "before" if steps < 0 else "after"
+            raise PeriodError(
+                f"{period.label} has no period {way} it: the calendar runs from 0001 to 9999"
+            )
         edge = (
             result.begin - dt.timedelta(days=1) if steps < 0 else result.end + dt.timedelta(days=1)
         )

@@ -89,20 +89,57 @@ def parse_cell(text: str, locale: str = "nl", rounded: bool = False) -> Cell | N
     return Cell(float((value - half) * scale), float((value + half) * scale), text.strip())
 
 
+def read_text(path: Path, kind: str, form: str, error: type[Exception]) -> str:
+    """A UTF-8 text file (a byte order mark is allowed); a missing file, a folder or bytes
+    that are not UTF-8 raise ``error`` naming the file, and the line and column."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise error(f"{path}: no such file (the {kind}: {form})") from None
+    except IsADirectoryError:
+        raise error(f"{path} is a folder: give the {kind} as {form}") from None
+    except OSError as exc:
+        raise error(f"{path}: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise error(
+            f"{path}:{line}: the file is not UTF-8 (byte 0x{data[exc.start]:02x} in column "
+            f"{column}): save it as UTF-8"
+        ) from None
+
+
+def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
+    first = text.splitlines()[0] if text else ""
+    try:
+        return csv.Sniffer().sniff(first, delimiters=",;\t")
+    except csv.Error:  # no delimiter on the first line: one column, said below
+        return csv.excel
+
+
 def load_table(path: Path, locale: str = "nl", rounded: bool = False) -> Table:
-    text = path.read_text(encoding="utf-8-sig")
-    dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;\t") if text else csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    text = read_text(path, "published table", "a CSV file", PublishedError)
+    reader = csv.reader(io.StringIO(text), _dialect(text))
     header = next(reader, None)
     if not header or len(header) < 2:
         raise PublishedError(f"{path}:1: expected a header with a label column and figure columns")
     rows: dict[str, dict[str, Cell | None]] = {}
+    lines: dict[str, int] = {}
     for number, row in enumerate(reader, start=2):
         if not any(c.strip() for c in row):
             continue
+        if len(row) != len(header):
+            raise PublishedError(
+                f"{path}:{number}: {len(row)} cells, but the header has {len(header)}"
+            )
         label = row[0].strip()
+        if label in lines:
+            raise PublishedError(f"{path}:{number}: row '{label}' is also on line {lines[label]}")
+        lines[label] = number
         cells: dict[str, Cell | None] = {}
-        for column, value in zip(header[1:], row[1:], strict=False):
+        for column, value in zip(header[1:], row[1:], strict=True):
             try:
                 cells[column.strip()] = parse_cell(value, locale, rounded)
             except ValueError:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
@@ -18,6 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from maatstaf.engine.periods import PeriodError, parse_period
+from maatstaf.engine.published import read_text
 from maatstaf.engine.result import RunResult
 from maatstaf.engine.run import RunRequest, Selection
 
@@ -61,27 +63,43 @@ class Check(BaseModel):
         return f"{e.measure}{version} {e.period}" + (f" [{dims}]" if dims else "")
 
     def case(self) -> Case:
-        return Case(self.expected.measure, self.message(), None if self.ok else self.message())
+        message = self.message()
+        return Case(self.expected.measure, self.name, message, None if self.ok else message)
 
     def message(self) -> str:
         e = self.expected
+        expected, computed = number(e.value), number(self.computed)
         if not self.found:
-            return f"{self.name}: no such figure was computed (expected {e.value})"
+            return f"{self.name}: no such figure was computed (expected {expected})"
         if self.ok:
-            return f"{self.name}: {self.computed} as expected"
+            return f"{self.name}: {computed} as expected"
         diff = (
             ""
             if self.computed is None or e.value is None
-            else f", difference {self.computed - e.value:+g}"
+            else f", difference {'+' if self.computed >= e.value else ''}"
+            f"{number(self.computed - e.value)}"
         )
-        return f"{self.name}: expected {e.value}, computed {self.computed}{diff}" + (
-            f" (tolerance {e.tolerance:g})" if e.tolerance else ""
+        return f"{self.name}: expected {expected}, computed {computed}{diff}" + (
+            f" (tolerance {number(e.tolerance)})" if e.tolerance else ""
         )
+
+
+def number(value: float | None) -> str:
+    """A figure as it is meant: 234 for a count (not 234.0), 0.125 for a fraction, with no
+    float noise (12 significant digits); 'empty' for no value."""
+    if value is None:
+        return "empty"
+    text = f"{value:.12g}"
+    return "0" if text == "-0" else text
 
 
 def load_expected(path: Path) -> list[Expected]:
-    text = path.read_text(encoding="utf-8-sig")
-    entries = _csv_entries(text) if path.suffix.lower() == ".csv" else _yaml_entries(text, path)
+    text = read_text(path, "expected figures", "a YAML or CSV file", ExpectedError)
+    entries = (
+        _csv_entries(text, path) if path.suffix.lower() == ".csv" else _yaml_entries(text, path)
+    )
+    if not entries:
+        raise ExpectedError(f"{path}: no expected figures (the file lists no entries)")
     expected = []
     for line, raw in entries:
         try:
@@ -114,15 +132,47 @@ def _yaml_entries(text: str, path: Path) -> list[tuple[int, dict]]:
     return list(zip(lines, data, strict=True))
 
 
-def _csv_entries(text: str) -> list[tuple[int, dict]]:
+_CSV_COLUMNS = ("measure", "period", "value")
+
+
+def _csv_entries(text: str, path: Path) -> list[tuple[int, dict]]:
+    reader = csv.reader(io.StringIO(text))
+    header = [h.strip() for h in next(reader, [])]
+    missing = [c for c in _CSV_COLUMNS if c not in header]
+    if missing:
+        raise ExpectedError(
+            f"{path}:1: the header has no column {', '.join(missing)} (a CSV of expected "
+            "figures has the columns measure, period, value and optionally version, "
+            "dimensions, tolerance)"
+        )
     entries = []
-    for number, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
-        raw: dict = {k: v for k, v in row.items() if v not in (None, "")}
+    for row in reader:
+        number = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            raise ExpectedError(
+                f"{path}:{number}: {len(row)} fields, but the header has {len(header)}"
+            )
+        raw: dict = {k: v for k, v in zip(header, row, strict=True) if v != ""}
         if "dimensions" in raw:
-            raw["dimensions"] = dict(p.split("=", 1) for p in raw["dimensions"].split(";") if p)
+            raw["dimensions"] = _dimensions(raw["dimensions"], f"{path}:{number}")
         raw.setdefault("value", None)
         entries.append((number, raw))
     return entries
+
+
+def _dimensions(text: str, where: str) -> dict[str, str]:
+    """``wet=wmo;leveringsvorm=zin`` -> a dict; anything else is an error."""
+    pairs = [p.strip() for p in text.split(";") if p.strip()]
+    for pair in pairs:
+        name, equals, value = pair.partition("=")
+        if not (equals and name.strip() and value.strip()):
+            raise ExpectedError(
+                f"{where}: column 'dimensions': {pair!r} is not name=value "
+                "(write e.g. wet=wmo;leveringsvorm=zin)"
+            )
+    return {n.strip(): v.strip() for n, _, v in (p.partition("=") for p in pairs)}
 
 
 def expected_requests(entries: list[Expected], as_of: dt.date | None) -> list[RunRequest]:
@@ -159,27 +209,38 @@ def compare(result: RunResult, expected: list[Expected]) -> list[Check]:
 
 @dataclass(frozen=True)
 class Case:
-    """One check as CI systems see it: a name, a text, and a failure message if it failed."""
+    """One check as CI systems see it: a group, a stable name (the same on every run, so CI
+    can follow a check's history), the text to print, and a failure message if it failed."""
 
     group: str
+    name: str
     text: str
     failure: str | None
+
+
+# characters XML 1.0 does not allow (tab, line feed and carriage return are allowed)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_attr(text: str) -> str:
+    """A quoted XML 1.0 attribute; a character XML cannot hold is written as its escape."""
+    return quoteattr(_NOT_XML.sub(lambda m: m.group().encode("unicode_escape").decode(), text))
 
 
 def junit_xml(cases: list[Case], suite: str = "maatstaf.reconcile") -> str:
     failures = sum(1 for c in cases if c.failure)
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        f'<testsuite name={quoteattr(suite)} tests="{len(cases)}" failures="{failures}">',
+        f'<testsuite name={_xml_attr(suite)} tests="{len(cases)}" failures="{failures}">',
     ]
     for case in cases:
-        head = f"  <testcase classname={quoteattr(case.group)} name={quoteattr(case.text)}"
+        head = f"  <testcase classname={_xml_attr(case.group)} name={_xml_attr(case.name)}"
         if case.failure is None:
             lines.append(head + "/>")
         else:
             lines += [
                 head + ">",
-                f"    <failure message={quoteattr(case.failure)}/>",
+                f"    <failure message={_xml_attr(case.failure)}/>",
                 "  </testcase>",
             ]
     lines.append("</testsuite>")

@@ -69,7 +69,7 @@ def test_diff_of_the_two_youth_definitions_adds_up_and_gives_reasons() -> None:
     assert [(r.side, r.reason, r.count) for r in result.reasons] == [
         (
             "right",
-            "not counted by jeugd.unieke_jeugdigen@1: 'boekdatum in period' does not hold"
+            "niet geteld door jeugd.unieke_jeugdigen@1: 'boekdatum in period' geldt niet"
             " (boekdatum 2019-12-01)",
             1,
         )
@@ -126,7 +126,7 @@ def test_reconcile_reports_each_mismatch_with_both_values(tmp_path: Path) -> Non
     wrong = by_name["jeugd.unieke_clienten 2020-03"]
     assert not wrong.ok
     assert wrong.message() == (
-        "jeugd.unieke_clienten 2020-03: expected 5.0, computed 2.0, difference -3 (tolerance 1)"
+        "jeugd.unieke_clienten 2020-03: expected 5, computed 2, difference -3 (tolerance 1)"
     )
     xml = junit_xml([c.case() for c in checks])
     assert 'tests="3" failures="1"' in xml and "difference -3" in xml
@@ -299,9 +299,9 @@ def test_diff_evidence_gives_the_values_of_the_deciding_columns() -> None:
     assert (result.right_only, result.left_only) == (3, 0)
     assert [(r.reason, r.count) for r in result.reasons] == [
         (
-            "not counted by jeugd.unieke_jeugdigen@1: 'boekdatum in period' does not hold"
+            "niet geteld door jeugd.unieke_jeugdigen@1: 'boekdatum in period' geldt niet"
             " (boekdatum 2018-06-01 .. 2021-01-04)",
             2,
         ),
-        ("not counted by jeugd.unieke_jeugdigen@1: no row in budgetboekingen", 1),
+        ("niet geteld door jeugd.unieke_jeugdigen@1: geen rij in budgetboekingen", 1),
     ]

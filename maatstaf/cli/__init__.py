@@ -1,0 +1,42 @@
+"""The command line: a thin layer over the pipeline stages, with one error boundary.
+
+Exit codes: 0 ok, 1 data or definition errors, 2 usage errors, 130 interrupted.
+
+Ctrl-C is caught from the first line on: the heavy imports below (typer, pyarrow, DuckDB,
+Ibis) take a second or more, and an interrupt then must end like any other interrupt, with
+exit code 130 and one line, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+INTERRUPTED = "interrupted: nothing more was written; every file written so far is complete"
+
+
+def _interrupted_while_starting(signum: int, frame: object) -> None:
+    sys.stderr.write(INTERRUPTED + "\n")
+    sys.stderr.flush()
+    os._exit(130)  # nothing has been written yet; SystemExit could be swallowed by an import
+
+
+def _install(handler: object) -> object:
+    """Set the SIGINT handler; outside the main thread (an import from a worker) a handler
+    cannot be set and the caller's own handling stays."""
+    try:
+        return signal.signal(signal.SIGINT, handler)  # type: ignore[arg-type]
+    except ValueError:
+        return None
+
+
+_previous = _install(_interrupted_while_starting)
+try:
+    from maatstaf.cli import compare, definitions, demo, figures, reconcile  # noqa: F401
+    from maatstaf.cli.boundary import app
+finally:
+    if _previous is not None:
+        _install(_previous)
+
+__all__ = ["app"]

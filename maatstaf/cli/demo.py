@@ -1,0 +1,52 @@
+"""The demo command: the sample municipality and its reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from maatstaf.cli.boundary import app, boundary, err
+from maatstaf.cli.loading import load
+from maatstaf.cli.outputs import check_folder, write
+from maatstaf.dsl.load import load_library
+from maatstaf.engine.periods import parse_period, periods_between
+from maatstaf.engine.run import RunRequest, run
+from maatstaf.renderers.base import get_renderer
+
+DEMO_FROM, DEMO_TO = "2019-01", "2021-12"
+
+
+@app.command()
+def demo(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Folder for the data and the report.")
+    ] = Path("maatstaf-demo"),
+) -> None:
+    """Generate the sample municipality and write its reports (HTML, Markdown and JSON): per
+    month with the change against the previous month and a year earlier, and per year (for
+    the yearly money measures), plus the glossary of every definition."""
+    with boundary():
+        from maatstaf.adapters.sample import write_sample_csv
+        from maatstaf.renderers.glossary import write_glossary
+
+        check_folder("--output", output)
+        data_dir = output / "data"
+        write_sample_csv(data_dir)
+        library = load_library()
+        loaded = load(str(data_dir))
+        written = []
+        for stem, grain in (("rapport", "month"), ("jaarcijfers", "year")):
+            periods = periods_between(parse_period(DEMO_FROM), parse_period(DEMO_TO), grain)
+            result = run(library, loaded, RunRequest(periods=periods, compare=True))
+            for name in ("html", "markdown", "json"):
+                renderer = get_renderer(name)
+                path = output / f"{stem}{renderer.suffix}"
+                write(renderer.render(result, library), path)
+                written.append(path)
+        write_glossary(library, output / "definities")
+        written.append(output / "definities" / "index.html")
+        err(f"sample data: {data_dir}/ ({sum(t.num_rows for t in loaded.tables.values())} rows)")
+        for path in written:
+            err(f"report: {path}")

@@ -1,0 +1,59 @@
+"""Options shared by several commands, and the parsing of their values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from maatstaf.cli.boundary import UsageError
+from maatstaf.dsl.load import load_library
+from maatstaf.dsl.model import Library
+from maatstaf.engine.run import Selection
+from maatstaf.engine.suppression import Policy
+
+MappingOpt = Annotated[
+    Path | None, typer.Option("--mapping", help="YAML mapping of the source's columns and codes.")
+]
+PseudonymizeOpt = Annotated[
+    list[str] | None,
+    typer.Option("--pseudonymize", help="A column holding BSNs to replace by keyed hashes."),
+]
+QuarantineOpt = Annotated[
+    Path | None, typer.Option("--quarantine", help="Write the rejected rows with reasons (CSV).")
+]
+DefinitionsOpt = Annotated[
+    Optional[list[Path]],  # noqa: UP045 (typer needs Optional)
+    typer.Option(
+        "--definitions", "-d", help="Definition files or folders (default: the standard library)."
+    ),
+]
+
+
+def library_of(definitions: list[Path] | None) -> Library:
+    return load_library(definitions or None)
+
+
+def policy_of(text: str) -> Policy | None:
+    try:
+        return Policy.parse(text)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def date_of(text: str | None, option: str) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{option} {text!r}: write a date as YYYY-MM-DD") from None
+
+
+def selection_of(text: str) -> Selection:
+    measure, _, version = text.partition("@")
+    if version and not version.isdigit():
+        raise UsageError(f"'{text}': write a version as ID@2")
+    return Selection(measure, int(version) if version else None)
