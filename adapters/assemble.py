@@ -58,6 +58,7 @@ def assemble(
     check_options(options, schema)
     key = key_from_environment() if columns else b""
     tables: dict[str, pa.Table] = {}
+    dropped: dict[str, pa.Table] = {}  # rejected rows as read, for references to them
     parts: list[pa.Table] = []
     warnings: list[str] = []
     header_errors: list[str] = []
@@ -80,11 +81,15 @@ def assemble(
             table, raw, source.where, decimal_comma=source.decimal_comma
         )
         tables[table.name] = accepted
+        kept = pc.is_in(raw[ROW], accepted[ROW].combine_chunks())
+        dropped[table.name] = raw.filter(pc.invert(kept))
         parts += [problems.table, invalid]
         warnings += source.warnings
     if header_errors:
         raise LoadError("\n".join(header_errors))
-    tables, unknown = check_references(tables, schema, {n: r.where for n, r in raws.items()})
+    tables, unknown = check_references(
+        tables, schema, {n: r.where for n, r in raws.items()}, dropped
+    )
     every = combine([*parts, unknown.table], [t.name for t in schema.tables])
     stats = tuple(
         TableStats(
@@ -114,7 +119,11 @@ def check_header(path: str, header: list[str], table: Table) -> None:
     hint = (
         f" Did you mean '{close[0]}'? (the header has '{close[0]}')"
         if close
-        else f" The header has: {', '.join(header)}."
+        # never the header's own names: in a file without a header they are a data row
+        else (
+            f" The first line must name the columns, e.g. {', '.join(table.required)}"
+            f" ({len(header)} column(s) found, none close to '{column}')."
+        )
     )
     others = f" (also missing: {', '.join(missing[1:])})" if missing[1:] else ""
     raise LoadError(f"{path}:1: required column '{column}' is missing{others}.{hint}")

@@ -310,13 +310,18 @@ def _rejections(table: Table, problems: list[Problem], rows: pa.Array, file: str
 
 
 def check_references(
-    tables: dict[str, pa.Table], schema: Schema, files: dict[str, str]
+    tables: dict[str, pa.Table],
+    schema: Schema,
+    files: dict[str, str],
+    dropped: dict[str, pa.Table] | None = None,
 ) -> tuple[dict[str, pa.Table], Rejected]:
     """Reject rows whose reference (a claim's toewijzing_id) names no accepted row.
 
     ``tables`` are accepted tables from ``validate_table`` (with ``__row``); ``files``
     names each table's source. An empty reference is not checked here (``required`` is).
-    A reference to a table the source lacks is not checked. Returns new tables."""
+    A reference to a table the source lacks is not checked. ``dropped`` holds, per table,
+    its rejected rows as read (text, with ``__row``): a reference to one of them says that
+    row was rejected instead of "no such row". Returns new tables."""
     tables = dict(tables)
     parts: list[pa.Table] = []
     for table in schema.tables:
@@ -324,14 +329,35 @@ def check_references(
             target, key = (column.references or ".").split(".")
             if table.name in tables and target in tables:
                 tables[table.name], found = _check_reference(
-                    tables[table.name], table, column, tables[target][key], files[table.name]
+                    tables[table.name],
+                    table,
+                    column,
+                    tables[target][key],
+                    files[table.name],
+                    _rejected_keys(dropped, target, key, files.get(target, target)),
                 )
                 parts.append(found)
     return tables, Rejected(combine(parts, [t.name for t in schema.tables]))
 
 
+def _rejected_keys(
+    dropped: dict[str, pa.Table] | None, target: str, key: str, file: str
+) -> tuple[pa.Array, pa.Array, str] | None:
+    """The key values (as text) and row numbers of ``target``'s rejected rows."""
+    rows = (dropped or {}).get(target)
+    if rows is None or rows.num_rows == 0 or key not in rows.column_names:
+        return None
+    keys = _clean(rows[key].cast(pa.string()))
+    return keys, rows[ROW].combine_chunks(), file
+
+
 def _check_reference(
-    rows: pa.Table, table: Table, column: Column, known: pa.ChunkedArray, file: str
+    rows: pa.Table,
+    table: Table,
+    column: Column,
+    known: pa.ChunkedArray,
+    file: str,
+    rejected: tuple[pa.Array, pa.Array, str] | None = None,
 ) -> tuple[pa.Table, pa.Table]:
     values = rows[column.name]
     unknown = _mask(pc.is_valid(values)) & ~_mask(pc.is_in(values, known.combine_chunks()))
@@ -339,9 +365,42 @@ def _check_reference(
         return rows, empty()
     target = (column.references or "").split(".")[0]
     picked = rows.filter(pa.array(unknown))
-    reason = f"unknown {column.name}: no such row in {target}"
-    shown = None if column.personal else picked[column.name].combine_chunks()
-    found = rejections(
-        table.name, file, picked[ROW].combine_chunks(), column.name, reason, None, shown
-    )
+    parent = pa.nulls(picked.num_rows, pa.int64())
+    if rejected is not None:
+        keys, numbers, where = rejected
+        position = pc.index_in(picked[column.name].combine_chunks().cast(pa.string()), keys)
+        parent = pc.take(numbers, position)
+    orphan = _mask(pc.is_null(parent))
+    parts = []
+    if orphan.any():
+        alone = picked.filter(pa.array(orphan))
+        parts.append(
+            rejections(
+                table.name,
+                file,
+                alone[ROW].combine_chunks(),
+                column.name,
+                f"unknown {column.name}: no such row in {target}",
+                None,
+                None if column.personal else alone[column.name].combine_chunks(),
+            )
+        )
+    if not orphan.all():
+        child = picked.filter(pa.array(~orphan))
+        kind = f"{column.name} refers to a rejected row of {target}"
+        lines = pc.cast(parent.filter(pa.array(~orphan)), pa.string())
+        parts.append(
+            rejections(
+                table.name,
+                file,
+                child[ROW].combine_chunks(),
+                column.name,
+                kind,
+                pc.binary_join_element_wise(
+                    f"{kind} ({where}:", lines, "); correct that row and this one counts", ""
+                ),
+                None if column.personal else child[column.name].combine_chunks(),
+            )
+        )
+    found = pa.concat_tables(parts)
     return rows.filter(pa.array(~unknown)), found

@@ -204,3 +204,40 @@ def test_end_date_9999_12_31_reads_as_open_ended_with_a_note(tmp_path: Path) -> 
         f"{tmp_path / 'toewijzingen.csv'}: 2 row(s) have einddatum 9999-12-31; "
         "read as open-ended (no end date)" in loaded.errors
     )
+
+
+def test_a_claim_of_a_rejected_indication_names_that_row(tmp_path: Path) -> None:
+    """Issue 12, item 10: a child of a rejected row said "no such row"; it names the row."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "toewijzingen.csv").write_text(
+        "toewijzing_id,client_id,wet,productcode,startdatum,einddatum\n"
+        "T1,C1,wmo,01A01,2020-01-01,\n"
+        "T2,C2,wmo,01A01,2020-31-01,\n"
+    )
+    (folder / "declaraties.csv").write_text(
+        "declaratie_id,toewijzing_id,client_id,periode_start,periode_eind,bedrag\n"
+        "D1,T1,C1,2020-01-01,2020-01-31,10\n"
+        "D2,T2,C2,2020-01-01,2020-01-31,10\n"
+        "D3,T9,C2,2020-01-01,2020-01-31,10\n"
+    )
+    loaded = load_data(str(folder))
+    claims = {r["row"]: r["reason"] for r in _quarantine(loaded) if r["table"] == "declaraties"}
+    assert claims["3"] == (
+        "toewijzing_id refers to a rejected row of toewijzingen "
+        f"({folder / 'toewijzingen.csv'}:3); correct that row and this one counts"
+    )
+    assert claims["4"] == "unknown toewijzing_id: no such row in toewijzingen"
+    assert loaded.tables["declaraties"].num_rows == 1
+
+
+def test_a_headerless_file_never_lists_its_first_row(tmp_path: Path) -> None:
+    """Issue 12, item 13: a missing required column listed the header, which in a file
+    without a header is a data row (client ids)."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "toewijzingen.csv").write_text("T1,Cgeheim,wmo,xx,yy,zz\nT2,C2,wmo,a,b,c\n")
+    with pytest.raises(LoadError) as error:
+        load_data(str(folder))
+    assert "Cgeheim" not in str(error.value)
+    assert "toewijzing_id" in str(error.value)
