@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from maatstaf.adapters.base import RejectedRow, TableStats
+from maatstaf.adapters.base import RejectedRow, RejectionCount, TableStats
 
 SCHEMA_VERSION = "1.0"
 
@@ -88,7 +88,10 @@ class Suppression(_Frozen):
 class RunResult(_Frozen):
     schema_version: str = SCHEMA_VERSION
     provenance: Provenance
+    # a sample of the rejected rows (at most 20 per table, column and reason); their exact
+    # numbers per table, column and reason are in rejection_counts
     rejected_rows: list[RejectedRow]
+    rejection_counts: list[RejectionCount] = []
     table_stats: list[TableStats]
     notes: list[Note]
     suppression: Suppression | None = None

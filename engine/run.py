@@ -179,6 +179,7 @@ def run(
     return RunResult(
         provenance=provenance,
         rejected_rows=list(data.rejected),
+        rejection_counts=list(data.rejection_counts),
         table_stats=list(data.stats),
         notes=notes,
         figures=figures,

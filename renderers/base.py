@@ -7,9 +7,13 @@ Built-in renderers register exactly like third-party ones, under the entry-point
 from __future__ import annotations
 
 import math
+import re
+from collections import Counter
+from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Protocol, runtime_checkable
 
+from maatstaf.adapters.base import RejectedRow
 from maatstaf.dsl.model import Library
 from maatstaf.engine.result import Figure, Note, RunResult
 
@@ -100,3 +104,33 @@ def _finite_figure(figure: Figure) -> tuple[Figure, list[str]]:
 
 def _infinite(value: int | float | None) -> bool:
     return isinstance(value, float) and not math.isfinite(value)
+
+
+@dataclass(frozen=True)
+class Rejections:
+    """What a report says about rejected input: exact numbers, and a few rows as examples."""
+
+    rows: int  # distinct rejected rows
+    reasons: list[tuple[str, int]]  # reason (without row detail) -> rejections
+    shown: list[RejectedRow]
+    more: int  # rejections not shown
+
+
+def rejections(result: RunResult, shown: int) -> Rejections:
+    counts: Counter[str] = Counter()
+    for count in result.rejection_counts:
+        counts[count.reason] += count.rows
+    if not counts:  # a result from before the counts: the list is then complete
+        counts.update(_kind(r.reason) for r in result.rejected_rows)
+    total = sum(counts.values())
+    return Rejections(
+        result.provenance.rejected_rows,
+        sorted(counts.items()),
+        result.rejected_rows[:shown],
+        max(0, total - min(shown, len(result.rejected_rows))),
+    )
+
+
+def _kind(reason: str) -> str:
+    """The reason without the row-specific part (after a colon or an opening parenthesis)."""
+    return re.split(r"[:(]", reason, maxsplit=1)[0].strip()

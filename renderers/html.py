@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import partial
 from importlib import resources
@@ -19,7 +18,7 @@ import jinja2
 from maatstaf.dsl.model import Library
 from maatstaf.engine.result import Figure, RunResult
 from maatstaf.renderers import svg
-from maatstaf.renderers.base import finite_only
+from maatstaf.renderers.base import finite_only, rejections
 from maatstaf.renderers.format import (
     SHARE_UNITS,
     change_nl,
@@ -78,6 +77,7 @@ class HtmlRenderer:
             f"style-src 'sha256-{base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()}'"
         )
         prov = result.provenance
+        found = rejections(result, MAX_REJECTED_SHOWN)
         return env.get_template("report.html.j2").render(
             t=t,
             lang=self.locale,
@@ -89,12 +89,10 @@ class HtmlRenderer:
             glossary=self._glossary(result, library),
             notes=result.notes,
             prov=prov,
-            rejected_rows=result.rejected_rows[:MAX_REJECTED_SHOWN],
-            rejected_more=max(0, len(result.rejected_rows) - MAX_REJECTED_SHOWN),
-            rejected_count=number_nl(
-                len({(r.table, r.row) for r in result.rejected_rows}), 0, self.locale
-            ),
-            reasons=sorted(Counter(_reason_kind(r.reason) for r in result.rejected_rows).items()),
+            rejected_rows=found.shown,
+            rejected_more=found.more,
+            rejected_count=number_nl(found.rows, 0, self.locale),
+            reasons=found.reasons,
             number=lambda v: number_nl(v, 0, self.locale),
             period=lambda p: period_nl(p, self.locale),
             suppression=suppression_text(result, t),
@@ -233,10 +231,6 @@ def _anchor(name: str) -> str:
 
 def _number(value: int | float | None) -> float | None:
     return None if value is None else float(value)
-
-
-def _reason_kind(reason: str) -> str:
-    return reason.split(":", 1)[0].split("(", 1)[0].strip()
 
 
 def _template(name: str) -> str:

@@ -7,12 +7,12 @@ inject markup. Client ids never appear: rejected rows show file, row, column and
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from functools import partial
 
 from maatstaf.dsl.model import Library
 from maatstaf.engine.result import Figure, RunResult
-from maatstaf.renderers.base import finite_only
+from maatstaf.renderers.base import finite_only, rejections
 from maatstaf.renderers.domains import domain_key, domain_of
 from maatstaf.renderers.format import number_nl, period_nl, value_nl
 from maatstaf.renderers.tables import grids
@@ -96,25 +96,24 @@ class MarkdownRenderer:
 
     def _rejected(self, result: RunResult) -> list[str]:
         t, loc = texts(self.locale), self.locale
-        rejected = result.rejected_rows
+        found = rejections(result, MAX_REJECTED_SHOWN)
         lines = [f"## {t['rejected']}", ""]
-        if not rejected:
+        if not found.rows:
             return [*lines, t["none_rejected"], ""]
-        rows = len({(r.table, r.row) for r in rejected})
-        lines.append(f"{number_nl(rows, 0, loc)} {t['rows_rejected']}")
+        lines.append(f"{number_nl(found.rows, 0, loc)} {t['rows_rejected']}")
         head = [t["reason"].capitalize(), t["count"].capitalize()]
         lines += ["", f"| {head[0]} | {head[1]} |", "|---|---:|"]
-        for reason, count in sorted(Counter(_reason_kind(r.reason) for r in rejected).items()):
+        for reason, count in found.reasons:
             lines.append(f"| {md_escape(reason)} | {number_nl(count, 0, loc)} |")
         cols = [t[k].capitalize() for k in ("file", "row", "column", "reason")]
         lines += ["", "| " + " | ".join(cols) + " |", "|---|---:|---|---|"]
-        for r in rejected[:MAX_REJECTED_SHOWN]:
+        for r in found.shown:
             lines.append(
                 f"| {md_escape(r.file)} | {r.row} | {md_escape(r.column or '')} "
                 f"| {md_escape(r.reason)} |"
             )
-        if len(rejected) > MAX_REJECTED_SHOWN:
-            more = number_nl(len(rejected) - MAX_REJECTED_SHOWN, 0, loc)
+        if found.more:
+            more = number_nl(found.more, 0, loc)
             lines.append("\n… " + t["more_rejected"].format(n=more) + ".")
         return [*lines, ""]
 
@@ -152,8 +151,3 @@ def _notes(result: RunResult, t: dict) -> list[str]:
     lines = [f"## {t['notes']}", ""]
     lines += [f"- `{n.measure}`: {md_escape(n.message)}" for n in result.notes]
     return [*lines, ""]
-
-
-def _reason_kind(reason: str) -> str:
-    """The reason without the row-specific part (after a colon or an opening parenthesis)."""
-    return re.split(r"[:(]", reason, maxsplit=1)[0].strip()

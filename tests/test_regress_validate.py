@@ -241,3 +241,25 @@ def test_a_headerless_file_never_lists_its_first_row(tmp_path: Path) -> None:
         load_data(str(folder))
     assert "Cgeheim" not in str(error.value)
     assert "toewijzing_id" in str(error.value)
+
+
+def test_reports_count_every_rejection_not_the_sample(tmp_path: Path) -> None:
+    """Issue 12, item 19: rejections are sampled (20 per reason), so reports that counted
+    the sample would say 20 where 30 rows were rejected."""
+    import datetime as dt
+
+    from maatstaf.renderers.html import HtmlRenderer
+    from maatstaf.renderers.markdown import MarkdownRenderer
+    from tests.helpers import run_engine, standard_library
+
+    rows = [f"T{i},C{i},wmo,01A01,2020-01-01,2019-99-01" for i in range(30)]
+    loaded = load_data(str(_folder(tmp_path, [*rows, "T99,C99,wmo,01A01,2020-01-01,"])))
+    assert len(loaded.rejected) == 20 and loaded.rejected_row_count == 30
+    result = run_engine(
+        loaded, "year", dt.date(2020, 1, 1), dt.date(2020, 12, 31), ["wmo.unieke_clienten"]
+    )
+    markdown = MarkdownRenderer().render(result, standard_library())
+    assert "30 rijen afgekeurd" in markdown
+    assert "| not a date: expected YYYY-MM-DD or DD-MM-YYYY | 30 |" in markdown
+    assert "en nog 10" in markdown
+    assert "30 rijen afgekeurd" in HtmlRenderer().render(result, standard_library())
