@@ -125,6 +125,14 @@ def load_table(path: Path, locale: str = "nl", rounded: bool = False) -> Table:
     header = next(reader, None)
     if not header or len(header) < 2:
         raise PublishedError(f"{path}:1: expected a header with a label column and figure columns")
+    names = [h.strip() for h in header]
+    for at, name in enumerate(names[1:], start=2):
+        if name in names[1 : at - 1]:
+            first = names.index(name, 1) + 1
+            raise PublishedError(
+                f"{path}:1:{at}: column '{name}' is also column {first}; "
+                "give every column its own name"
+            )
     rows: dict[str, dict[str, Cell | None]] = {}
     lines: dict[str, int] = {}
     for number, row in enumerate(reader, start=2):

@@ -109,6 +109,10 @@ def test_unreadable_published_files(tmp_path: Path) -> None:
         1,
         "error: t.csv:3: row '2020' is also on line 2",
     )
+    assert _check_published(tmp_path, b"Jaar;Totaal;Totaal\n2020;4;5\n") == (
+        1,
+        "error: t.csv:1:3: column 'Totaal' is also column 2; give every column its own name",
+    )
 
 
 def test_published_folder(tmp_path: Path) -> None:
