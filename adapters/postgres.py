@@ -67,7 +67,10 @@ class PostgresAdapter:
         if "toewijzingen" not in relations:
             raise LoadError(f"{where}: no table toewijzingen")
         relations, unknown = _references(relations, self.schema, where)
-        rejected += unknown
+        order = {t.name: i for i, t in enumerate(self.schema.tables)}
+        rejected = sorted(
+            [*rejected, *unknown], key=lambda r: (order[r.table], r.row, r.column or "", r.reason)
+        )
         # the validated tables, kept in the database for this session: every measure then
         # reads them instead of repeating the validation
         relations = {

@@ -256,3 +256,18 @@ def test_hostile_cells_in_postgres_give_the_csv_figures(
     )
     assert _accepted(data) == _accepted(csv)
     assert _figures(data) == _figures(csv)
+
+
+@pytest.mark.parametrize("cell", ["infinity", "-infinity", "0044-03-15 BC", "10000-01-01"])
+def test_a_date_column_outside_the_calendar_rejects_its_row(cell: str) -> None:
+    """A native date column: ±infinity and years outside 1..9999 are no dates (Arrow and
+    Python know none); the row is rejected, not the run."""
+    tables = {
+        "toewijzingen": ({**ASSIGNMENTS, "startdatum": "date"}, _assignments()),
+        "declaraties": (CLAIMS, [*_claims(["1"]), ("D9", "T0", "C0", cell, "2020-02-29", "2")]),
+    }
+    data = load_data(_database(tables))
+    assert [(r.row, r.column, r.reason) for r in data.rejected] == [
+        (2, "periode_start", NOT_A_DATE)
+    ]
+    assert _accepted(data) == {"toewijzingen": 3, "declaraties": 1}
