@@ -271,3 +271,28 @@ def test_a_date_column_outside_the_calendar_rejects_its_row(cell: str) -> None:
         (2, "periode_start", NOT_A_DATE)
     ]
     assert _accepted(data) == {"toewijzingen": 3, "declaraties": 1}
+
+
+def test_text_timestamps_are_read_as_the_csv_reader_reads_them(tmp_path: Path) -> None:
+    cells = [
+        "2020-01-02T03:04:05",
+        "02-01-2020 03:04:05",
+        "2020-01-02",
+        "02-01-2020",
+        "2020-01-02 24:00:00",
+        "2020-01-02 03:04",
+        "2020-02-30 01:00:00",
+        "2020-01-02 03:04:05+01",
+    ]
+    columns = {**ASSIGNMENTS, "geregistreerd_op": "text"}
+    rows = [(*row, cell) for row, cell in zip(_assignments(len(cells)), cells, strict=True)]
+    tables = {"toewijzingen": (columns, rows)}
+    data = load_data(_database(tables, "SQL, DMY"))
+    csv = _csv(tmp_path, tables)
+    assert [(r.row, r.column, r.reason, r.value) for r in data.rejected] == [
+        (r.row - 1, r.column, r.reason, r.value) for r in csv.rejected
+    ]
+    assert len(data.rejected) == 4
+    got = data.relations["toewijzingen"].select("toewijzing_id", "geregistreerd_op")
+    expected = csv.tables["toewijzingen"].select(["toewijzing_id", "geregistreerd_op"])
+    assert got.order_by("toewijzing_id").to_pyarrow().to_pylist() == expected.to_pylist()
