@@ -9,6 +9,7 @@ import datetime as dt
 import itertools
 import os
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -48,7 +49,19 @@ CLAIMS = {
 }
 MEASURES = ["jeugd.gedeclareerd_per_client", "jeugd.stapeling", "jeugd.unieke_jeugdigen"]
 _schemas = itertools.count()
+_made: list[str] = []
 Rows = list[tuple[str | None, ...]]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _drop_schemas() -> Iterator[None]:
+    """The schemas the tests made are dropped when they are done."""
+    yield
+    import psycopg
+
+    with psycopg.connect(URL or "", autocommit=True) as con:
+        for schema in _made:
+            con.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
 def _assignments(n: int = 3) -> Rows:
@@ -72,6 +85,7 @@ def _database(
 
     assert URL is not None, "MAATSTAF_TEST_DATABASE_URL is required in CI"
     schema = f"regress_pg_{os.getpid()}_{next(_schemas)}"
+    _made.append(schema)
     with psycopg.connect(URL, autocommit=True) as con:
         con.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
         for name, (columns, rows) in tables.items():
