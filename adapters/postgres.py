@@ -7,24 +7,19 @@ environment variable; a password belongs in the environment or ~/.pgpass, never 
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import os
 
 import ibis
 import ibis.expr.types as ir
+import numpy as np
+import pyarrow as pa
 
 from maatstaf.adapters.assemble import LoadOptions
 from maatstaf.adapters.base import LoadedData, LoadError, RejectedRow, TableStats
-from maatstaf.dsl.schema import Schema, Table, canonical_schema
-
-IBIS_TYPES = {
-    "text": "string",
-    "date": "date",
-    "timestamp": "timestamp",
-    "decimal": "decimal(18, 2)",
-    "integer": "int64",
-}
-MAX_LISTED = 10_000  # rejected rows listed one by one; beyond that they are counted
+from maatstaf.adapters.postgres_cells import Check, typed_column
+from maatstaf.dsl.schema import Column, Schema, Table, canonical_schema
 
 
 def resolve_url(location: str) -> str:
@@ -64,7 +59,7 @@ class PostgresAdapter:
             if table.name not in present:
                 continue
             accepted, problems, read = _validate(
-                con.table(table.name), table, f"{where}/{table.name}"
+                con, con.table(table.name), table, f"{where}/{table.name}"
             )
             relations[table.name] = accepted
             rejected += problems
@@ -72,11 +67,14 @@ class PostgresAdapter:
         if "toewijzingen" not in relations:
             raise LoadError(f"{where}: no table toewijzingen")
         relations, unknown = _references(relations, self.schema, where)
-        rejected += unknown
+        order = {t.name: i for i, t in enumerate(self.schema.tables)}
+        rejected = sorted(
+            [*rejected, *unknown], key=lambda r: (order[r.table], r.row, r.column or "", r.reason)
+        )
         # the validated tables, kept in the database for this session: every measure then
         # reads them instead of repeating the validation
         relations = {
-            n: con.create_table(f"maatstaf_{n}", r, temp=True, overwrite=True)
+            n: con.create_table(f"maatstaf_{n}", r.drop("__row"), temp=True, overwrite=True)
             for n, r in relations.items()
         }
         counts = {n: int(r.count().execute()) for n, r in relations.items()}
@@ -107,87 +105,118 @@ def _without_password(message: str, url: str) -> str:
     return message
 
 
-def _validate(rel: ir.Table, table: Table, where: str) -> tuple[ir.Table, list[RejectedRow], int]:
-    """The database's rows typed as canonical; the rows breaking a rule listed by key."""
+def _validate(
+    con: ibis.BaseBackend, rel: ir.Table, table: Table, where: str
+) -> tuple[ir.Table, list[RejectedRow], int]:
+    """The database's rows typed as canonical, with their row number ``__row``; every row
+    breaking a rule listed under its own number, however many there are."""
     missing = [c for c in table.required if c not in rel.columns]
     if missing:
-        import difflib
-
         close = difflib.get_close_matches(missing[0], rel.columns, n=1)
         hint = f" Did you mean '{close[0]}'?" if close else ""
         raise LoadError(f"{where}: required column '{missing[0]}' is missing.{hint}")
-    typed = rel.select(
-        **{
-            c.name: (
-                rel[c.name].cast(IBIS_TYPES[c.type])
-                if c.name in rel.columns
-                else ibis.null(IBIS_TYPES[c.type])
-            )
-            for c in table.columns
-        }
-    )
-    order = [typed[k] for k in table.key] or [typed[c] for c in table.required]
-    typed = typed.mutate(__row=ibis.row_number().over(order_by=order) + 1)
-    checks = _checks(typed, table)
-    read = int(typed.count().execute())
-    if not checks:
-        return typed.drop("__row"), [], read
-    flagged = typed.mutate(**{f"__c{i}": cond for i, (_, _, cond) in enumerate(checks)})
-    bad = (
-        ibis.or_(*[flagged[f"__c{i}"] for i in range(len(checks))])
-        if len(checks) > 1
-        else flagged["__c0"]
-    )
-    listed = flagged.filter(bad).order_by("__row").limit(MAX_LISTED).execute()
-    rejected = []
-    for record in listed.to_dict("records"):
-        for i, (column, reason, _) in enumerate(checks):
-            if record[f"__c{i}"]:
-                personal = (
-                    table.column(column).personal if column and table.column(column) else False
-                )
-                value = None if personal or column is None else record.get(column)
-                rejected.append(
-                    RejectedRow(
-                        table=table.name,
-                        file=where,
-                        row=int(record["__row"]),
-                        column=column,
-                        reason=reason,
-                        value=None if value is None else str(value),
-                    )
-                )
-    return flagged.filter(~bad).select(*[c.name for c in table.columns]), rejected, read
-
-
-def _checks(typed: ir.Table, table: Table) -> list[tuple[str | None, str, ir.BooleanValue]]:
-    checks = []
+    columns: dict[str, ir.Value] = {}
+    checks: list[Check] = []
     for column in table.columns:
-        values = typed[column.name]
-        if column.required:
-            checks.append((column.name, "required value is empty", values.isnull()))
-        if column.values:
-            allowed = ", ".join(column.values)
-            checks.append(
-                (
-                    column.name,
-                    f"unknown code, expected one of: {allowed}",
-                    values.notnull() & ~values.isin(list(column.values)),
-                )
-            )
+        columns[column.name], found = typed_column(rel, column)
+        checks += found
+    typed = rel.select(**columns, **_flags(checks), __row=_row_number(rel, table))
+    named = [_named(c, i) for i, c in enumerate(checks)]
+    later = _table_checks(typed, table)
+    typed = typed.mutate(**_flags(later, len(checks)))
+    named += [_named(c, len(checks) + i) for i, c in enumerate(later)]
+    bad = ibis.or_(*[typed[flag] for _, _, flag, _ in named]) if named else ibis.literal(False)
+    # kept in the database for this session: the rejections and the accepted rows are
+    # read from it instead of repeating the typing
+    checked = con.create_table(
+        f"maatstaf_checked_{table.name}", typed.mutate(__bad=bad), temp=True, overwrite=True
+    )
+    rejected = _rejections(checked, named, table, where)
+    accepted = checked.filter(~checked["__bad"]).select(*table.column_names, "__row")
+    return accepted, rejected, int(checked.count().execute())
+
+
+def _row_number(rel: ir.Table, table: Table) -> ir.IntegerValue:
+    """A row's number: its place when the table is sorted by its key, then by every other
+    canonical column (rows equal in all of those are interchangeable). Sorted on the
+    source values, so a bad cell does not move its row."""
+    names = [*table.key, *[c for c in table.column_names if c not in table.key]]
+    return ibis.row_number().over(order_by=[rel[c] for c in names if c in rel.columns]) + 1
+
+
+def _flags(checks: list[Check], first: int = 0) -> dict[str, ir.Value]:
+    """Per check its flag column ``__c<i>`` and, if it quotes the cell, ``__v<i>``."""
+    columns: dict[str, ir.Value] = {}
+    for i, check in enumerate(checks, start=first):
+        columns[f"__c{i}"] = check.failed
+        if check.shown is not None:
+            columns[f"__v{i}"] = check.shown
+    return columns
+
+
+def _named(check: Check, i: int) -> tuple[str | None, str, str, str | None]:
+    return check.column, check.reason, f"__c{i}", f"__v{i}" if check.shown is not None else None
+
+
+def _table_checks(typed: ir.Table, table: Table) -> list[Check]:
+    """The rules across columns: an end before its start, a duplicate key."""
+    checks = []
     if table.period is not None:
         start, end = table.period
-        checks.append((end, f"{end} before {start}", (typed[end] < typed[start]).fill_null(False)))
+        reversed_ = (typed[end] < typed[start]).fill_null(False)
+        checks.append(Check(end, f"{end} before {start}", reversed_, typed[end].cast("string")))
     if table.key:
         group = [typed[k] for k in (*table.key, *([table.history] if table.history else []))]
         count = typed.count().over(ibis.window(group_by=group))
-        checks.append((table.key[0], f"duplicate key {', '.join(table.key)}", count > 1))
+        # a row without a required key part is rejected for that, and not compared
+        complete = [typed[k].notnull() for k in table.key if _column(table, k).required]
+        duplicated = ibis.and_(count > 1, *complete)
+        checks.append(Check(table.key[0], f"duplicate key {', '.join(table.key)}", duplicated))
     return checks
+
+
+def _column(table: Table, name: str) -> Column:
+    column = table.column(name)
+    assert column is not None, f"{table.name}.{name} is not in the schema"
+    return column
+
+
+def _rejections(
+    checked: ir.Table,
+    named: list[tuple[str | None, str, str, str | None]],
+    table: Table,
+    where: str,
+) -> list[RejectedRow]:
+    """One RejectedRow per broken rule per row; personal cells are never quoted."""
+    if not named:
+        return []
+    wanted = ["__row", *[f for _, _, f, _ in named], *[v for _, _, _, v in named if v]]
+    rows = checked.filter(checked["__bad"]).select(*wanted).order_by("__row").to_pyarrow()
+    numbers = rows["__row"].to_numpy()
+    rejected = []
+    for column, reason, flag, shown in named:
+        hit = np.asarray(rows[flag].to_numpy(zero_copy_only=False), dtype=bool)
+        if not hit.any():
+            continue
+        personal = column is not None and _column(table, column).personal
+        values = (
+            rows[shown].filter(pa.array(hit)).to_pylist()
+            if shown and not personal
+            else [None] * int(hit.sum())
+        )
+        rejected += [
+            RejectedRow(
+                table=table.name, file=where, row=int(n), column=column, reason=reason, value=v
+            )
+            for n, v in zip(numbers[hit], values, strict=True)
+        ]
+    return sorted(rejected, key=lambda r: (r.row, r.column or ""))
 
 
 def _references(
     relations: dict[str, ir.Table], schema: Schema, where: str
 ) -> tuple[dict[str, ir.Table], list[RejectedRow]]:
+    """Reject rows whose reference names no accepted row, each under its own number."""
     rejected: list[RejectedRow] = []
     for table in schema.tables:
         if table.name not in relations:
@@ -197,19 +226,22 @@ def _references(
                 continue
             target_name, key = column.references.split(".")
             rel, target = relations[table.name], relations[target_name].select(key).distinct()
-            missing = rel.anti_join(target, rel[column.name] == target[key])
-            for record in missing.limit(MAX_LISTED).execute().to_dict("records"):
-                rejected.append(
-                    RejectedRow(
-                        table=table.name,
-                        file=f"{where}/{table.name}",
-                        row=0,
-                        column=column.name,
-                        reason=f"unknown {column.name}: no such row in {target_name}",
-                        value=None if column.personal else str(record[column.name]),
-                    )
+            known = rel[column.name] == target[key]
+            missing = rel.filter(rel[column.name].notnull()).anti_join(target, known)
+            found = missing.select("__row", column.name).order_by("__row").to_pyarrow()
+            values = [None] * found.num_rows if column.personal else found[column.name].to_pylist()
+            rejected += [
+                RejectedRow(
+                    table=table.name,
+                    file=f"{where}/{table.name}",
+                    row=int(n),
+                    column=column.name,
+                    reason=f"unknown {column.name}: no such row in {target_name}",
+                    value=v,
                 )
-            relations[table.name] = rel.semi_join(target, rel[column.name] == target[key])
+                for n, v in zip(found["__row"].to_pylist(), values, strict=True)
+            ]
+            relations[table.name] = rel.anti_join(missing.select("__row"), "__row")
     return relations, rejected
 
 
