@@ -15,9 +15,11 @@ import ibis
 import ibis.expr.types as ir
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from maatstaf.adapters import quarantine
 from maatstaf.adapters.assemble import LoadOptions
-from maatstaf.adapters.base import LoadedData, LoadError, RejectedRow, TableStats
+from maatstaf.adapters.base import LoadedData, LoadError, TableStats
 from maatstaf.adapters.postgres_cells import Check, typed_column
 from maatstaf.dsl.schema import Column, Schema, Table, canonical_schema
 
@@ -53,7 +55,7 @@ class PostgresAdapter:
             ) from None
         where = _label(url)
         relations: dict[str, ir.Table] = {}
-        rejected: list[RejectedRow] = []
+        parts: list[pa.Table] = []
         stats = []
         for table in self.schema.tables:
             if table.name not in present:
@@ -62,15 +64,12 @@ class PostgresAdapter:
                 con, con.table(table.name), table, f"{where}/{table.name}"
             )
             relations[table.name] = accepted
-            rejected += problems
+            parts += problems
             stats.append((table.name, f"{where}/{table.name}", read))
         if "toewijzingen" not in relations:
             raise LoadError(f"{where}: no table toewijzingen")
         relations, unknown = _references(relations, self.schema, where)
-        order = {t.name: i for i, t in enumerate(self.schema.tables)}
-        rejected = sorted(
-            [*rejected, *unknown], key=lambda r: (order[r.table], r.row, r.column or "", r.reason)
-        )
+        every = quarantine.combine([*parts, *unknown], [t.name for t in self.schema.tables])
         # the validated tables, kept in the database for this session: every measure then
         # reads them instead of repeating the validation
         relations = {
@@ -84,11 +83,14 @@ class PostgresAdapter:
         )
         return LoadedData(
             tables={},
-            rejected=tuple(rejected),
+            rejected=quarantine.sample(every),
             stats=table_stats,
             fingerprint=_fingerprint(relations, counts),
             backend=con,
             relations=relations,
+            quarantine=every,
+            rejection_counts=quarantine.counts(every),
+            rejected_row_count=quarantine.rejected_rows(every),
         )
 
 
@@ -107,7 +109,7 @@ def _without_password(message: str, url: str) -> str:
 
 def _validate(
     con: ibis.BaseBackend, rel: ir.Table, table: Table, where: str
-) -> tuple[ir.Table, list[RejectedRow], int]:
+) -> tuple[ir.Table, list[pa.Table], int]:
     """The database's rows typed as canonical, with their row number ``__row``; every row
     breaking a rule listed under its own number, however many there are."""
     missing = [c for c in table.required if c not in rel.columns]
@@ -186,38 +188,34 @@ def _rejections(
     named: list[tuple[str | None, str, str, str | None]],
     table: Table,
     where: str,
-) -> list[RejectedRow]:
-    """One RejectedRow per broken rule per row; personal cells are never quoted."""
+) -> list[pa.Table]:
+    """The rejections of every broken rule, columnar (``quarantine.rejections``): one row
+    per broken rule per row; personal cells are never quoted."""
     if not named:
         return []
     wanted = ["__row", *[f for _, _, f, _ in named], *[v for _, _, _, v in named if v]]
     rows = checked.filter(checked["__bad"]).select(*wanted).order_by("__row").to_pyarrow()
-    numbers = rows["__row"].to_numpy()
-    rejected = []
+    numbers = rows["__row"].combine_chunks()
+    parts = []
     for column, reason, flag, shown in named:
-        hit = np.asarray(rows[flag].to_numpy(zero_copy_only=False), dtype=bool)
-        if not hit.any():
+        hit = pa.array(np.asarray(rows[flag].to_numpy(zero_copy_only=False), dtype=bool))
+        if not pc.any(hit).as_py():
             continue
         personal = column is not None and _column(table, column).personal
-        values = (
-            rows[shown].filter(pa.array(hit)).to_pylist()
-            if shown and not personal
-            else [None] * int(hit.sum())
-        )
-        rejected += [
-            RejectedRow(
-                table=table.name, file=where, row=int(n), column=column, reason=reason, value=v
+        values = rows[shown].combine_chunks().filter(hit) if shown and not personal else None
+        parts.append(
+            quarantine.rejections(
+                table.name, where, numbers.filter(hit), column, reason, None, values
             )
-            for n, v in zip(numbers[hit], values, strict=True)
-        ]
-    return sorted(rejected, key=lambda r: (r.row, r.column or ""))
+        )
+    return parts
 
 
 def _references(
     relations: dict[str, ir.Table], schema: Schema, where: str
-) -> tuple[dict[str, ir.Table], list[RejectedRow]]:
+) -> tuple[dict[str, ir.Table], list[pa.Table]]:
     """Reject rows whose reference names no accepted row, each under its own number."""
-    rejected: list[RejectedRow] = []
+    parts: list[pa.Table] = []
     for table in schema.tables:
         if table.name not in relations:
             continue
@@ -229,20 +227,20 @@ def _references(
             known = rel[column.name] == target[key]
             missing = rel.filter(rel[column.name].notnull()).anti_join(target, known)
             found = missing.select("__row", column.name).order_by("__row").to_pyarrow()
-            values = [None] * found.num_rows if column.personal else found[column.name].to_pylist()
-            rejected += [
-                RejectedRow(
-                    table=table.name,
-                    file=f"{where}/{table.name}",
-                    row=int(n),
-                    column=column.name,
-                    reason=f"unknown {column.name}: no such row in {target_name}",
-                    value=v,
+            if found.num_rows:
+                parts.append(
+                    quarantine.rejections(
+                        table.name,
+                        f"{where}/{table.name}",
+                        found["__row"].combine_chunks(),
+                        column.name,
+                        f"unknown {column.name}: no such row in {target_name}",
+                        None,
+                        None if column.personal else found[column.name].combine_chunks(),
+                    )
                 )
-                for n, v in zip(found["__row"].to_pylist(), values, strict=True)
-            ]
             relations[table.name] = rel.anti_join(missing.select("__row"), "__row")
-    return relations, rejected
+    return relations, parts
 
 
 def _fingerprint(relations: dict[str, ir.Table], counts: dict[str, int]) -> str:
