@@ -397,7 +397,19 @@ def herhaald_beroep(data: Data, period: Period) -> dict[Dims, Value]:
             for j in youth
         )
 
-    return {(): sum(1 for i in youth if starts_in(i, period) and repeats(i))}
+    def new_traject(i: Row) -> bool:
+        """No other Jeugdwet indication of the client started before ``i`` and runs on, or
+        ends the day before, ``i``'s start (an empty einddatum runs on)."""
+        return not any(
+            k["client_id"] == i["client_id"]
+            and k["startdatum"] < i["startdatum"]
+            and (k.get("einddatum") is None or i["startdatum"] <= k["einddatum"] + ONE_DAY)
+            for k in youth
+        )
+
+    return {
+        (): sum(1 for i in youth if starts_in(i, period) and repeats(i) and new_traject(i))
+    }
 
 
 # ---- population and ratios -----------------------------------------------------------------
