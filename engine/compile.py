@@ -112,6 +112,20 @@ def compile_members(
     return env.rel.select(PERIOD, __entity=entity).distinct()
 
 
+def periods_with_rows(
+    version: MeasureVersion, ctx: Context, periods: ir.Table, grain: str | None = None
+) -> ir.Table | None:
+    """The periods (column __period) in which the measure's table has any row at all that
+    meets the rule's period conditions (its other conditions aside); None where the rule
+    has no period condition. A sum over no rows is no figure, not 0."""
+    _, period_conditions = split_conditions(version.where)
+    if not period_conditions:
+        return None
+    where = ast_and(period_conditions)
+    env = prepare(version.model_copy(update={"by": (), "where": where}), ctx, periods, where, grain)
+    return env.rel.select(PERIOD).distinct()
+
+
 def prepare(
     version: MeasureVersion,
     ctx: Context,
@@ -149,7 +163,7 @@ def prepare_rows(
     assert isinstance(aggregate, TABLE_AGGREGATES)
     table = ctx.schema.table(aggregate.table)
     assert table is not None
-    nodes = _version_nodes(version)
+    nodes = _version_nodes(version, ctx)
     rows = with_links(ctx.tables[table.name], table, nodes, aggregate.alias, ctx)
     row_conditions, period_conditions = split_conditions(where)
     plain = [c for c in row_conditions if not _calls([c], "spell_start")]
@@ -200,8 +214,10 @@ TABLE_AGGREGATES = (
 )
 
 
-def _version_nodes(version: MeasureVersion) -> list[ast.Node]:
-    """Every node of the rule, with the aggregate's column names as name nodes."""
+def _version_nodes(version: MeasureVersion, ctx: Context | None = None) -> list[ast.Node]:
+    """Every node of the rule, with the aggregate's column names as name nodes; with
+    ``ctx``, also the values of the named dimensions it uses (``dimension x of T =
+    toewijzing.hoofdcategorie``), so their linked columns are joined in too."""
     nodes: list[ast.Node] = [version.aggregate, *version.by]
     if version.where is not None:
         nodes.append(version.where)
@@ -209,6 +225,12 @@ def _version_nodes(version: MeasureVersion) -> list[ast.Node]:
         name = getattr(version.aggregate, column, None)
         if name is not None:
             nodes.append(_name(name))
+    table = ctx.schema.table(getattr(version.aggregate, "table", "")) if ctx else None
+    for dim in version.by if ctx and table else ():
+        if getattr(dim, "value", None) is None and table.column(dim.name) is None:  # type: ignore[union-attr]
+            decl = ctx.library.dimension(table.name, dim.name)  # type: ignore[union-attr]
+            if decl is not None:
+                nodes.append(decl.value)
     return nodes
 
 

@@ -23,6 +23,7 @@ from maatstaf.engine.env import (
     MONTH_BEGIN,
     MONTH_END,
     PERIOD,
+    UNKNOWN,
     CompileError,
     Env,
     link_column,
@@ -193,7 +194,8 @@ def compile_expr(node: ast.Expr, env: Env) -> ir.Value:
             return ibis.cases(*cases, else_=compile_expr(node.otherwise, env))
         case ast.Banding():
             operand = compile_expr(node.operand, env)
-            cases = [
+            # an empty value (an unknown age) lies in no band: it is 'onbekend', never the last
+            cases = [(operand.isnull(), ibis.literal(UNKNOWN))] + [
                 ((operand < compile_expr(limit, env)).fill_null(False), compile_expr(label, env))
                 for label, limit in node.bands
             ]

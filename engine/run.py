@@ -36,6 +36,7 @@ from maatstaf.engine.compile import (
     ast_and,
     compile_condition,
     compile_version,
+    periods_with_rows,
     split_conditions,
     walk,
     with_links,
@@ -394,7 +395,10 @@ def _evaluate_version(
                 min_base,
                 additive,
             )
-            return combiner.frame(aggregate.expr)
+            frame = combiner.frame(aggregate.expr)
+            for message in dict.fromkeys(combiner.notes):
+                state.note(version.measure, message)
+            return frame
     missing = [t for t in version.tables if t not in state.ctx.tables]
     if missing:
         state.note(
@@ -408,6 +412,7 @@ def _evaluate_version(
         grains = {p.grain for p in periods}
         grain = grains.pop() if len(grains) == 1 else None
         expr = compile_version(version, state.ctx, periods_table(periods), grain)
+        present = periods_with_rows(version, state.ctx, periods_table(periods), grain)
     except CompileError as exc:
         state.note(version.measure, str(exc))
         return None
@@ -415,17 +420,52 @@ def _evaluate_version(
     fill = isinstance(aggregate, ast.CountRows | ast.CountDistinct | ast.Spread) or (
         isinstance(aggregate, ast.SumOf) and aggregate.per is None
     )
+    empty = _periods_without_rows(state, version, labels, present) if _is_sum(aggregate) else []
     step = state.request.round_counts_to if state.request else None
     if step and is_count(version.unit):
         frame["value"] = (frame["value"] / step + 0.5).floordiv(1) * step
     domains = dimension_domains(version, state.ctx, frame)
-    return complete(
+    frame = complete(
         frame,
         labels,
         domains,
         fill,
         integer=isinstance(aggregate, ast.CountRows | ast.CountDistinct),
     )
+    if empty:
+        frame["value"] = frame["value"].astype(object).where(~frame["period"].isin(empty), None)
+    return frame
+
+
+def _is_sum(aggregate: ast.Aggregate) -> bool:
+    return isinstance(aggregate, ast.Spread) or (
+        isinstance(aggregate, ast.SumOf) and aggregate.per is None
+    )
+
+
+def _periods_without_rows(
+    state: _State, version: MeasureVersion, labels: list[str], present: ir.Table | None
+) -> list[str]:
+    """The periods in which a sum's table has no rows at all: no figure there (no data is
+    not 0), with a note naming the table and the periods."""
+    if present is None:
+        return []
+    found = set(state.con.execute(present)[PERIOD].astype(str))
+    empty = [label for label in labels if label not in found]
+    if empty:
+        table = getattr(version.aggregate, "table", "")
+        state.note(
+            version.measure,
+            f"geen cijfer voor {_label_span(empty)}: de tabel {table} heeft geen rijen in "
+            f"{'die periode' if len(empty) == 1 else 'die perioden'} (geen gegevens is geen 0)",
+        )
+    return empty
+
+
+def _label_span(labels: list[str]) -> str:
+    if len(labels) == 1:
+        return labels[0]
+    return f"{labels[0]} .. {labels[-1]} ({len(labels)} perioden)"
 
 
 def max_combinations() -> int:

@@ -218,3 +218,35 @@ def test_an_overflowing_compute_is_no_figure_with_a_note(tmp_path: Path) -> None
     assert (
         "Infinity" not in result.model_dump_json() if hasattr(result, "model_dump_json") else True
     )
+
+
+# --- item 15: a named dimension through a link -----------------------------------------------
+
+
+def test_a_named_dimension_through_a_link_runs(tmp_path: Path) -> None:
+    library = _custom(
+        tmp_path,
+        "dimension categorie of declaraties = toewijzing.hoofdcategorie\n\n"
+        'measure wmo.per_categorie {\n  label "P"\n  unit euro\n  owner "o"\n'
+        '  description "d"\n  sum bedrag in declaraties\n  where periode_start in period\n'
+        "  by categorie\n}\n",
+    )
+    data = loaded(
+        toewijzingen=[
+            tw("T1", "A", "wmo", "02A05", "2020-01-01", hoofdcategorie="huishoudelijke_hulp"),
+            tw("T2", "B", "wmo", "02A05", "2020-01-01"),
+        ],
+        declaraties=[
+            claim("D1", "T1", "A", "2020-02-01", "100"),
+            claim("D2", "T1", "A", "2020-03-01", "20"),
+            claim("D3", "T2", "B", "2020-03-01", "7"),
+        ],
+    )
+    result = run_engine(data, "year", dt.date(2020, 1, 1), dt.date(2020, 12, 31), library=library)
+    # T1's claims 100 + 20 under its category; T2 has none: 7 under onbekend.
+    assert_figures(
+        result,
+        "wmo.per_categorie",
+        {"2020": {"huishoudelijke_hulp": 120, "onbekend": 7}},
+        dims=("categorie",),
+    )
