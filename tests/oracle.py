@@ -421,11 +421,12 @@ def herhaald_beroep(data: Data, period: Period) -> dict[Dims, Value]:
 # ---- population and ratios -----------------------------------------------------------------
 
 
-def population(data: Data, day: dt.date, ages: Callable[[int], bool]) -> int:
-    """Inhabitants of the latest snapshot on or before ``day`` whose age passes ``ages``."""
+def population(data: Data, day: dt.date, ages: Callable[[int], bool]) -> int | None:
+    """Inhabitants of the latest snapshot on or before ``day`` whose age passes ``ages``;
+    no figure without any snapshot by then (no data is not 0)."""
     dates = [r["peildatum"] for r in data.populatie if r["peildatum"] <= day]
     if not dates:
-        return 0
+        return None
     latest = max(dates)
     return sum(
         r["aantal"] for r in data.populatie if r["peildatum"] == latest and ages(r["leeftijd"])
