@@ -102,7 +102,7 @@ def compile_members(
     aggregate = version.aggregate
     table = ctx.schema.table(getattr(aggregate, "table", ""))
     if table is None or not isinstance(aggregate, ast.CountRows | ast.CountDistinct):
-        raise CompileError(f"'{version.measure}' does not count clients or rows")
+        raise CompileError(f"'{version.measure}' telt geen cliënten of rijen")
     env = prepare(version.model_copy(update={"by": ()}), ctx, periods, where)
     column = aggregate.column if isinstance(aggregate, ast.CountDistinct) else table.key[0]
     entity = compile_expr(_name(column), env).cast("string")

@@ -81,7 +81,7 @@ def _dimension_value(env: Env, name: str, value: ast.Expr | None) -> ir.Value:
         return env.rel[name]
     decl = env.ctx.library.dimension(env.table.name, name)
     if decl is None:
-        raise CompileError(f"unknown dimension '{name}'")
+        raise CompileError(f"onbekende dimensie '{name}'")
     return compile_expr(decl.value, env)
 
 

@@ -66,7 +66,7 @@ class Env:
             if env.periods is not None:
                 return env.periods
             env = env.outer
-        raise CompileError("a period condition outside a period join")
+        raise CompileError("een voorwaarde op de periode buiten de koppeling met de perioden")
 
     def row(self, name: str | None) -> Env:
         env: Env | None = self
@@ -76,7 +76,7 @@ class Env:
             env = env.outer
         if name is None:
             return self
-        raise CompileError(f"unknown row '{name}'")
+        raise CompileError(f"onbekende rij '{name}'")
 
 
 def link_column(link: str, column: str) -> str:

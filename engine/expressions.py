@@ -71,7 +71,7 @@ def compile_condition(node: ast.Condition, env: Env) -> ir.BooleanValue:
         case ast.Adjoins():
             return _adjoins(node, env)
         case ast.Exists():
-            raise CompileError(f"{node.span}: 'exists' can only be combined with 'and'")
+            raise CompileError(f"{node.span}: 'exists' kan alleen met 'and' gecombineerd worden")
     raise AssertionError(f"unknown condition {node!r}")
 
 
@@ -132,7 +132,7 @@ def _exists(node: ast.Exists, outer: Env) -> ir.Table:
     table = outer.ctx.schema.table(node.table)
     assert table is not None
     if node.table not in outer.ctx.tables:
-        raise CompileError(f"the data has no table '{node.table}'")
+        raise CompileError(f"de gegevens bevatten geen tabel '{node.table}'")
     if not outer.ctx.semi_joins:
         order = [outer.rel[k] for k in (*outer.table.key, PERIOD) if k in outer.rel.columns]
         order = order or [outer.rel[c] for c in outer.rel.columns]
@@ -201,7 +201,7 @@ def compile_expr(node: ast.Expr, env: Env) -> ir.Value:
             ]
             return ibis.cases(*cases, else_=compile_expr(node.rest, env))
         case ast.Total():
-            raise CompileError(f"{node.span}: 'total' belongs in 'compute'")
+            raise CompileError(f"{node.span}: 'total' hoort in 'compute'")
     raise AssertionError(f"unknown expression {node!r}")
 
 
@@ -213,7 +213,7 @@ def _name_value(node: ast.NameRef, env: Env) -> ir.Value:
             return env.at(depth).rel[link_column(link, column)]
         case ParameterRef(name):
             return compile_expr(env.ctx.library.parameters[name].value, env)
-    raise CompileError(f"{node.span}: '{node.name}' cannot be used here")
+    raise CompileError(f"{node.span}: '{node.name}' kan hier niet gebruikt worden")
 
 
 def _binary(node: ast.Binary, env: Env) -> ir.Value:
@@ -248,7 +248,7 @@ def _call(node: ast.Call, env: Env) -> ir.Value:
         case "end_of_year":
             start = compile_expr(node.args[0], env).truncate("Y")
             return (start + ibis.interval(years=1) - ibis.interval(days=1)).cast("date")
-    raise CompileError(f"{node.span}: unknown function '{node.function}'")
+    raise CompileError(f"{node.span}: onbekende functie '{node.function}'")
 
 
 def _as_int(condition: ir.BooleanValue) -> ir.IntegerValue:

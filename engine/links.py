@@ -28,7 +28,9 @@ def with_links(
         target_schema = ctx.schema.table(link.table)
         assert target_schema is not None
         if link.table not in ctx.tables:
-            raise CompileError(f"the data has no table '{link.table}' (needed for '{link_name}.')")
+            raise CompileError(
+                f"de gegevens bevatten geen tabel '{link.table}' (nodig voor '{link_name}.')"
+            )
         target = ctx.tables[link.table]
         key = target_schema.key[0]
         picked = target.select(

@@ -346,19 +346,16 @@ def _evaluate(state: _State, measure_id: str, forced: int | None) -> pd.DataFram
     for period in state.periods:
         version = measure.version(forced) if forced is not None else measure.version_on(period.end)
         if version is None:
-            skipped.setdefault("no version is valid on the last day of", []).append(period.label)
+            reason = "geen cijfer: geen versie geldig op de laatste dag van"
+            skipped.setdefault(reason, []).append(period.label)
         elif period.grain not in version.grains:
-            reason = f"version {version.number} is defined per {' / '.join(version.grains)} only"
-            skipped.setdefault(f"{reason}; no figure for", []).append(period.label)
+            per = " / ".join(_GRAIN_NL.get(g, g) for g in version.grains)
+            reason = f"versie {version.number} is alleen per {per} gedefinieerd; geen cijfer voor"
+            skipped.setdefault(reason, []).append(period.label)
         else:
             plan.setdefault(version.number, []).append(period)
     for reason, labels in skipped.items():
-        span = (
-            labels[0]
-            if len(labels) == 1
-            else f"{labels[0]} .. {labels[-1]} ({len(labels)} periods)"
-        )
-        state.note(measure_id, f"{reason} {span}")
+        state.note(measure_id, f"{reason} {_label_span(labels)}")
     frames = []
     for number, periods in sorted(plan.items()):
         version = measure.version(number)
@@ -403,7 +400,7 @@ def _evaluate_version(
     if missing:
         state.note(
             version.measure,
-            f"the data has no table {', '.join(missing)}, so this measure has no figures",
+            f"de gegevens bevatten geen tabel {', '.join(missing)}: deze maatstaf heeft geen cijfers",
         )
         return None
     version = _with_extra_dimensions(version, state)
@@ -435,6 +432,9 @@ def _evaluate_version(
     if empty:
         frame["value"] = frame["value"].astype(object).where(~frame["period"].isin(empty), None)
     return frame
+
+
+_GRAIN_NL = {"month": "maand", "quarter": "kwartaal", "year": "jaar"}
 
 
 def _is_sum(aggregate: ast.Aggregate) -> bool:
@@ -483,10 +483,11 @@ def _check_size(version: MeasureVersion, state: _State, periods: int) -> None:
     rows = int(state.ctx.tables[table].count().execute())
     if rows * periods > max_combinations():
         raise CompileError(
-            f"{version.span}: '{version.measure}' has no condition on the period, so each of "
-            f"its {rows:,} rows counts in each of the {periods} periods ({rows * periods:,} "
-            f"combinations, more than {max_combinations():,}). Add 'active in period' or "
-            "another period condition, or raise MAATSTAF_MAX_COMBINATIONS."
+            f"{version.span}: '{version.measure}' heeft geen voorwaarde op de periode, dus "
+            f"telt elk van zijn {rows:,} rijen mee in elk van de {periods} perioden "
+            f"({rows * periods:,} combinaties, meer dan {max_combinations():,}). Voeg "
+            "'active in period' of een andere voorwaarde op de periode toe, of verhoog "
+            "MAATSTAF_MAX_COMBINATIONS."
         )
 
 

@@ -250,3 +250,23 @@ def test_a_named_dimension_through_a_link_runs(tmp_path: Path) -> None:
         {"2020": {"huishoudelijke_hulp": 120, "onbekend": 7}},
         dims=("categorie",),
     )
+
+
+# --- item 21: the engine's notes are Dutch, like the outputs ----------------------------------
+
+
+def test_notes_are_dutch() -> None:
+    result = run_engine(
+        loaded(toewijzingen=[tw("t1", "A", "wmo", "02A05", "2020-01-01")]),
+        "month",
+        dt.date(2020, 1, 1),
+        dt.date(2020, 3, 31),
+        ["verplichting", "participatie.huishoudens"],
+    )
+    notes = {n.measure: n.message for n in result.notes}
+    assert notes["verplichting"] == (
+        "versie 1 is alleen per jaar gedefinieerd; geen cijfer voor 2020-01 .. 2020-03 (3 perioden)"
+    )
+    assert notes["participatie.huishoudens"] == (
+        "de gegevens bevatten geen tabel uitkeringen: deze maatstaf heeft geen cijfers"
+    )
