@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import ibis
 import ibis.expr.types as ir
+import numpy as np
 import pandas as pd
 
 from maatstaf.dsl import ast
@@ -168,10 +169,25 @@ def _evaluate_version(
     )
     if empty:
         frame["value"] = frame["value"].astype(object).where(~frame["period"].isin(empty), None)
-    return frame
+    return _finite(state, version, frame)
 
 
 _GRAIN_NL = {"month": "maand", "quarter": "kwartaal", "year": "jaar"}
+
+
+def _finite(state: State, version: MeasureVersion, frame: pd.DataFrame) -> pd.DataFrame:
+    """An infinite result (an overflow) is no figure, with a note; never 'Infinity'."""
+    values = pd.to_numeric(frame["value"], errors="coerce").to_numpy(float)
+    infinite = np.isinf(values)
+    if not infinite.any():
+        return frame
+    labels = sorted(set(frame.loc[infinite, "period"]))
+    state.note(
+        version.measure,
+        f"geen cijfer voor {_label_span(labels)}: de berekening loopt over (de uitkomst is te "
+        "groot om weer te geven)",
+    )
+    return frame.assign(value=frame["value"].astype(object).where(~infinite, None))
 
 
 def _is_sum(aggregate: ast.Aggregate) -> bool:

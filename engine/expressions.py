@@ -225,7 +225,15 @@ def _binary(node: ast.Binary, env: Env) -> ir.Value:
         date, amount = (left, right) if left_date else (right, left)
         shift = amount if amount.type().is_interval() else amount.as_interval("D")
         return (date - shift if node.op == "-" else date + shift).cast("date")
+    if _is_float(left) or _is_float(right):
+        # the database computes decimal with float in floating point (where it may overflow
+        # to infinity): say so, rather than let the result pass for an exact decimal
+        left, right = left.cast("float64"), right.cast("float64")
     return {"+": left + right, "-": left - right, "*": left * right, "/": left / right}[node.op]
+
+
+def _is_float(value: ir.Value) -> bool:
+    return value.type().is_floating()
 
 
 def _call(node: ast.Call, env: Env) -> ir.Value:
@@ -272,4 +280,8 @@ def _literal_value(node: ast.Literal_) -> object:
 
 
 def _number(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)
+    """An int where it is whole and fits in 64 bits, else a float (the database's int64
+    would refuse a larger literal)."""
+    if value == value.to_integral_value() and abs(value) < 2**63:
+        return int(value)
+    return float(value)
