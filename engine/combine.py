@@ -34,13 +34,12 @@ class Combiner:
     parameters: Mapping[str, Parameter]
     fetch_years: YearFetcher
     min_base: int | None = None  # no ratio whose denominator is below this (cbs)
-    additive: frozenset[str] = frozenset()  # counts and sums (kept for callers)
     notes: list[str] = field(default_factory=list)  # why a figure is missing (Dutch)
 
     def frame(self, expr: ast.Expr) -> pd.DataFrame:
         value = self.evaluate(expr)
         if isinstance(value, pd.DataFrame):
-            return value.drop(columns=[ADDITIVE, SOURCE], errors="ignore")
+            return value.drop(columns=SOURCE, errors="ignore")
         return pd.DataFrame({"period": self.labels, "value": [value] * len(self.labels)})
 
     def evaluate(self, expr: ast.Expr) -> Operand:
@@ -55,9 +54,7 @@ class Combiner:
                 frame = _values(self._measure(expr.measure))
                 keys = ["period", *expr.by]
                 total = frame.groupby(keys, as_index=False, sort=False)["value"].sum(min_count=1)
-                return total.assign(
-                    **{ADDITIVE: expr.measure in self.additive, SOURCE: expr.measure}
-                )
+                return total.assign(**{SOURCE: expr.measure})
             case ast.Slice():
                 frame = self._measure(expr.measure)
                 frame = frame[frame[expr.dimension] == expr.value].drop(columns=expr.dimension)
@@ -85,7 +82,7 @@ class Combiner:
             self.notes.append(
                 f"geen cijfer voor {_span(empty)}: {measure_id} heeft daar geen cijfer"
             )
-        return frame.assign(**{ADDITIVE: measure_id in self.additive, SOURCE: measure_id})
+        return frame.assign(**{SOURCE: measure_id})
 
     def _finite(self, value: Operand) -> Operand:
         """An overflow (an infinite result) is no figure, with a note per period."""
@@ -132,11 +129,10 @@ def _apply(op: str, left: Operand, right: Operand, base: float, notes: list[str]
         return left.assign(
             value=_vector(op, base, left["value"].to_numpy(), np.full(len(left), right))
         )
-    flags = (_additive(left), _additive(right))
     sources = (_source(left), _source(right))
     left, right = (
-        left.drop(columns=[ADDITIVE, SOURCE], errors="ignore"),
-        right.drop(columns=[ADDITIVE, SOURCE], errors="ignore"),
+        left.drop(columns=SOURCE, errors="ignore"),
+        right.drop(columns=SOURCE, errors="ignore"),
     )
     keys = ["period", *sorted((set(left.columns) & set(right.columns)) - {"period", "value"})]
     merged = left.merge(right, on=keys, how="outer", suffixes=("_l", "_r"), indicator=True)
@@ -146,7 +142,7 @@ def _apply(op: str, left: Operand, right: Operand, base: float, notes: list[str]
             _note_absent(merged[merged["_merge"] == absent], keys, source, notes)
     values = _vector(op, base, merged["value_l"].to_numpy(float), merged["value_r"].to_numpy(float))
     result = merged.drop(columns=["value_l", "value_r", "_merge"]).assign(value=values)
-    return result.assign(**{ADDITIVE: all(flags) and op in ("+", "-")})
+    return result
 
 
 def _note_absent(rows: pd.DataFrame, keys: list[str], source: str | None, notes: list[str]) -> None:
@@ -182,13 +178,6 @@ def _source(frame: pd.DataFrame) -> str | None:
         return None
     names = frame[SOURCE].dropna().unique()
     return str(names[0]) if len(names) == 1 else None
-
-
-ADDITIVE = "__additive"
-
-
-def _additive(frame: pd.DataFrame) -> bool:
-    return bool(ADDITIVE in frame.columns and len(frame) and frame[ADDITIVE].all())
 
 
 def _vector(op: str, base: float, a: np.ndarray, b: np.ndarray) -> np.ndarray:

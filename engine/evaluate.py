@@ -117,18 +117,8 @@ def _evaluate_version(
             return frame[frame["period"].isin(labels)].drop(columns="version")
         case ast.Compute():
             min_base = state.request.min_share_base if state.request else None
-            additive = frozenset(
-                m.id
-                for m in state.library.measures.values()
-                if all(_is_additive(v.aggregate) for v in m.versions)
-            )
             combiner = Combiner(
-                state.results,
-                labels,
-                state.library.parameters,
-                state.fetch_years,
-                min_base,
-                additive,
+                state.results, labels, state.library.parameters, state.fetch_years, min_base
             )
             frame = combiner.frame(aggregate.expr)
             for message in dict.fromkeys(combiner.notes):
@@ -242,13 +232,6 @@ def _check_size(version: MeasureVersion, state: State, periods: int) -> None:
             "'active in period' of een andere voorwaarde op de periode toe, of verhoog "
             "MAATSTAF_MAX_COMBINATIONS."
         )
-
-
-def _is_additive(aggregate: ast.Aggregate) -> bool:
-    """Counts and sums, where no row means 0 (not: no figure)."""
-    return isinstance(aggregate, ast.CountRows | ast.CountDistinct | ast.Spread) or (
-        isinstance(aggregate, ast.SumOf) and aggregate.per is None
-    )
 
 
 def _with_extra_dimensions(version: MeasureVersion, state: State) -> MeasureVersion:
