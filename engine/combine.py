@@ -2,15 +2,18 @@
 
 Operands are aligned on the period and on the dimensions they share; a measure without a
 dimension applies to every dimension value of the other. A ratio with a zero or missing
-denominator gives no figure (None), never infinity or zero. ``previous_year(M)`` is M's
-figure for the calendar year before the period's year; ``ifempty(x, y)`` is y where x
-has no figure.
+denominator gives no figure (None), never infinity or zero; so does a result too large
+to represent (an overflow), with a note. No data is not zero: where one operand has a
+figure for a combination of dimension values and the other has no row for it at all (a law
+its table never covers, such as participatiewet in declaraties), the result has no figure,
+with a note naming the measure and the values. ``previous_year(M)`` is M's figure for the
+calendar year before the period's year; ``ifempty(x, y)`` is y where x has no figure.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -31,12 +34,12 @@ class Combiner:
     parameters: Mapping[str, Parameter]
     fetch_years: YearFetcher
     min_base: int | None = None  # no ratio whose denominator is below this (cbs)
-    additive: frozenset[str] = frozenset()  # counts and sums: no row means 0, not no figure
+    notes: list[str] = field(default_factory=list)  # why a figure is missing (Dutch)
 
     def frame(self, expr: ast.Expr) -> pd.DataFrame:
         value = self.evaluate(expr)
         if isinstance(value, pd.DataFrame):
-            return value.drop(columns=ADDITIVE, errors="ignore")
+            return value.drop(columns=SOURCE, errors="ignore")
         return pd.DataFrame({"period": self.labels, "value": [value] * len(self.labels)})
 
     def evaluate(self, expr: ast.Expr) -> Operand:
@@ -51,18 +54,20 @@ class Combiner:
                 frame = _values(self._measure(expr.measure))
                 keys = ["period", *expr.by]
                 total = frame.groupby(keys, as_index=False, sort=False)["value"].sum(min_count=1)
-                return total.assign(**{ADDITIVE: expr.measure in self.additive})
+                return total.assign(**{SOURCE: expr.measure})
             case ast.Slice():
                 frame = self._measure(expr.measure)
                 frame = frame[frame[expr.dimension] == expr.value].drop(columns=expr.dimension)
                 return _values(frame)
             case ast.Negate():
-                return _apply("*", -1.0, self.evaluate(expr.operand))
+                return self._finite(_apply("*", -1.0, self.evaluate(expr.operand), 0, self.notes))
             case ast.Binary():
                 base = self.min_base if expr.op == "/" and self.min_base else 0
-                return _apply(expr.op, self.evaluate(expr.left), self.evaluate(expr.right), base)
+                left, right = self.evaluate(expr.left), self.evaluate(expr.right)
+                return self._finite(_apply(expr.op, left, right, base, self.notes))
             case ast.Call(function="ifempty"):
-                return _apply("ifempty", self.evaluate(expr.args[0]), self.evaluate(expr.args[1]))
+                left, right = self.evaluate(expr.args[0]), self.evaluate(expr.args[1])
+                return _apply("ifempty", left, right, 0, self.notes)
             case ast.Call(function="previous_year"):
                 return _values(self._previous_year(expr.args[0]))
         raise AssertionError(f"cannot compute with {expr!r}")
@@ -70,7 +75,28 @@ class Combiner:
     def _measure(self, measure_id: str) -> pd.DataFrame:
         frame = self.results[measure_id]
         frame = frame[frame["period"].isin(self.labels)].drop(columns="version")
-        return frame.assign(**{ADDITIVE: measure_id in self.additive})
+        values = pd.to_numeric(frame["value"], errors="coerce")
+        by_period = values.isna().groupby(frame["period"], sort=False).all()
+        empty = [p for p in self.labels if by_period.get(p, False)]
+        if empty:
+            self.notes.append(
+                f"geen cijfer voor {_span(empty)}: {measure_id} heeft daar geen cijfer"
+            )
+        return frame.assign(**{SOURCE: measure_id})
+
+    def _finite(self, value: Operand) -> Operand:
+        """An overflow (an infinite result) is no figure, with a note per period."""
+        if not isinstance(value, pd.DataFrame):
+            if np.isinf(value):
+                self.notes.append(f"geen cijfer voor {_span(self.labels)}: {OVERFLOW}")
+                return float("nan")
+            return value
+        infinite = np.isinf(value["value"].to_numpy(float))
+        if infinite.any():
+            labels = sorted(set(value.loc[infinite, "period"]), key=self.labels.index)
+            self.notes.append(f"geen cijfer voor {_span(labels)}: {OVERFLOW}")
+            value = value.assign(value=np.where(infinite, np.nan, value["value"]))
+        return value
 
     def _previous_year(self, arg: ast.Expr) -> pd.DataFrame:
         assert isinstance(arg, ast.NameRef)
@@ -91,7 +117,7 @@ def _values(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(value=pd.to_numeric(frame["value"], errors="coerce").astype("float64"))
 
 
-def _apply(op: str, left: Operand, right: Operand, base: float = 0) -> Operand:
+def _apply(op: str, left: Operand, right: Operand, base: float, notes: list[str]) -> Operand:
     if not isinstance(left, pd.DataFrame) and not isinstance(right, pd.DataFrame):
         return float(_vector(op, base, np.array([left]), np.array([right]))[0])
     if not isinstance(left, pd.DataFrame):
@@ -103,27 +129,55 @@ def _apply(op: str, left: Operand, right: Operand, base: float = 0) -> Operand:
         return left.assign(
             value=_vector(op, base, left["value"].to_numpy(), np.full(len(left), right))
         )
-    flags = (_additive(left), _additive(right))
+    sources = (_source(left), _source(right))
     left, right = (
-        left.drop(columns=ADDITIVE, errors="ignore"),
-        right.drop(columns=ADDITIVE, errors="ignore"),
+        left.drop(columns=SOURCE, errors="ignore"),
+        right.drop(columns=SOURCE, errors="ignore"),
     )
     keys = ["period", *sorted((set(left.columns) & set(right.columns)) - {"period", "value"})]
-    merged = left.merge(right, on=keys, how="outer", suffixes=("_l", "_r"))
-    # a count or sum with no row for a combination the other side has is 0 there
-    for side, additive in zip(("value_l", "value_r"), flags, strict=True):
-        if additive:
-            merged[side] = merged[side].fillna(0.0)
+    merged = left.merge(right, on=keys, how="outer", suffixes=("_l", "_r"), indicator=True)
+    # no data is not zero: a combination one side has no row for at all has no figure
+    if op != "ifempty":
+        for absent, source in (("right_only", sources[0]), ("left_only", sources[1])):
+            _note_absent(merged[merged["_merge"] == absent], keys, source, notes)
     values = _vector(op, base, merged["value_l"].to_numpy(float), merged["value_r"].to_numpy(float))
-    result = merged.drop(columns=["value_l", "value_r"]).assign(value=values)
-    return result.assign(**{ADDITIVE: all(flags) and op in ("+", "-")})
+    result = merged.drop(columns=["value_l", "value_r", "_merge"]).assign(value=values)
+    return result
 
 
-ADDITIVE = "__additive"
+def _note_absent(rows: pd.DataFrame, keys: list[str], source: str | None, notes: list[str]) -> None:
+    """One note per combination of dimension values that an operand has no row for."""
+    dims = [k for k in keys if k != "period"]
+    if rows.empty or not dims:
+        if not rows.empty:
+            notes.append(
+                f"geen cijfer voor {_span(list(rows['period']))}: {source or 'een onderdeel'} "
+                "heeft daar geen gegevens (geen gegevens is geen 0)"
+            )
+        return
+    for combo, group in rows.groupby(dims, sort=True):
+        values = combo if isinstance(combo, tuple) else (combo,)
+        where = ", ".join(f"{d} = {v}" for d, v in zip(dims, values, strict=True))
+        notes.append(
+            f"geen cijfer voor {where} ({_span(list(group['period']))}): "
+            f"{source or 'een onderdeel'} heeft geen rijen voor {where} (geen gegevens is geen 0)"
+        )
 
 
-def _additive(frame: pd.DataFrame) -> bool:
-    return bool(ADDITIVE in frame.columns and len(frame) and frame[ADDITIVE].all())
+def _span(labels: list[str]) -> str:
+    labels = list(dict.fromkeys(labels))
+    return labels[0] if len(labels) == 1 else f"{labels[0]} .. {labels[-1]}"
+
+
+OVERFLOW = "de berekening loopt over (de uitkomst is te groot om weer te geven)"
+SOURCE = "__source"
+
+
+def _source(frame: pd.DataFrame) -> str | None:
+    if SOURCE not in frame.columns or not len(frame):
+        return None
+    names = frame[SOURCE].dropna().unique()
+    return str(names[0]) if len(names) == 1 else None
 
 
 def _vector(op: str, base: float, a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -9,51 +9,29 @@ measures combine those results. Each period uses the version valid on its last d
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-import ibis
-import ibis.expr.types as ir
 import pandas as pd
-import pyarrow as pa
 
 import maatstaf
 from maatstaf.adapters.base import LoadedData
-from maatstaf.dsl import ast
 from maatstaf.dsl.errors import did_you_mean
-from maatstaf.dsl.model import Library, MeasureVersion
-from maatstaf.dsl.schema import Schema, Table, canonical_schema
-from maatstaf.engine.combine import Combiner
-from maatstaf.engine.compile import (
-    BEGIN,
-    END,
-    PERIOD,
-    CompileError,
-    Context,
-    Env,
-    ast_and,
-    compile_condition,
-    compile_version,
-    split_conditions,
-    walk,
-    with_links,
-)
-from maatstaf.engine.dimensions import complete, dimension_domains
+from maatstaf.dsl.model import Library
+from maatstaf.dsl.schema import Schema, canonical_schema
+from maatstaf.engine.compile import Context
+from maatstaf.engine.evaluate import State, evaluate, max_combinations  # noqa: F401
+from maatstaf.engine.figures import to_figures
 from maatstaf.engine.graph import build_graph, content_hashes, evaluation_order
-from maatstaf.engine.periods import Period, parse_period, shift
+from maatstaf.engine.periods import Period, shift
 from maatstaf.engine.result import (
-    Comparison,
-    Figure,
     MeasureProvenance,
     Note,
     Provenance,
     RunResult,
 )
-from maatstaf.engine.suppression import is_count
-from maatstaf.engine.targets import figure_target
-from maatstaf.engine.values import plain_number
+from maatstaf.engine.tables import backend_for, periods_table, scoped_tables  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -80,44 +58,6 @@ REGION_DIMENSION = "gemeente"
 
 class RunError(Exception):
     """A request the library cannot answer (unknown measure or version)."""
-
-
-@dataclass
-class _State:
-    library: Library
-    ctx: Context
-    con: ibis.BaseBackend
-    periods: Sequence[Period]
-    results: dict[str, pd.DataFrame] = field(default_factory=dict)
-    notes: list[Note] = field(default_factory=list)
-    graph: object = None
-    extra_dims: tuple[str, ...] = ()
-    request: RunRequest | None = None
-    _years: dict[tuple[str, ...], _State] = field(default_factory=dict)
-
-    def note(self, measure: str, message: str) -> None:
-        self.notes.append(Note(measure=measure, message=message))
-
-    def fetch_years(self, measure_id: str, years: list[str]) -> pd.DataFrame:
-        """A measure's figures for whole calendar years (for previous_year), evaluated once
-        per set of years with its own dependencies."""
-        key = tuple(years)
-        if key not in self._years:
-            periods = [parse_period(y) for y in years]
-            self._years[key] = _State(
-                self.library,
-                self.ctx,
-                self.con,
-                periods,
-                graph=self.graph,
-                extra_dims=self.extra_dims,
-                request=self.request,
-            )
-        sub = self._years[key]
-        for needed in evaluation_order(self.graph, {measure_id}):  # type: ignore[arg-type]
-            if needed not in sub.results:
-                sub.results[needed] = _evaluate(sub, needed, None)
-        return sub.results[measure_id]
 
 
 Progress = Callable[[str, int, int, float], None]
@@ -148,10 +88,10 @@ def run(
     order = evaluation_order(graph, set(results))
     done = 0
     for extra in passes:
-        state = _State(library, ctx, con, periods, graph=graph, extra_dims=extra, request=request)
+        state = State(library, ctx, con, periods, graph=graph, extra_dims=extra, request=request)
         for measure_id in order:
             started = time.perf_counter()
-            state.results[measure_id] = _evaluate(state, measure_id, forced.get(measure_id))
+            state.results[measure_id] = evaluate(state, measure_id, forced.get(measure_id))
             done += 1
             if progress is not None:
                 seconds = time.perf_counter() - started
@@ -162,7 +102,7 @@ def run(
     figures = [
         f
         for s in selections
-        for f in _figures(library, s.measure, pd.concat(results[s.measure]), request)
+        for f in to_figures(library, s.measure, pd.concat(results[s.measure]), request)
     ]
     used = sorted({(f.measure, f.version) for f in figures})
     provenance = Provenance(
@@ -207,28 +147,6 @@ def _is_regional(data: LoadedData) -> bool:
     )
 
 
-def backend_for(data: LoadedData) -> ibis.BaseBackend:
-    """Where the computation runs: the source's own database, or DuckDB in this process
-    (its memory capped by MAATSTAF_MEMORY_LIMIT, e.g. 8GB; beyond it DuckDB spills to disk
-    or stops with a message)."""
-    if data.backend is not None:
-        return data.backend  # type: ignore[return-value]
-    con = ibis.duckdb.connect()
-    limit = os.environ.get("MAATSTAF_MEMORY_LIMIT")
-    if limit:
-        con.raw_sql(f"SET memory_limit = '{_memory(limit)}'")
-    return con
-
-
-def _memory(text: str) -> str:
-    """A memory size such as 8GB or 512MB (checked, since it goes into a setting)."""
-    import re
-
-    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", text.strip()):
-        raise RunError(f"MAATSTAF_MEMORY_LIMIT={text!r}: write a size such as 8GB or 512MB")
-    return text.strip()
-
-
 def _selections(library: Library, wanted: Sequence[Selection] | None) -> list[Selection]:
     if wanted is None:
         return [Selection(m) for m in sorted(library.measures)]
@@ -254,275 +172,3 @@ def _measure_provenance(
     return MeasureProvenance(
         measure=measure, version=number, hash=digest, label=version.label, unit=version.unit
     )
-
-
-def scoped_tables(
-    con: ibis.BaseBackend, data: LoadedData, ctx: Context, as_of: dt.date | None = None
-) -> dict[str, ir.Table]:
-    """Each loaded table in DuckDB, without the rows its table scope excludes. Tables whose
-    scope follows a link (a claim's toewijzing) come after the tables they link to, so a
-    claim for a removed indication is excluded too.
-
-    In process, DuckDB reads the loaded Arrow tables in place (no copy) and each scoped
-    table is computed once and kept (the latest version of each row, the scope applied),
-    so every measure of the run starts from the same rows instead of recomputing them,
-    and the rows are held twice at most (Arrow, DuckDB); a database or Spark keeps them as
-    views of its own tables."""
-    sources = data.relations if data.backend is not None else _arrow_views(con, data)
-    raw = {name: _known_on(rel, ctx.schema.table(name), as_of) for name, rel in sources.items()}  # type: ignore[arg-type]
-    tables: dict[str, ir.Table] = {}
-    linked_last = sorted(raw, key=lambda n: bool(_scope_links(ctx, n)))
-    for name in linked_last:
-        table, schema_table = raw[name], ctx.schema.table(name)
-        conditions = ctx.library.scopes.get(name, ())
-        if conditions and schema_table is not None:
-            scoped = Context(ctx.schema, ctx.library, tables, ctx.semi_joins)
-            rows = with_links(table, schema_table, list(conditions), None, scoped)
-            keep = ~compile_condition(
-                ast_and(list(conditions)), Env(schema_table, None, rows, scoped)
-            )
-            table = rows.filter(keep).select(*table.columns)
-        if data.backend is None:
-            table = con.create_table(f"scoped_{name}", table, temp=True, overwrite=True)
-        tables[name] = table
-    return tables
-
-
-def _arrow_views(con: ibis.BaseBackend, data: LoadedData) -> dict[str, ir.Table]:
-    """The loaded tables as DuckDB views over their Arrow memory (read in place)."""
-    views = {}
-    for name, arrow in data.tables.items():
-        con.con.register(f"loaded_{name}", arrow)  # type: ignore[attr-defined]
-        views[name] = con.table(f"loaded_{name}")
-    return views
-
-
-def _known_on(table: ir.Table, schema_table: Table | None, as_of: dt.date | None) -> ir.Table:
-    """The rows as known on ``as_of`` (by default: now). Where a table keeps history, rows
-    sharing a key are versions of one row: the latest version registered by then wins
-    (rows without a registration time count as the earliest version)."""
-    history = schema_table.history if schema_table is not None else None
-    if schema_table is None or history is None or history not in table.columns:
-        return table
-    if as_of is not None:
-        limit = ibis.literal(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()))
-        table = table.filter(table[history].isnull() | (table[history] < limit))
-    key = [table[k] for k in schema_table.key]
-    order = ibis.desc(table[history].fill_null(_EARLIEST))
-    latest = ibis.row_number().over(group_by=key, order_by=order)
-    table = table.mutate(__version=latest)
-    return table.filter(table["__version"] == 0).drop("__version")
-
-
-_EARLIEST = dt.datetime(1, 1, 1)
-
-
-def _scope_links(ctx: Context, table: str) -> bool:
-    schema_table = ctx.schema.table(table)
-    return schema_table is not None and any(
-        "." in n.name
-        for c in ctx.library.scopes.get(table, ())
-        for n in walk(c)
-        if isinstance(n, ast.NameRef)
-    )
-
-
-def periods_table(periods: Sequence[Period]) -> ir.Table:
-    arrow = pa.table(
-        {
-            PERIOD: pa.array([p.label for p in periods], pa.string()),
-            BEGIN: pa.array([p.begin for p in periods], pa.date32()),
-            END: pa.array([p.end for p in periods], pa.date32()),
-        }
-    )
-    return ibis.memtable(arrow)
-
-
-def _evaluate(state: _State, measure_id: str, forced: int | None) -> pd.DataFrame:
-    """Columns: period, version, value and one column per dimension."""
-    measure = state.library.measures[measure_id]
-    plan: dict[int, list[Period]] = {}
-    skipped: dict[str, list[str]] = {}
-    for period in state.periods:
-        version = measure.version(forced) if forced is not None else measure.version_on(period.end)
-        if version is None:
-            skipped.setdefault("no version is valid on the last day of", []).append(period.label)
-        elif period.grain not in version.grains:
-            reason = f"version {version.number} is defined per {' / '.join(version.grains)} only"
-            skipped.setdefault(f"{reason}; no figure for", []).append(period.label)
-        else:
-            plan.setdefault(version.number, []).append(period)
-    for reason, labels in skipped.items():
-        span = (
-            labels[0]
-            if len(labels) == 1
-            else f"{labels[0]} .. {labels[-1]} ({len(labels)} periods)"
-        )
-        state.note(measure_id, f"{reason} {span}")
-    frames = []
-    for number, periods in sorted(plan.items()):
-        version = measure.version(number)
-        assert version is not None
-        frame = _evaluate_version(state, version, periods)
-        if frame is not None:
-            frames.append(frame.assign(version=number))
-    if not frames:
-        return pd.DataFrame(columns=["period", "version", "value"])
-    return pd.concat(frames, ignore_index=True)
-
-
-def _evaluate_version(
-    state: _State, version: MeasureVersion, periods: list[Period]
-) -> pd.DataFrame | None:
-    aggregate = version.aggregate
-    labels = [p.label for p in periods]
-    match aggregate:
-        case ast.SameAs():
-            frame = state.results[aggregate.measure]
-            return frame[frame["period"].isin(labels)].drop(columns="version")
-        case ast.Compute():
-            min_base = state.request.min_share_base if state.request else None
-            additive = frozenset(
-                m.id
-                for m in state.library.measures.values()
-                if all(_is_additive(v.aggregate) for v in m.versions)
-            )
-            combiner = Combiner(
-                state.results,
-                labels,
-                state.library.parameters,
-                state.fetch_years,
-                min_base,
-                additive,
-            )
-            return combiner.frame(aggregate.expr)
-    missing = [t for t in version.tables if t not in state.ctx.tables]
-    if missing:
-        state.note(
-            version.measure,
-            f"the data has no table {', '.join(missing)}, so this measure has no figures",
-        )
-        return None
-    version = _with_extra_dimensions(version, state)
-    try:
-        _check_size(version, state, len(periods))
-        grains = {p.grain for p in periods}
-        grain = grains.pop() if len(grains) == 1 else None
-        expr = compile_version(version, state.ctx, periods_table(periods), grain)
-    except CompileError as exc:
-        state.note(version.measure, str(exc))
-        return None
-    frame = state.con.execute(expr).rename(columns={PERIOD: "period"})
-    fill = isinstance(aggregate, ast.CountRows | ast.CountDistinct | ast.Spread) or (
-        isinstance(aggregate, ast.SumOf) and aggregate.per is None
-    )
-    step = state.request.round_counts_to if state.request else None
-    if step and is_count(version.unit):
-        frame["value"] = (frame["value"] / step + 0.5).floordiv(1) * step
-    domains = dimension_domains(version, state.ctx, frame)
-    return complete(
-        frame,
-        labels,
-        domains,
-        fill,
-        integer=isinstance(aggregate, ast.CountRows | ast.CountDistinct),
-    )
-
-
-def max_combinations() -> int:
-    """The largest rows x periods a rule without a period condition may join (a cross join
-    by mistake); MAATSTAF_MAX_COMBINATIONS raises it."""
-    return int(os.environ.get("MAATSTAF_MAX_COMBINATIONS", "200000000"))
-
-
-def _check_size(version: MeasureVersion, state: _State, periods: int) -> None:
-    """Refuse, before running it, a rule that pairs every row with every period."""
-    _, period_conditions = split_conditions(version.where)
-    if period_conditions:
-        return
-    table = getattr(version.aggregate, "table", "")
-    rows = int(state.ctx.tables[table].count().execute())
-    if rows * periods > max_combinations():
-        raise CompileError(
-            f"{version.span}: '{version.measure}' has no condition on the period, so each of "
-            f"its {rows:,} rows counts in each of the {periods} periods ({rows * periods:,} "
-            f"combinations, more than {max_combinations():,}). Add 'active in period' or "
-            "another period condition, or raise MAATSTAF_MAX_COMBINATIONS."
-        )
-
-
-def _is_additive(aggregate: ast.Aggregate) -> bool:
-    """Counts and sums, where no row means 0 (not: no figure)."""
-    return isinstance(aggregate, ast.CountRows | ast.CountDistinct | ast.Spread) or (
-        isinstance(aggregate, ast.SumOf) and aggregate.per is None
-    )
-
-
-def _with_extra_dimensions(version: MeasureVersion, state: _State) -> MeasureVersion:
-    """Per municipality: the gemeente of the counted rows becomes a dimension."""
-    table = state.ctx.schema.table(getattr(version.aggregate, "table", ""))
-    extra = [d for d in state.extra_dims if table is not None and table.column(d) is not None]
-    wanted = state.request.optional_dims if state.request else ()
-    chosen = tuple(d for d in version.optional_by if d.name in wanted)
-    if not extra and not chosen:
-        return version
-    dims = tuple(ast.Dimension(span=version.span, name=d) for d in extra)
-    return version.model_copy(update={"by": (*version.by, *chosen, *dims)})
-
-
-def _figures(
-    library: Library, measure_id: str, frame: pd.DataFrame, request: RunRequest
-) -> list[Figure]:
-    """Figures for the requested periods, in period order, each with its target and, with
-    --compare, the value of the previous period and of the same period a year earlier."""
-    if frame.empty:
-        return []
-    measure = library.measures[measure_id]
-    dims = [c for c in frame.columns if c not in ("period", "version", "value")]
-    frame = frame.assign(**{d: frame[d].astype(object).where(frame[d].notna(), None) for d in dims})
-    lookup = {
-        (
-            r["period"],
-            tuple(sorted((d, str(r[d])) for d in dims if r[d] is not None)),
-        ): plain_number(r["value"])
-        for r in frame.to_dict("records")
-    }
-    order = {p.label: i for i, p in enumerate(request.periods)}
-    wanted = frame[frame["period"].isin(order)]
-    wanted = wanted.assign(_order=wanted["period"].map(order)).sort_values("_order", kind="stable")
-    figures = []
-    for record in wanted.to_dict("records"):
-        dimensions = {d: str(record[d]) for d in dims if record[d] is not None}
-        version = measure.version(int(record["version"]))
-        assert version is not None
-        value = plain_number(record["value"])
-        figures.append(
-            Figure(
-                measure=measure_id,
-                version=version.number,
-                period=str(record["period"]),
-                dimensions=dimensions,
-                value=value,
-                target=figure_target(version, dimensions, value, library),
-                comparison=_comparison(record["period"], dimensions, lookup)
-                if request.compare
-                else None,
-            )
-        )
-    return figures
-
-
-def _comparison(label: str, dimensions: dict[str, str], lookup: dict) -> Comparison:
-    period = parse_period(label)
-    key = tuple(sorted(dimensions.items()))
-    previous, year_earlier = shift(period, steps=-1).label, shift(period, years=-1).label
-    return Comparison(
-        previous_period=previous,
-        previous_value=_find(lookup, previous, key),
-        year_earlier_period=year_earlier,
-        year_earlier_value=_find(lookup, year_earlier, key),
-    )
-
-
-def _find(lookup: dict, label: str, key: tuple) -> int | float | None:
-    return lookup.get((label, key))

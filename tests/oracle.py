@@ -9,7 +9,12 @@ ratios are exact ``Fraction``s. Slow, obviously correct.
 ``all_figures(tables, grain, periods)`` gives ``{(measure, period, dims): value}`` for every
 measure of the catalogue (except ``prognose_uitgaven``), where ``dims`` is a tuple of
 sorted ``(name, value)`` pairs. A count that is missing is 0; a ratio that is missing has
-no figure (its denominator is 0 or nothing counts).
+no figure (its denominator is 0 or nothing counts). No data is not zero: a sum of money over
+a table that has no rows in the period at all (no claims starting in the year, no budget
+line for the year, no benefit running in any of its months, no indication running in the
+year) has no figure, marked by the key ``NO_DATA`` (see ``expected_value``); so has every
+ratio over it, and a ratio for a law whose claims the table never holds (participatiewet in
+declaraties).
 
 Readings where the catalogue is terse: age is completed years on the peildatum (born on
 29 February: a year older on 1 March in other years); a client without geboortedatum, or
@@ -45,6 +50,7 @@ REMOVED = "13"
 TERMIJN_DAGEN = 56  # wettelijke beslistermijn: eight weeks
 LAST_DAY_OF_VERSION_1 = dt.date(2020, 12, 31)  # jeugd.unieke_jeugdigen
 UNKNOWN = "onbekend"
+NO_DATA: Dims = (("__geen_gegevens", ""),)  # this measure has no figures in this period
 
 # Measures whose figure is a ratio, share or average: no figure where nothing counts.
 RATIO_MEASURES = frozenset(
@@ -251,6 +257,7 @@ class Data:
     boekingen: list[Row]
     aanvragen: list[Row]
     bijstand: list[Row]
+    uitkeringen: list[Row]
     geboortedatum: dict[str, dt.date | None]
     populatie: list[Row]
     begroting: list[Row]
@@ -266,6 +273,7 @@ class Data:
             boekingen=[b for b in tables.get("budgetboekingen", []) if b["toewijzing_id"] in ids],
             aanvragen=list(tables.get("aanvragen", [])),
             bijstand=[u for u in tables.get("uitkeringen", []) if u["regeling"] in BIJSTAND],
+            uitkeringen=list(tables.get("uitkeringen", [])),
             geboortedatum={
                 c["client_id"]: c.get("geboortedatum") for c in tables.get("clienten", [])
             },
@@ -397,17 +405,28 @@ def herhaald_beroep(data: Data, period: Period) -> dict[Dims, Value]:
             for j in youth
         )
 
-    return {(): sum(1 for i in youth if starts_in(i, period) and repeats(i))}
+    def new_traject(i: Row) -> bool:
+        """No other Jeugdwet indication of the client started before ``i`` and runs on, or
+        ends the day before, ``i``'s start (an empty einddatum runs on)."""
+        return not any(
+            k["client_id"] == i["client_id"]
+            and k["startdatum"] < i["startdatum"]
+            and (k.get("einddatum") is None or i["startdatum"] <= k["einddatum"] + ONE_DAY)
+            for k in youth
+        )
+
+    return {(): sum(1 for i in youth if starts_in(i, period) and repeats(i) and new_traject(i))}
 
 
 # ---- population and ratios -----------------------------------------------------------------
 
 
-def population(data: Data, day: dt.date, ages: Callable[[int], bool]) -> int:
-    """Inhabitants of the latest snapshot on or before ``day`` whose age passes ``ages``."""
+def population(data: Data, day: dt.date, ages: Callable[[int], bool]) -> int | None:
+    """Inhabitants of the latest snapshot on or before ``day`` whose age passes ``ages``;
+    no figure without any snapshot by then (no data is not 0)."""
     dates = [r["peildatum"] for r in data.populatie if r["peildatum"] <= day]
     if not dates:
-        return 0
+        return None
     latest = max(dates)
     return sum(
         r["aantal"] for r in data.populatie if r["peildatum"] == latest and ages(r["leeftijd"])
@@ -595,6 +614,8 @@ def uitstroomredenen(data: Data, period: Period) -> dict[Dims, Value]:
 
 
 def uitgekeerd(data: Data, period: Period) -> dict[Dims, Value]:
+    if not any(data.active(u, m) for u in data.uitkeringen for m in period.months()):
+        return {NO_DATA: None}
     total = Fraction(0)
     for month in period.months():
         for benefit in data.bijstand:
@@ -649,6 +670,8 @@ def verplichting(data: Data, period: Period) -> dict[Dims, Value]:
     """Each budget spread over its days, one day at a time; the parts of Y and Y + 1."""
     if not period.is_year:
         return {}
+    if not any(data.active(row, period) for row in data.toewijzingen):
+        return {NO_DATA: None}
     year = period.begin.year
     parts = {year: "kalenderjaar", year + 1: "volgend_jaar"}
     result: dict[Dims, Fraction] = defaultdict(Fraction)
@@ -667,6 +690,8 @@ def verplichting(data: Data, period: Period) -> dict[Dims, Value]:
 def verzilvering(data: Data, period: Period) -> dict[Dims, Value]:
     if not period.is_year:
         return {}
+    if not claims_in(data, period):
+        return {NO_DATA: None}
     result: dict[Dims, Fraction] = defaultdict(Fraction)
     for claim, indication in claims_in(data, period):
         result[dims(wet=indication["wet"])] += Fraction(claim["bedrag"])
@@ -674,6 +699,8 @@ def verzilvering(data: Data, period: Period) -> dict[Dims, Value]:
 
 
 def verzilvering_per_categorie(data: Data, period: Period) -> dict[Dims, Value]:
+    if not claims_in(data, period):
+        return {NO_DATA: None}
     result: dict[Dims, Fraction] = defaultdict(Fraction)
     for claim, indication in claims_in(data, period):
         key = dims(wet=indication["wet"], hoofdcategorie=known(indication.get("hoofdcategorie")))
@@ -685,6 +712,8 @@ def verzilveringsgraad(data: Data, period: Period) -> dict[Dims, Value]:
     if not period.is_year:
         return {}
     claimed, committed = verzilvering(data, period), verplichting(data, period)
+    if NO_DATA in claimed or NO_DATA in committed:
+        return {dims(wet=w): None for w in WETTEN}
     return {
         dims(wet=w): ratio(
             claimed.get(dims(wet=w)) or 0,
@@ -698,12 +727,16 @@ def uitgaven_per_inwoner(data: Data, period: Period) -> dict[Dims, Value]:
     if not period.is_year:
         return {}
     claimed, people = verzilvering(data, period), inwoners_1_januari(data, period)[()]
+    if NO_DATA in claimed:
+        return {dims(wet=w): None for w in WETTEN}
     return {dims(wet=w): ratio(claimed.get(dims(wet=w)) or 0, people or 0) for w in WETTEN}
 
 
 def begroting(data: Data, period: Period) -> dict[Dims, Value]:
     if not period.is_year:
         return {}
+    if not any(row["jaar"] == period.begin.year for row in data.begroting):
+        return {NO_DATA: None}
     result: dict[Dims, Fraction] = defaultdict(Fraction)
     for row in data.begroting:
         if row["jaar"] == period.begin.year and row.get("versie") == "primitief":
@@ -712,14 +745,20 @@ def begroting(data: Data, period: Period) -> dict[Dims, Value]:
 
 
 def realisatie_begroting(data: Data, period: Period) -> dict[Dims, Value]:
-    """Per law of the indications and of the budget lines (a budgeted law without any
-    claim has realised 0)."""
+    """Per law of the indications and of the budget lines. A law of the indications
+    without a claim in a year that has claims has realised 0; a law claims never cover
+    (participatiewet: bijstand is not claimed through declaraties) has no figure, and
+    neither has a year without any claim or budget line."""
     if not period.is_year:
         return {}
     claimed, budgeted = verzilvering(data, period), begroting(data, period)
-    laws = set(WETTEN) | {dict(key)["wet"] for key in budgeted}
+    laws = set(WETTEN) | {dict(key)["wet"] for key in budgeted if key != NO_DATA}
+    if NO_DATA in claimed or NO_DATA in budgeted:
+        return {dims(wet=w): None for w in sorted(laws)}
     return {
         dims(wet=w): ratio(claimed.get(dims(wet=w)) or 0, budgeted.get(dims(wet=w)) or 0)
+        if w in WETTEN
+        else None
         for w in sorted(laws)
     }
 
@@ -808,6 +847,17 @@ def all_figures(
 def default_value(measure: str) -> Value:
     """What a missing figure means: no figure for a ratio, 0 for a count or a sum."""
     return None if measure in RATIO_MEASURES else 0
+
+
+def expected_value(figures: Figures, key: Key) -> Value:
+    """The oracle's value for a key: its figure, no figure where the measure has no data
+    in that period (``NO_DATA``), else the measure's default."""
+    measure, period, _ = key
+    if key in figures:
+        return figures[key]
+    if (measure, period, NO_DATA) in figures:
+        return None
+    return default_value(measure)
 
 
 # ---- the original small oracle (indications only), kept for tests/test_engine_oracle.py ----

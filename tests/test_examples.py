@@ -30,8 +30,8 @@ def test_expected_figures_reconcile_with_the_sample(tmp_path: Path) -> None:
         ],
     )
     assert result.exit_code == 0, result.stdout + result.stderr
-    assert result.stdout.strip().endswith("4 passed, 0 failed")
-    assert 'tests="4" failures="0"' in junit.read_text()
+    assert result.stdout.strip().endswith("6 passed, 0 failed")
+    assert 'tests="6" failures="0"' in junit.read_text()
 
 
 def test_published_example_passes_its_checks() -> None:

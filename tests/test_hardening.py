@@ -65,11 +65,9 @@ def test_a_cross_join_by_mistake_is_refused_before_it_runs(
     assert result.figures == []
     [note] = result.notes
     assert note.message.startswith(
-        f"{tmp_path}/x.kpi:1:1: 'jeugd.alles' has no condition on the period"
+        f"{tmp_path}/x.kpi:1:1: 'jeugd.alles' heeft geen voorwaarde op de periode"
     )
-    assert (
-        "50 rows counts in each of the 12 periods (600 combinations, more than 100)" in note.message
-    )
+    assert "50 rijen mee in elk van de 12 perioden (600 combinaties, meer dan 100)" in note.message
 
 
 def _bsn(n: int) -> str:

@@ -429,19 +429,23 @@ def test_population_and_ratios_on_the_peildatum() -> None:
         dt.date(2021, 12, 31),
         measures,
     )
-    # latest populatie peildatum on or before Y-12-31: none for 2018/2019 (sum of nothing);
-    # 2020-01-01 for 2020; 2021-01-01 (not added to 2020's) for 2021.
-    assert_figures(result, "populatie.inwoners", {"2018": 0, "2019": 0, "2020": 100, "2021": 125})
-    assert_figures(result, "populatie.inwoners_0_17", {"2018": 0, "2020": 30, "2021": 40})
-    assert_figures(result, "populatie.inwoners_70plus", {"2018": 0, "2020": 25, "2021": 40})
+    # latest populatie peildatum on or before Y-12-31: none for 2018/2019 (no data: no
+    # figure, not 0); 2020-01-01 for 2020; 2021-01-01 (not added to 2020's) for 2021.
+    assert_figures(
+        result, "populatie.inwoners", {"2018": None, "2019": None, "2020": 100, "2021": 125}
+    )
+    assert_figures(result, "populatie.inwoners_0_17", {"2018": None, "2020": 30, "2021": 40})
+    assert_figures(result, "populatie.inwoners_70plus", {"2018": None, "2020": 25, "2021": 40})
     # on or before the first day: 2020-01-01 itself counts for 2020.
     assert_figures(
-        result, "populatie.inwoners_1_januari", {"2018": 0, "2019": 0, "2020": 100, "2021": 125}
+        result,
+        "populatie.inwoners_1_januari",
+        {"2018": None, "2019": None, "2020": 100, "2021": 125},
     )
     # 2019: V3 (89); V2 is 68. 2020: V1 (70); V3 ended 12-30; V2 is 69. 2021: V1, V2.
     # V4 is no vervoer.
     assert_figures(result, "wmo.vervoer_70plus", {"2018": 0, "2019": 1, "2020": 1, "2021": 2})
-    # divided by 70+: 2018 0/0 and 2019 1/0 -> no figure; 1/25; 2/40.
+    # divided by 70+: 2018 and 2019 have no population figure -> no figure; 1/25; 2/40.
     assert_figures(
         result,
         "wmo.vervoer_70plus_aandeel",
@@ -1032,7 +1036,8 @@ def test_social_assistance_by_year() -> None:
         dims=("uitstroomreden",),
     )
     # 2015: u6 Apr..Dec = 9 months x 600. 2020: 2400 + 2900 + 3000 + 1800 + 8 x 900.
-    assert_figures(result, "participatie.uitgekeerd", {"2014": 0, "2015": 5400, "2020": 17300})
+    # 2014: no benefit runs at all -> no data, no figure (not 0).
+    assert_figures(result, "participatie.uitgekeerd", {"2014": None, "2015": 5400, "2020": 17300})
     # 2015-12-31 - 2015-04-01 = 274 days; 2020-12-31 - 2019-01-01 = 365 + 365 = 730,
     # not under 730 -> 2-5 jaar.
     assert_figures(
@@ -1158,11 +1163,12 @@ def test_money_yearly_measures() -> None:
         result,
         "verplichting",
         {
+            # no indication runs in 2019 at all: no data, no figure (not 0)
             "2019": {
-                ("wmo", "kalenderjaar"): 0,
-                ("wmo", "volgend_jaar"): 0,
-                ("jeugdwet", "kalenderjaar"): 0,
-                ("jeugdwet", "volgend_jaar"): 0,
+                ("wmo", "kalenderjaar"): None,
+                ("wmo", "volgend_jaar"): None,
+                ("jeugdwet", "kalenderjaar"): None,
+                ("jeugdwet", "volgend_jaar"): None,
             },
             # wmo: 184 x 10 in 2020, 181 x 10 in 2021 (b4 has no budget, b5 removed)
             "2020": {
@@ -1183,12 +1189,13 @@ def test_money_yearly_measures() -> None:
         tolerance=MONEY_TOLERANCE,
     )
     # claims by periode_start: 2020 wmo 800 + 900 + 200 (d3 starts 12-31);
-    # jeugdwet 450 - 50 + 100 (d8 is for a removed indication); 2021 jeugdwet 300.
+    # jeugdwet 450 - 50 + 100 (d8 is for a removed indication); 2021 jeugdwet 300 (and
+    # wmo 0: 2021 has claims, none for wmo). 2019 has no claims at all: no figure.
     assert_figures(
         result,
         "verzilvering",
         {
-            "2019": {"wmo": 0, "jeugdwet": 0},
+            "2019": {"wmo": None, "jeugdwet": None},
             "2020": {"wmo": 1900, "jeugdwet": 500},
             "2021": {"wmo": 0, "jeugdwet": 300},
         },
@@ -1224,7 +1231,7 @@ def test_money_yearly_measures() -> None:
         result,
         "begroting",
         {
-            "2019": {"wmo": 0, "jeugdwet": 0},
+            "2019": {"wmo": None, "jeugdwet": None},  # no budget line for 2019 at all
             "2020": {"wmo": 4000, "jeugdwet": 1250},
             "2021": {"wmo": 2000, "jeugdwet": 0},
         },
@@ -1245,7 +1252,6 @@ def test_money_yearly_measures() -> None:
         result,
         "verzilvering_per_categorie",
         {
-            "2019": {("wmo", "begeleiding"): 0, ("jeugdwet", "ambulant"): 0},
             "2020": {
                 ("wmo", "begeleiding"): 1700,
                 ("wmo", "huishoudelijke_hulp"): 200,
@@ -1255,6 +1261,10 @@ def test_money_yearly_measures() -> None:
             "2021": {("jeugdwet", "ambulant"): 300},
         },
         dims=("wet", "hoofdcategorie"),
+    )
+    # 2019 has no claims at all: no figure in any category
+    assert_figures(
+        result, "verzilvering_per_categorie", {"2019": {}}, ("wet", "hoofdcategorie"), None
     )
     # 2020 wmo (800 + 900 + 200) / 2 clients; jeugdwet (450 - 50 + 100) / 2; 2021 300 / 1.
     assert_figures(result, "wmo.gedeclareerd_per_client", {"2019": None, "2020": 950, "2021": None})
@@ -1286,7 +1296,6 @@ def test_money_by_month_and_yearly_measures_give_no_month_figures() -> None:
         "verzilvering_per_categorie",
         {
             "2020-03": {("jeugdwet", "ambulant"): 400},  # 450 - 50
-            "2020-04": {("jeugdwet", "ambulant"): 0},
             "2020-12": {
                 ("wmo", "begeleiding"): 900,
                 ("wmo", "huishoudelijke_hulp"): 200,
@@ -1294,6 +1303,10 @@ def test_money_by_month_and_yearly_measures_give_no_month_figures() -> None:
             },
         },
         dims=("wet", "hoofdcategorie"),
+    )
+    # no claim starts in April: no figure in any category
+    assert_figures(
+        result, "verzilvering_per_categorie", {"2020-04": {}}, ("wet", "hoofdcategorie"), None
     )
     # Dec wmo: (900 + 200) / 2; Mar jeugdwet: (450 - 50) / 1.
     assert_figures(
@@ -1368,11 +1381,12 @@ def test_commitment_of_an_indication_running_past_next_year() -> None:
             "2020": {("wmo", "kalenderjaar"): 1840, ("wmo", "volgend_jaar"): 3650},
             "2021": {("wmo", "kalenderjaar"): 3650, ("wmo", "volgend_jaar"): 1810},
             "2022": {("wmo", "kalenderjaar"): 1810, ("wmo", "volgend_jaar"): 0},
-            "2023": {("wmo", "kalenderjaar"): 0, ("wmo", "volgend_jaar"): 0},
         },
         dims=("wet", "jaardeel"),
         tolerance=MONEY_TOLERANCE,
     )
+    # nothing runs in 2023: no data, no figure (not 0)
+    assert_figures(result, "verplichting", {"2023": {}}, ("wet", "jaardeel"), None)
 
 
 def test_declared_per_client_counts_a_client_with_only_a_credit() -> None:

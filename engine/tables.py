@@ -1,0 +1,135 @@
+"""tables: where the computation runs and the rows it starts from: the backend (DuckDB in
+this process, or the source's own database), each loaded table with its scope applied and
+the latest version of each row, and the requested periods as a table."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Sequence
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from maatstaf.adapters.base import LoadedData
+from maatstaf.dsl import ast
+from maatstaf.dsl.schema import Table
+from maatstaf.engine.compile import (
+    BEGIN,
+    END,
+    PERIOD,
+    Context,
+    Env,
+    ast_and,
+    compile_condition,
+    walk,
+    with_links,
+)
+from maatstaf.engine.periods import Period
+
+
+def backend_for(data: LoadedData) -> ibis.BaseBackend:
+    """Where the computation runs: the source's own database, or DuckDB in this process
+    (its memory capped by MAATSTAF_MEMORY_LIMIT, e.g. 8GB; beyond it DuckDB spills to disk
+    or stops with a message)."""
+    if data.backend is not None:
+        return data.backend  # type: ignore[return-value]
+    con = ibis.duckdb.connect()
+    limit = os.environ.get("MAATSTAF_MEMORY_LIMIT")
+    if limit:
+        con.raw_sql(f"SET memory_limit = '{_memory(limit)}'")
+    return con
+
+
+def _memory(text: str) -> str:
+    """A memory size such as 8GB or 512MB (checked, since it goes into a setting)."""
+    import re
+
+    from maatstaf.engine.run import RunError
+
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", text.strip()):
+        raise RunError(f"MAATSTAF_MEMORY_LIMIT={text!r}: write a size such as 8GB or 512MB")
+    return text.strip()
+
+
+def scoped_tables(
+    con: ibis.BaseBackend, data: LoadedData, ctx: Context, as_of: dt.date | None = None
+) -> dict[str, ir.Table]:
+    """Each loaded table in DuckDB, without the rows its table scope excludes. Tables whose
+    scope follows a link (a claim's toewijzing) come after the tables they link to, so a
+    claim for a removed indication is excluded too.
+
+    In process, DuckDB reads the loaded Arrow tables in place (no copy) and each scoped
+    table is computed once and kept (the latest version of each row, the scope applied),
+    so every measure of the run starts from the same rows instead of recomputing them,
+    and the rows are held twice at most (Arrow, DuckDB); a database or Spark keeps them as
+    views of its own tables."""
+    sources = data.relations if data.backend is not None else _arrow_views(con, data)
+    raw = {name: _known_on(rel, ctx.schema.table(name), as_of) for name, rel in sources.items()}  # type: ignore[arg-type]
+    tables: dict[str, ir.Table] = {}
+    linked_last = sorted(raw, key=lambda n: bool(_scope_links(ctx, n)))
+    for name in linked_last:
+        table, schema_table = raw[name], ctx.schema.table(name)
+        conditions = ctx.library.scopes.get(name, ())
+        if conditions and schema_table is not None:
+            scoped = Context(ctx.schema, ctx.library, tables, ctx.semi_joins)
+            rows = with_links(table, schema_table, list(conditions), None, scoped)
+            keep = ~compile_condition(
+                ast_and(list(conditions)), Env(schema_table, None, rows, scoped)
+            )
+            table = rows.filter(keep).select(*table.columns)
+        if data.backend is None:
+            table = con.create_table(f"scoped_{name}", table, temp=True, overwrite=True)
+        tables[name] = table
+    return tables
+
+
+def _arrow_views(con: ibis.BaseBackend, data: LoadedData) -> dict[str, ir.Table]:
+    """The loaded tables as DuckDB views over their Arrow memory (read in place)."""
+    views = {}
+    for name, arrow in data.tables.items():
+        con.con.register(f"loaded_{name}", arrow)  # type: ignore[attr-defined]
+        views[name] = con.table(f"loaded_{name}")
+    return views
+
+
+def _known_on(table: ir.Table, schema_table: Table | None, as_of: dt.date | None) -> ir.Table:
+    """The rows as known on ``as_of`` (by default: now). Where a table keeps history, rows
+    sharing a key are versions of one row: the latest version registered by then wins
+    (rows without a registration time count as the earliest version)."""
+    history = schema_table.history if schema_table is not None else None
+    if schema_table is None or history is None or history not in table.columns:
+        return table
+    if as_of is not None:
+        limit = ibis.literal(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()))
+        table = table.filter(table[history].isnull() | (table[history] < limit))
+    key = [table[k] for k in schema_table.key]
+    order = ibis.desc(table[history].fill_null(_EARLIEST))
+    latest = ibis.row_number().over(group_by=key, order_by=order)
+    table = table.mutate(__version=latest)
+    return table.filter(table["__version"] == 0).drop("__version")
+
+
+_EARLIEST = dt.datetime(1, 1, 1)
+
+
+def _scope_links(ctx: Context, table: str) -> bool:
+    schema_table = ctx.schema.table(table)
+    return schema_table is not None and any(
+        "." in n.name
+        for c in ctx.library.scopes.get(table, ())
+        for n in walk(c)
+        if isinstance(n, ast.NameRef)
+    )
+
+
+def periods_table(periods: Sequence[Period]) -> ir.Table:
+    arrow = pa.table(
+        {
+            PERIOD: pa.array([p.label for p in periods], pa.string()),
+            BEGIN: pa.array([p.begin for p in periods], pa.date32()),
+            END: pa.array([p.end for p in periods], pa.date32()),
+        }
+    )
+    return ibis.memtable(arrow)
