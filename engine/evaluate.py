@@ -31,7 +31,7 @@ from maatstaf.engine.periods import Period, parse_period
 from maatstaf.engine.result import (
     Note,
 )
-from maatstaf.engine.suppression import is_count
+from maatstaf.engine.suppression import counts as counts_persons
 from maatstaf.engine.tables import periods_table
 
 if TYPE_CHECKING:
@@ -147,7 +147,7 @@ def _evaluate_version(
     )
     empty = _periods_without_rows(state, version, labels, present) if _is_sum(aggregate) else []
     step = state.request.round_counts_to if state.request else None
-    if step and is_count(version.unit):
+    if step and counts_persons(version, state.library):
         frame["value"] = (frame["value"] / step + 0.5).floordiv(1) * step
     domains = dimension_domains(version, state.ctx, frame)
     frame = complete(

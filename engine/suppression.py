@@ -32,7 +32,6 @@ from maatstaf.engine.result import Comparison, Figure, RunResult, Suppression
 
 # the units whose figures the engine rounds for cbs (engine/run.py); suppression itself
 # decides from the rule, see ``counts``
-COUNT_UNITS = {"cliënten", "clienten", "toewijzingen", "huishoudens", "aanvragen", "uitkeringen"}
 CBS_MIN_SHARE_BASE = 100
 BASE_PREFIX = "__basis__."
 Key = tuple[str, str, frozenset]  # measure, period, dimensions
@@ -60,11 +59,6 @@ class Policy:
         if text.isdigit() and int(text) > 0:
             return cls("threshold", int(text))
         raise ValueError(f"--suppress {text!r}: use off, a threshold such as 5, or cbs")
-
-
-def is_count(unit: str) -> bool:
-    """By unit only: what the engine rounds for cbs. Prefer ``counts``."""
-    return unit.lower() in COUNT_UNITS
 
 
 def counts(version: MeasureVersion, library: Library) -> bool:

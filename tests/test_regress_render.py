@@ -71,6 +71,19 @@ def test_a_count_is_known_by_its_aggregate_not_by_its_unit(tmp_path: Path) -> No
     assert [(f.value, f.suppressed) for f in hidden.figures] == [(None, "<5")] * 2
 
 
+def test_cbs_rounds_a_count_whatever_its_unit(tmp_path: Path) -> None:
+    """Under cbs the engine rounds counts to 5; it chose them by unit, so `unit jeugdigen`
+    (12) was published unrounded."""
+    (tmp_path / "x.kpi").write_text(
+        'measure jeugd.x {\n label "Jeugdigen"\n unit jeugdigen\n owner "o"\n'
+        ' description "d"\n count distinct client_id in toewijzingen where active in period }\n'
+    )
+    library = load_library([tmp_path / "x.kpi"])
+    request = RunRequest(periods=PERIODS, selections=[Selection("jeugd.x")], round_counts_to=5)
+    result = run(library, loaded(toewijzingen=[_youth(i) for i in range(12)]), request)
+    assert [f.value for f in result.figures] == [10, 10]
+
+
 def test_a_share_of_a_small_base_is_hidden() -> None:
     # 4 decided requests, 3 on time: 75 % = 3 of 4 must not be shown
     aanvragen = [
