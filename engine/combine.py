@@ -100,7 +100,12 @@ class Combiner:
 
     def _previous_year(self, arg: ast.Expr) -> pd.DataFrame:
         assert isinstance(arg, ast.NameRef)
-        years = {label: str(parse_period(label).begin.year - 1) for label in self.labels}
+        # zero-padded like every period label; the year 0001 has no year before it
+        years = {
+            label: f"{year - 1:04d}"
+            for label in self.labels
+            if (year := parse_period(label).begin.year) > 1
+        }
         found = self.fetch_years(arg.name, sorted(set(years.values())))
         pairs = pd.DataFrame({"period": list(years), "__year": list(years.values())})
         merged = pairs.merge(

@@ -287,3 +287,28 @@ def test_an_overflowing_sum_is_no_figure_with_a_note(tmp_path: Path) -> None:
     assert figure.value is None
     [note] = notes_of(result, "wmo.groot")
     assert note.startswith("geen cijfer voor 2020: de berekening loopt over")
+
+
+def test_previous_year_in_the_year_one_is_no_figure_not_a_crash(tmp_path) -> None:
+    """Issue 12, item 16: `previous_year` in 0001 looked up the year '0' and crashed."""
+    (tmp_path / "x.kpi").write_text(
+        'measure x.n {\n label "n"\n unit toewijzingen\n owner "o"\n description "d"\n'
+        " count toewijzingen where active in period }\n"
+        'measure x.vorig {\n label "v"\n unit toewijzingen\n owner "o"\n description "d"\n'
+        " compute ifempty(previous_year(x.n), 0) + x.n }\n"
+    )
+    row = {
+        "toewijzing_id": "T1",
+        "client_id": "C1",
+        "wet": "wmo",
+        "productcode": "01A01",
+        "startdatum": dt.date(1, 1, 1),
+        "einddatum": None,
+    }
+    library = load_library([tmp_path / "x.kpi"])
+    result = run_engine(
+        loaded(toewijzingen=[row]), "year", dt.date(1, 1, 1), dt.date(2, 12, 31), None, library
+    )
+    values = {(f.measure, f.period): f.value for f in result.figures}
+    assert values[("x.vorig", "0002")] == 2
+    assert values[("x.n", "0001")] == 1
