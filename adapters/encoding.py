@@ -65,3 +65,25 @@ def _where(path: Path | str, data: bytes, at: int, codec: str) -> str:
     column = len(data[start:at].decode(codec if start == 0 else codec.removesuffix("-sig")))
     line = data.count(b"\n", 0, at) + 1
     return f"{path}:{line}:{column + 1}"
+
+
+def read_text(path: Path, kind: str, form: str, error: type[Exception]) -> str:
+    """A UTF-8 text file (a byte order mark is allowed); a missing file, a folder or bytes
+    that are not UTF-8 raise ``error`` naming the file, and the line and column."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise error(f"{path}: no such file (the {kind}: {form})") from None
+    except IsADirectoryError:
+        raise error(f"{path} is a folder: give the {kind} as {form}") from None
+    except OSError as exc:
+        raise error(f"{path}: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise error(
+            f"{path}:{line}:{column}: the file is not UTF-8 (byte 0x{data[exc.start]:02x}): "
+            f"save the {kind} as UTF-8"
+        ) from None

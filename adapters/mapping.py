@@ -29,6 +29,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from maatstaf.adapters.base import LoadError
+from maatstaf.adapters.encoding import read_text
 
 ROW = "__row"
 
@@ -71,7 +72,7 @@ class Mapping(BaseModel):
 
 def load_mapping(path: Path) -> Mapping:
     try:
-        raw = yaml.safe_load(_read_text(path)) or {}
+        raw = yaml.safe_load(read_text(path, "mapping file", "a .yaml file", LoadError)) or {}
         return Mapping.model_validate(raw)
     except yaml.YAMLError as exc:
         raise LoadError(f"{path}: not valid YAML: {exc}") from None
@@ -79,27 +80,6 @@ def load_mapping(path: Path) -> Mapping:
         problem = exc.errors()[0]
         where = ".".join(str(p) for p in problem["loc"])
         raise LoadError(f"{path}: {where}: {problem['msg']}") from None
-
-
-def _read_text(path: Path) -> str:
-    """The mapping file's text, or a LoadError that says what is wrong with the path."""
-    if path.is_dir():
-        raise LoadError(f"{path}: is a folder, not a mapping file; give the path of a .yaml file")
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise LoadError(f"{path}: the mapping file does not exist") from None
-    except OSError as exc:
-        raise LoadError(f"{path}: cannot read the mapping file ({exc.strerror})") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise LoadError(
-            f"{path}:{line}:{column}: not UTF-8 text (byte 0x{data[exc.start]:02x}); "
-            "save the mapping file as UTF-8"
-        ) from None
 
 
 @dataclass

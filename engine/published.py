@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from maatstaf.adapters.encoding import read_text
 from maatstaf.dsl import ast
 
 
@@ -87,28 +88,6 @@ def parse_cell(text: str, locale: str = "nl", rounded: bool = False) -> Cell | N
     )
     scale = Decimal("0.01") if percent else Decimal(1)
     return Cell(float((value - half) * scale), float((value + half) * scale), text.strip())
-
-
-def read_text(path: Path, kind: str, form: str, error: type[Exception]) -> str:
-    """A UTF-8 text file (a byte order mark is allowed); a missing file, a folder or bytes
-    that are not UTF-8 raise ``error`` naming the file, and the line and column."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise error(f"{path}: no such file (the {kind}: {form})") from None
-    except IsADirectoryError:
-        raise error(f"{path} is a folder: give the {kind} as {form}") from None
-    except OSError as exc:
-        raise error(f"{path}: {exc.strerror or exc}") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise error(
-            f"{path}:{line}: the file is not UTF-8 (byte 0x{data[exc.start]:02x} in column "
-            f"{column}): save it as UTF-8"
-        ) from None
 
 
 def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:

@@ -18,8 +18,8 @@ from xml.sax.saxutils import quoteattr
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from maatstaf.adapters.encoding import read_text
 from maatstaf.engine.periods import PeriodError, parse_period
-from maatstaf.engine.published import read_text
 from maatstaf.engine.result import RunResult
 from maatstaf.engine.run import RunRequest, Selection
 

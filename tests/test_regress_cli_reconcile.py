@@ -61,7 +61,7 @@ def _reconcile(tmp_path: Path, name: str, content: bytes | None) -> tuple[int, s
         (
             "e.csv",
             b"measure,period,value\nwmo.instroom,2020,\xe9\n",
-            "error: e.csv:2: the file is not UTF-8 (byte 0xe9 in column 19): save it as UTF-8",
+            "error: e.csv:2:19: the file is not UTF-8 (byte 0xe9): save the expected figures as UTF-8",
         ),
         (
             "e.yaml",
@@ -99,7 +99,7 @@ def test_unreadable_published_files(tmp_path: Path) -> None:
     )
     assert _check_published(tmp_path, b"Jaar;Totaal\n2020;4\xe9\n") == (
         1,
-        "error: t.csv:2: the file is not UTF-8 (byte 0xe9 in column 7): save it as UTF-8",
+        "error: t.csv:2:7: the file is not UTF-8 (byte 0xe9): save the published table as UTF-8",
     )
     assert _check_published(tmp_path, b"Jaar;Totaal\n2020;4;5\n") == (
         1,
