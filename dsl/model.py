@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from maatstaf.dsl import ast
 from maatstaf.dsl.errors import Span
+from maatstaf.dsl.report_ast import Report
 
 
 class MeasureVersion(BaseModel):
@@ -86,6 +87,7 @@ class Library(BaseModel):
     scope_texts: dict[str, str]
     dimensions: dict[str, ast.DimensionDecl]
     published: dict[str, ast.PublishedDecl] = {}
+    reports: dict[str, Report] = {}  # report declarations, by id
     sources: dict[str, str]
     # what loading said about the standard library (which standard files apply, what the
     # user's files replace, that the standard measures are not loaded); shown by 'check'
