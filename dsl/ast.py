@@ -13,12 +13,8 @@ from typing import Literal, Union
 from pydantic import BaseModel, ConfigDict
 
 from maatstaf.dsl.errors import Span
-
-
-class Node(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    span: Span
+from maatstaf.dsl.node import Node
+from maatstaf.dsl.report_ast import Report
 
 
 # ---- expressions ------------------------------------------------------------------
@@ -397,10 +393,15 @@ DimensionSpec = Dimension | EntityDimension
 
 
 class Target(Node):
-    """``target >= 80% when regeling = "wmo"``; ``otherwise`` when no other target applies."""
+    """``target >= 80% when regeling = "wmo"``; ``otherwise`` when no other target applies.
+
+    ``target >= 95% warn >= 90%``: a figure that misses the target but meets ``warn`` lies in
+    the warning band (amber); the band lies on the failing side of the target."""
 
     op: Literal["=", "!=", "<", "<=", ">", ">="]
     value: Expr
+    warn_op: Literal["<", "<=", ">", ">="] | None = None
+    warn: Expr | None = None
     when: Condition | None = None
     otherwise: bool = False
 
@@ -482,7 +483,9 @@ class TableScopeDecl(Node):
     text: str
 
 
-Declaration = MeasureDecl | ParameterDecl | TableScopeDecl | DimensionDecl | PublishedDecl
+Declaration = (
+    MeasureDecl | ParameterDecl | TableScopeDecl | DimensionDecl | PublishedDecl | Report
+)
 
 
 class DefinitionFile(BaseModel):

@@ -122,5 +122,11 @@ _STATEMENTS = frozenset(
         "compute",
         "mapping_case",
         "band",
+        "warn",
+        "report",
+        "section",
+        "tile",
+        "chart",
+        "table_item",
     ]
 )

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from maatstaf.dsl.ast import Node
+from maatstaf.dsl.node import Node
 
 Grain = Literal["month", "quarter", "year"]
 

@@ -10,12 +10,14 @@ from lark import Token, v_args
 from lark.tree import Meta
 
 from maatstaf.dsl import ast
+from maatstaf.dsl.bands import check_band
 from maatstaf.dsl.errors import DefinitionError, Diagnostic, Span
-from maatstaf.dsl.transform_expr import ExpressionRules, string_value
+from maatstaf.dsl.transform_expr import string_value
+from maatstaf.dsl.transform_report import ReportRules
 
 
 @v_args(meta=True, inline=True)
-class ToAst(ExpressionRules):
+class ToAst(ReportRules):
     """One method per declaration, member and aggregate rule."""
 
     # -- declarations
@@ -165,13 +167,31 @@ class ToAst(ExpressionRules):
             ignoring=string_value(ignoring),
         )
 
-    def target(self, meta: Meta, op: Token, value: Any, when: Any = None) -> tuple[str, Any, Span]:
-        node = ast.Target(span=self._span(meta), op=str(op), value=value, when=when)
+    def target(self, meta: Meta, op: Token, value: Any, *rest: Any) -> tuple[str, Any, Span]:
+        warn = rest[0] if rest and isinstance(rest[0], _Warn) else None
+        when = rest[-1] if rest and not isinstance(rest[-1], _Warn) else None
+        node = self._target(meta, op, value, warn, when=when)
         return self._member("targets", node, meta)
 
-    def target_otherwise(self, meta: Meta, op: Token, value: Any) -> tuple[str, Any, Span]:
-        node = ast.Target(span=self._span(meta), op=str(op), value=value, otherwise=True)
+    def target_otherwise(self, meta: Meta, op: Token, value: Any, *rest: Any):
+        warn = rest[0] if rest else None
+        node = self._target(meta, op, value, warn, otherwise=True)
         return self._member("targets", node, meta)
+
+    def warn(self, meta: Meta, op: Token, value: Any) -> _Warn:
+        return _Warn(op, value, self._span(meta))
+
+    def _target(self, meta: Meta, op: Token, value: Any, warn: _Warn | None, **rest: Any):
+        if warn is not None:
+            check_band(str(op), value, warn.op, warn.value, warn.span, self._tspan(warn.op))
+        return ast.Target(
+            span=self._span(meta),
+            op=str(op),
+            value=value,
+            warn_op=str(warn.op) if warn else None,
+            warn=warn.value if warn else None,
+            **rest,
+        )
 
     def same_as(self, meta: Meta, name: Token) -> tuple[str, Any, Span]:
         return self._member("aggregate", ast.SameAs(span=self._span(meta), measure=str(name)), meta)
@@ -272,6 +292,12 @@ class ToAst(ExpressionRules):
 
     def compute(self, meta: Meta, expr: ast.Expr):
         return self._member("aggregate", ast.Compute(span=self._span(meta), expr=expr), meta)
+
+
+class _Warn(NamedTuple):
+    op: Token
+    value: Any
+    span: Span
 
 
 class _Validity(NamedTuple):

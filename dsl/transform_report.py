@@ -1,0 +1,453 @@
+"""transform (reports): the parse tree of a ``report`` declaration -> ``dsl.report_ast``.
+
+One method per grammar rule of the reports part of ``maatstaf.lark``. What the grammar
+cannot say (a member given twice, a combination chart without its bars and line, months
+outside 1..12, years in the wrong order) is a positioned diagnostic here.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from typing import Any, NamedTuple
+
+from lark import Token, v_args
+from lark.tree import Meta
+
+from maatstaf.dsl import report_ast as rep
+from maatstaf.dsl.errors import DefinitionError, Diagnostic, Span, did_you_mean
+from maatstaf.dsl.transform_expr import ExpressionRules, string_value
+
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+MAANDEN = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+_MONTH_NUMBER = {name: i + 1 for names in (MONTHS, MAANDEN) for i, name in enumerate(names)}
+# {jeugd.instroom} or {period} inside a text item
+TEXT_REF = re.compile(r"\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*\}")
+
+
+class _Member(NamedTuple):
+    """A member of a report or table block, gathered by ``_gather``."""
+
+    field: str
+    value: Any
+    span: Span
+
+
+class _Snapshot(NamedTuple):
+    month: int
+    first: bool  # written right after 'snapshots'
+    span: Span
+
+
+def _fail(message: str, span: Span, hint: str | None = None) -> DefinitionError:
+    return DefinitionError([Diagnostic(message=message, span=span, hint=hint)])
+
+
+def _gather(members: list[_Member], what: str, repeatable: frozenset[str]) -> dict[str, Any]:
+    """A block's members by field; one given twice is an error at its second place."""
+    fields: dict[str, Any] = {}
+    problems = []
+    for member in members:
+        if member.field in repeatable:
+            fields[member.field] = (*fields.get(member.field, ()), *member.value)
+        elif member.field in fields:
+            words = member.field.replace("_", " ")
+            problems.append(
+                Diagnostic(message=f"'{words}' is given twice in one {what}", span=member.span)
+            )
+        else:
+            fields[member.field] = member.value
+    if problems:
+        raise DefinitionError(problems)
+    return fields
+
+
+@v_args(meta=True, inline=True)
+class ReportRules(ExpressionRules):
+    """One method per report rule; each returns a ``report_ast`` node or a member."""
+
+    def report(self, meta: Meta, name: Token, *members: Any) -> rep.Report:
+        span = self._span(meta)
+        sections = tuple(m for m in members if isinstance(m, rep.Section))
+        fields = _gather([m for m in members if isinstance(m, _Member)], "report", frozenset())
+        if "title" not in fields:
+            raise _fail(
+                f"report '{name}' has no title",
+                span,
+                'Add a title, e.g. title "Dashboard sociaal domein".',
+            )
+        return rep.Report(
+            span=span, id=str(name), sections=sections, text=self._text(meta), **fields
+        )
+
+    def report_title(self, meta: Meta, s: Token) -> _Member:
+        return _Member("title", string_value(s), self._span(meta))
+
+    def report_subtitle(self, meta: Meta, s: Token) -> _Member:
+        return _Member("subtitle", string_value(s), self._span(meta))
+
+    def report_source(self, meta: Meta, s: Token) -> _Member:
+        return _Member("source", string_value(s), self._span(meta))
+
+    def report_grain(self, meta: Meta, grain: str) -> _Member:
+        return _Member("grain", grain, self._span(meta))
+
+    def section(self, meta: Meta, title: Token, *items: Any) -> rep.Section:
+        return rep.Section(span=self._span(meta), title=string_value(title), items=items)
+
+    # -- items
+    def tile(self, meta: Meta, series: rep.Series, compare: _Member | None = None) -> rep.Tile:
+        specs = compare.value if compare is not None else ()
+        return rep.Tile(span=self._span(meta), series=series, compare=specs)
+
+    def text_item(self, meta: Meta, s: Token) -> rep.Text:
+        return rep.Text(span=self._span(meta), markdown=_markdown(s), refs=self._refs(s))
+
+    def _refs(self, token: Token) -> tuple[rep.TextRef, ...]:
+        """Every {name} in a text, where it stands in the file."""
+        raw = str(token)
+        refs = []
+        for found in TEXT_REF.finditer(raw):
+            before = raw[: found.start(1)]
+            line = (token.line or 1) + before.count("\n")
+            column = (
+                len(before) - before.rfind("\n") if "\n" in before else (token.column or 1) + len(before)
+            )
+            span = Span(
+                file=self.path,
+                line=line,
+                column=column,
+                end_line=line,
+                end_column=column + len(found.group(1)),
+            )
+            refs.append(rep.TextRef(span=span, name=found.group(1)))
+        return tuple(refs)
+
+    def chart(self, meta: Meta, kind: str, title: Token, *members: _Member) -> rep.Chart:
+        span = self._span(meta)
+        fields = _gather(list(members), "chart", frozenset({"show", "bars", "line"}))
+        if kind == "combination":
+            series = self._combination(span, fields)
+        else:
+            for part in ("bars", "line"):
+                if part in fields:
+                    raise _fail(
+                        f"'{part}' is a part of a combination chart; "
+                        f"a {kind.replace('_', ' ')} chart shows its measures with 'show'",
+                        fields[part][0].span,
+                        f"Write 'show {fields[part][0].measure}', or make the chart a "
+                        "'chart combination'.",
+                    )
+            series = fields.get("show", ())
+            if not series:
+                raise _fail(
+                    "this chart shows nothing", span, "Add 'show MEASURE' inside its braces."
+                )
+        default = rep.Window(span=span, kind="at") if kind == "donut" else None
+        window = fields.get("window") or default or _last_12_months(span)
+        return rep.Chart(
+            span=span, chart=kind, title=string_value(title), series=series, window=window
+        )
+
+    def _combination(self, span: Span, fields: dict[str, Any]) -> tuple[rep.Series, ...]:
+        if "show" in fields:
+            raise _fail(
+                "a combination chart names its parts with 'bars' and 'line', not 'show'",
+                fields["show"][0].span,
+                f"Write 'bars {fields['show'][0].measure}' or 'line {fields['show'][0].measure}'.",
+            )
+        missing = [part for part in ("bars", "line") if part not in fields]
+        if missing:
+            raise _fail(
+                f"a combination chart has bars and a line; this one has no '{missing[0]}'",
+                span,
+                "Add 'bars MEASURE, ...' and 'line MEASURE' inside its braces, or choose "
+                "another kind of chart.",
+            )
+        return tuple(
+            s.model_copy(update={"style": part}) for part in ("bars", "line") for s in fields[part]
+        )
+
+    def chart_show(self, meta: Meta, *series: rep.Series) -> _Member:
+        return _Member("show", series, self._span(meta))
+
+    def chart_bars(self, meta: Meta, *series: rep.Series) -> _Member:
+        return _Member("bars", series, self._span(meta))
+
+    def chart_line(self, meta: Meta, *series: rep.Series) -> _Member:
+        return _Member("line", series, self._span(meta))
+
+    def chart_over(self, meta: Meta, window: rep.Window) -> _Member:
+        return _Member("window", window, self._span(meta))
+
+    def chart_line_kind(self, meta: Meta) -> str:
+        return "line"
+
+    def chart_bars_kind(self, meta: Meta) -> str:
+        return "bars"
+
+    def chart_grouped_kind(self, meta: Meta) -> str:
+        return "grouped_bars"
+
+    def chart_stacked_kind(self, meta: Meta) -> str:
+        return "stacked_bars"
+
+    def chart_combination_kind(self, meta: Meta) -> str:
+        return "combination"
+
+    def chart_donut_kind(self, meta: Meta) -> str:
+        return "donut"
+
+    def chart_small_kind(self, meta: Meta, per: Token) -> str:
+        return f"small_multiples_{per}"
+
+    # -- tables
+    def table_item(self, meta: Meta, title: Token, *members: _Member) -> rep.TableItem:
+        span = self._span(meta)
+        fields = _gather(list(members), "table", frozenset({"compare", "extras"}))
+        series = self._table_series(span, fields)
+        if "columns" in fields and "window" in fields:
+            raise _fail(
+                "a table has either 'columns' or 'over', not both",
+                fields["window"].span,
+                "'over' gives the periods of a table with 'periods as rows'.",
+            )
+        periods_as = "rows" if fields.get("periods_as_rows") else "columns"
+        windows = fields.get("columns") or ((fields["window"],) if "window" in fields else ())
+        columns = rep.ColumnSpec(
+            span=windows[0].span if windows else span,
+            windows=windows or (rep.Window(span=span, kind="at"),),
+        )
+        extras = {e for e, _ in fields.get("extras", ())}
+        return rep.TableItem(
+            span=span,
+            title=string_value(title),
+            series=series,
+            periods_as=periods_as,
+            columns=columns,
+            compare=fields.get("compare", ()),
+            total="total" in extras,
+            percentages="percentages" in extras,
+            sort=fields.get("sort", "none"),
+        )
+
+    def _table_series(self, span: Span, fields: dict[str, Any]) -> tuple[rep.Series, ...]:
+        if "rows" in fields and "show" in fields:
+            raise _fail(
+                "a table has either 'rows' (measures as rows) or 'show' (one measure, its "
+                "dimension values as rows), not both",
+                fields["show"][0].span,
+            )
+        series = fields.get("rows") or fields.get("show")
+        if not series:
+            raise _fail(
+                "this table shows nothing",
+                span,
+                "Add 'rows MEASURE, ...' or 'show MEASURE by DIMENSION' inside its braces.",
+            )
+        return series
+
+    def table_rows(self, meta: Meta, *series: rep.Series) -> _Member:
+        return _Member("rows", series, self._span(meta))
+
+    def table_show(self, meta: Meta, *series: rep.Series) -> _Member:
+        return _Member("show", series, self._span(meta))
+
+    def table_columns(self, meta: Meta, *parts: rep.Window | _Snapshot) -> _Member:
+        return _Member("columns", _with_snapshots(parts), self._span(meta))
+
+    def table_periods_as_rows(self, meta: Meta) -> _Member:
+        return _Member("periods_as_rows", True, self._span(meta))
+
+    def table_over(self, meta: Meta, window: rep.Window) -> _Member:
+        return _Member("window", window, self._span(meta))
+
+    def table_with(self, meta: Meta, *extras: Token) -> _Member:
+        return _Member("extras", tuple((str(e), self._tspan(e)) for e in extras), self._span(meta))
+
+    def table_sorted(self, meta: Meta, key: Token) -> _Member:
+        words = " ".join(str(key).split())
+        sort = {"value descending": "value_desc", "value ascending": "value_asc"}.get(
+            words, "value_desc" if words == "value" else "label"
+        )
+        return _Member("sort", sort, self._span(meta))
+
+    def column_part(self, meta: Meta, window: rep.Window) -> rep.Window:
+        return window
+
+    def first_snapshot(self, meta: Meta, month: _Snapshot) -> _Snapshot:
+        return month._replace(first=True, span=self._span(meta))
+
+    def next_snapshot(self, meta: Meta, month: _Snapshot) -> _Snapshot:
+        return month
+
+    def snapshot_month(self, meta: Meta, token: Token) -> _Snapshot:
+        span = self._tspan(token)
+        if token.type == "INT":
+            number = int(token)
+            if not 1 <= number <= 12:
+                raise _fail(
+                    f"month {number} does not exist", span, "A month is 1 (January) to 12."
+                )
+            return _Snapshot(number, False, span)
+        name = str(token).lower()
+        if name not in _MONTH_NUMBER:
+            raise _fail(
+                f"'{token}' is not a month",
+                span,
+                did_you_mean(name, _MONTH_NUMBER) or "Write january ... december, or 1 ... 12.",
+            )
+        return _Snapshot(_MONTH_NUMBER[name], False, span)
+
+    # -- series, comparisons, windows
+    def series(self, meta: Meta, name: Token, *parts: Any) -> rep.Series:
+        fields = dict(parts)
+        return rep.Series(span=self._span(meta), measure=str(name), **fields)
+
+    def version_ref(self, meta: Meta, number: Token) -> tuple[str, Any]:
+        return ("version", int(number))
+
+    def series_filter(self, meta: Meta, *pairs: Token) -> tuple[str, Any]:
+        found: dict[str, str] = {}
+        for name, value in zip(pairs[::2], pairs[1::2], strict=True):
+            if str(name) in found:
+                raise _fail(f"'{name}' is given twice", self._tspan(name))
+            found[str(name)] = string_value(value)
+        return ("filter", found)
+
+    def series_by(self, meta: Meta, name: Token) -> tuple[str, Any]:
+        return ("by", str(name))
+
+    def series_axis(self, meta: Meta, axis: Token) -> tuple[str, Any]:
+        return ("axis", str(axis))
+
+    def compare_clause(self, meta: Meta, *specs: rep.CompareSpec) -> _Member:
+        return _Member("compare", specs, self._span(meta))
+
+    def compare_previous(self, meta: Meta) -> rep.CompareSpec:
+        return rep.CompareSpec(span=self._span(meta), kind="previous")
+
+    def compare_back(self, meta: Meta, count: Token, _word: Token) -> rep.CompareSpec:
+        if int(count) < 1:
+            raise _fail("compare with at least 1 period back", self._tspan(count))
+        return rep.CompareSpec(span=self._span(meta), kind="back", periods=int(count))
+
+    def compare_year_earlier(self, meta: Meta) -> rep.CompareSpec:
+        return rep.CompareSpec(span=self._span(meta), kind="year_earlier")
+
+    def compare_year_to_date(self, meta: Meta) -> rep.CompareSpec:
+        return rep.CompareSpec(span=self._span(meta), kind="year_to_date")
+
+    def window_last(self, meta: Meta, count: Token, unit: Token, by: str | None = None):
+        if int(count) < 1:
+            raise _fail("'last' needs at least 1 period", self._tspan(count))
+        grain = str(unit).removesuffix("s")
+        self._check_by(grain, by, meta)
+        return rep.Window(
+            span=self._span(meta), kind="last", count=int(count), grain=grain, by=by
+        )
+
+    def window_years(self, meta: Meta, first: Token, last: Token, by: str | None = None):
+        if int(first) > int(last):
+            raise _fail(
+                f"the years run from {first} to {last}: the first comes after the last",
+                self._span(meta),
+                f"Write 'years {last} to {first}'.",
+            )
+        self._check_by("year", by, meta)
+        return rep.Window(
+            span=self._span(meta),
+            kind="years",
+            first_year=int(first),
+            last_year=int(last),
+            by=by,
+        )
+
+    def _check_by(self, grain: str, by: str | None, meta: Meta) -> None:
+        order = ("month", "quarter", "year")
+        if by is not None and order.index(by) >= order.index(grain):
+            raise _fail(
+                f"'by {by}' shows {grain}s at a finer grain, so it is month or quarter "
+                f"for {grain}s" + ("" if grain != "month" else " (a month has no finer grain)"),
+                self._span(meta),
+            )
+
+    def window_by(self, meta: Meta, grain: str) -> str:
+        return grain
+
+    def window_quarters_of_year(self, meta: Meta) -> rep.Window:
+        return rep.Window(span=self._span(meta), kind="quarters_of_year")
+
+    def window_months_of_year(self, meta: Meta) -> rep.Window:
+        return rep.Window(span=self._span(meta), kind="months_of_year")
+
+    def window_year(self, meta: Meta) -> rep.Window:
+        return rep.Window(span=self._span(meta), kind="year")
+
+    def window_year_to_date(self, meta: Meta) -> rep.Window:
+        return rep.Window(span=self._span(meta), kind="year_to_date")
+
+
+def _markdown(token: Token) -> str:
+    """A text's Markdown: a triple-quoted text may start on the line of its quotes and
+    continue indented below them; its continuation lines are dedented together."""
+    raw = str(token)
+    if not raw.startswith('"""'):
+        return string_value(token)
+    first, _, rest = raw[3:-3].partition("\n")
+    return "\n".join(p for p in (first.strip(), textwrap.dedent(rest).strip()) if p)
+
+
+def _last_12_months(span: Span) -> rep.Window:
+    return rep.Window(span=span, kind="last", count=12, grain="month")
+
+
+def _with_snapshots(parts: tuple[rep.Window | _Snapshot, ...]) -> tuple[rep.Window, ...]:
+    """Months after 'snapshots' form one window: snapshots january, april, year."""
+    windows: list[rep.Window] = []
+    for part in parts:
+        if isinstance(part, rep.Window):
+            windows.append(part)
+        elif part.first:
+            windows.append(rep.Window(span=part.span, kind="snapshots", months=(part.month,)))
+        elif windows and windows[-1].kind == "snapshots":
+            last = windows[-1]
+            if part.month in last.months:
+                raise _fail("this month is already a snapshot", part.span)
+            span = last.span.model_copy(
+                update={"end_line": part.span.end_line, "end_column": part.span.end_column}
+            )
+            windows[-1] = last.model_copy(update={"months": (*last.months, part.month), "span": span})
+        else:
+            raise _fail(
+                "a month in 'columns' follows 'snapshots'",
+                part.span,
+                "Write 'snapshots january, april, ...'.",
+            )
+    return tuple(windows)
