@@ -16,7 +16,6 @@ from maatstaf.dsl.errors import Span
 from maatstaf.dsl.node import Node
 from maatstaf.dsl.report_ast import Report
 
-
 # ---- expressions ------------------------------------------------------------------
 
 
@@ -483,9 +482,7 @@ class TableScopeDecl(Node):
     text: str
 
 
-Declaration = (
-    MeasureDecl | ParameterDecl | TableScopeDecl | DimensionDecl | PublishedDecl | Report
-)
+Declaration = MeasureDecl | ParameterDecl | TableScopeDecl | DimensionDecl | PublishedDecl | Report
 
 
 class DefinitionFile(BaseModel):

@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from maatstaf.dsl.errors import Span
 from maatstaf.dsl.node import Node
 
 Grain = Literal["month", "quarter", "year"]
@@ -65,6 +66,17 @@ class Series(Node):
     by: str | None = None  # a dimension to break down by
     axis: Literal["left", "right"] = "left"
     style: Literal["bars", "line"] | None = None  # within a combination chart
+    # where the parts stand, for positioned diagnostics
+    by_span: Span | None = None
+    filter_spans: dict[str, Span] = Field(default_factory=dict)
+
+    @property
+    def measure_span(self) -> Span:
+        """Where the measure id (with its @version) stands."""
+        width = len(self.measure) + (len(f"@{self.version}") if self.version is not None else 0)
+        return self.span.model_copy(
+            update={"end_line": self.span.line, "end_column": self.span.column + width}
+        )
 
 
 class TextRef(Node):

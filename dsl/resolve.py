@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from maatstaf.dsl import ast
+from maatstaf.dsl.check_reports import check_reports
 from maatstaf.dsl.errors import DefinitionError, Diagnostic, Span, did_you_mean, with_source
 from maatstaf.dsl.model import Library, Measure, MeasureVersion, Parameter
+from maatstaf.dsl.report_ast import Report
 from maatstaf.dsl.schema import Schema
 from maatstaf.dsl.typing import Scope, Type, Usage, check_condition, expr_type, literal_type
 from maatstaf.dsl.units import check_unit
@@ -79,6 +81,7 @@ class _Resolver:
         self.measure_decls = self._unique(ast.MeasureDecl, lambda d: d.id, "measure")
         self.dimension_decls = self._unique(ast.DimensionDecl, lambda d: d.name, "dimension")
         self.published = self._unique(ast.PublishedDecl, lambda d: d.name, "published table")
+        self.reports = self._unique(Report, lambda d: d.id, "report")
 
     def library(self, sources: dict[str, str]) -> Library:
         scopes, scope_texts = self._scopes()
@@ -96,15 +99,19 @@ class _Resolver:
             n: Parameter(name=n, value=d.value, span=d.span, text=d.text)
             for n, d in self.parameters.items()
         }
-        return Library(
+        library = Library(
             measures=measures,
             parameters=parameters,
             scopes=scopes,
             scope_texts=scope_texts,
             dimensions=self.dimension_decls,
             published=self.published,
+            reports=self.reports,
             sources=sources,
         )
+        broken = frozenset(self.measure_decls) - frozenset(measures)
+        self.problems.extend(check_reports(self.reports.values(), library, broken))
+        return library
 
     def _check_cells(self, expr: ast.Expr) -> None:
         """A relation between published cells: texts (cells), numbers and + - * /."""

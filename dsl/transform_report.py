@@ -137,7 +137,9 @@ class ReportRules(ExpressionRules):
             before = raw[: found.start(1)]
             line = (token.line or 1) + before.count("\n")
             column = (
-                len(before) - before.rfind("\n") if "\n" in before else (token.column or 1) + len(before)
+                len(before) - before.rfind("\n")
+                if "\n" in before
+                else (token.column or 1) + len(before)
             )
             span = Span(
                 file=self.path,
@@ -312,9 +314,7 @@ class ReportRules(ExpressionRules):
         if token.type == "INT":
             number = int(token)
             if not 1 <= number <= 12:
-                raise _fail(
-                    f"month {number} does not exist", span, "A month is 1 (January) to 12."
-                )
+                raise _fail(f"month {number} does not exist", span, "A month is 1 (January) to 12.")
             return _Snapshot(number, False, span)
         name = str(token).lower()
         if name not in _MONTH_NUMBER:
@@ -327,25 +327,32 @@ class ReportRules(ExpressionRules):
 
     # -- series, comparisons, windows
     def series(self, meta: Meta, name: Token, *parts: Any) -> rep.Series:
-        fields = dict(parts)
+        fields: dict[str, Any] = {}
+        for part in parts:
+            fields.update(part)
         return rep.Series(span=self._span(meta), measure=str(name), **fields)
 
-    def version_ref(self, meta: Meta, number: Token) -> tuple[str, Any]:
-        return ("version", int(number))
+    def version_ref(self, meta: Meta, number: Token) -> dict[str, Any]:
+        return {"version": int(number)}
 
-    def series_filter(self, meta: Meta, *pairs: Token) -> tuple[str, Any]:
+    def series_filter(self, meta: Meta, *pairs: Token) -> dict[str, Any]:
         found: dict[str, str] = {}
+        spans: dict[str, Span] = {}
         for name, value in zip(pairs[::2], pairs[1::2], strict=True):
             if str(name) in found:
                 raise _fail(f"'{name}' is given twice", self._tspan(name))
             found[str(name)] = string_value(value)
-        return ("filter", found)
+            end = self._tspan(value)
+            spans[str(name)] = self._tspan(name).model_copy(
+                update={"end_line": end.end_line, "end_column": end.end_column}
+            )
+        return {"filter": found, "filter_spans": spans}
 
-    def series_by(self, meta: Meta, name: Token) -> tuple[str, Any]:
-        return ("by", str(name))
+    def series_by(self, meta: Meta, name: Token) -> dict[str, Any]:
+        return {"by": str(name), "by_span": self._tspan(name)}
 
-    def series_axis(self, meta: Meta, axis: Token) -> tuple[str, Any]:
-        return ("axis", str(axis))
+    def series_axis(self, meta: Meta, axis: Token) -> dict[str, Any]:
+        return {"axis": str(axis)}
 
     def compare_clause(self, meta: Meta, *specs: rep.CompareSpec) -> _Member:
         return _Member("compare", specs, self._span(meta))
@@ -369,9 +376,7 @@ class ReportRules(ExpressionRules):
             raise _fail("'last' needs at least 1 period", self._tspan(count))
         grain = str(unit).removesuffix("s")
         self._check_by(grain, by, meta)
-        return rep.Window(
-            span=self._span(meta), kind="last", count=int(count), grain=grain, by=by
-        )
+        return rep.Window(span=self._span(meta), kind="last", count=int(count), grain=grain, by=by)
 
     def window_years(self, meta: Meta, first: Token, last: Token, by: str | None = None):
         if int(first) > int(last):
@@ -443,7 +448,9 @@ def _with_snapshots(parts: tuple[rep.Window | _Snapshot, ...]) -> tuple[rep.Wind
             span = last.span.model_copy(
                 update={"end_line": part.span.end_line, "end_column": part.span.end_column}
             )
-            windows[-1] = last.model_copy(update={"months": (*last.months, part.month), "span": span})
+            windows[-1] = last.model_copy(
+                update={"months": (*last.months, part.month), "span": span}
+            )
         else:
             raise _fail(
                 "a month in 'columns' follows 'snapshots'",
