@@ -106,14 +106,7 @@ class _Checker:
         if not extras:
             return
         what = " and ".join(extras)
-        if len(table.series) != 1 or table.series[0].by is None:
-            self.error(
-                f"'with {what}' adds up the values of one measure's breakdown",
-                table.span,
-                "Use it with 'show MEASURE by DIMENSION'.",
-            )
-            return
-        series, versions = found[0]
+        series, versions = found[0]  # one series with 'by': the parser made sure
         self.adds_up(series, versions, f"'with {what}' adds up its rows")
 
     def text(self, text: rep.Text) -> None:

@@ -149,3 +149,19 @@ class Report(Node):
     grain: Grain = "month"
     sections: tuple[Section, ...] = ()
     text: str = ""  # the declaration as written
+
+    def measures(self) -> tuple[str, ...]:
+        """Every measure id the report shows (in series and in texts), sorted."""
+        found: set[str] = set()
+        for section in self.sections:
+            for item in section.items:
+                match item:
+                    case Tile():
+                        found.add(item.series.measure)
+                    case Chart() | TableItem():
+                        found |= {s.measure for s in item.series}
+                    case Text():
+                        found |= {r.name for r in item.refs if r.name != "period"}
+                    case _:
+                        raise AssertionError(f"unknown report item: {item!r}")
+        return tuple(sorted(found))

@@ -247,6 +247,13 @@ class ReportRules(ExpressionRules):
             windows=windows or (rep.Window(span=span, kind="at"),),
         )
         extras = {e for e, _ in fields.get("extras", ())}
+        if extras and (len(series) != 1 or series[0].by is None):
+            what = " and ".join(sorted(extras, reverse=True))
+            raise _fail(
+                f"'with {what}' adds up the values of one measure's breakdown",
+                next(m.span for m in members if m.field == "extras"),
+                "Use it with 'show MEASURE by DIMENSION'.",
+            )
         return rep.TableItem(
             span=span,
             title=string_value(title),
@@ -329,6 +336,19 @@ class ReportRules(ExpressionRules):
     def series(self, meta: Meta, name: Token, *parts: Any) -> rep.Series:
         fields: dict[str, Any] = {}
         for part in parts:
+            word = next(iter(part))
+            if word in fields and word != "version":
+                where = part.get("by_span") or next(
+                    iter(part.get("filter_spans", {}).values()), None
+                )
+                words = {"filter": "'for'", "by": "'by'", "axis": "'on ... axis'"}[word]
+                raise _fail(
+                    f"{words} is given twice for '{name}'",
+                    where or self._span(meta),
+                    'Join the values with \'and\': for a = "x" and b = "y".'
+                    if word == "filter"
+                    else None,
+                )
             fields.update(part)
         return rep.Series(span=self._span(meta), measure=str(name), **fields)
 
@@ -397,10 +417,11 @@ class ReportRules(ExpressionRules):
     def _check_by(self, grain: str, by: str | None, meta: Meta) -> None:
         order = ("month", "quarter", "year")
         if by is not None and order.index(by) >= order.index(grain):
+            finer = " or ".join(f"'by {g}'" for g in order[: order.index(grain)])
             raise _fail(
-                f"'by {by}' shows {grain}s at a finer grain, so it is month or quarter "
-                f"for {grain}s" + ("" if grain != "month" else " (a month has no finer grain)"),
+                f"'by {by}' shows {grain}s at a finer grain, and {by} is not finer than {grain}",
                 self._span(meta),
+                f"Write {finer}." if finer else "Drop 'by ...': a month has no finer grain.",
             )
 
     def window_by(self, meta: Meta, grain: str) -> str:

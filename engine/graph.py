@@ -1,7 +1,9 @@
-"""graph: the dependency graph of measures and source tables (networkx), with content hashes.
+"""graph: the dependency graph of measures, source tables and reports (networkx), with
+content hashes.
 
-Nodes are ``measure:<id>`` and ``table:<name>``; an edge points from what is needed to what
-needs it, so a topological order is an evaluation order and descendants are the impact.
+Nodes are ``measure:<id>``, ``table:<name>`` and ``report:<id>``; an edge points from what
+is needed to what needs it, so a topological order is an evaluation order and descendants
+are the impact.
 """
 
 from __future__ import annotations
@@ -24,8 +26,13 @@ def table_node(table: str) -> str:
     return f"table:{table}"
 
 
+def report_node(report_id: str) -> str:
+    return f"report:{report_id}"
+
+
 def build_graph(library: Library) -> nx.DiGraph:
-    """The graph of every measure (all versions) and table; a cycle is a DefinitionError."""
+    """The graph of every measure (all versions), table and report; a cycle is a
+    DefinitionError."""
     graph = nx.DiGraph()
     for measure in library.measures.values():
         node = measure_node(measure.id)
@@ -36,6 +43,12 @@ def build_graph(library: Library) -> nx.DiGraph:
                 graph.add_edge(table_node(table), node)
             for dependency in version.depends_on:
                 graph.add_edge(measure_node(dependency), node)
+    for report in library.reports.values():
+        node = report_node(report.id)
+        graph.add_node(node, kind="report", id=report.id)
+        for measure_id in report.measures():
+            if measure_id in library.measures:
+                graph.add_edge(measure_node(measure_id), node)
     _check_cycles(graph, library)
     return graph
 
@@ -95,9 +108,10 @@ def graph_dot(graph: nx.DiGraph) -> str:
     lines = ["digraph maatstaf {", "  rankdir=LR;"]
     for node in sorted(graph.nodes):
         kind, name = graph.nodes[node]["kind"], graph.nodes[node]["id"]
-        shape = "box" if kind == "measure" else "cylinder"
+        shape = {"measure": "box", "table": "cylinder", "report": "note"}[kind]
         # a table named like a measure says so in its label, not only by its shape
         label = f"{name} (table)" if kind == "table" and name in measures else name
+        label = f"{name} (report)" if kind == "report" else label
         lines.append(f'  "{node}" [label="{label}", shape={shape}];')
     for a, b in sorted(graph.edges):
         lines.append(f'  "{a}" -> "{b}";')
@@ -114,6 +128,26 @@ def impact(library: Library, graph: nx.DiGraph, target: str) -> list[str]:
     for measure_id in changed:
         node = measure_node(measure_id)
         affected |= {measure_id} | {graph.nodes[n]["id"] for n in nx.descendants(graph, node)}
+    return sorted(affected)
+
+
+def impact_reports(library: Library, graph: nx.DiGraph, target: str) -> list[str]:
+    """Every report that shows a figure ``target`` can change (a measure id or a definition
+    file, as for ``impact``), with the reports declared in that file; a report id: itself."""
+    if target in library.reports:
+        return [target]
+    affected = {
+        graph.nodes[node]["id"]
+        for measure_id in impact(library, graph, target)
+        for node in graph.successors(measure_node(measure_id))
+        if graph.nodes[node]["kind"] == "report"
+    }
+    name = target.replace("\\", "/").lstrip("./")
+    affected |= {
+        r.id
+        for r in library.reports.values()
+        if r.span.file == name or r.span.file.endswith("/" + name)
+    }
     return sorted(affected)
 
 
