@@ -9,67 +9,25 @@ from __future__ import annotations
 
 import re
 import textwrap
-from typing import Any, NamedTuple
+from typing import Any
 
 from lark import Token, v_args
 from lark.tree import Meta
 
 from maatstaf.dsl import report_ast as rep
-from maatstaf.dsl.errors import DefinitionError, Diagnostic, Span, did_you_mean
-from maatstaf.dsl.transform_expr import ExpressionRules, string_value
+from maatstaf.dsl.errors import DefinitionError, Diagnostic, Span
+from maatstaf.dsl.transform_expr import string_value
+from maatstaf.dsl.transform_window import Member, Snapshot, WindowRules, with_snapshots
 
-MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
-MAANDEN = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-_MONTH_NUMBER = {name: i + 1 for names in (MONTHS, MAANDEN) for i, name in enumerate(names)}
 # {jeugd.instroom} or {period} inside a text item
 TEXT_REF = re.compile(r"\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*\}")
-
-
-class _Member(NamedTuple):
-    """A member of a report or table block, gathered by ``_gather``."""
-
-    field: str
-    value: Any
-    span: Span
-
-
-class _Snapshot(NamedTuple):
-    month: int
-    first: bool  # written right after 'snapshots'
-    span: Span
 
 
 def _fail(message: str, span: Span, hint: str | None = None) -> DefinitionError:
     return DefinitionError([Diagnostic(message=message, span=span, hint=hint)])
 
 
-def _gather(members: list[_Member], what: str, repeatable: frozenset[str]) -> dict[str, Any]:
+def _gather(members: list[Member], what: str, repeatable: frozenset[str]) -> dict[str, Any]:
     """A block's members by field; one given twice is an error at its second place."""
     fields: dict[str, Any] = {}
     problems = []
@@ -89,13 +47,13 @@ def _gather(members: list[_Member], what: str, repeatable: frozenset[str]) -> di
 
 
 @v_args(meta=True, inline=True)
-class ReportRules(ExpressionRules):
+class ReportRules(WindowRules):
     """One method per report rule; each returns a ``report_ast`` node or a member."""
 
     def report(self, meta: Meta, name: Token, *members: Any) -> rep.Report:
         span = self._span(meta)
         sections = tuple(m for m in members if isinstance(m, rep.Section))
-        fields = _gather([m for m in members if isinstance(m, _Member)], "report", frozenset())
+        fields = _gather([m for m in members if isinstance(m, Member)], "report", frozenset())
         if "title" not in fields:
             raise _fail(
                 f"report '{name}' has no title",
@@ -106,23 +64,23 @@ class ReportRules(ExpressionRules):
             span=span, id=str(name), sections=sections, text=self._text(meta), **fields
         )
 
-    def report_title(self, meta: Meta, s: Token) -> _Member:
-        return _Member("title", string_value(s), self._span(meta))
+    def report_title(self, meta: Meta, s: Token) -> Member:
+        return Member("title", string_value(s), self._span(meta))
 
-    def report_subtitle(self, meta: Meta, s: Token) -> _Member:
-        return _Member("subtitle", string_value(s), self._span(meta))
+    def report_subtitle(self, meta: Meta, s: Token) -> Member:
+        return Member("subtitle", string_value(s), self._span(meta))
 
-    def report_source(self, meta: Meta, s: Token) -> _Member:
-        return _Member("source", string_value(s), self._span(meta))
+    def report_source(self, meta: Meta, s: Token) -> Member:
+        return Member("source", string_value(s), self._span(meta))
 
-    def report_grain(self, meta: Meta, grain: str) -> _Member:
-        return _Member("grain", grain, self._span(meta))
+    def report_grain(self, meta: Meta, grain: str) -> Member:
+        return Member("grain", grain, self._span(meta))
 
     def section(self, meta: Meta, title: Token, *items: Any) -> rep.Section:
         return rep.Section(span=self._span(meta), title=string_value(title), items=items)
 
     # -- items
-    def tile(self, meta: Meta, series: rep.Series, compare: _Member | None = None) -> rep.Tile:
+    def tile(self, meta: Meta, series: rep.Series, compare: Member | None = None) -> rep.Tile:
         specs = compare.value if compare is not None else ()
         return rep.Tile(span=self._span(meta), series=series, compare=specs)
 
@@ -151,7 +109,7 @@ class ReportRules(ExpressionRules):
             refs.append(rep.TextRef(span=span, name=found.group(1)))
         return tuple(refs)
 
-    def chart(self, meta: Meta, kind: str, title: Token, *members: _Member) -> rep.Chart:
+    def chart(self, meta: Meta, kind: str, title: Token, *members: Member) -> rep.Chart:
         span = self._span(meta)
         fields = _gather(list(members), "chart", frozenset({"show", "bars", "line"}))
         if kind == "combination":
@@ -196,17 +154,17 @@ class ReportRules(ExpressionRules):
             s.model_copy(update={"style": part}) for part in ("bars", "line") for s in fields[part]
         )
 
-    def chart_show(self, meta: Meta, *series: rep.Series) -> _Member:
-        return _Member("show", series, self._span(meta))
+    def chart_show(self, meta: Meta, *series: rep.Series) -> Member:
+        return Member("show", series, self._span(meta))
 
-    def chart_bars(self, meta: Meta, *series: rep.Series) -> _Member:
-        return _Member("bars", series, self._span(meta))
+    def chart_bars(self, meta: Meta, *series: rep.Series) -> Member:
+        return Member("bars", series, self._span(meta))
 
-    def chart_line(self, meta: Meta, *series: rep.Series) -> _Member:
-        return _Member("line", series, self._span(meta))
+    def chart_line(self, meta: Meta, *series: rep.Series) -> Member:
+        return Member("line", series, self._span(meta))
 
-    def chart_over(self, meta: Meta, window: rep.Window) -> _Member:
-        return _Member("window", window, self._span(meta))
+    def chart_over(self, meta: Meta, window: rep.Window) -> Member:
+        return Member("window", window, self._span(meta))
 
     def chart_line_kind(self, meta: Meta) -> str:
         return "line"
@@ -230,7 +188,7 @@ class ReportRules(ExpressionRules):
         return f"small_multiples_{per}"
 
     # -- tables
-    def table_item(self, meta: Meta, title: Token, *members: _Member) -> rep.TableItem:
+    def table_item(self, meta: Meta, title: Token, *members: Member) -> rep.TableItem:
         span = self._span(meta)
         fields = _gather(list(members), "table", frozenset({"compare", "extras"}))
         series = self._table_series(span, fields)
@@ -282,162 +240,39 @@ class ReportRules(ExpressionRules):
             )
         return series
 
-    def table_rows(self, meta: Meta, *series: rep.Series) -> _Member:
-        return _Member("rows", series, self._span(meta))
+    def table_rows(self, meta: Meta, *series: rep.Series) -> Member:
+        return Member("rows", series, self._span(meta))
 
-    def table_show(self, meta: Meta, *series: rep.Series) -> _Member:
-        return _Member("show", series, self._span(meta))
+    def table_show(self, meta: Meta, *series: rep.Series) -> Member:
+        return Member("show", series, self._span(meta))
 
-    def table_columns(self, meta: Meta, *parts: rep.Window | _Snapshot) -> _Member:
-        return _Member("columns", _with_snapshots(parts), self._span(meta))
+    def table_columns(self, meta: Meta, *parts: rep.Window | Snapshot) -> Member:
+        return Member("columns", with_snapshots(parts), self._span(meta))
 
-    def table_periods_as_rows(self, meta: Meta) -> _Member:
-        return _Member("periods_as_rows", True, self._span(meta))
+    def table_periods_as_rows(self, meta: Meta) -> Member:
+        return Member("periods_as_rows", True, self._span(meta))
 
-    def table_over(self, meta: Meta, window: rep.Window) -> _Member:
-        return _Member("window", window, self._span(meta))
+    def table_over(self, meta: Meta, window: rep.Window) -> Member:
+        return Member("window", window, self._span(meta))
 
-    def table_with(self, meta: Meta, *extras: Token) -> _Member:
-        return _Member("extras", tuple((str(e), self._tspan(e)) for e in extras), self._span(meta))
+    def table_with(self, meta: Meta, *extras: Token) -> Member:
+        return Member("extras", tuple((str(e), self._tspan(e)) for e in extras), self._span(meta))
 
-    def table_sorted(self, meta: Meta, key: Token) -> _Member:
+    def table_sorted(self, meta: Meta, key: Token) -> Member:
         words = " ".join(str(key).split())
         sort = {"value descending": "value_desc", "value ascending": "value_asc"}.get(
             words, "value_desc" if words == "value" else "label"
         )
-        return _Member("sort", sort, self._span(meta))
+        return Member("sort", sort, self._span(meta))
 
     def column_part(self, meta: Meta, window: rep.Window) -> rep.Window:
         return window
 
-    def first_snapshot(self, meta: Meta, month: _Snapshot) -> _Snapshot:
+    def first_snapshot(self, meta: Meta, month: Snapshot) -> Snapshot:
         return month._replace(first=True, span=self._span(meta))
 
-    def next_snapshot(self, meta: Meta, month: _Snapshot) -> _Snapshot:
+    def next_snapshot(self, meta: Meta, month: Snapshot) -> Snapshot:
         return month
-
-    def snapshot_month(self, meta: Meta, token: Token) -> _Snapshot:
-        span = self._tspan(token)
-        if token.type == "INT":
-            number = int(token)
-            if not 1 <= number <= 12:
-                raise _fail(f"month {number} does not exist", span, "A month is 1 (January) to 12.")
-            return _Snapshot(number, False, span)
-        name = str(token).lower()
-        if name not in _MONTH_NUMBER:
-            raise _fail(
-                f"'{token}' is not a month",
-                span,
-                did_you_mean(name, _MONTH_NUMBER) or "Write january ... december, or 1 ... 12.",
-            )
-        return _Snapshot(_MONTH_NUMBER[name], False, span)
-
-    # -- series, comparisons, windows
-    def series(self, meta: Meta, name: Token, *parts: Any) -> rep.Series:
-        fields: dict[str, Any] = {}
-        for part in parts:
-            word = next(iter(part))
-            if word in fields and word != "version":
-                where = part.get("by_span") or next(
-                    iter(part.get("filter_spans", {}).values()), None
-                )
-                words = {"filter": "'for'", "by": "'by'", "axis": "'on ... axis'"}[word]
-                raise _fail(
-                    f"{words} is given twice for '{name}'",
-                    where or self._span(meta),
-                    'Join the values with \'and\': for a = "x" and b = "y".'
-                    if word == "filter"
-                    else None,
-                )
-            fields.update(part)
-        return rep.Series(span=self._span(meta), measure=str(name), **fields)
-
-    def version_ref(self, meta: Meta, number: Token) -> dict[str, Any]:
-        return {"version": int(number)}
-
-    def series_filter(self, meta: Meta, *pairs: Token) -> dict[str, Any]:
-        found: dict[str, str] = {}
-        spans: dict[str, Span] = {}
-        for name, value in zip(pairs[::2], pairs[1::2], strict=True):
-            if str(name) in found:
-                raise _fail(f"'{name}' is given twice", self._tspan(name))
-            found[str(name)] = string_value(value)
-            end = self._tspan(value)
-            spans[str(name)] = self._tspan(name).model_copy(
-                update={"end_line": end.end_line, "end_column": end.end_column}
-            )
-        return {"filter": found, "filter_spans": spans}
-
-    def series_by(self, meta: Meta, name: Token) -> dict[str, Any]:
-        return {"by": str(name), "by_span": self._tspan(name)}
-
-    def series_axis(self, meta: Meta, axis: Token) -> dict[str, Any]:
-        return {"axis": str(axis)}
-
-    def compare_clause(self, meta: Meta, *specs: rep.CompareSpec) -> _Member:
-        return _Member("compare", specs, self._span(meta))
-
-    def compare_previous(self, meta: Meta) -> rep.CompareSpec:
-        return rep.CompareSpec(span=self._span(meta), kind="previous")
-
-    def compare_back(self, meta: Meta, count: Token, _word: Token) -> rep.CompareSpec:
-        if int(count) < 1:
-            raise _fail("compare with at least 1 period back", self._tspan(count))
-        return rep.CompareSpec(span=self._span(meta), kind="back", periods=int(count))
-
-    def compare_year_earlier(self, meta: Meta) -> rep.CompareSpec:
-        return rep.CompareSpec(span=self._span(meta), kind="year_earlier")
-
-    def compare_year_to_date(self, meta: Meta) -> rep.CompareSpec:
-        return rep.CompareSpec(span=self._span(meta), kind="year_to_date")
-
-    def window_last(self, meta: Meta, count: Token, unit: Token, by: str | None = None):
-        if int(count) < 1:
-            raise _fail("'last' needs at least 1 period", self._tspan(count))
-        grain = str(unit).removesuffix("s")
-        self._check_by(grain, by, meta)
-        return rep.Window(span=self._span(meta), kind="last", count=int(count), grain=grain, by=by)
-
-    def window_years(self, meta: Meta, first: Token, last: Token, by: str | None = None):
-        if int(first) > int(last):
-            raise _fail(
-                f"the years run from {first} to {last}: the first comes after the last",
-                self._span(meta),
-                f"Write 'years {last} to {first}'.",
-            )
-        self._check_by("year", by, meta)
-        return rep.Window(
-            span=self._span(meta),
-            kind="years",
-            first_year=int(first),
-            last_year=int(last),
-            by=by,
-        )
-
-    def _check_by(self, grain: str, by: str | None, meta: Meta) -> None:
-        order = ("month", "quarter", "year")
-        if by is not None and order.index(by) >= order.index(grain):
-            finer = " or ".join(f"'by {g}'" for g in order[: order.index(grain)])
-            raise _fail(
-                f"'by {by}' shows {grain}s at a finer grain, and {by} is not finer than {grain}",
-                self._span(meta),
-                f"Write {finer}." if finer else "Drop 'by ...': a month has no finer grain.",
-            )
-
-    def window_by(self, meta: Meta, grain: str) -> str:
-        return grain
-
-    def window_quarters_of_year(self, meta: Meta) -> rep.Window:
-        return rep.Window(span=self._span(meta), kind="quarters_of_year")
-
-    def window_months_of_year(self, meta: Meta) -> rep.Window:
-        return rep.Window(span=self._span(meta), kind="months_of_year")
-
-    def window_year(self, meta: Meta) -> rep.Window:
-        return rep.Window(span=self._span(meta), kind="year")
-
-    def window_year_to_date(self, meta: Meta) -> rep.Window:
-        return rep.Window(span=self._span(meta), kind="year_to_date")
 
 
 def _markdown(token: Token) -> str:
@@ -452,30 +287,3 @@ def _markdown(token: Token) -> str:
 
 def _last_12_months(span: Span) -> rep.Window:
     return rep.Window(span=span, kind="last", count=12, grain="month")
-
-
-def _with_snapshots(parts: tuple[rep.Window | _Snapshot, ...]) -> tuple[rep.Window, ...]:
-    """Months after 'snapshots' form one window: snapshots january, april, year."""
-    windows: list[rep.Window] = []
-    for part in parts:
-        if isinstance(part, rep.Window):
-            windows.append(part)
-        elif part.first:
-            windows.append(rep.Window(span=part.span, kind="snapshots", months=(part.month,)))
-        elif windows and windows[-1].kind == "snapshots":
-            last = windows[-1]
-            if part.month in last.months:
-                raise _fail("this month is already a snapshot", part.span)
-            span = last.span.model_copy(
-                update={"end_line": part.span.end_line, "end_column": part.span.end_column}
-            )
-            windows[-1] = last.model_copy(
-                update={"months": (*last.months, part.month), "span": span}
-            )
-        else:
-            raise _fail(
-                "a month in 'columns' follows 'snapshots'",
-                part.span,
-                "Write 'snapshots january, april, ...'.",
-            )
-    return tuple(windows)
