@@ -189,6 +189,9 @@ class WindowRules(ExpressionRules):
     def window_year(self, meta: Meta) -> rep.Window:
         return rep.Window(span=self._span(meta), kind="year")
 
+    def window_at(self, meta: Meta) -> rep.Window:
+        return rep.Window(span=self._span(meta), kind="at")
+
     def window_year_to_date(self, meta: Meta) -> rep.Window:
         return rep.Window(span=self._span(meta), kind="year_to_date")
 
