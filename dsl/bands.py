@@ -61,8 +61,8 @@ def _check_values(op: str, value: Any, warn: Any, direction: tuple[str, str]) ->
 
 def _shown(node: Any) -> str:
     if isinstance(node, ast.PercentLit):
-        return f"{node.value * 100:g}%"
-    return f"{node.value:g}"
+        return f"{(node.value * 100).normalize():f}%"
+    return f"{node.value.normalize():f}"
 
 
 def _fail(message: str, span: Span, hint: str | None = None) -> DefinitionError:

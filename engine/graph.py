@@ -127,7 +127,11 @@ def impact(library: Library, graph: nx.DiGraph, target: str) -> list[str]:
     affected: set[str] = set()
     for measure_id in changed:
         node = measure_node(measure_id)
-        affected |= {measure_id} | {graph.nodes[n]["id"] for n in nx.descendants(graph, node)}
+        affected |= {measure_id} | {
+            graph.nodes[n]["id"]
+            for n in nx.descendants(graph, node)
+            if graph.nodes[n]["kind"] == "measure"
+        }
     return sorted(affected)
 
 
