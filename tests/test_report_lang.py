@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 import pytest
 
@@ -512,3 +513,11 @@ def test_impact_names_the_reports_a_change_moves():
     assert impact_reports(library, graph, "jeugd.herindicaties") == []
     assert impact_reports(library, graph, "rapport.kpi") == ["hilversum"]
     assert impact_reports(library, graph, "hilversum") == ["hilversum"]
+
+
+def test_the_documented_example_checks():
+    docs = (Path(__file__).parent.parent / "docs" / "language.md").read_text(encoding="utf-8")
+    example = docs.split("## Reports", 1)[1].split("```", 2)[1]
+    library = _library(example, "language.md")
+    assert list(library.reports) == ["hilversum"]
+    assert len([i for s in library.reports["hilversum"].sections for i in s.items]) == 14
