@@ -128,6 +128,7 @@ def text(source: Source, item: Text) -> TextResult:
     """The text with the figure at P for each ``{measure}`` reference (``{period}`` is P)."""
     names = [r.name for r in item.refs] or REF.findall(item.markdown)
     values: dict[str, Value] = {}
+    units: dict[str, str] = {}
     for name in dict.fromkeys(names):
         if name == "period":
             continue
@@ -139,4 +140,6 @@ def text(source: Source, item: Text) -> TextResult:
         if len(found) > 1 or (found and next(iter(found)) != ()):
             continue  # a figure with dimensions is no single number: check says so
         values[name] = source.value(series, source.report, ())
-    return TextResult(markdown=item.markdown, values=values)
+        version = source.version(series, source.report)
+        units[name] = version.unit if version is not None else ""
+    return TextResult(markdown=item.markdown, values=values, units=units)

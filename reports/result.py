@@ -121,6 +121,7 @@ class TextResult(_Frozen):
     kind: Literal["text"] = "text"
     markdown: str  # with every {measure} and {period} reference in place
     values: dict[str, Value] = {}  # the figure each {measure} reference stands for
+    units: dict[str, str] = {}  # the unit of each, for formatting
 
 
 ItemResult = TileResult | ChartResult | TableResult | TextResult
