@@ -87,15 +87,19 @@ def additive(version: MeasureVersion, by: str | None) -> bool:
         return aggregate.per is None
     if isinstance(aggregate, ast.CountDistinct):
         dims = [d for d in version.by if by is None or d.name == by]
-        return bool(dims) and all(
-            d.value is not None
-            and any(
-                isinstance(n, ast.Simultaneous) and n.entity == aggregate.column
-                for n in walk(d.value)
-            )
-            for d in dims
-        )
+        return bool(dims) and all(_one_per_entity(d, aggregate.column) for d in dims)
     return False
+
+
+def _one_per_entity(dimension: object, entity: str) -> bool:
+    """A breakdown that gives each counted entity one value: ``by x per client_id`` or a
+    peak ``most simultaneous per client_id``."""
+    if isinstance(dimension, ast.EntityDimension):
+        return dimension.entity == entity
+    value = getattr(dimension, "value", None)
+    return value is not None and any(
+        isinstance(n, ast.Simultaneous) and n.entity == entity for n in walk(value)
+    )
 
 
 def _total(source: Source, item: TableItem, rows: list[Row]) -> Row | None:
