@@ -227,7 +227,7 @@ def test_a_total_only_where_the_breakdown_adds_up():
             total=True,
             percentages=True,
             sort="value_desc",
-        )  # fmt: skip
+        )
     )
     item = only(resolve(rep, "2021-Q1"))
     assert item.total is not None
@@ -292,12 +292,12 @@ def small_report() -> r.Report:
                 series("jeugd.unieke_clienten", style="line", axis="right"),
             ),
             window=window(kind="last", count=4, grain="quarter"),
-        ),  # fmt: skip
+        ),
         table(
             "Per jaar",
             ["jeugd.unieke_jeugdigen"],
             [window(kind="years", first_year=2019, last_year=2021)],
-        ),  # fmt: skip
+        ),
         r.Text(
             span=S, markdown="{jeugd.unieke_jeugdigen} jeugdigen ontvingen jeugdhulp in {period}."
         ),
