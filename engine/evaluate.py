@@ -135,7 +135,9 @@ def _evaluate_version(
     try:
         _check_size(version, state, len(periods))
         grains = {p.grain for p in periods}
-        grain = grains.pop() if len(grains) == 1 else None
+        # a span (a year to date) is no period of its grain: compiled by its begin and end
+        spans = any(p.is_span for p in periods)
+        grain = grains.pop() if len(grains) == 1 and not spans else None
         expr = compile_version(version, state.ctx, periods_table(periods), grain)
         present = periods_with_rows(version, state.ctx, periods_table(periods), grain)
     except CompileError as exc:

@@ -1,5 +1,7 @@
 """Periods: a calendar month (``2020-01``), quarter (``2020-Q1``) or year (``2020``),
-each the closed interval [begin, end] of calendar days; the peildatum is ``end``."""
+each the closed interval [begin, end] of calendar days; the peildatum is ``end``. A span
+of consecutive periods of one grain (``2021-01..2021-03``, a year to date) is a period too:
+measures are evaluated over the whole span, at the version valid on its last day."""
 
 from __future__ import annotations
 
@@ -32,6 +34,21 @@ class Period:
     def peildatum(self) -> dt.date:
         return self.end
 
+    @property
+    def is_span(self) -> bool:
+        """Several periods of its grain taken as one (``2021-01..2021-03``)."""
+        return ".." in self.label
+
+
+def span(first: Period, last: Period) -> Period:
+    """The periods from ``first`` to ``last`` (one grain) as one period; a single period
+    stays itself."""
+    if first.grain != last.grain or last.end < first.begin:
+        raise PeriodError(f"{first.label}..{last.label} is no span of one grain")
+    if first == last:
+        return first
+    return Period(first.begin, last.end, first.grain, f"{first.label}..{last.label}")
+
 
 def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
@@ -52,7 +69,10 @@ def make_period(grain: Grain, year: int, index: int = 1) -> Period:
 
 
 def parse_period(text: str) -> Period:
-    """``2020-01``, ``2020-Q1`` or ``2020``."""
+    """``2020-01``, ``2020-Q1`` or ``2020``; a span ``2021-01..2021-03``."""
+    first, dots, last = text.strip().partition("..")
+    if dots:
+        return span(parse_period(first), parse_period(last))
     for grain, pattern in _PATTERNS:
         match = pattern.match(text.strip())
         if match:

@@ -1,0 +1,159 @@
+"""source: the figures a report's items ask for, in two passes over the same item code.
+
+The first pass only records what is asked (measure, period, forced version, optional
+dimension); ``runs`` groups those into one engine run per grain and forced version; the
+second pass answers every question from the runs' figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from maatstaf.dsl.model import Library, MeasureVersion
+from maatstaf.dsl.report_ast import Series
+from maatstaf.engine.periods import Period, period_containing
+from maatstaf.engine.result import Figure
+from maatstaf.engine.run import RunRequest, Selection
+from maatstaf.renderers.format import period_nl
+from maatstaf.reports.coverage import covered_until
+from maatstaf.reports.result import PeriodRef, Value
+
+Dims = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Need:
+    measure: str
+    period: Period
+    forced: int | None
+    optional: tuple[str, ...]
+
+
+def ref(period: Period) -> PeriodRef:
+    return PeriodRef(period=period.label, grain=period.grain, span=period.is_span)
+
+
+@dataclass
+class Source:
+    library: Library
+    report: Period
+    last: dict[str, dt.date | None]
+    found: dict[tuple, list[Figure]] | None = None  # None: the first pass, recording
+    needs: set[Need] = field(default_factory=set)
+
+    def version(self, series: Series, period: Period) -> MeasureVersion | None:
+        measure = self.library.measures[series.measure]
+        if series.version is not None:
+            return measure.version(series.version)
+        return measure.version_on(period.end)
+
+    def figures(
+        self, series: Series, period: Period, forced: int | None = None
+    ) -> dict[Dims, Figure]:
+        """The figures of a series for a period (forced to a version), by their dimensions,
+        those of the series' filter only; nothing for a period after the report period."""
+        forced = forced if forced is not None else series.version
+        measure = self.library.measures[series.measure]
+        own = measure.version_on(period.end)
+        if own is not None and forced == own.number:
+            forced = None  # the same figure as the unforced one
+        version = measure.version(forced) if forced is not None else own
+        if version is None or period.begin > self.report.end:
+            return {}
+        optional = _optional(series, version)
+        need = Need(series.measure, period, forced, optional)
+        if self.found is None:
+            self.needs.add(need)
+            return {}
+        result: dict[Dims, Figure] = {}
+        for figure in self.found.get(_key(need), []):
+            if all(figure.dimensions.get(k) == v for k, v in series.filter.items()):
+                dims = tuple((k, v) for k, v in figure.dimensions.items() if k not in series.filter)
+                result[dims] = figure
+        return result
+
+    def value(self, series: Series, period: Period, dims: Dims, forced: int | None = None) -> Value:
+        """One figure as shown, with its state: not yet (after P), not updated (the data
+        does not reach the period), unavailable (no version, no figure)."""
+        where = ref(period)
+        if period.begin > self.report.end:
+            return Value(period=where, value=None, version=None, state="not_yet")
+        measure = self.library.measures[series.measure]
+        number = forced if forced is not None else series.version
+        version = measure.version(number) if number is not None else measure.version_on(period.end)
+        if version is None:
+            note = f"geen versie van {series.measure} geldig op {period.end.isoformat()}"
+            return Value(period=where, value=None, version=None, state="unavailable", note=note)
+        until = covered_until(self.library, version, self.last)
+        if until is not True and (until is None or until < period.begin):
+            return self._not_updated(where, version.number, until)
+        figure = self.figures(series, period, forced).get(dims)
+        if figure is None:
+            return Value(
+                period=where,
+                value=None,
+                version=version.number,
+                state="unavailable" if self.found is not None else "ok",
+            )
+        return Value(
+            period=where, value=figure.value, version=figure.version, suppressed=figure.suppressed
+        )
+
+    def _not_updated(self, where: PeriodRef, version: int, until: dt.date | None) -> Value:
+        if until is None:
+            note = "nog niet bijgewerkt (geen gegevens)"
+        else:
+            last = period_containing(until, self.report.grain)
+            note = f"nog niet bijgewerkt (gegevens tot en met {period_nl(last.label)})"
+        return Value(period=where, value=None, version=version, state="not_updated", note=note)
+
+
+def _optional(series: Series, version: MeasureVersion) -> tuple[str, ...]:
+    """A breakdown the measure offers only on request (``optionally by``)."""
+    if series.by is None or series.by in version.dimension_names:
+        return ()
+    return (series.by,) if any(d.name == series.by for d in version.optional_by) else ()
+
+
+def _key(need: Need) -> tuple:
+    return (need.measure, need.period.label, need.forced, need.optional)
+
+
+def requests(
+    needs: set[Need], as_of: dt.date | None, cbs: bool
+) -> list[tuple[RunRequest, list[Need]]]:
+    """One run per grain (spans apart), forced version and optional dimension."""
+    groups: dict[tuple, list[Need]] = {}
+    for need in needs:
+        key = (need.period.grain, need.period.is_span, need.forced or 0, need.optional)
+        groups.setdefault(key, []).append(need)
+    out = []
+    for key in sorted(groups):
+        group = groups[key]
+        periods = sorted({n.period for n in group}, key=lambda p: (p.begin, p.end))
+        measures = sorted({n.measure for n in group})
+        request = RunRequest(
+            periods=periods,
+            selections=[Selection(m, key[2] or None) for m in measures],
+            as_of=as_of,
+            optional_dims=key[3],
+            round_counts_to=5 if cbs else None,
+            min_share_base=100 if cbs else None,
+        )
+        out.append((request, group))
+    return out
+
+
+def index(pairs: Sequence[tuple[list[Need], list[Figure]]]) -> dict[tuple, list[Figure]]:
+    """The figures of every run, by (measure, period, forced version, optional dims)."""
+    found: dict[tuple, list[Figure]] = {}
+    for group, figures in pairs:
+        wanted = {_key(n) for n in group}
+        forced = group[0].forced
+        optional = group[0].optional
+        for figure in figures:
+            key = (figure.measure, figure.period, forced, optional)
+            if key in wanted:
+                found.setdefault(key, []).append(figure)
+    return found

@@ -1,0 +1,192 @@
+"""tables: a report table -> its columns (windows side by side, compared columns), rows,
+a total where the breakdown adds up, percentages, sorting, and the definition breaks."""
+
+from __future__ import annotations
+
+from maatstaf.dsl import ast
+from maatstaf.dsl.model import MeasureVersion
+from maatstaf.dsl.report_ast import CompareSpec, Series, TableItem
+from maatstaf.engine.nodes import walk
+from maatstaf.engine.periods import Period
+from maatstaf.renderers.format import period_nl, value_nl
+from maatstaf.reports.items import _ask_compared, compared, dims_of, row
+from maatstaf.reports.result import Column, PeriodRef, Row, TableResult, Value
+from maatstaf.reports.source import Source, ref
+from maatstaf.reports.windows import compared_period, window_periods
+
+
+def table(source: Source, item: TableItem) -> TableResult:
+    periods = list(
+        dict.fromkeys(p for w in item.columns.windows for p in window_periods(w, source.report))
+    )
+    rows: list[Row] = []
+    for series in item.series:
+        for period in periods:
+            _ask_compared(source, series, item.compare, period)
+        for dims in dims_of(source, series, periods):
+            base = row(source, series, dims, periods)
+            comparisons = [
+                compared(source, series, spec, period, dims)
+                for spec in item.compare
+                for period in periods
+            ]
+            update = {
+                "values": base.values + [c.other for c in comparisons],
+                "compared": [c for c in comparisons if c.definition_break],
+            }
+            rows.append(base.model_copy(update=update))
+    columns = [Column(period=ref(p)) for p in periods] + [
+        Column(period=compared_ref, compared=spec.kind)
+        for spec in item.compare
+        for compared_ref in _compared_refs(source, item, spec, periods)
+    ]
+    columns = _breaks(columns, rows, len(periods))
+    total = _total(source, item, rows) if item.total else None
+    if item.percentages:
+        rows = [_with_shares(r, total or _sum_row(rows)) for r in rows]
+    rows = _sorted(rows, item.sort)
+    return TableResult(
+        title=item.title,
+        periods_as=item.periods_as,
+        columns=columns,
+        rows=rows,
+        total=total,
+        percentages=item.percentages,
+        footnotes=_footnotes(source, rows, columns, total is None and item.total),
+    )
+
+
+def _compared_refs(
+    source: Source, item: TableItem, spec: CompareSpec, periods: list[Period]
+) -> list[PeriodRef]:
+    return [ref(compared_period(spec, p)[1]) for p in periods]
+
+
+def _breaks(columns: list[Column], rows: list[Row], base: int) -> list[Column]:
+    """A column where some row's version differs from the column before (base columns)."""
+    out = list(columns)
+    for i in range(1, base):
+        changed = any(
+            r.values[i].version is not None
+            and r.values[i - 1].version is not None
+            and r.values[i].version != r.values[i - 1].version
+            for r in rows
+        )
+        if changed:
+            out[i] = out[i].model_copy(update={"break_before": True})
+    return out
+
+
+def additive(version: MeasureVersion, by: str | None) -> bool:
+    """Whether the figures of a breakdown add up to the whole: each row of the table (or
+    each counted entity) falls in exactly one category."""
+    aggregate = version.aggregate
+    if isinstance(aggregate, ast.CountRows | ast.Spread):
+        return True
+    if isinstance(aggregate, ast.SumOf):
+        return aggregate.per is None
+    if isinstance(aggregate, ast.CountDistinct):
+        dims = [d for d in version.by if by is None or d.name == by]
+        return bool(dims) and all(_one_per_entity(d, aggregate.column) for d in dims)
+    return False
+
+
+def _one_per_entity(dimension: object, entity: str) -> bool:
+    """A breakdown that gives each counted entity one value: ``by x per client_id`` or a
+    peak ``most simultaneous per client_id``."""
+    if isinstance(dimension, ast.EntityDimension):
+        return dimension.entity == entity
+    value = getattr(dimension, "value", None)
+    return value is not None and any(
+        isinstance(n, ast.Simultaneous) and n.entity == entity for n in walk(value)
+    )
+
+
+def _total(source: Source, item: TableItem, rows: list[Row]) -> Row | None:
+    """The sum of the rows per column, for one measure broken down by a dimension whose
+    parts add up; None (with a footnote) where they do not or a part is hidden."""
+    measures = {r.measure for r in rows}
+    if len(measures) != 1 or len(item.series) != 1:
+        return None
+    series: Series = item.series[0]
+    version = source.version(series, source.report)
+    if version is None or not additive(version, series.by):
+        return None
+    if any(v.suppressed for r in rows for v in r.values):
+        return None
+    return _sum_row(rows)
+
+
+def _sum_row(rows: list[Row]) -> Row:
+    first = rows[0]
+    values = []
+    for i, value in enumerate(first.values):
+        column = [r.values[i] for r in rows]
+        known = [v.value for v in column if v.value is not None and v.state == "ok"]
+        whole = sum(known) if len(known) == len(column) else None
+        values.append(
+            Value(
+                period=value.period,
+                value=whole,
+                version=value.version,
+                state=value.state if value.state != "ok" or whole is not None else "unavailable",
+                note=value.note,
+            )
+        )
+    return first.model_copy(update={"dimensions": {}, "values": values, "compared": []})
+
+
+def _with_shares(row_: Row, total: Row) -> Row:
+    shares = [
+        (v.value / t.value) if v.value is not None and t.value else None
+        for v, t in zip(row_.values, total.values, strict=True)
+    ]
+    return row_.model_copy(update={"share": shares})
+
+
+def _sorted(rows: list[Row], how: str) -> list[Row]:
+    if how == "label":
+        return sorted(rows, key=lambda r: (r.label, sorted(r.dimensions.values())))
+    if how in ("value_desc", "value_asc"):
+        known = [r for r in rows if r.values and r.values[0].value is not None]
+        unknown = [r for r in rows if r not in known]
+        known.sort(key=lambda r: r.values[-1].value or 0, reverse=how == "value_desc")
+        return known + unknown
+    return rows
+
+
+def _footnotes(source: Source, rows: list[Row], columns: list[Column], no_total: bool) -> list[str]:
+    notes = []
+    for i, column in enumerate(columns):
+        if column.break_before:
+            changed = sorted(
+                {r.label for r in rows if r.values[i].version != r.values[i - 1].version}
+            )
+            notes.append(
+                f"Definitie gewijzigd vanaf {period_nl(column.period.period)}: "
+                f"{', '.join(changed)}; de kolommen ervoor volgen de oude definitie."
+            )
+    for r in rows:
+        for c in r.compared:
+            brk = c.definition_break
+            assert brk is not None
+            since = _date_nl(brk.valid_from)
+            old = brk.suppressed or value_nl(brk.value, r.unit)
+            notes.append(
+                f"{r.label} {period_nl(c.other.period.period)}: berekend volgens de huidige "
+                f"definitie (versie {c.other.version}); definitie gewijzigd per {since}; "
+                f"volgens de oude definitie (versie {brk.version}): {old}."
+            )
+    if no_total:
+        notes.append(
+            "Geen totaal: de categorieën tellen niet op tot het geheel (een cliënt kan in "
+            "meer dan één categorie vallen) of een cel is afgeschermd."
+        )
+    return list(dict.fromkeys(notes))
+
+
+def _date_nl(iso: str | None) -> str:
+    if iso is None:
+        return "onbekende datum"
+    year, month, day = iso.split("-")
+    return f"{int(day)}-{int(month)}-{year}"
