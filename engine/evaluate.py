@@ -27,7 +27,7 @@ from maatstaf.engine.compile import (
 )
 from maatstaf.engine.dimensions import complete, dimension_domains
 from maatstaf.engine.graph import evaluation_order
-from maatstaf.engine.periods import Period, parse_period
+from maatstaf.engine.periods import Period, parse_period, shift
 from maatstaf.engine.result import (
     Note,
 )
@@ -104,6 +104,41 @@ def evaluate(state: State, measure_id: str, forced: int | None) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame(columns=["period", "version", "value"])
     return pd.concat(frames, ignore_index=True)
+
+
+def in_compared_version(state: State, measure_id: str) -> pd.DataFrame | None:
+    """A measure's figures for the periods its figures are compared with (the previous
+    period, the same period a year earlier), each computed with the version of the figure
+    it is compared with, where another version is valid there: a comparison never sets one
+    definition against another. Columns as ``evaluate``; None when nothing differs. The
+    state's results must already hold every dependency for those periods."""
+    measure = state.library.measures[measure_id]
+    wanted: dict[int, set[Period]] = {}
+    for period in state.request.periods if state.request else ():
+        version = measure.version_on(period.end)
+        if version is None:
+            continue
+        for earlier in (shift(period, steps=-1), shift(period, years=-1)):
+            own = measure.version_on(earlier.end)
+            if own is None or own.number != version.number:
+                wanted.setdefault(version.number, set()).add(earlier)
+    frames = []
+    for number, earlier in sorted(wanted.items()):
+        periods = sorted(earlier, key=lambda p: p.begin)
+        sub = State(
+            state.library,
+            state.ctx,
+            state.con,
+            periods,
+            dict(state.results),
+            graph=state.graph,
+            extra_dims=state.extra_dims,
+            request=state.request,
+        )
+        frames.append(evaluate(sub, measure_id, number))
+        for note in sub.notes:
+            state.note(note.measure, f"vergelijking volgens versie {number}: {note.message}")
+    return pd.concat(frames, ignore_index=True) if frames else None
 
 
 def _evaluate_version(

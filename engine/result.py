@@ -23,13 +23,30 @@ class Target(_Frozen):
     met: bool | None
 
 
-class Comparison(_Frozen):
-    """The same figure for the previous period and for the same period a year earlier."""
+class DefinitionBreak(_Frozen):
+    """A compared period whose published figure follows another version of the definition.
 
+    The comparison's own value for that period is computed with the compared figure's
+    version; this says which version was valid there, since when the later one applies, and
+    the figure by that earlier version (the one published at the time)."""
+
+    valid_from: str  # ISO date from which the compared figure's version applies
+    previous_definition_version: int
+    previous_definition_value: int | float | None
+
+
+class Comparison(_Frozen):
+    """The same figure for the previous period and for the same period a year earlier,
+    computed with the figure's own version (``version``), never with another definition.
+    Where another version was valid in a compared period, its ``*_break`` says so."""
+
+    version: int
     previous_period: str
     previous_value: int | float | None
     year_earlier_period: str
     year_earlier_value: int | float | None
+    previous_break: DefinitionBreak | None = None
+    year_earlier_break: DefinitionBreak | None = None
 
 
 class Figure(_Frozen):

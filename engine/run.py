@@ -21,7 +21,12 @@ from maatstaf.dsl.errors import did_you_mean
 from maatstaf.dsl.model import Library
 from maatstaf.dsl.schema import Schema, canonical_schema
 from maatstaf.engine.compile import Context
-from maatstaf.engine.evaluate import State, evaluate, max_combinations  # noqa: F401
+from maatstaf.engine.evaluate import (  # noqa: F401
+    State,
+    evaluate,
+    in_compared_version,
+    max_combinations,
+)
 from maatstaf.engine.figures import to_figures
 from maatstaf.engine.graph import build_graph, content_hashes, evaluation_order
 from maatstaf.engine.periods import Period, shift
@@ -84,6 +89,8 @@ def run(
     ctx = Context(schema, library, scoped_tables(con, data, ctx, request.as_of), semi)
     passes = [()] + ([(REGION_DIMENSION,)] if _is_regional(data) else [])
     results: dict[str, list[pd.DataFrame]] = {s.measure: [] for s in selections}
+    # per measure: its figures in the compared periods, by the compared figure's version
+    compared: dict[str, list[pd.DataFrame | None]] = {s.measure: [] for s in selections}
     notes: list[Note] = []
     order = evaluation_order(graph, set(results))
     done = 0
@@ -98,11 +105,15 @@ def run(
                 progress(measure_id, done, len(order) * len(passes), seconds)
         for measure_id in results:
             results[measure_id].append(state.results[measure_id])
+            if request.compare and measure_id not in forced:
+                compared[measure_id].append(in_compared_version(state, measure_id))
         notes += [n for n in state.notes if n.measure in results and n not in notes]
     figures = [
         f
         for s in selections
-        for f in to_figures(library, s.measure, pd.concat(results[s.measure]), request)
+        for f in to_figures(
+            library, s.measure, pd.concat(results[s.measure]), request, _frames(compared[s.measure])
+        )
     ]
     used = sorted({(f.measure, f.version) for f in figures})
     provenance = Provenance(
@@ -124,6 +135,11 @@ def run(
         notes=notes,
         figures=figures,
     )
+
+
+def _frames(frames: list[pd.DataFrame | None]) -> pd.DataFrame | None:
+    found = [f for f in frames if f is not None]
+    return pd.concat(found, ignore_index=True) if found else None
 
 
 def with_comparisons(periods: Sequence[Period]) -> list[Period]:

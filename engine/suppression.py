@@ -28,7 +28,7 @@ from typing import Literal
 from maatstaf.adapters.base import LoadedData
 from maatstaf.dsl import ast
 from maatstaf.dsl.model import Library, Measure, MeasureVersion
-from maatstaf.engine.result import Comparison, Figure, RunResult, Suppression
+from maatstaf.engine.result import Comparison, DefinitionBreak, Figure, RunResult, Suppression
 
 # the units whose figures the engine rounds for cbs (engine/run.py); suppression itself
 # decides from the rule, see ``counts``
@@ -107,9 +107,7 @@ def apply(
     of shares, averages and ratios are counted; without them such figures are hidden,
     since their base cannot be checked."""
     figures = list(result.figures)
-    counting = {
-        (f.measure, f.version) for f in figures if _version_counts(library, f.measure, f.version)
-    }
+    counting = {(m, n) for m, n in _versions(figures) if _version_counts(library, m, n)}
     bases = _bases(result, library, data, request) if data is not None else None
     check = _Check.make(policy, library, counting, bases)
     hidden = {i for i, f in enumerate(figures) if check.small(f.measure, f.version, f.period,
@@ -131,6 +129,17 @@ def apply(
     applied = Suppression(policy=policy.kind, threshold=policy.threshold, marker=policy.marker,
                           hidden=len(hidden))  # fmt: skip
     return result.model_copy(update={"figures": out, "suppression": applied})
+
+
+def _versions(figures: list[Figure]) -> set[tuple[str, int]]:
+    """Every (measure, version) a value shown comes from, a comparison's break included."""
+    found = {(f.measure, f.version) for f in figures}
+    for f in figures:
+        c = f.comparison
+        for brk in (c.previous_break, c.year_earlier_break) if c is not None else ():
+            if brk is not None:
+                found.add((f.measure, brk.previous_definition_version))
+    return found
 
 
 def _version_counts(library: Library, measure: str, number: int) -> bool:
@@ -220,7 +229,27 @@ class _Check:
             elif self.policy.kind == "cbs" and (figure.measure, figure.version) in self.counting:
                 value = _round5(value)
             values[field] = value
+        for period, field in (
+            (comparison.previous_period, "previous_break"),
+            (comparison.year_earlier_period, "year_earlier_break"),
+        ):
+            values[field] = self._break(figure, period, getattr(comparison, field), hidden)
         return comparison.model_copy(update=values)
+
+    def _break(
+        self, figure: Figure, period: str, found: DefinitionBreak | None, hidden: set[Key]
+    ) -> DefinitionBreak | None:
+        """The earlier version's own figure is checked like any other value it shows."""
+        if found is None or found.previous_definition_value is None:
+            return found
+        number, value = found.previous_definition_version, found.previous_definition_value
+        if _key(figure.measure, period, figure.dimensions) in hidden or self.small(
+            figure.measure, number, period, figure.dimensions, value
+        ):
+            value = None
+        elif self.policy.kind == "cbs" and (figure.measure, number) in self.counting:
+            value = _round5(value)
+        return found.model_copy(update={"previous_definition_value": value})
 
 
 def _count_inputs(version: MeasureVersion, library: Library) -> set[str]:
@@ -264,7 +293,7 @@ def _bases(
     assert isinstance(request, RunRequest)
     extra: dict[str, Measure] = {}
     selected: set[str] = set()
-    for measure, number in {(f.measure, f.version) for f in result.figures}:
+    for measure, number in _versions(result.figures):
         version = library.measures[measure].version(number)
         if version is None:
             continue

@@ -19,6 +19,7 @@ from maatstaf.dsl.model import Library
 from maatstaf.engine.result import Figure, RunResult
 from maatstaf.renderers import svg
 from maatstaf.renderers.base import finite_only, rejections
+from maatstaf.renderers.comparisons import break_text, mark_breaks, marking, version_changes
 from maatstaf.renderers.format import (
     SHARE_UNITS,
     change_nl,
@@ -45,6 +46,7 @@ class Tile:
     year_earlier: str | None = None
     target: str | None = None
     met: bool | None = None
+    definition_break: str | None = None  # the definition changed since a compared period
 
 
 @dataclass
@@ -133,6 +135,9 @@ class HtmlRenderer:
                 tile.year_earlier = change_nl(
                     figure.value, comparison.year_earlier_value, unit, self.locale
                 )
+                tile.definition_break = break_text(
+                    comparison, unit, texts(self.locale), self.locale
+                )
             if figure.target is not None:
                 tile.target = (
                     f"{figure.target.operator} {value_nl(figure.target.value, unit, self.locale)}"
@@ -196,7 +201,9 @@ class HtmlRenderer:
 
     def _tables(self, figures: list[Figure], units, library: Library) -> list[Grid]:
         period = partial(period_nl, locale=self.locale)
-        return grids(figures, units, library, texts(self.locale), self._cell, period)
+        t, changes = texts(self.locale), version_changes(figures)
+        tables = grids(figures, units, library, t, marking(self._cell, changes), period)
+        return mark_breaks(tables, changes, figures, units, t, self.locale, library)
 
     def _cell(self, figure: Figure | None, unit: str) -> str:
         if figure is None:

@@ -29,6 +29,10 @@ class JsonRenderer:
             for optional in ("target", "comparison", "suppressed"):
                 if figure.get(optional) is None:
                     figure.pop(optional, None)
+            comparison = figure.get("comparison") or {}
+            for optional in ("previous_break", "year_earlier_break"):
+                if optional in comparison and comparison[optional] is None:
+                    comparison.pop(optional)
         return (
             json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False, allow_nan=False) + "\n"
         )

@@ -13,9 +13,10 @@ from functools import partial
 from maatstaf.dsl.model import Library
 from maatstaf.engine.result import Figure, RunResult
 from maatstaf.renderers.base import finite_only, rejections
+from maatstaf.renderers.comparisons import comparison_grid, mark_breaks, marking, version_changes
 from maatstaf.renderers.domains import domain_key, domain_of
 from maatstaf.renderers.format import number_nl, period_nl, value_nl
-from maatstaf.renderers.tables import grids
+from maatstaf.renderers.tables import Grid, grids
 from maatstaf.renderers.text import texts
 
 MAX_REJECTED_SHOWN = 50
@@ -50,6 +51,7 @@ class MarkdownRenderer:
         lines += _suppression(result, t)
         for domain, figures in by_domain(result.figures, library).items():
             lines += [f"## {md_escape(domain)}", ""]
+            lines += self._comparisons(figures, result)
             lines += self._domain_tables(figures, result, library)
         lines += self._definitions(result)
         lines += _notes(result, t)
@@ -71,17 +73,34 @@ class MarkdownRenderer:
         units = _units(result)
         lines: list[str] = []
         period = partial(period_nl, locale=self.locale)
-        for grid in grids(figures, units, library, t, self._cell, period):
-            if grid.caption:
-                lines += [f"**{md_escape(grid.caption)}** ({md_escape(grid.detail)})", ""]
-            lines.append("| " + " | ".join(md_escape(c) for c in grid.columns) + " |")
-            lines.append("|" + "---|" * grid.labels + "---:|" * (len(grid.columns) - grid.labels))
-            for row in grid.rows:
-                heads = [md_escape(c) for c in row[: grid.labels]]
-                lines.append("| " + " | ".join([*heads, *row[grid.labels :]]) + " |")
-            lines.append("")
-            lines += [f"_{md_escape(note)}_" for note in grid.notes]
-            lines += [""] if grid.notes else []
+        changes = version_changes(figures)
+        tables = grids(figures, units, library, t, marking(self._cell, changes), period)
+        for grid in mark_breaks(tables, changes, figures, units, t, self.locale, library):
+            lines += self._grid(grid)
+        return lines
+
+    def _comparisons(self, figures: list[Figure], result: RunResult) -> list[str]:
+        """With --compare: the latest figures beside the ones they are compared with."""
+        t = texts(self.locale)
+        grid = comparison_grid(figures, _units(result), t, self.locale)
+        if grid is None:
+            return []
+        grid.rows = [[*r[:2], *(md_escape(c) for c in r[2:])] for r in grid.rows]
+        return [*self._grid(grid), f"_{md_escape(t['comparisons_note'])}_", ""]
+
+    def _grid(self, grid: Grid) -> list[str]:
+        lines: list[str] = []
+        if grid.caption:
+            detail = f" ({md_escape(grid.detail)})" if grid.detail else ""
+            lines += [f"**{md_escape(grid.caption)}**{detail}", ""]
+        lines.append("| " + " | ".join(md_escape(c) for c in grid.columns) + " |")
+        lines.append("|" + "---|" * grid.labels + "---:|" * (len(grid.columns) - grid.labels))
+        for row in grid.rows:
+            heads = [md_escape(c) for c in row[: grid.labels]]
+            lines.append("| " + " | ".join([*heads, *row[grid.labels :]]) + " |")
+        lines.append("")
+        lines += [f"_{md_escape(note)}_" for note in grid.notes]
+        lines += [""] if grid.notes else []
         return lines
 
     def _definitions(self, result: RunResult) -> list[str]:

@@ -484,6 +484,11 @@ def clienten_0_17_aandeel(data: Data, period: Period) -> dict[Dims, Value]:
 def unieke_jeugdigen(data: Data, period: Period) -> dict[Dims, Value]:
     if period.end > LAST_DAY_OF_VERSION_1:
         return unieke_clienten("jeugdwet", data, period)
+    return unieke_jeugdigen_v1(data, period)
+
+
+def unieke_jeugdigen_v1(data: Data, period: Period) -> dict[Dims, Value]:
+    """Version 1 (the old definition): youths with a positive budget booking in the period."""
     clients = set()
     for booking in data.boekingen:
         indication = data.indication(booking["toewijzing_id"])
@@ -826,6 +831,37 @@ MEASURES: dict[str, Measure] = {
     "begroting": begroting,
     "realisatie_begroting": realisatie_begroting,
 }
+
+
+# Measures with more than one version: each version's rule, whatever period it is asked for
+# (a comparison is computed with the compared figure's version, also before it applied).
+VERSIONS: dict[str, dict[int, Measure]] = {
+    "jeugd.unieke_jeugdigen": {
+        1: unieke_jeugdigen_v1,
+        2: partial(unieke_clienten, "jeugdwet"),
+    },
+}
+
+
+def version_on(measure: str, day: dt.date) -> int:
+    """The version of a measure valid on a day (1 for a measure with one version)."""
+    if measure == "jeugd.unieke_jeugdigen":
+        return 1 if day <= LAST_DAY_OF_VERSION_1 else 2
+    return 1
+
+
+def figures_of_version(
+    tables: Tables, measure: str, version: int, periods: Sequence[str]
+) -> Figures:
+    """``{(measure, period label, dims): value}`` by one version of a measure, in every
+    period asked for, also where another version is valid."""
+    data = Data.of(tables)
+    rule = VERSIONS[measure][version] if measure in VERSIONS else MEASURES[measure]
+    return {
+        (measure, label, key): value
+        for label in periods
+        for key, value in rule(data, parse_label(label)).items()
+    }
 
 
 def all_figures(
