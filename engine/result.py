@@ -16,11 +16,16 @@ class _Frozen(BaseModel):
 
 
 class Target(_Frozen):
-    """The target a figure is measured against, and whether it is met (None: no figure)."""
+    """The target a figure is measured against, and whether it is met (None: no figure).
+
+    ``warn`` is the bound of the warning band (``target >= 95% warn >= 90%``): a figure that
+    misses the target but lies within the band has ``status`` "warn" (amber)."""
 
     operator: Literal["=", "!=", "<", "<=", ">", ">="]
     value: float
     met: bool | None
+    warn: float | None = None
+    status: Literal["met", "warn", "missed"] | None = None
 
 
 class DefinitionBreak(_Frozen):

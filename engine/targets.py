@@ -29,7 +29,14 @@ def figure_target(
         return None
     goal = _number(chosen.value, library)
     met = None if value is None else bool(_OPS[chosen.op](value, goal))
-    return Target(operator=chosen.op, value=goal, met=met)
+    warn = None if chosen.warn is None else _number(chosen.warn, library)
+    status = None
+    if value is not None:
+        within = warn is not None and chosen.warn_op is not None
+        status = (
+            "met" if met else "warn" if within and _OPS[chosen.warn_op](value, warn) else "missed"
+        )
+    return Target(operator=chosen.op, value=goal, met=met, warn=warn, status=status)
 
 
 def _number(node: ast.Expr, library: Library) -> float:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import types
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,9 +23,9 @@ import pytest
 from typer.testing import CliRunner
 
 from maatstaf.cli import app
-from maatstaf.dsl import ast
 from maatstaf.dsl import report_ast as r
 from maatstaf.dsl.errors import Span
+from maatstaf.dsl.load import load_library
 from maatstaf.engine.periods import parse_period
 from maatstaf.engine.suppression import Policy
 from maatstaf.renderers.report_html import ReportHtmlRenderer
@@ -268,12 +267,15 @@ def test_suppression_hides_small_counts_in_a_report():
     ("value", "status"),
     [(0.96, "met"), (0.95, "met"), (0.92, "warn"), (0.85, "missed"), (None, None)],
 )
-def test_target_with_a_warning_band(value, status):
-    version = standard_library().measures["jeugd.instroom"].versions[-1]
-    goal = ast.PercentLit(span=S, value=0.95) if hasattr(ast, "PercentLit") else None
-    target = types.SimpleNamespace(op=">=", value=goal, when=None, otherwise=False, warn=0.90)
-    found = target_status(version.model_copy(update={"targets": (target,)}), {}, value,
-                          standard_library())  # fmt: skip
+def test_target_with_a_warning_band(value, status, tmp_path):
+    (tmp_path / "t.kpi").write_text(
+        'measure x.tijdig {\n label "t"\n unit aandeel\n owner "o"\n description "d"\n'
+        " share of aanvragen meeting besloten_op is not empty\n where ontvangen_op in period\n"
+        " target >= 95% warn >= 90% }\n"
+    )
+    library = load_library([tmp_path / "t.kpi"])
+    version = library.measures["x.tijdig"].versions[-1]
+    found = target_status(version, {}, value, library)
     assert found is not None and found.status == status and found.warn == 0.90
 
 
@@ -362,3 +364,24 @@ def test_cli_writes_the_report(monkeypatch, tmp_path):
                                  "--format", "markdown", "--output", str(out)])  # fmt: skip
     assert result.exit_code == 0, result.stderr
     assert out.read_text().startswith("# Proefdashboard")
+
+
+def test_impact_and_check_name_the_reports(tmp_path):
+    from typer.testing import CliRunner
+
+    from maatstaf.cli import app
+
+    (tmp_path / "x.kpi").write_text(
+        'measure x.n {\n label "n"\n unit toewijzingen\n owner "o"\n description "d"\n'
+        " count toewijzingen where active in period }\n"
+        'report r {\n title "R"\n grain month\n section "S" { tile x.n }\n}\n'
+    )
+    runner = CliRunner()
+    checked = runner.invoke(app, ["check", str(tmp_path / "x.kpi")])
+    assert checked.exit_code == 0, checked.output
+    assert "1 reports, no errors." in checked.stderr
+    found = runner.invoke(app, ["impact", "x.n", "-d", str(tmp_path)])
+    assert found.exit_code == 0, found.output
+    assert found.stdout.splitlines() == ["x.n", "report r"]
+    wrong = runner.invoke(app, ["impact", "x.m", "-d", str(tmp_path)])
+    assert wrong.exit_code == 2 and "Did you mean 'x.n'?" in wrong.stderr

@@ -13,7 +13,7 @@ from maatstaf.cli.boundary import UsageError, app, boundary, err
 from maatstaf.cli.options import DefinitionsOpt, library_of
 from maatstaf.cli.outputs import check_folder
 from maatstaf.dsl.errors import did_you_mean
-from maatstaf.engine.graph import build_graph, graph_dot, graph_json
+from maatstaf.engine.graph import build_graph, graph_dot, graph_json, impact_reports
 from maatstaf.engine.graph import impact as impact_of
 
 
@@ -30,7 +30,9 @@ def check(
             err(f"note: {note}")
         err(
             f"ok: {len(library.measures)} measures ({count} versions), "
-            f"{len(library.parameters)} parameters, no errors."
+            f"{len(library.parameters)} parameters"
+            + (f", {len(library.reports)} reports" if library.reports else "")
+            + ", no errors."
         )
 
 
@@ -51,20 +53,27 @@ def graph(
 
 @app.command()
 def impact(
-    target: Annotated[str, typer.Argument(help="A measure id or a definition file.")],
+    target: Annotated[str, typer.Argument(help="A measure id, a report id or a definition file.")],
     definitions: DefinitionsOpt = None,
 ) -> None:
-    """List every measure whose figures can change when this definition changes."""
+    """List every measure whose figures can change when this definition changes, then every
+    report that shows one of them (as `report ID`)."""
     with boundary():
         library = library_of(definitions)
-        try:
-            affected = impact_of(library, build_graph(library), target)
-        except KeyError:
-            hint = did_you_mean(target, [*library.measures, *library.sources]) or ""
-            raise UsageError(
-                f"'{target}' is neither a measure nor a definition file. {hint}"
-            ) from None
+        graph = build_graph(library)
+        affected: list[str] = []
+        if target not in library.reports:
+            try:
+                affected = impact_of(library, graph, target)
+            except KeyError:
+                names = [*library.measures, *library.reports, *library.sources]
+                hint = did_you_mean(target, names) or ""
+                raise UsageError(
+                    f"'{target}' is neither a measure, a report nor a definition file. {hint}"
+                ) from None
+        reports = impact_reports(library, graph, target)
         sys.stdout.write("".join(f"{m}\n" for m in affected))
+        sys.stdout.write("".join(f"report {r}\n" for r in reports))
 
 
 @app.command()
