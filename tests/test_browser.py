@@ -160,7 +160,7 @@ def test_no_number_breaks_over_lines(demo: Path, browser, width: int) -> None:
         page.close()
         assert errors == [] and requests == [], (path.name, errors, requests)
         if found:
-            broken[path.name] = found[:10] + [f"... {len(found)} in all"]
+            broken[path.name] = [*found[:10], f"... {len(found)} in all"]
     assert broken == {}
 
 
@@ -203,7 +203,8 @@ def test_screenshots_of_every_report(demo: Path, browser) -> None:
         for n, section in enumerate(sections):
             section.screenshot(path=str(ARTIFACTS / f"{path.stem}-{n:02d}.png"))
         page.emulate_media(media="print")
-        assert page.evaluate(
-            "getComputedStyle(document.querySelector('.scroll')).overflowX"
-        ) in ("visible", "")
+        assert page.evaluate("getComputedStyle(document.querySelector('.scroll')).overflowX") in (
+            "visible",
+            "",
+        )
         page.close()
