@@ -117,15 +117,12 @@ def _cartesian(
         line_scale = nice_scale([v for s in lines for v in s.values])
         line_fmt = right[1]
         parts += value_axis(line_scale, line_fmt, box.top, box.bottom, box.x0, box.x1, "right")
+    colours = LINE_COLOURS if bars else PALETTE  # lines beside bars stand out in dark ink
     for i, series in enumerate(lines):
-        parts += _line(
-            series, labels, line_scale, box, LINE_COLOURS[i % len(LINE_COLOURS)], line_fmt
-        )
+        parts += _line(series, labels, line_scale, box, colours[i % len(colours)], line_fmt)
     keys = [Key(s.name, PALETTE[i % len(PALETTE)]) for i, s in enumerate(bars)]
     suffix = f" ({right[0]}, rechteras)" if right else ""
-    keys += [
-        Key(s.name + suffix, LINE_COLOURS[i % len(LINE_COLOURS)], True) for i, s in enumerate(lines)
-    ]
+    keys += [Key(s.name + suffix, colours[i % len(colours)], True) for i, s in enumerate(lines)]
     found, height = legend(keys, HEIGHT - 2)
     return document(frame, [*parts, *found], HEIGHT + height)
 

@@ -222,7 +222,9 @@ class HtmlRenderer:
         series = [
             svg.Series(svg.readable(k), [_number(cells.get((p, k))) for p in periods]) for k in keys
         ]
-        title = f"{label} ({texts(self.locale)['by']} {dimension_name(dims[0])})"
+        name = dimension_name(dims[0])
+        by = f"{texts(self.locale)['by']} {name}"
+        title = label if name in label.lower() else f"{label} ({by})"
         frame = svg.Frame(
             title,
             _axis_unit(unit, self.locale),

@@ -19,7 +19,7 @@ from maatstaf.dsl.model import Library
 from maatstaf.engine.result import Figure
 from maatstaf.engine.run import REGION_DIMENSION
 from maatstaf.renderers.chart_axes import readable
-from maatstaf.renderers.targets import norm_words, target_status
+from maatstaf.renderers.targets import norms_note, rule_words, target_status
 
 Cell = Callable[[Figure | None, str], str]
 
@@ -152,11 +152,9 @@ def _mark(
                 grid.status[(r, c + grid.labels)] = status
             values = [readable(v) for k, v in figure.dimensions.items() if k != REGION_DIMENSION]
             name = " / ".join(values) or units[figure.measure][0]
-            norms.setdefault(name, norm_words(figure.target, units[figure.measure][1], locale))
-    if len(set(norms.values())) == 1:
-        grid.notes.append(next(iter(norms.values())).capitalize())
-    elif norms:
-        grid.notes.append("; ".join(f"{name}: {words}" for name, words in norms.items()))
+            norms.setdefault(name, rule_words(figure.target, units[figure.measure][1], locale))
+    if norms:
+        grid.notes.append(norms_note(norms, locale))
 
 
 def not_additive(figures: list[Figure], library: Library) -> bool:

@@ -69,15 +69,32 @@ def bound(value: float, unit: str, locale: str = "nl") -> str:
     return value_nl(value, unit, locale).replace(" ", "\u00a0")
 
 
-def norm_words(target: Target, unit: str, locale: str = "nl") -> str:
-    """'norm: ten minste 95 %' (with its warning band: '; marge tot 90 %')."""
+def rule_words(target: Target, unit: str, locale: str = "nl") -> str:
+    """'ten minste 95 %' (with its warning band: 'ten minste 95 %; marge tot 90 %')."""
     words = WORDS["en" if locale == "en" else "nl"]
     ops = OPERATORS["en" if locale == "en" else "nl"]
-    text = f"{words['norm']}: {ops[target.operator]} {bound(target.value, unit, locale)}"
+    text = f"{ops[target.operator]} {bound(target.value, unit, locale)}"
     warn = getattr(target, "warn", None)
     if warn is not None:
         text += f"; {words['warn']} {bound(warn, unit, locale)}"
     return text
+
+
+def norm_words(target: Target, unit: str, locale: str = "nl") -> str:
+    """'norm: ten minste 95 %'."""
+    return f"{WORDS['en' if locale == 'en' else 'nl']['norm']}: {rule_words(target, unit, locale)}"
+
+
+def norms_note(rules: dict[str, str], locale: str = "nl") -> str:
+    """The norms under a table, grouped: 'Norm: ten minste 95 % (jeugdwet, wmo); ten minste
+    80 % (schuldhulp)'; one norm for every cell: 'Norm: ten minste 95 %'."""
+    groups: dict[str, list[str]] = {}
+    for name, rule in rules.items():
+        groups.setdefault(rule, []).append(name)
+    head = WORDS["en" if locale == "en" else "nl"]["norm"].capitalize()
+    if len(groups) == 1:
+        return f"{head}: {next(iter(groups))}"
+    return f"{head}: " + "; ".join(f"{rule} ({', '.join(names)})" for rule, names in groups.items())
 
 
 def status_words(status: Status, locale: str = "nl") -> str:
