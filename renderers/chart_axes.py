@@ -210,4 +210,5 @@ def document(frame: Frame, parts: Sequence[str], height: float, width: int = WID
 
 def tooltip(name: str, label: str, value: float | None, fmt: Fmt) -> str:
     shown = "–" if value is None else fmt(value)
-    return f"<title>{escape(name)} {escape(label)}: {escape(shown)}</title>"
+    head = f"{name} {label}" if label else name
+    return f"<title>{escape(head)}: {escape(shown)}</title>"

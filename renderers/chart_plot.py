@@ -109,7 +109,7 @@ def _cartesian(
     parts += value_axis(left, frame.fmt, box.top, box.bottom, box.x0, box.x1)
     parts += category_axis(labels, box.x0, box.x1, box.bottom, frame.period)
     if rows is not None:
-        parts += _stacks(bars, rows, labels, left, box, frame.fmt)
+        parts += _stacks(bars, rows, labels, left, box, frame.fmt, percent)
     else:
         parts += _groups(bars, labels, left, box, frame.fmt)
     line_scale, line_fmt = left, frame.fmt
@@ -169,7 +169,9 @@ def _stacks(
     scale: Scale,
     box: Box,
     fmt: Fmt,
+    percent: bool = False,
 ) -> list[str]:
+    """Each part of each stack; its tooltip gives the figure (the share, with percent)."""
     band = box.band(len(labels))
     parts = []
     for i, row in enumerate(rows):
@@ -179,7 +181,7 @@ def _stacks(
                 continue
             y0, y1 = scale.y(base, box.top, box.bottom), scale.y(base + part, box.top, box.bottom)
             base += part
-            shown = bars[b].values[i]
+            shown = part if percent else bars[b].values[i]
             parts.append(
                 f'<rect x="{box.x0 + band * i + band * 0.15:.1f}" y="{y1:.1f}" '
                 f'width="{band * 0.7:.1f}" height="{y0 - y1:.1f}" '
