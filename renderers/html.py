@@ -330,12 +330,12 @@ NUMBER = re.compile(
 
 
 def numbers(text: object) -> Markup:
-    """Escaped text where a number with a space in it (€ 104.891, 95 %, +2,1 procentpunt)
-    sits in a span that never breaks over lines; a bare number cannot break anyway, now
-    that nothing allows a break inside a word."""
+    """Escaped text where a number with a space or a hyphen in it (€ 104.891, 95 %,
+    +2,1 procentpunt, 1-1-2021) sits in a span that never breaks over lines; a bare number
+    cannot break anyway, now that nothing allows a break inside a word."""
     raw, parts, at = str(text), [], 0
     for match in NUMBER.finditer(raw):
-        if not any(c.isspace() for c in match.group(0)):
+        if not any(c.isspace() or c == "-" for c in match.group(0).lstrip("+-−")):
             continue  # digits, signs, separators and % never break by themselves
         parts.append(escape(raw[at : match.start()]))
         parts.append(Markup('<span class="num">%s</span>') % match.group(0))

@@ -360,7 +360,8 @@ def test_numbers_are_kept_whole_with_their_sign_euro_and_unit() -> None:
     assert '<span class="num">€ 104.891</span>' in out
     assert '<span class="num">+2,1 procentpunt</span>' in out
     assert '<span class="num">95 %</span>' in out
-    assert "op 1-1-2021 &amp; &lt;b&gt;7&lt;/b&gt;" in out  # bare numbers cannot break
+    assert '<span class="num">1-1-2021</span>' in out  # Chromium breaks after a hyphen
+    assert "&amp; &lt;b&gt;7&lt;/b&gt;" in out  # bare numbers cannot break
     assert str(numbers("geen getal")) == "geen getal"
 
 
