@@ -403,3 +403,15 @@ def test_the_flow_chart_puts_unique_clients_on_a_right_hand_axis() -> None:
     assert "Unieke cliënten Wmo (cliënten, rechteras)" in chart
     assert ">toewijzingen</text>" in chart and "per maand, jan 2021 – mrt 2021" in chart
     assert 'class="tick right"' in chart
+
+
+def test_a_tile_shows_its_norm_in_words_and_its_status() -> None:
+    target = {"operator": "<=", "value": 0.1, "met": False}
+    figures = [{"measure": "wmo.instroom", "period": "2021-Q1", "value": 0.125, "target": target}]
+    html = get_renderer("html").render(
+        _hand(figures, {"wmo.instroom": ("Instroom Wmo", "aandeel")}), standard_library()
+    )
+    tile = html[html.index('<article class="tile') : html.index("</article>")]
+    assert tile.startswith('<article class="tile missed"')
+    assert "norm niet gehaald · norm: ten hoogste" in _visible(tile)
+    assert 'ten hoogste <span class="num">10\u00a0%</span>' in tile
