@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import partial
 from importlib import resources
 
 import jinja2
+from markupsafe import Markup, escape
 
 from maatstaf.dsl.model import Library
 from maatstaf.engine.result import Figure, RunResult
@@ -21,16 +23,25 @@ from maatstaf.renderers import svg
 from maatstaf.renderers.base import finite_only, rejections
 from maatstaf.renderers.comparisons import break_text, mark_breaks, marking, version_changes
 from maatstaf.renderers.format import (
+    MONEY_UNITS,
     SHARE_UNITS,
     change_nl,
+    money_nl,
     number_nl,
     percent_nl,
     period_nl,
-    short_period,
     value_nl,
 )
 from maatstaf.renderers.markdown import by_domain, suppression_text
-from maatstaf.renderers.tables import Grid, grids, regional
+from maatstaf.renderers.tables import (
+    Grid,
+    additive,
+    dimension_name,
+    grids,
+    not_additive,
+    regional,
+)
+from maatstaf.renderers.targets import MARKS, norm_words, status_words, target_status
 from maatstaf.renderers.text import texts
 
 MAX_REJECTED_SHOWN = 50
@@ -44,8 +55,9 @@ class Tile:
     period: str
     previous: str | None = None
     year_earlier: str | None = None
-    target: str | None = None
-    met: bool | None = None
+    target: str | None = None  # the norm in words: "norm: ten minste 95 %"
+    status: str | None = None  # "met" | "warn" | "missed"
+    status_text: str | None = None
     definition_break: str | None = None  # the definition changed since a compared period
 
 
@@ -54,7 +66,7 @@ class Domain:
     name: str
     anchor: str
     tiles: list[Tile] = field(default_factory=list)
-    charts: list[tuple[str, str]] = field(default_factory=list)  # caption, svg
+    charts: list[tuple[str, str]] = field(default_factory=list)  # note under it, svg
     tables: list[Grid] = field(default_factory=list)
 
 
@@ -73,6 +85,7 @@ class HtmlRenderer:
             autoescape=True,
             undefined=jinja2.StrictUndefined,
         )
+        env.filters["numbers"] = numbers
         style = _template("report.css")
         csp = (
             "default-src 'none'; img-src data:; base-uri 'none'; form-action 'none'; "
@@ -98,6 +111,9 @@ class HtmlRenderer:
             number=lambda v: number_nl(v, 0, self.locale),
             period=lambda p: period_nl(p, self.locale),
             suppression=suppression_text(result, t),
+            guide=guide(result, self.locale),
+            marks=MARKS,
+            status_words=lambda s: status_words(s, self.locale),
         )
 
     # -- view model
@@ -107,7 +123,7 @@ class HtmlRenderer:
         for name, figures in by_domain(result.figures, library).items():
             domain = Domain(name=name, anchor="domein-" + _anchor(name))
             domain.tiles = self._tiles(figures, units)
-            domain.charts = self._charts(figures, units)
+            domain.charts = self._charts(figures, units, library)
             domain.tables = self._tables(figures, units, library)
             domains.append(domain)
         return domains
@@ -139,15 +155,15 @@ class HtmlRenderer:
                     comparison, unit, texts(self.locale), self.locale
                 )
             if figure.target is not None:
-                tile.target = (
-                    f"{figure.target.operator} {value_nl(figure.target.value, unit, self.locale)}"
-                )
-                tile.met = figure.target.met
+                tile.target = norm_words(figure.target, unit, self.locale)
+                tile.status = target_status(figure.target)
+                if tile.status is not None:
+                    tile.status_text = status_words(tile.status, self.locale)
             tiles.append(tile)
         return tiles
 
     def _charts(
-        self, figures: list[Figure], units: dict[str, tuple[str, str]]
+        self, figures: list[Figure], units: dict[str, tuple[str, str]], library: Library
     ) -> list[tuple[str, str]]:
         charts = []
         by_suffix = {f.measure.rsplit(".", 1)[-1]: f.measure for f in figures if not f.dimensions}
@@ -155,31 +171,52 @@ class HtmlRenderer:
             charts.append(self._flow_chart(figures, by_suffix, units))
         region = [f for f in figures if regional(f) and f.dimensions]
         for measure in dict.fromkeys(f.measure for f in region):
-            chart = self._stacked(measure, [f for f in region if f.measure == measure], units)
+            chart = self._breakdown_chart(
+                measure, [f for f in region if f.measure == measure], units, library
+            )
             if chart:
                 charts.append(chart)
         return charts
 
     def _flow_chart(self, figures: list[Figure], ids: dict[str, str], units) -> tuple[str, str]:
+        """In- and outflow as bars on the left axis, the unique clients (a stock some 30
+        times larger) as a line on its own right-hand axis."""
         series = {
             k: {f.period: f.value for f in figures if f.measure == ids[k] and not f.dimensions}
             for k in ("instroom", "uitstroom", "unieke_clienten")
         }
         periods = list(series["unieke_clienten"])
         bars = [
-            svg.Series(units[ids[k]][0], [series[k].get(p) for p in periods])
+            svg.Series(units[ids[k]][0], [_number(series[k].get(p)) for p in periods])
             for k in ("instroom", "uitstroom")
         ]
         line = svg.Series(
-            units[ids["unieke_clienten"]][0], [series["unieke_clienten"].get(p) for p in periods]
+            units[ids["unieke_clienten"]][0],
+            [_number(series["unieke_clienten"].get(p)) for p in periods],
         )
-        labels = [short_period(p, self.locale) for p in periods]
         t = texts(self.locale)
-        return t["flow"], svg.bar_line_chart(
-            t["flow"], labels, bars, line, lambda v: number_nl(v, 0, self.locale), t["flow"]
+        frame = svg.Frame(
+            t["flow"],
+            _axis_unit(units[ids["instroom"]][1], self.locale),
+            svg.period_span(periods, self.locale),
+            self._fmt(units[ids["instroom"]][1]),
         )
+        right = units[ids["unieke_clienten"]][1]
+        chart = svg.combination_chart(
+            frame,
+            svg.period_labels(periods, self.locale),
+            bars,
+            [line],
+            _axis_unit(right, self.locale),
+            self._fmt(right),
+        )
+        return "", chart
 
-    def _stacked(self, measure: str, figures: list[Figure], units) -> tuple[str, str] | None:
+    def _breakdown_chart(
+        self, measure: str, figures: list[Figure], units, library: Library
+    ) -> tuple[str, str] | None:
+        """Stacked bars for an additive count; a rate, an average or a breakdown whose
+        groups overlap as lines (many periods) or grouped bars (a few)."""
         label, unit = units[measure]
         dims = sorted(figures[0].dimensions)
         if len(dims) != 1:
@@ -187,17 +224,33 @@ class HtmlRenderer:
         periods = list(dict.fromkeys(f.period for f in figures))
         keys = list(dict.fromkeys(f.dimensions[dims[0]] for f in figures))
         cells = {(f.period, f.dimensions[dims[0]]): f.value for f in figures}
-        stacks = [svg.Series(k, [_number(cells.get((p, k))) for p in periods]) for k in keys]
-        share = unit in SHARE_UNITS
-        fmt = (
-            (lambda v: percent_nl(v, 0, self.locale))
-            if share
-            else (lambda v: number_nl(v, 0, self.locale))
+        series = [
+            svg.Series(svg.readable(k), [_number(cells.get((p, k))) for p in periods]) for k in keys
+        ]
+        name = dimension_name(dims[0])
+        by = f"{texts(self.locale)['by']} {name}"
+        title = label if name in label.lower() else f"{label} ({by})"
+        frame = svg.Frame(
+            title,
+            _axis_unit(unit, self.locale),
+            svg.period_span(periods, self.locale),
+            self._fmt(unit),
         )
-        text = f"{label} ({texts(self.locale)['by']} {dims[0]})"
-        return text, svg.stacked_chart(
-            text, [short_period(p, self.locale) for p in periods], stacks, fmt, text, percent=share
-        )
+        labels = svg.period_labels(periods, self.locale)
+        if unit not in SHARE_UNITS and additive(figures, library):
+            return "", svg.stacked_bar_chart(frame, labels, series)
+        note = texts(self.locale)["not_additive"] if not_additive(figures, library) else ""
+        if len(periods) > 6:
+            return note, svg.line_chart(frame, labels, series)
+        return note, svg.grouped_bar_chart(frame, labels, series)
+
+    def _fmt(self, unit: str):
+        """Axis values: shares as whole percentages, money and counts as whole numbers."""
+        if unit in SHARE_UNITS:
+            return lambda v: percent_nl(v, 0, self.locale)
+        if unit in MONEY_UNITS:
+            return lambda v: money_nl(v, self.locale)
+        return lambda v: number_nl(v, 0 if float(v).is_integer() else 1, self.locale)
 
     def _tables(self, figures: list[Figure], units, library: Library) -> list[Grid]:
         period = partial(period_nl, locale=self.locale)
@@ -230,6 +283,72 @@ class HtmlRenderer:
                 }
             )
         return entries
+
+
+def guide(result: RunResult, locale: str) -> list[tuple[str, str]]:
+    """How to read the figures: the signs a reader meets, and what suppression and
+    rounding did, in words."""
+    nl = locale != "en"
+    items = [
+        (
+            "–",
+            "geen cijfer: er zijn geen gegevens voor deze periode, of de berekening gaf geen getal"
+            if nl
+            else "no figure: no data for this period, or the calculation gave no number",
+        )
+    ]
+    applied = result.suppression
+    if applied is not None:
+        if applied.policy == "cbs":
+            what = (
+                "aantallen van 0 tot en met 7 zijn afgeschermd; alle andere aantallen zijn "
+                "afgerond op 5, dus totalen kunnen afwijken van de som van hun delen; "
+                "percentages staan er alleen bij een basis van ten minste 100"
+                if nl
+                else "counts from 0 to 7 are hidden; all other counts are rounded to 5, so "
+                "totals may differ from the sum of their parts; percentages need a base of 100"
+            )
+        else:
+            what = (
+                f"het aantal is kleiner dan {applied.threshold} (of is daaruit af te leiden) "
+                "en is afgeschermd, zodat niemand herkenbaar is"
+                if nl
+                else f"the count is below {applied.threshold} (or can be derived from one) "
+                "and is hidden, so that no one can be recognised"
+            )
+        items.append((applied.marker, what))
+    return items
+
+
+def _axis_unit(unit: str, locale: str) -> str:
+    """The unit over a value axis: '%' for shares, '€' for money, else the unit's word."""
+    if unit in SHARE_UNITS:
+        return "%"
+    if unit in MONEY_UNITS:
+        return "€"
+    return unit
+
+
+NUMBER = re.compile(
+    r"(?:[+\-−]\s?)?(?:€\s?)?(?:\d{1,2}-\d{1,2}-\d{4}|\d+(?:[.,]\d+)*)"
+    r"(?:\s?%|\s(?:procentpunt(?:en)?|percentage points?|dagen|days|weken|weeks|maanden|months|"
+    r"jaar|years?|euro)\b)?"
+)
+
+
+def numbers(text: object) -> Markup:
+    """Escaped text where a number with a space or a hyphen in it (€ 104.891, 95 %,
+    +2,1 procentpunt, 1-1-2021) sits in a span that never breaks over lines; a bare number
+    cannot break anyway, now that nothing allows a break inside a word."""
+    raw, parts, at = str(text), [], 0
+    for match in NUMBER.finditer(raw):
+        if not any(c.isspace() or c == "-" for c in match.group(0).lstrip("+-−")):
+            continue  # digits, signs, separators and % never break by themselves
+        parts.append(escape(raw[at : match.start()]))
+        parts.append(Markup('<span class="num">%s</span>') % match.group(0))
+        at = match.end()
+    parts.append(escape(raw[at:]))
+    return Markup("").join(parts)
 
 
 def _anchor(name: str) -> str:

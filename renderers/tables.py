@@ -18,6 +18,8 @@ from maatstaf.dsl import ast
 from maatstaf.dsl.model import Library
 from maatstaf.engine.result import Figure
 from maatstaf.engine.run import REGION_DIMENSION
+from maatstaf.renderers.chart_axes import readable
+from maatstaf.renderers.targets import norms_note, rule_words, target_status
 
 Cell = Callable[[Figure | None, str], str]
 
@@ -33,6 +35,8 @@ class Grid:
     labels: int = 1
     notes: list[str] = field(default_factory=list)
     detail: str = ""  # what the table is broken down by, e.g. "naar zwaarte"
+    # (row, column) of a cell measured against a target -> "met" | "warn" | "missed"
+    status: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 def regional(figure: Figure) -> bool:
@@ -53,11 +57,13 @@ def grids(
     if plain:
         measures = list(dict.fromkeys(f.measure for f in plain))
         cells = {(f.measure, f.period): f for f in plain}
+        periods = list(dict.fromkeys(f.period for f in plain))
         rows = [
-            [period(p), *[cell(cells.get((m, p)), units[m][1]) for m in measures]]
-            for p in dict.fromkeys(f.period for f in plain)
+            [period(p), *[cell(cells.get((m, p)), units[m][1]) for m in measures]] for p in periods
         ]
-        tables.append(Grid("", None, [t["period"], *[units[m][0] for m in measures]], rows))
+        grid = Grid("", None, [t["period"], *[units[m][0] for m in measures]], rows)
+        _mark(grid, [[cells.get((m, p)) for m in measures] for p in periods], units, t)
+        tables.append(grid)
     for measure in dict.fromkeys(f.measure for f in figures if f.dimensions):
         own = [f for f in figures if f.measure == measure]
         label, unit = units[measure]
@@ -77,12 +83,13 @@ def _breakdown(label, measure, figures, unit, t, cell, period, notes) -> Grid:
     name = _name(dims, t)
     columns = list(dict.fromkeys(name(f) for f in figures))
     cells = {(f.period, name(f)): f for f in figures}
-    rows = [
-        [period(p), *[cell(cells.get((p, c)), unit) for c in columns]]
-        for p in dict.fromkeys(f.period for f in figures)
-    ]
-    detail = f"{t['by']} {', '.join(dims)}"
-    return Grid(label, measure, [t["period"], *columns], rows, notes=notes, detail=detail)
+    periods = list(dict.fromkeys(f.period for f in figures))
+    rows = [[period(p), *[cell(cells.get((p, c)), unit) for c in columns]] for p in periods]
+    detail = f"{t['by']} {', '.join(dimension_name(d) for d in dims)}"
+    grid = Grid(label, measure, [t["period"], *columns], rows, notes=list(notes), detail=detail)
+    found = [[cells.get((p, c)) for c in columns] for p in periods]
+    _mark(grid, found, {f.measure: (label, unit) for f in figures}, t)
+    return grid
 
 
 def _per_gemeente(label, measure, figures, unit, t, cell, period, notes) -> Grid:
@@ -101,12 +108,53 @@ def _per_gemeente(label, measure, figures, unit, t, cell, period, notes) -> Grid
         + [cell(cells.get((p, n, g)), unit) for g in places]
         for p, n in keys
     ]
-    heads = [t["period"], *([", ".join(dims)] if dims else []), t["region"].capitalize()]
-    return Grid(label, measure, [*heads, *places], rows, 1 + bool(dims), notes, t["per_gemeente"])
+    found = [[cells.get((p, n, g)) for g in [None, *places]] for p, n in keys]
+    heads = [
+        t["period"],
+        *([", ".join(dimension_name(d) for d in dims)] if dims else []),
+        t["region"].capitalize(),
+    ]
+    grid = Grid(
+        label, measure, [*heads, *places], rows, 1 + bool(dims), list(notes), t["per_gemeente"]
+    )
+    _mark(grid, found, {measure: (label, unit)}, t)
+    return grid
 
 
 def _name(dims: list[str], t: dict) -> Callable[[Figure], str]:
-    return lambda f: " / ".join(f.dimensions.get(d, t["total"]) for d in dims)
+    """A cell's heading: its dimension values, codes made readable ('niet-gemeente')."""
+    return lambda f: " / ".join(
+        readable(f.dimensions[d]) if d in f.dimensions else t["total"] for d in dims
+    )
+
+
+def dimension_name(name: str) -> str:
+    """A dimension's name as a heading: 'verwijzer_groep' -> 'verwijzer groep'."""
+    return name.replace("_", " ")
+
+
+def _mark(
+    grid: Grid,
+    found: list[list[Figure | None]],
+    units: dict[str, tuple[str, str]],
+    t: dict,
+) -> None:
+    """Colour each cell measured against a target and say each norm in words below the
+    table (per column where the norm differs by column, as tijdigheid's per regeling)."""
+    locale = "en" if t.get("period") == "Period" else "nl"
+    norms: dict[str, str] = {}
+    for r, row in enumerate(found):
+        for c, figure in enumerate(row):
+            if figure is None or figure.target is None:
+                continue
+            status = target_status(figure.target)
+            if status is not None:
+                grid.status[(r, c + grid.labels)] = status
+            values = [readable(v) for k, v in figure.dimensions.items() if k != REGION_DIMENSION]
+            name = " / ".join(values) or units[figure.measure][0]
+            norms.setdefault(name, rule_words(figure.target, units[figure.measure][1], locale))
+    if norms:
+        grid.notes.append(norms_note(norms, locale))
 
 
 def not_additive(figures: list[Figure], library: Library) -> bool:
@@ -139,3 +187,20 @@ def _per_entity(node: object) -> bool:
     if isinstance(node, tuple | list):
         return any(_per_entity(item) for item in node)
     return False
+
+
+def additive(figures: list[Figure], library: Library) -> bool:
+    """Whether a breakdown's cells add up to the whole, so a stacked bar may claim their
+    sum: row counts and sums (not per entity), spreads, and distinct counts whose groups
+    hold each entity once. Shares, averages, ratios and computed figures never stack."""
+    for measure, number in {(f.measure, f.version) for f in figures}:
+        found = library.measures.get(measure)
+        version = found.version(number) if found is not None else None
+        if version is None:
+            return False
+        aggregate = version.aggregate
+        if isinstance(aggregate, ast.SumOf) and aggregate.per is None:
+            continue
+        if not isinstance(aggregate, ast.CountRows | ast.CountDistinct | ast.Spread):
+            return False
+    return not not_additive(figures, library)

@@ -213,3 +213,205 @@ def test_glossary_pages_match_their_golden_files(tmp_path: Path) -> None:
         and "<svg" in html
         and "Content-Security-Policy" in html
     )
+
+
+# ---- the HTML a council reads (issue 13, item 6) -------------------------------------
+
+
+def _hand(figures: list[dict], measures: dict[str, tuple[str, str]], **extra):
+    """A run's result built by hand: figures, and each measure's label and unit."""
+    from maatstaf.engine.result import RunResult
+
+    periods = sorted({f["period"] for f in figures})
+    return RunResult.model_validate(
+        {
+            "provenance": {
+                "engine": "duckdb",
+                "engine_version": "0.1.0",
+                "data_fingerprint": "0" * 64,
+                "as_of": None,
+                "rejected_rows": 0,
+                "grain": "quarter",
+                "period_from": periods[0],
+                "period_to": periods[-1],
+                "measures": [
+                    {"measure": m, "version": 1, "hash": "f" * 64, "label": lab, "unit": u}
+                    for m, (lab, u) in measures.items()
+                ],
+            },
+            "rejected_rows": [],
+            "table_stats": [],
+            "notes": [],
+            "figures": [{"version": 1, "dimensions": {}, **f} for f in figures],
+            **extra,
+        }
+    )
+
+
+def _visible(html: str) -> str:
+    """The page's text as read: tags gone, entities and non-breaking spaces plain."""
+    import html as html_module
+    import re
+
+    return html_module.unescape(re.sub(r"<[^>]+>", "", html)).replace("\u00a0", " ")
+
+
+TIJDIGHEID = {"tijdigheid": ("Besluit binnen de wettelijke termijn", "aandeel")}
+
+
+def _tijdigheid(periods: list[str]) -> list[dict]:
+    figures = []
+    for i, period in enumerate(periods):
+        for regeling, value, norm in (("jeugdwet", 0.96, 0.95), ("wmo", 0.70 + i / 100, 0.80)):
+            target = {"operator": ">=", "value": norm, "met": value >= norm}
+            figures.append(
+                {
+                    "measure": "tijdigheid",
+                    "period": period,
+                    "dimensions": {"regeling": regeling},
+                    "value": value,
+                    "target": target,
+                }
+            )
+    return figures
+
+
+def test_targets_of_a_breakdown_show_per_cell_with_the_norm_in_words() -> None:
+    html = get_renderer("html").render(
+        _hand(_tijdigheid(["2021-Q1", "2021-Q2"]), TIJDIGHEID), standard_library()
+    )
+    assert html.count('class="num met"') == 2 and html.count('class="num missed"') == 2
+    assert 'aria-label="norm niet gehaald"' in html
+    text = _visible(html)
+    assert "Norm: ten minste 95 % (jeugdwet); ten minste 80 % (wmo)" in text
+
+
+def test_a_rate_with_a_breakdown_is_never_stacked() -> None:
+    """Two periods: grouped bars, every bar standing on the zero line; many: lines."""
+    import re
+
+    html = get_renderer("html").render(
+        _hand(_tijdigheid(["2021-Q1", "2021-Q2"]), TIJDIGHEID), standard_library()
+    )
+    chart = html[html.index("<svg") : html.index("</svg>")]
+    bars = re.findall(
+        r'<rect x="([\d.]+)" y="([\d.]+)" width="[\d.]+" height="([\d.]+)"[^>]*><title>', chart
+    )
+    assert len(bars) == 4
+    assert len({round(float(y) + float(h), 1) for _, y, h in bars}) == 1  # all on the zero line
+    assert len({x for x, _, _ in bars}) == 4  # side by side, never on top of each other
+    many = [f"2021-{m:02d}" for m in range(1, 13)]
+    html = get_renderer("html").render(_hand(_tijdigheid(many), TIJDIGHEID), standard_library())
+    chart = html[html.index("<svg") : html.index("</svg>")]
+    assert chart.count("<polyline") == 2 and "<title>jeugdwet jan 2021: 96%</title>" in chart
+
+
+def test_an_additive_count_with_a_breakdown_is_stacked() -> None:
+    import re
+
+    figures = [
+        {
+            "measure": "jeugd.actieve_voorzieningen",
+            "period": p,
+            "dimensions": {"zwaarte": z},
+            "value": v,
+        }
+        for p in ("2021-Q1", "2021-Q2")
+        for z, v in (("licht", 40), ("zwaar", 10))
+    ]
+    measures = {"jeugd.actieve_voorzieningen": ("Lopende jeugdvoorzieningen", "toewijzingen")}
+    html = get_renderer("html").render(_hand(figures, measures), standard_library())
+    chart = html[html.index("<svg") : html.index("</svg>")]
+    bars = re.findall(r'<rect x="([\d.]+)" y="([\d.]+)" width="[\d.]+" height="([\d.]+)"', chart)
+    marks = [b for b in bars if float(b[2]) > 12]  # not the legend's swatches
+    assert len({x for x, _, _ in marks}) == 2  # one stack per period
+
+
+def test_codes_are_shown_readable_and_kept_in_json() -> None:
+    figures = [
+        {
+            "measure": "jeugd.unieke_jeugdigen_naar_verwijzer",
+            "period": "2021-Q1",
+            "dimensions": {"verwijzer_groep": "niet_gemeente"},
+            "value": 12,
+        },
+        {
+            "measure": "jeugd.unieke_jeugdigen_naar_verwijzer",
+            "period": "2021-Q1",
+            "dimensions": {"verwijzer_groep": "gemeente"},
+            "value": 20,
+        },
+    ]
+    measures = {
+        "jeugd.unieke_jeugdigen_naar_verwijzer": ("Unieke jeugdigen naar verwijzer", "jeugdigen")
+    }
+    result = _hand(figures, measures)
+    html = get_renderer("html").render(result, standard_library())
+    shown = html[: html.index('id="definities"')]  # the rule text may name the code
+    assert "niet_gemeente" not in shown and "niet-gemeente" in shown
+    assert "verwijzer groep" in shown and "verwijzer_groep" not in shown
+    assert "niet_gemeente" in get_renderer("json").render(result, standard_library())
+
+
+def test_numbers_are_kept_whole_with_their_sign_euro_and_unit() -> None:
+    from maatstaf.renderers.html import numbers
+
+    out = str(numbers("€ 104.891 en +2,1 procentpunt, 95 % op 1-1-2021 & <b>7</b>"))
+    assert '<span class="num">€ 104.891</span>' in out
+    assert '<span class="num">+2,1 procentpunt</span>' in out
+    assert '<span class="num">95 %</span>' in out
+    assert '<span class="num">1-1-2021</span>' in out  # Chromium breaks after a hyphen
+    assert "&amp; &lt;b&gt;7&lt;/b&gt;" in out  # bare numbers cannot break
+    assert str(numbers("geen getal")) == "geen getal"
+
+
+def test_the_report_says_what_hidden_and_rounded_mean() -> None:
+    figures = [
+        {"measure": "wmo.instroom", "period": "2021-Q1", "value": None, "suppressed": "geheim"}
+    ]
+    measures = {"wmo.instroom": ("Instroom Wmo", "toewijzingen")}
+    for policy, words in (
+        ("cbs", "afgerond op 5, dus totalen kunnen afwijken"),
+        ("threshold", "kleiner dan 5 (of is daaruit af te leiden)"),
+    ):
+        suppression = {"policy": policy, "threshold": 5, "marker": "geheim", "hidden": 1}
+        html = get_renderer("html").render(
+            _hand(figures, measures, suppression=suppression), standard_library()
+        )
+        guide = _visible(html[html.index('class="guide"') : html.index("</dl>")])
+        assert "geheim" in guide and words in guide
+        assert "geen cijfer" in guide
+
+
+def test_the_flow_chart_puts_unique_clients_on_a_right_hand_axis() -> None:
+    measures = {
+        "wmo.instroom": ("Instroom Wmo", "toewijzingen"),
+        "wmo.uitstroom": ("Uitstroom Wmo", "toewijzingen"),
+        "wmo.unieke_clienten": ("Unieke cliënten Wmo", "cliënten"),
+    }
+    figures = [
+        {"measure": m, "period": p, "value": v}
+        for p in ("2021-01", "2021-02", "2021-03")
+        for m, v in (("wmo.instroom", 50), ("wmo.uitstroom", 40), ("wmo.unieke_clienten", 1500))
+    ]
+    result = _hand(figures, measures)
+    result = result.model_copy(
+        update={"provenance": result.provenance.model_copy(update={"grain": "month"})}
+    )
+    html = get_renderer("html").render(result, standard_library())
+    chart = html[html.index("<svg") : html.index("</svg>")]
+    assert "Unieke cliënten Wmo (cliënten, rechteras)" in chart
+    assert ">toewijzingen</text>" in chart and "per maand, jan 2021 – mrt 2021" in chart
+    assert 'class="tick right"' in chart
+
+
+def test_a_tile_shows_its_norm_in_words_and_its_status() -> None:
+    target = {"operator": "<=", "value": 0.1, "met": False}
+    figures = [{"measure": "wmo.instroom", "period": "2021-Q1", "value": 0.125, "target": target}]
+    html = get_renderer("html").render(
+        _hand(figures, {"wmo.instroom": ("Instroom Wmo", "aandeel")}), standard_library()
+    )
+    tile = html[html.index('<article class="tile') : html.index("</article>")]
+    assert tile.startswith('<article class="tile missed"')
+    assert "norm niet gehaald · norm: ten hoogste" in _visible(tile)
+    assert 'ten hoogste <span class="num">10\u00a0%</span>' in tile
