@@ -13,7 +13,7 @@ from maatstaf.dsl.errors import Span
 class MeasureVersion(BaseModel):
     """One version of a measure: what it counts, over which rows, valid when."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     measure: str
     number: int
@@ -52,7 +52,7 @@ class MeasureVersion(BaseModel):
 
 
 class Measure(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     id: str
     versions: tuple[MeasureVersion, ...]
@@ -67,7 +67,7 @@ class Measure(BaseModel):
 
 
 class Parameter(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     name: str
     value: ast.Literal_
@@ -78,7 +78,7 @@ class Parameter(BaseModel):
 class Library(BaseModel):
     """Every measure, parameter and table scope of a set of definition files."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     measures: dict[str, Measure]
     parameters: dict[str, Parameter]
