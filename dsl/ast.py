@@ -493,4 +493,3 @@ class DefinitionFile(BaseModel):
 
     path: str
     declarations: tuple[Declaration, ...]
-
