@@ -1,0 +1,153 @@
+"""cache: a checked Library kept on disk under the hash of everything it was built from.
+
+The key is a SHA-256 over the bytes of every definition file (with the name shown in
+messages and where it lies), the grammar and every module of the language (so a changed
+parser or resolver never serves an old library), the canonical schema, the package,
+Python and pydantic versions, and the loading options. A second ``check`` or ``run`` on
+unchanged files then reads the library instead of parsing and resolving it again.
+
+Only a library that loaded without a single diagnostic is stored. An entry is one file,
+written whole (a temporary file renamed into place), holding its key and the digest of its
+contents: an entry that is truncated, altered, stale or unreadable, or that belongs to
+another user, is ignored and rebuilt, never an error and never a wrong library.
+
+The folder is ``$MAATSTAF_CACHE_DIR``, else ``$XDG_CACHE_HOME/maatstaf``, else
+``~/.cache/maatstaf``; ``MAATSTAF_CACHE_DIR=off`` turns the cache off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from maatstaf.dsl.model import Library
+
+CACHE_VARIABLE = "MAATSTAF_CACHE_DIR"
+OFF = "off"
+# What an entry starts with; raise the number whenever the layout of an entry changes.
+MAGIC = b"maatstaf-library 1\n"
+# Entries kept: the newest ones (a few libraries, each in a few states, are in use at once).
+KEEP = 16
+PREFIX, SUFFIX = "library-", ".pickle"
+
+_LANGUAGE = Path(__file__).parent  # the modules and the grammar of maatstaf.dsl
+
+
+@dataclass(frozen=True)
+class Source:
+    """One definition file as read: the name shown in messages, where it lies, its bytes."""
+
+    name: str
+    path: Path
+    data: bytes
+
+
+def cache_folder(environ: Mapping[str, str] | None = None) -> Path | None:
+    """Where entries are kept, or None when the cache is off."""
+    environ = os.environ if environ is None else environ
+    chosen = environ.get(CACHE_VARIABLE, "").strip()
+    if chosen.lower() == OFF:
+        return None
+    if chosen:
+        return Path(chosen).expanduser()
+    xdg = environ.get("XDG_CACHE_HOME", "").strip()
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
+    return base / "maatstaf"
+
+
+def library_key(sources: Iterable[Source], options: str, schema: bytes) -> str:
+    """The hash of everything a library is built from (see the module's docstring)."""
+    import pydantic
+
+    from maatstaf import __version__
+
+    digest = hashlib.sha256()
+
+    def add(part: bytes) -> None:  # length-prefixed, so no two inputs run together
+        digest.update(len(part).to_bytes(8, "big") + part)
+
+    for text in (MAGIC.decode(), __version__, sys.version, pydantic.VERSION, options):
+        add(text.encode())
+    add(schema)
+    for module in sorted(_LANGUAGE.iterdir()):
+        if module.suffix in (".py", ".lark"):
+            add(module.name.encode())
+            add(module.read_bytes())
+    for source in sources:
+        add(source.name.encode())
+        add(str(source.path.resolve()).encode())
+        add(source.data)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class LibraryCache:
+    folder: Path
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> LibraryCache | None:
+        folder = cache_folder(environ)
+        return None if folder is None else cls(folder)
+
+    def entry(self, key: str) -> Path:
+        return self.folder / f"{PREFIX}{key}{SUFFIX}"
+
+    def get(self, key: str) -> Library | None:
+        """The library stored under this key, or None (absent, damaged or not ours)."""
+        try:
+            with open(self.entry(key), "rb") as file:
+                if hasattr(os, "getuid") and os.fstat(file.fileno()).st_uid != os.getuid():
+                    return None  # never unpickle a file another user could have written
+                data = file.read()
+        except OSError:
+            return None
+        header = MAGIC + key.encode() + b"\n"
+        payload = data[len(header) + 32 :]
+        if not data.startswith(header) or data[len(header) : len(header) + 32] != _sha(payload):
+            return None
+        try:
+            library = pickle.loads(payload)
+        except Exception:  # a damaged entry that still matched its digest: rebuilt, not used
+            return None
+        return library if isinstance(library, Library) else None
+
+    def put(self, key: str, library: Library) -> None:
+        """Store the library, whole or not at all; a cache that cannot be written (a full
+        disk, a read-only home) only means the next run parses again."""
+        payload = pickle.dumps(library, protocol=pickle.HIGHEST_PROTOCOL)
+        data = MAGIC + key.encode() + b"\n" + _sha(payload) + payload
+        try:
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            descriptor, temporary = tempfile.mkstemp(prefix=".tmp-", dir=self.folder)
+            try:
+                with os.fdopen(descriptor, "wb") as file:
+                    file.write(data)
+                os.replace(temporary, self.entry(key))
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+                raise
+            self._prune()
+        except OSError:
+            return
+
+    def _prune(self) -> None:
+        """Keep the newest entries only, so the folder does not grow with every edit."""
+        entries = []
+        for path in self.folder.glob(f"{PREFIX}*{SUFFIX}"):
+            with contextlib.suppress(OSError):
+                entries.append((path.stat().st_mtime, path))
+        for _, path in sorted(entries, reverse=True)[KEEP:]:
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+
+def _sha(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
