@@ -11,6 +11,8 @@ written whole (a temporary file renamed into place), holding its key and the dig
 contents: an entry that is truncated, altered, stale or unreadable, or that belongs to
 another user, is ignored and rebuilt, never an error and never a wrong library.
 
+The parser's LALR tables are kept the same way, under the hash of the grammar.
+
 The folder is ``$MAATSTAF_CACHE_DIR``, else ``$XDG_CACHE_HOME/maatstaf``, else
 ``~/.cache/maatstaf``; ``MAATSTAF_CACHE_DIR=off`` turns the cache off.
 """
@@ -19,15 +21,20 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
 import pickle
 import sys
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from maatstaf.dsl.model import Library
+
+if TYPE_CHECKING:
+    from lark import Lark
 
 CACHE_VARIABLE = "MAATSTAF_CACHE_DIR"
 OFF = "off"
@@ -35,7 +42,7 @@ OFF = "off"
 MAGIC = b"maatstaf-library 1\n"
 # Entries kept: the newest ones (a few libraries, each in a few states, are in use at once).
 KEEP = 16
-PREFIX, SUFFIX = "library-", ".pickle"
+LIBRARY, PARSER, SUFFIX = "library", "parser", ".pickle"  # the kinds of entry
 
 _LANGUAGE = Path(__file__).parent  # the modules and the grammar of maatstaf.dsl
 
@@ -96,32 +103,39 @@ class LibraryCache:
         folder = cache_folder(environ)
         return None if folder is None else cls(folder)
 
-    def entry(self, key: str) -> Path:
-        return self.folder / f"{PREFIX}{key}{SUFFIX}"
-
     def get(self, key: str) -> Library | None:
         """The library stored under this key, or None (absent, damaged or not ours)."""
+        payload = self.read(LIBRARY, key)
+        if payload is None:
+            return None
         try:
-            with open(self.entry(key), "rb") as file:
+            library = pickle.loads(payload)
+        except Exception:  # an entry of an older layout that still matched: rebuilt, not used
+            return None
+        return library if isinstance(library, Library) else None
+
+    def put(self, key: str, library: Library) -> None:
+        self.write(LIBRARY, key, pickle.dumps(library, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def entry(self, kind: str, key: str) -> Path:
+        return self.folder / f"{kind}-{key}{SUFFIX}"
+
+    def read(self, kind: str, key: str) -> bytes | None:
+        """The payload stored under this key, if it is whole, unaltered and ours."""
+        try:
+            with open(self.entry(kind, key), "rb") as file:
                 if hasattr(os, "getuid") and os.fstat(file.fileno()).st_uid != os.getuid():
                     return None  # never unpickle a file another user could have written
                 data = file.read()
         except OSError:
             return None
         header = MAGIC + key.encode() + b"\n"
-        payload = data[len(header) + 32 :]
-        if not data.startswith(header) or data[len(header) : len(header) + 32] != _sha(payload):
-            return None
-        try:
-            library = pickle.loads(payload)
-        except Exception:  # a damaged entry that still matched its digest: rebuilt, not used
-            return None
-        return library if isinstance(library, Library) else None
+        digest, payload = data[len(header) : len(header) + 32], data[len(header) + 32 :]
+        return payload if data.startswith(header) and digest == _sha(payload) else None
 
-    def put(self, key: str, library: Library) -> None:
-        """Store the library, whole or not at all; a cache that cannot be written (a full
-        disk, a read-only home) only means the next run parses again."""
-        payload = pickle.dumps(library, protocol=pickle.HIGHEST_PROTOCOL)
+    def write(self, kind: str, key: str, payload: bytes) -> None:
+        """Store the payload, whole or not at all; a cache that cannot be written (a full
+        disk, a read-only home) only means the next run builds again."""
         data = MAGIC + key.encode() + b"\n" + _sha(payload) + payload
         try:
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -129,24 +143,50 @@ class LibraryCache:
             try:
                 with os.fdopen(descriptor, "wb") as file:
                     file.write(data)
-                os.replace(temporary, self.entry(key))
+                os.replace(temporary, self.entry(kind, key))
             except BaseException:
                 with contextlib.suppress(OSError):
                     os.unlink(temporary)
                 raise
-            self._prune()
+            self._prune(kind)
         except OSError:
             return
 
-    def _prune(self) -> None:
+    def _prune(self, kind: str) -> None:
         """Keep the newest entries only, so the folder does not grow with every edit."""
         entries = []
-        for path in self.folder.glob(f"{PREFIX}*{SUFFIX}"):
+        for path in self.folder.glob(f"{kind}-*{SUFFIX}"):
             with contextlib.suppress(OSError):
                 entries.append((path.stat().st_mtime, path))
         for _, path in sorted(entries, reverse=True)[KEEP:]:
             with contextlib.suppress(OSError):
                 path.unlink()
+
+
+def cached_parser(build: Callable[[], Lark], grammar: str, options: str) -> Lark:
+    """The grammar's parser with its LALR tables from the cache (building them takes about
+    half a second, more than parsing the whole standard library), built and stored when
+    the grammar, the options, Lark or Python changed."""
+    import lark
+
+    cache = LibraryCache.from_environment()
+    if cache is None:
+        return build()
+    digest = hashlib.sha256()
+    for part in (MAGIC.decode(), lark.__version__, sys.version, options, grammar):
+        digest.update(len(part).to_bytes(8, "big") + part.encode())
+    key = digest.hexdigest()
+    payload = cache.read(PARSER, key)
+    if payload is not None:
+        try:
+            return lark.Lark.load(io.BytesIO(payload))
+        except Exception:  # an entry of an older layout that still matched: rebuilt
+            pass
+    parser = build()
+    stream = io.BytesIO()
+    parser.save(stream)
+    cache.write(PARSER, key, stream.getvalue())
+    return parser
 
 
 def _sha(data: bytes) -> bytes:
