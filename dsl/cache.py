@@ -6,12 +6,11 @@ parser or resolver never serves an old library), the canonical schema, the packa
 Python and pydantic versions, and the loading options. A second ``check`` or ``run`` on
 unchanged files then reads the library instead of parsing and resolving it again.
 
-Only a library that loaded without a single diagnostic is stored. An entry is one file,
+Only a library that loaded without a single diagnostic is stored, as JSON naming only the
+language's own models (``dsl.codec``: reading an entry runs no code). An entry is one file,
 written whole (a temporary file renamed into place), holding its key and the digest of its
 contents: an entry that is truncated, altered, stale or unreadable, or that belongs to
 another user, is ignored and rebuilt, never an error and never a wrong library.
-
-The parser's LALR tables are kept the same way, under the hash of the grammar.
 
 The folder is ``$MAATSTAF_CACHE_DIR``, else ``$XDG_CACHE_HOME/maatstaf``, else
 ``~/.cache/maatstaf``; ``MAATSTAF_CACHE_DIR=off`` turns the cache off.
@@ -21,20 +20,15 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import os
-import pickle
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from maatstaf.dsl import codec
 from maatstaf.dsl.model import Library
-
-if TYPE_CHECKING:
-    from lark import Lark
 
 CACHE_VARIABLE = "MAATSTAF_CACHE_DIR"
 OFF = "off"
@@ -42,7 +36,7 @@ OFF = "off"
 MAGIC = b"maatstaf-library 1\n"
 # Entries kept: the newest ones (a few libraries, each in a few states, are in use at once).
 KEEP = 16
-LIBRARY, PARSER, SUFFIX = "library", "parser", ".pickle"  # the kinds of entry
+LIBRARY, SUFFIX = "library", ".json"
 
 _LANGUAGE = Path(__file__).parent  # the modules and the grammar of maatstaf.dsl
 
@@ -109,13 +103,18 @@ class LibraryCache:
         if payload is None:
             return None
         try:
-            library = pickle.loads(payload)
-        except Exception:  # an entry of an older layout that still matched: rebuilt, not used
+            library = codec.loads(payload)
+        except codec.CodecError:  # well formed but not a library of this version: rebuilt
             return None
         return library if isinstance(library, Library) else None
 
     def put(self, key: str, library: Library) -> None:
-        self.write(LIBRARY, key, pickle.dumps(library, protocol=pickle.HIGHEST_PROTOCOL))
+        """Store the library; one holding a value the codec cannot write is not stored."""
+        try:
+            payload = codec.dumps(library)
+        except codec.CodecError:
+            return
+        self.write(LIBRARY, key, payload)
 
     def entry(self, kind: str, key: str) -> Path:
         return self.folder / f"{kind}-{key}{SUFFIX}"
@@ -125,7 +124,7 @@ class LibraryCache:
         try:
             with open(self.entry(kind, key), "rb") as file:
                 if hasattr(os, "getuid") and os.fstat(file.fileno()).st_uid != os.getuid():
-                    return None  # never unpickle a file another user could have written
+                    return None  # never trust a file another user could have written
                 data = file.read()
         except OSError:
             return None
@@ -161,32 +160,6 @@ class LibraryCache:
         for _, path in sorted(entries, reverse=True)[KEEP:]:
             with contextlib.suppress(OSError):
                 path.unlink()
-
-
-def cached_parser(build: Callable[[], Lark], grammar: str, options: str) -> Lark:
-    """The grammar's parser with its LALR tables from the cache (building them takes about
-    half a second, more than parsing the whole standard library), built and stored when
-    the grammar, the options, Lark or Python changed."""
-    import lark
-
-    cache = LibraryCache.from_environment()
-    if cache is None:
-        return build()
-    digest = hashlib.sha256()
-    for part in (MAGIC.decode(), lark.__version__, sys.version, options, grammar):
-        digest.update(len(part).to_bytes(8, "big") + part.encode())
-    key = digest.hexdigest()
-    payload = cache.read(PARSER, key)
-    if payload is not None:
-        try:
-            return lark.Lark.load(io.BytesIO(payload))
-        except Exception:  # an entry of an older layout that still matched: rebuilt
-            pass
-    parser = build()
-    stream = io.BytesIO()
-    parser.save(stream)
-    cache.write(PARSER, key, stream.getvalue())
-    return parser
 
 
 def _sha(data: bytes) -> bytes:

@@ -1,10 +1,9 @@
-"""Start-up (issue 14, item 1): what `--help` and `check` import, the cache of parsed
+"""Start-up (issue 14, item 1): what `--help` and `check` import, and the cache of parsed
 libraries (used on a second run, invalidated by any change, rebuilt when damaged, never
-holding a broken library) and the cache of the parser's tables."""
+holding a broken library, read without running code)."""
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
@@ -16,11 +15,11 @@ from typer.testing import CliRunner
 
 from maatstaf.cli import app
 from maatstaf.cli.boundary import DATA_ERRORS, DEFINITION_ERRORS, USAGE_ERRORS, imported
-from maatstaf.dsl import cache as cache_module
+from maatstaf.dsl import codec
 from maatstaf.dsl import load as load_module
-from maatstaf.dsl.cache import KEEP, LIBRARY, PARSER, LibraryCache, cache_folder
+from maatstaf.dsl.cache import KEEP, LIBRARY, LibraryCache, cache_folder
 from maatstaf.dsl.errors import DefinitionError
-from maatstaf.dsl.load import bundled_definitions, load_library
+from maatstaf.dsl.load import load_library
 
 # Modules that cost seconds to import and that neither --help nor check needs.
 HEAVY = ("ibis", "duckdb", "pyarrow", "pandas", "numpy", "sqlglot", "pyspark")
@@ -239,14 +238,12 @@ def test_a_damaged_entry_is_ignored_and_rebuilt(
 def test_an_entry_holding_something_else_is_not_used(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pickle
-
     cache = LibraryCache(tmp_path / "cache")
     folder = _definitions(tmp_path)
     good = load_library([folder], cache=cache)
     [entry] = cache.folder.glob(f"{LIBRARY}-*")
-    key = entry.name.removeprefix(f"{LIBRARY}-").removesuffix(".pickle")
-    cache.write(LIBRARY, key, pickle.dumps({"measures": {}}))  # well formed, wrong content
+    key = entry.name.removeprefix(f"{LIBRARY}-").removesuffix(".json")
+    cache.write(LIBRARY, key, b'{"$d":[["measures",{"$d":[]}]]}')  # well formed, not a library
     builds = _counting_builds(monkeypatch)
     assert load_library([folder], cache=cache) == good and builds == [1]
 
@@ -271,7 +268,9 @@ def test_a_broken_file_is_never_cached(tmp_path: Path) -> None:
         load_library([folder], cache=cache)
     with pytest.raises(DefinitionError) as second:
         load_library([folder], cache=cache)
-    assert str(second.value) == str(first.value) and "aantal.kpi:7:9: unexpected" in str(first.value)
+    assert str(second.value) == str(first.value) and "aantal.kpi:7:9: unexpected" in str(
+        first.value
+    )
     assert not list(cache.folder.glob(f"{LIBRARY}-*")) if cache.folder.exists() else True
 
 
@@ -330,60 +329,44 @@ def test_check_on_the_command_line_uses_the_cache_folder(
     assert builds == [1, 1]
 
 
-# ---- the parser's tables ------------------------------------------------------------
+# ---- the codec: JSON naming only the language's models --------------------------------
 
 
-def _fresh_parser(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    from maatstaf.dsl import parser
-
-    parser._parser.cache_clear()
-    monkeypatch.setattr(parser, "_parser", parser._parser)  # restored (cleared) afterwards
-    return parser
-
-
-def test_the_parser_from_the_cache_parses_every_file_as_a_built_one(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    parser = _fresh_parser(monkeypatch)
-    monkeypatch.setenv("MAATSTAF_CACHE_DIR", "off")
-    files = sorted(bundled_definitions().rglob("*.kpi"))
-    built = [parser.parse(f.read_text("utf-8"), f.name) for f in files]
-    monkeypatch.setenv("MAATSTAF_CACHE_DIR", str(tmp_path / "cache"))
-    for _ in range(2):  # the first stores the tables, the second loads them
-        parser._parser.cache_clear()
-        assert [parser.parse(f.read_text("utf-8"), f.name) for f in files] == built
-    assert len(list((tmp_path / "cache").glob(f"{PARSER}-*"))) == 1
-    with pytest.raises(DefinitionError, match="expected"):  # and reports like a built one
-        parser.parse("measure x {\n  label 12\n}\n", "x.kpi")
-    parser._parser.cache_clear()
+def test_the_codec_gives_back_the_very_library() -> None:
+    library = load_library()
+    again = codec.loads(codec.dumps(library))
+    assert again == library
+    for measure_id, measure in library.measures.items():
+        for old, new in zip(measure.versions, again.measures[measure_id].versions, strict=True):
+            assert new == old and new.model_fields_set == old.model_fields_set
+            assert type(new.aggregate) is type(old.aggregate)
+            assert new.aggregate.model_fields_set == old.aggregate.model_fields_set
+    assert codec.dumps(again) == codec.dumps(library)
 
 
-def test_a_damaged_parser_entry_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    parser = _fresh_parser(monkeypatch)
-    monkeypatch.setenv("MAATSTAF_CACHE_DIR", str(tmp_path / "cache"))
-    parser._parser()
-    [entry] = (tmp_path / "cache").glob(f"{PARSER}-*")
-    data = entry.read_bytes()
-    entry.write_bytes(data[: len(data) - 100])
-    parser._parser.cache_clear()
-    calls: list[int] = []
-    original = cache_module.LibraryCache.write
-    monkeypatch.setattr(
-        cache_module.LibraryCache, "write", lambda *a: calls.append(1) or original(*a)
-    )
-    assert parser.parse(MEASURE, "a.kpi").declarations
-    key = entry.name.removeprefix(f"{PARSER}-").removesuffix(".pickle")
-    assert calls == [1] and LibraryCache(tmp_path / "cache").read(PARSER, key) is not None
-    parser._parser.cache_clear()
+@pytest.mark.parametrize(
+    "entry",
+    [
+        b'{"$m":"os:system","f":{},"s":[]}',
+        b'{"$m":"maatstaf.engine.run:RunRequest","f":{},"s":[]}',
+        b'{"$m":"maatstaf.dsl.ast:dt.date","f":{},"s":[]}',
+        b'{"$m":"maatstaf.dsl.errors:did_you_mean","f":{},"s":[]}',
+        b'{"$x":1}',
+        b'{"a":1,"b":2}',
+        b"[",
+        b"\xff",
+    ],
+)
+def test_the_codec_builds_nothing_but_the_language_models(entry: bytes) -> None:
+    with pytest.raises(codec.CodecError):
+        codec.loads(entry)
 
 
-def test_a_parser_saved_and_loaded_keeps_positions() -> None:
-    from maatstaf.dsl.parser import _parser
-
-    stream = io.BytesIO()
-    _parser().save(stream)
-    import lark
-
-    loaded = lark.Lark.load(io.BytesIO(stream.getvalue()))
-    tree = loaded.parse(MEASURE)
-    assert tree.meta.line == 1 and tree.meta.end_line == 8
+def test_a_library_holding_a_foreign_value_is_not_cached(tmp_path: Path) -> None:
+    cache = LibraryCache(tmp_path / "cache")
+    library = load_library([_definitions(tmp_path)])
+    odd = library.model_copy(update={"notes": (object(),)})
+    with pytest.raises(codec.CodecError, match="object cannot be cached"):
+        codec.dumps(odd)
+    cache.put("0" * 64, odd)
+    assert cache.get("0" * 64) is None
