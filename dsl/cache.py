@@ -7,10 +7,11 @@ Python and pydantic versions, and the loading options. A second ``check`` or ``r
 unchanged files then reads the library instead of parsing and resolving it again.
 
 Only a library that loaded without a single diagnostic is stored, as JSON naming only the
-language's own models (``dsl.codec``: reading an entry runs no code). An entry is one file,
-written whole (a temporary file renamed into place), holding its key and the digest of its
-contents: an entry that is truncated, altered, stale or unreadable, or that belongs to
-another user, is ignored and rebuilt, never an error and never a wrong library.
+language's own models (``dsl.codec``: reading an entry runs no code). An entry is one text
+file, written whole (a temporary file renamed into place): a line naming the layout, the
+key, the SHA-256 of the JSON, then the JSON. An entry that is truncated, altered, stale or
+unreadable, or that belongs to another user, is ignored and rebuilt: never an error and
+never a wrong library.
 
 The folder is ``$MAATSTAF_CACHE_DIR``, else ``$XDG_CACHE_HOME/maatstaf``, else
 ``~/.cache/maatstaf``; ``MAATSTAF_CACHE_DIR=off`` turns the cache off.
@@ -36,7 +37,7 @@ OFF = "off"
 MAGIC = b"maatstaf-library 1\n"
 # Entries kept: the newest ones (a few libraries, each in a few states, are in use at once).
 KEEP = 16
-LIBRARY, SUFFIX = "library", ".json"
+PREFIX, SUFFIX = "library-", ".json"
 
 _LANGUAGE = Path(__file__).parent  # the modules and the grammar of maatstaf.dsl
 
@@ -99,7 +100,7 @@ class LibraryCache:
 
     def get(self, key: str) -> Library | None:
         """The library stored under this key, or None (absent, damaged or not ours)."""
-        payload = self.read(LIBRARY, key)
+        payload = self.read(key)
         if payload is None:
             return None
         try:
@@ -114,47 +115,50 @@ class LibraryCache:
             payload = codec.dumps(library)
         except codec.CodecError:
             return
-        self.write(LIBRARY, key, payload)
+        self.write(key, payload)
 
-    def entry(self, kind: str, key: str) -> Path:
-        return self.folder / f"{kind}-{key}{SUFFIX}"
+    def entry(self, key: str) -> Path:
+        return self.folder / f"{PREFIX}{key}{SUFFIX}"
 
-    def read(self, kind: str, key: str) -> bytes | None:
+    def read(self, key: str) -> bytes | None:
         """The payload stored under this key, if it is whole, unaltered and ours."""
         try:
-            with open(self.entry(kind, key), "rb") as file:
+            with open(self.entry(key), "rb") as file:
                 if hasattr(os, "getuid") and os.fstat(file.fileno()).st_uid != os.getuid():
                     return None  # never trust a file another user could have written
                 data = file.read()
+            os.utime(self.entry(key))  # recently used: pruned last
         except OSError:
             return None
-        header = MAGIC + key.encode() + b"\n"
-        digest, payload = data[len(header) : len(header) + 32], data[len(header) + 32 :]
-        return payload if data.startswith(header) and digest == _sha(payload) else None
+        header = _header(key)
+        digest, payload = data[len(header) : len(header) + 65], data[len(header) + 65 :]
+        ok = data.startswith(header) and digest == _sha(payload) + b"\n"
+        return payload if ok else None
 
-    def write(self, kind: str, key: str, payload: bytes) -> None:
+    def write(self, key: str, payload: bytes) -> None:
         """Store the payload, whole or not at all; a cache that cannot be written (a full
         disk, a read-only home) only means the next run builds again."""
-        data = MAGIC + key.encode() + b"\n" + _sha(payload) + payload
+        data = _header(key) + _sha(payload) + b"\n" + payload
         try:
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             descriptor, temporary = tempfile.mkstemp(prefix=".tmp-", dir=self.folder)
             try:
                 with os.fdopen(descriptor, "wb") as file:
                     file.write(data)
-                os.replace(temporary, self.entry(kind, key))
+                os.replace(temporary, self.entry(key))
             except BaseException:
                 with contextlib.suppress(OSError):
                     os.unlink(temporary)
                 raise
-            self._prune(kind)
+            self._prune()
         except OSError:
             return
 
-    def _prune(self, kind: str) -> None:
-        """Keep the newest entries only, so the folder does not grow with every edit."""
+    def _prune(self) -> None:
+        """Keep the most recently used entries only, so the folder does not grow with every
+        edit."""
         entries = []
-        for path in self.folder.glob(f"{kind}-*{SUFFIX}"):
+        for path in self.folder.glob(f"{PREFIX}*{SUFFIX}"):
             with contextlib.suppress(OSError):
                 entries.append((path.stat().st_mtime, path))
         for _, path in sorted(entries, reverse=True)[KEEP:]:
@@ -162,5 +166,10 @@ class LibraryCache:
                 path.unlink()
 
 
+def _header(key: str) -> bytes:
+    """An entry's first lines: the layout, the key; then the payload's SHA-256 (hex)."""
+    return MAGIC + key.encode() + b"\n"
+
+
 def _sha(data: bytes) -> bytes:
-    return hashlib.sha256(data).digest()
+    return hashlib.sha256(data).hexdigest().encode()

@@ -17,7 +17,7 @@ from maatstaf.cli import app
 from maatstaf.cli.boundary import DATA_ERRORS, DEFINITION_ERRORS, USAGE_ERRORS, imported
 from maatstaf.dsl import codec
 from maatstaf.dsl import load as load_module
-from maatstaf.dsl.cache import KEEP, LIBRARY, LibraryCache, cache_folder
+from maatstaf.dsl.cache import KEEP, PREFIX, LibraryCache, cache_folder
 from maatstaf.dsl.errors import DefinitionError
 from maatstaf.dsl.load import load_library
 
@@ -148,7 +148,7 @@ def test_a_second_load_uses_the_cache_and_gives_the_same_library(
     assert builds == [1]
     assert second == first and second is not first
     assert second == load_library()  # and what no cache at all gives
-    assert len(list(cache.folder.glob(f"{LIBRARY}-*"))) == 1
+    assert len(list(cache.folder.glob(f"{PREFIX}*"))) == 1
 
 
 def test_the_cache_keeps_the_notes_of_user_files(
@@ -227,7 +227,7 @@ def test_a_damaged_entry_is_ignored_and_rebuilt(
     cache = LibraryCache(tmp_path / "cache")
     folder = _definitions(tmp_path)
     good = load_library([folder], cache=cache)
-    [entry] = cache.folder.glob(f"{LIBRARY}-*")
+    [entry] = cache.folder.glob(f"{PREFIX}*")
     entry.write_bytes(damage(entry.read_bytes()))
     builds = _counting_builds(monkeypatch)
     assert load_library([folder], cache=cache) == good
@@ -241,9 +241,9 @@ def test_an_entry_holding_something_else_is_not_used(
     cache = LibraryCache(tmp_path / "cache")
     folder = _definitions(tmp_path)
     good = load_library([folder], cache=cache)
-    [entry] = cache.folder.glob(f"{LIBRARY}-*")
-    key = entry.name.removeprefix(f"{LIBRARY}-").removesuffix(".json")
-    cache.write(LIBRARY, key, b'{"$d":[["measures",{"$d":[]}]]}')  # well formed, not a library
+    [entry] = cache.folder.glob(f"{PREFIX}*")
+    key = entry.name.removeprefix(PREFIX).removesuffix(".json")
+    cache.write(key, b'{"$d":[["measures",{"$d":[]}]]}')  # well formed, not a library
     builds = _counting_builds(monkeypatch)
     assert load_library([folder], cache=cache) == good and builds == [1]
 
@@ -271,7 +271,7 @@ def test_a_broken_file_is_never_cached(tmp_path: Path) -> None:
     assert str(second.value) == str(first.value) and "aantal.kpi:7:9: unexpected" in str(
         first.value
     )
-    assert not list(cache.folder.glob(f"{LIBRARY}-*")) if cache.folder.exists() else True
+    assert not list(cache.folder.glob(f"{PREFIX}*")) if cache.folder.exists() else True
 
 
 def test_a_file_that_cannot_be_read_is_never_cached(tmp_path: Path) -> None:
@@ -280,7 +280,7 @@ def test_a_file_that_cannot_be_read_is_never_cached(tmp_path: Path) -> None:
     (folder / "weg.kpi").symlink_to(tmp_path / "does-not-exist.kpi")
     with pytest.raises(DefinitionError, match="a link to a file that does not exist"):
         load_library([folder], cache=cache)
-    assert not list(cache.folder.glob(f"{LIBRARY}-*")) if cache.folder.exists() else True
+    assert not list(cache.folder.glob(f"{PREFIX}*")) if cache.folder.exists() else True
 
 
 def test_an_unwritable_cache_folder_only_means_no_cache(tmp_path: Path) -> None:
@@ -294,12 +294,12 @@ def test_an_unwritable_cache_folder_only_means_no_cache(tmp_path: Path) -> None:
 def test_entries_are_written_whole_and_the_oldest_are_pruned(tmp_path: Path) -> None:
     cache = LibraryCache(tmp_path / "cache")
     for number in range(KEEP + 3):
-        cache.write(LIBRARY, f"{number:064x}", b"payload %d" % number)
-        os.utime(cache.entry(LIBRARY, f"{number:064x}"), (number, number))
+        cache.write(f"{number:064x}", b"payload %d" % number)
+        os.utime(cache.entry(f"{number:064x}"), (number, number))
     kept = sorted(p.name for p in cache.folder.iterdir())
     assert len(kept) == KEEP and not [n for n in kept if n.startswith(".tmp")]
-    assert cache.read(LIBRARY, f"{KEEP + 2:064x}") == b"payload %d" % (KEEP + 2)
-    assert cache.read(LIBRARY, f"{0:064x}") is None
+    assert cache.read(f"{KEEP + 2:064x}") == b"payload %d" % (KEEP + 2)
+    assert cache.read(f"{0:064x}") is None
     assert oct(cache.folder.stat().st_mode & 0o777) == "0o700"
 
 
