@@ -11,7 +11,7 @@ language's own models (``dsl.codec``: reading an entry runs no code). An entry i
 file, written whole (a temporary file renamed into place): a line naming the layout, the
 key, the SHA-256 of the JSON, then the JSON. An entry that is truncated, altered, stale or
 unreadable, or that belongs to another user, is ignored and rebuilt: never an error and
-never a wrong library.
+never a wrong library. The parser's LALR tables are kept the same way (``cached_parser``).
 
 The folder is ``$MAATSTAF_CACHE_DIR``, else ``$XDG_CACHE_HOME/maatstaf``, else
 ``~/.cache/maatstaf``; ``MAATSTAF_CACHE_DIR=off`` turns the cache off.
@@ -24,12 +24,16 @@ import hashlib
 import os
 import sys
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from maatstaf.dsl import codec
 from maatstaf.dsl.model import Library
+
+if TYPE_CHECKING:
+    from lark import Lark
 
 CACHE_VARIABLE = "MAATSTAF_CACHE_DIR"
 OFF = "off"
@@ -37,7 +41,7 @@ OFF = "off"
 MAGIC = b"maatstaf-library 1\n"
 # Entries kept: the newest ones (a few libraries, each in a few states, are in use at once).
 KEEP = 16
-PREFIX, SUFFIX = "library-", ".json"
+PREFIX, PARSER_PREFIX, SUFFIX = "library-", "parser-", ".json"
 
 _LANGUAGE = Path(__file__).parent  # the modules and the grammar of maatstaf.dsl
 
@@ -92,6 +96,7 @@ def library_key(sources: Iterable[Source], options: str, schema: bytes) -> str:
 @dataclass(frozen=True)
 class LibraryCache:
     folder: Path
+    prefix: str = PREFIX  # the kind of entry: libraries, or the parser's tables
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> LibraryCache | None:
@@ -118,7 +123,7 @@ class LibraryCache:
         self.write(key, payload)
 
     def entry(self, key: str) -> Path:
-        return self.folder / f"{PREFIX}{key}{SUFFIX}"
+        return self.folder / f"{self.prefix}{key}{SUFFIX}"
 
     def read(self, key: str) -> bytes | None:
         """The payload stored under this key, if it is whole, unaltered and ours."""
@@ -158,12 +163,44 @@ class LibraryCache:
         """Keep the most recently used entries only, so the folder does not grow with every
         edit."""
         entries = []
-        for path in self.folder.glob(f"{PREFIX}*{SUFFIX}"):
+        for path in self.folder.glob(f"{self.prefix}*{SUFFIX}"):
             with contextlib.suppress(OSError):
                 entries.append((path.stat().st_mtime, path))
         for _, path in sorted(entries, reverse=True)[KEEP:]:
             with contextlib.suppress(OSError):
                 path.unlink()
+
+
+def cached_parser(build: Callable[[], Lark], grammar: bytes, options: str) -> Lark:
+    """The grammar's parser, its LALR tables read from the cache: building them takes
+    longer than parsing the whole standard library. Stored (as JSON through the codec)
+    under the hash of the grammar, its options and the Lark and Python versions; an entry
+    that cannot be read or loaded is rebuilt."""
+    import lark
+
+    folder = cache_folder()
+    if folder is None:
+        return build()
+    cache = LibraryCache(folder, PARSER_PREFIX)
+    digest = hashlib.sha256()
+    for part in (MAGIC, lark.__version__.encode(), sys.version.encode(), options.encode()):
+        digest.update(len(part).to_bytes(8, "big") + part)
+    digest.update(grammar)
+    key = digest.hexdigest()
+    payload = cache.read(key)
+    if payload is not None:
+        with contextlib.suppress(Exception):  # any entry Lark cannot load: built again
+            tables = codec.loads(payload)
+            return lark.Lark._load_from_dict(tables["data"], tables["memo"])
+    parser = build()
+    data, memo = parser.memo_serialize([lark.lexer.TerminalDef, lark.grammar.Rule])
+    # where the grammar came from: objects, not needed to parse (nor written by Lark.save)
+    data["options"] = {
+        k: v for k, v in data["options"].items() if k not in ("import_paths", "source_path")
+    }
+    with contextlib.suppress(codec.CodecError):
+        cache.write(key, codec.dumps({"data": data, "memo": memo}))
+    return parser
 
 
 def _header(key: str) -> bytes:

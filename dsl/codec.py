@@ -1,7 +1,8 @@
 """codec: a checked Library as JSON and back, for the cache, without running any code.
 
 Each value is written with its type: a model as its class (only the models of
-``maatstaf.dsl``) and fields, tuples, dictionaries, decimals and dates tagged. Reading
+``maatstaf.dsl``) and fields, tuples, dictionaries, decimals and dates tagged; every JSON
+object is a tag or a model, so ``json.loads`` decodes them in one pass (``object_hook``). Reading
 builds the models with ``model_construct``: no validation (the library was checked when it
 was built; validating again would build every validator, the cost the cache avoids) and no
 class outside the language's own models. A value of any other type cannot be written
@@ -27,13 +28,13 @@ class CodecError(ValueError):
     """A value the codec cannot write, or an entry it will not read."""
 
 
-def dumps(value: BaseModel) -> bytes:
+def dumps(value: Any) -> bytes:
     return json.dumps(_encode(value), ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def loads(data: bytes) -> Any:
     try:
-        return _decode(json.loads(data))
+        return json.loads(data, object_hook=_decode)
     except (ValueError, TypeError, KeyError, AttributeError, ImportError, RecursionError) as exc:
         raise CodecError(f"not a library entry: {exc}") from None
 
@@ -45,7 +46,7 @@ def _encode(value: Any) -> Any:
         cls = type(value)
         if not cls.__module__.startswith(PACKAGE):
             raise CodecError(f"{cls.__module__}.{cls.__qualname__} is not a model of the language")
-        fields = {name: _encode(getattr(value, name)) for name in cls.model_fields}
+        fields = [[name, _encode(getattr(value, name))] for name in cls.model_fields]
         name = f"{cls.__module__}:{cls.__qualname__}"
         return {"$m": name, "f": fields, "s": sorted(value.model_fields_set)}
     if isinstance(value, tuple):
@@ -67,22 +68,17 @@ def _encode(value: Any) -> Any:
     raise CodecError(f"a value of type {type(value).__name__} cannot be cached")
 
 
-def _decode(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_decode(v) for v in value]
-    if not isinstance(value, dict):
-        return value
-    [(tag, inner)] = value.items() if len(value) == 1 else [("$m", value)]
-    if tag == "$m":
-        fields = {name: _decode(v) for name, v in inner["f"].items()}
-        return _model(inner["$m"]).model_construct(set(inner["s"]), **fields)
+def _decode(value: dict[str, Any]) -> Any:
+    """One JSON object, its contents decoded already (the hook of ``json.loads``)."""
+    if "$m" in value:
+        return _model(value["$m"]).model_construct(set(value["s"]), **dict(value["f"]))
+    [(tag, inner)] = value.items()
     if tag == "$t":
-        return tuple(_decode(v) for v in inner)
+        return tuple(inner)
     if tag == "$d":
-        return {_decode(k): _decode(v) for k, v in inner}
+        return dict(inner)
     if tag in ("$s", "$fs"):
-        items = (_decode(v) for v in inner)
-        return set(items) if tag == "$s" else frozenset(items)
+        return set(inner) if tag == "$s" else frozenset(inner)
     if tag == "$dec":
         return Decimal(inner)
     if tag == "$dt":

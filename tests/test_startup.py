@@ -17,7 +17,7 @@ from maatstaf.cli import app
 from maatstaf.cli.boundary import DATA_ERRORS, DEFINITION_ERRORS, USAGE_ERRORS, imported
 from maatstaf.dsl import codec
 from maatstaf.dsl import load as load_module
-from maatstaf.dsl.cache import KEEP, PREFIX, LibraryCache, cache_folder
+from maatstaf.dsl.cache import KEEP, PARSER_PREFIX, PREFIX, LibraryCache, cache_folder
 from maatstaf.dsl.errors import DefinitionError
 from maatstaf.dsl.load import load_library
 
@@ -370,3 +370,80 @@ def test_a_library_holding_a_foreign_value_is_not_cached(tmp_path: Path) -> None
         codec.dumps(odd)
     cache.put("0" * 64, odd)
     assert cache.get("0" * 64) is None
+
+
+# ---- the parser's tables --------------------------------------------------------------
+
+
+@pytest.fixture
+def parser_module(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """maatstaf.dsl.parser with its parser built anew on first use (and again after)."""
+    from maatstaf.dsl import parser
+
+    parser._parser.cache_clear()
+    yield parser
+    parser._parser.cache_clear()
+
+
+def test_the_parser_from_the_cache_parses_every_file_as_a_built_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parser_module
+) -> None:  # type: ignore[no-untyped-def]
+    from maatstaf.dsl.load import bundled_definitions
+
+    files = [(f.name, f.read_text("utf-8")) for f in sorted(bundled_definitions().rglob("*.kpi"))]
+    broken = [
+        ("a.kpi", "measure x {\n  label 12\n}\n"),
+        ("b.kpi", "measure x {\n  count toewijzingen\n  where a = \n}\n"),
+        ("c.kpi", 'measure x { label "a" unit }'),
+    ]
+
+    def outcomes() -> list[object]:
+        found: list[object] = []
+        for name, text in [*files, *broken]:
+            try:
+                found.append(parser_module.parse(text, name))
+            except DefinitionError as exc:
+                found.append(str(exc))
+        return found
+
+    monkeypatch.setenv("MAATSTAF_CACHE_DIR", "off")
+    built = outcomes()
+    assert all(isinstance(o, str) for o in built[-3:])  # the broken ones: diagnostics
+    monkeypatch.setenv("MAATSTAF_CACHE_DIR", str(tmp_path / "cache"))
+    for _ in range(2):  # the first stores the tables, the second loads them
+        parser_module._parser.cache_clear()
+        assert outcomes() == built
+    assert len(list((tmp_path / "cache").glob(f"{PARSER_PREFIX}*"))) == 1
+
+
+def test_the_parser_is_loaded_from_the_cache_not_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parser_module
+) -> None:  # type: ignore[no-untyped-def]
+    import lark
+
+    monkeypatch.setenv("MAATSTAF_CACHE_DIR", str(tmp_path / "cache"))
+    parser_module._parser()
+    parser_module._parser.cache_clear()
+    monkeypatch.setattr(lark.Lark, "open_from_package", None)  # building would fail now
+    assert parser_module.parse(MEASURE, "a.kpi").declarations
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[: len(data) - 100],
+        lambda data: data.replace(b'"$t"', b'"$x"', 1),  # the digest no longer matches
+    ],
+    ids=["truncated", "altered"],
+)
+def test_a_damaged_parser_entry_is_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parser_module, damage
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("MAATSTAF_CACHE_DIR", str(tmp_path / "cache"))
+    parser_module._parser()
+    [entry] = (tmp_path / "cache").glob(f"{PARSER_PREFIX}*")
+    entry.write_bytes(damage(entry.read_bytes()))
+    parser_module._parser.cache_clear()
+    assert parser_module.parse(MEASURE, "a.kpi").declarations
+    key = entry.name.removeprefix(PARSER_PREFIX).removesuffix(".json")
+    assert LibraryCache(tmp_path / "cache", PARSER_PREFIX).read(key) is not None  # repaired
