@@ -105,11 +105,11 @@ def test_check_imports_no_data_library_and_nothing_to_parse_on_a_second_run(
     assert not {m for m in warm if m.startswith(("maatstaf.engine", "maatstaf.adapters"))}
 
 
-def test_check_without_a_cache_imports_no_data_library(tmp_path: Path) -> None:
+def test_check_without_a_cache_imports_no_data_library() -> None:
     modules, done = _modules_after(["check"], "off")
     assert done.returncode == 0, done.stderr
     assert not _roots(modules) & set(HEAVY)
-    assert not (tmp_path / "cache").exists()
+    assert "maatstaf.dsl.parser" in modules  # it did parse
 
 
 def test_the_boundary_names_errors_that_exist() -> None:
