@@ -486,37 +486,7 @@ Declaration = MeasureDecl | ParameterDecl | TableScopeDecl | DimensionDecl | Pub
 
 
 class DefinitionFile(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     path: str
     declarations: tuple[Declaration, ...]
-
-
-for _model in (
-    Relation,
-    ActiveBetween,
-    Binary,
-    Negate,
-    Call,
-    Mapping,
-    Banding,
-    Compare,
-    InList,
-    IsEmpty,
-    InPeriod,
-    ActiveOn,
-    Adjoins,
-    Exists,
-    And,
-    Or,
-    Not,
-    Compute,
-    SumOf,
-    AveragePer,
-    ShareOf,
-    Dimension,
-    Target,
-    Body,
-    DimensionDecl,
-):
-    _model.model_rebuild()

@@ -19,7 +19,7 @@ MAX_SHOWN = 120
 class Span(BaseModel):
     """Where a construct stands in a definition file (1-based lines and columns)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     file: str
     line: int
@@ -34,7 +34,7 @@ class Span(BaseModel):
 class Diagnostic(BaseModel):
     """One problem in a definition, with its position and, where possible, a fix."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     message: str
     span: Span | None = None

@@ -1,8 +1,10 @@
 """load: definition files on disk (or the bundled standard library) -> a checked Library.
 
-The stages: ``find_files`` (every .kpi file under the given paths), ``read_file`` (UTF-8,
-with or without a byte order mark), ``parse`` per file, ``with_standard_rules`` (the
-standard table rules join a user's own files) and ``resolve``.
+The stages: ``find_files`` (every .kpi file under the given paths), ``read_all`` (their
+bytes), then, unless the cache holds the library built from exactly those bytes,
+``decode`` (UTF-8, with or without a byte order mark), ``parse`` per file,
+``with_standard_rules`` (the standard table rules join a user's own files) and ``resolve``.
+The parser (Lark) and the resolver (networkx) are imported only when a library is built.
 """
 
 from __future__ import annotations
@@ -10,14 +12,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from maatstaf.dsl.ast import DefinitionFile
+from maatstaf.dsl.cache import LibraryCache, Source, library_key
 from maatstaf.dsl.errors import DefinitionError, Diagnostic, Span
 from maatstaf.dsl.model import Library
-from maatstaf.dsl.parser import parse
-from maatstaf.dsl.resolve import resolve
-from maatstaf.dsl.schema import Schema, canonical_schema
 from maatstaf.dsl.standard import STANDARD_RULES, library_notes, with_standard_rules
+
+if TYPE_CHECKING:
+    from maatstaf.dsl.ast import DefinitionFile
+    from maatstaf.dsl.schema import Schema
 
 SUFFIX = ".kpi"
 
@@ -52,8 +56,13 @@ def find_files(paths: Sequence[Path]) -> list[tuple[Path, str]]:
 
 def read_file(path: Path, name: str) -> str:
     """The text of a definition file; a byte order mark (Notepad) is dropped."""
+    return decode(read_bytes(path, name), name)
+
+
+def read_bytes(path: Path, name: str) -> bytes:
+    """The bytes of a definition file; a file that cannot be read is a diagnostic."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         target = path.readlink() if path.is_symlink() else None
         where = f" ({target})" if target is not None else ""
@@ -62,6 +71,10 @@ def read_file(path: Path, name: str) -> str:
     except OSError as exc:
         message = f"{name}: cannot be read ({exc.strerror or exc})"
         raise DefinitionError([Diagnostic(message=message)]) from None
+
+
+def decode(data: bytes, name: str) -> str:
+    """The text of a definition file's bytes; a byte order mark (Notepad) is dropped."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -89,6 +102,7 @@ def load_library(
     schema: Schema | None = None,
     *,
     standard_rules: bool = True,
+    cache: LibraryCache | None = None,
 ) -> Library:
     """Parse and resolve definition files, reporting every problem in every file at once.
 
@@ -96,6 +110,9 @@ def load_library(
     ``standard_rules`` is False) by the standard table rules with the parameters and
     dimensions next to them; a user's own 'table' block, parameter or dimension of the
     same name replaces the standard one.
+
+    With a cache (and the canonical schema): the library built earlier from the very same
+    bytes, when there is one; a library built now is stored there.
     """
     files = find_files(paths or [bundled_definitions()])
     if not files:
@@ -103,42 +120,80 @@ def load_library(
             [Diagnostic(message=f"no {SUFFIX} files in {', '.join(map(str, paths or []))}")]
         )
     standard = _standard_files(files) if paths and standard_rules else []
-    parsed, sources, problems = _parse_all([*files, *standard])
-    own = [f for f in parsed if f.path not in {n for _, n in standard}]
-    added = [f for f in parsed if f.path in {n for _, n in standard}]
+    sources, problems = read_all([*files, *standard])
+    key = None
+    if cache is not None and schema is None and not problems:
+        options = f"paths={bool(paths)} standard_rules={standard_rules} {bundled_definitions()}"
+        key = library_key(sources, options, _canonical_schema_bytes())
+        if (cached := cache.get(key)) is not None:
+            return cached
+    library, replaced, kept = _build(sources, problems, {n for _, n in standard}, schema)
+    if paths:
+        notes = library_notes(
+            [n for _, n in standard if n in kept],
+            replaced,
+            measures_loaded=_has_bundled_measures(files),
+            bundled=bundled_definitions(),
+        )
+        library = library.model_copy(update={"notes": notes})
+    if cache is not None and key is not None:
+        cache.put(key, library)
+    return library
+
+
+def read_all(files: list[tuple[Path, str]]) -> tuple[list[Source], list[Diagnostic]]:
+    """The bytes of every file, and a diagnostic for each that cannot be read."""
+    sources: list[Source] = []
+    problems: list[Diagnostic] = []
+    for path, name in files:
+        try:
+            sources.append(Source(name, path, read_bytes(path, name)))
+        except DefinitionError as exc:
+            problems.extend(exc.diagnostics)
+    return sources, problems
+
+
+def _build(
+    sources: list[Source], problems: list[Diagnostic], standard: set[str], schema: Schema | None
+) -> tuple[Library, list[str], set[str]]:
+    """The checked library; with what of the standard rules the user's files replace, and
+    which files kept declarations (for the notes)."""
+    from maatstaf.dsl.resolve import resolve
+    from maatstaf.dsl.schema import canonical_schema
+
+    parsed, texts, problems = _parse_all(sources, problems)
+    own = [f for f in parsed if f.path not in standard]
+    added = [f for f in parsed if f.path in standard]
     merged, replaced = with_standard_rules(own, added)
     try:
-        library = resolve(merged, sources, schema or canonical_schema())
+        library = resolve(merged, texts, schema or canonical_schema())
     except DefinitionError as exc:
         problems.extend(exc.diagnostics)
     if problems:
         raise DefinitionError(problems)
-    if not paths:
-        return library
-    kept = {f.path for f in merged if f.declarations}
-    notes = library_notes(
-        [n for _, n in standard if n in kept],
-        replaced,
-        measures_loaded=_has_bundled_measures(files),
-        bundled=bundled_definitions(),
-    )
-    return library.model_copy(update={"notes": notes})
+    return library, replaced, {f.path for f in merged if f.declarations}
 
 
 def _parse_all(
-    files: list[tuple[Path, str]],
+    sources: list[Source], problems: list[Diagnostic]
 ) -> tuple[list[DefinitionFile], dict[str, str], list[Diagnostic]]:
+    from maatstaf.dsl.parser import parse
+
     parsed: list[DefinitionFile] = []
-    sources: dict[str, str] = {}
-    problems: list[Diagnostic] = []
-    for path, name in files:
+    texts: dict[str, str] = {}
+    problems = list(problems)
+    for source in sources:
         try:
-            text = read_file(path, name)
-            sources[name] = text
-            parsed.append(parse(text, name))
+            text = decode(source.data, source.name)
+            texts[source.name] = text
+            parsed.append(parse(text, source.name))
         except DefinitionError as exc:
             problems.extend(exc.diagnostics)
-    return parsed, sources, problems
+    return parsed, texts, problems
+
+
+def _canonical_schema_bytes() -> bytes:
+    return resources.files("maatstaf.definitions").joinpath("schema.yaml").read_bytes()
 
 
 def _standard_files(files: list[tuple[Path, str]]) -> list[tuple[Path, str]]:

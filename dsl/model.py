@@ -14,7 +14,7 @@ from maatstaf.dsl.report_ast import Report
 class MeasureVersion(BaseModel):
     """One version of a measure: what it counts, over which rows, valid when."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     measure: str
     number: int
@@ -53,7 +53,7 @@ class MeasureVersion(BaseModel):
 
 
 class Measure(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     id: str
     versions: tuple[MeasureVersion, ...]
@@ -68,7 +68,7 @@ class Measure(BaseModel):
 
 
 class Parameter(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     name: str
     value: ast.Literal_
@@ -79,7 +79,7 @@ class Parameter(BaseModel):
 class Library(BaseModel):
     """Every measure, parameter and table scope of a set of definition files."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     measures: dict[str, Measure]
     parameters: dict[str, Parameter]

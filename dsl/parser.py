@@ -26,13 +26,14 @@ MAX_DEPTH = 60
 
 @cache
 def _parser() -> Lark:
-    return Lark.open_from_package(
-        "maatstaf.dsl",
-        "maatstaf.lark",
-        parser="lalr",
-        propagate_positions=True,
-        maybe_placeholders=False,
-    )
+    from importlib import resources
+
+    from maatstaf.dsl.cache import cached_parser
+
+    grammar = resources.files("maatstaf.dsl").joinpath("maatstaf.lark").read_bytes()
+    options = {"parser": "lalr", "propagate_positions": True, "maybe_placeholders": False}
+    build = lambda: Lark.open_from_package("maatstaf.dsl", "maatstaf.lark", **options)  # noqa: E731
+    return cached_parser(build, grammar, repr(sorted(options.items())))
 
 
 def parse(text: str, path: str) -> ast.DefinitionFile:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from maatstaf.engine.run import Progress as OnMeasure
+if TYPE_CHECKING:
+    from maatstaf.engine.run import Progress as OnMeasure
 
 
 @contextmanager

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from maatstaf.dsl.errors import DefinitionError
-from maatstaf.dsl.load import _parse_all, bundled_definitions, find_files, load_library
+from maatstaf.dsl.load import _parse_all, bundled_definitions, find_files, load_library, read_all
 from maatstaf.dsl.parser import parse
 from maatstaf.dsl.report_format import format_report
 from maatstaf.dsl.resolve import resolve
@@ -66,7 +66,8 @@ FULL = '''report hilversum {
 
 @cache
 def _standard():
-    files, sources, problems = _parse_all(find_files([bundled_definitions()]))
+    read, unreadable = read_all(find_files([bundled_definitions()]))
+    files, sources, problems = _parse_all(read, unreadable)
     assert not problems
     return files, sources
 

@@ -2,9 +2,13 @@
 
 Exit codes: 0 ok, 1 data or definition errors, 2 usage errors, 130 interrupted.
 
-Ctrl-C is caught from the first line on: the heavy imports below (typer, pyarrow, DuckDB,
-Ibis) take a second or more, and an interrupt then must end like any other interrupt, with
-exit code 130 and one line, never a traceback.
+Ctrl-C is caught from the first line on: an interrupt during the imports must end like any
+other interrupt, with exit code 130 and one line, never a traceback.
+
+Start-up: the command modules import only typer and the standard library at the top; a
+command imports what it uses (the engine, the adapters, DuckDB, Ibis, pandas, PyArrow, the
+renderers) when it runs, so ``--help`` and ``check`` never pay for them. A new command
+keeps to that (tests/test_startup.py checks which modules ``--help`` and ``check`` import).
 """
 
 from __future__ import annotations

@@ -1,4 +1,9 @@
-"""The Typer application and the one place where errors become messages and exit codes."""
+"""The Typer application and the one place where errors become messages and exit codes.
+
+The boundary knows the errors it turns into exit codes by module and name, and looks them
+up only among the modules already imported: a module that was never imported cannot have
+raised its error, so ``--help`` and ``check`` never import DuckDB, Ibis or pandas for it.
+"""
 
 from __future__ import annotations
 
@@ -9,24 +14,38 @@ from contextlib import contextmanager
 
 import typer
 
-from maatstaf.adapters.base import LoadError
-from maatstaf.adapters.pseudonym import PseudonymError
-from maatstaf.cli import INTERRUPTED  # defined before the heavy imports
-from maatstaf.dsl.errors import DefinitionError
-from maatstaf.engine.diff import DiffError
-from maatstaf.engine.periods import PeriodError
-from maatstaf.engine.published import PublishedError
-from maatstaf.engine.reconcile import ExpectedError
-from maatstaf.engine.run import RunError
-from maatstaf.renderers.base import RendererError
+from maatstaf.cli import INTERRUPTED  # defined before any other import
 
 app = typer.Typer(
     name="maatstaf",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     help="Explicit, versioned definitions of social-domain figures (Wmo, Jeugd, Participatie).",
 )
+
+
+# The errors of each exit code, as (module, class name).
+DEFINITION_ERRORS = (("maatstaf.dsl.errors", "DefinitionError"),)
+DATA_ERRORS = (  # exit 1
+    ("maatstaf.adapters.base", "LoadError"),
+    ("maatstaf.engine.reconcile", "ExpectedError"),
+    ("maatstaf.engine.diff", "DiffError"),
+    ("maatstaf.engine.published", "PublishedError"),
+    ("maatstaf.adapters.pseudonym", "PseudonymError"),
+)
+USAGE_ERRORS = (  # exit 2, with UsageError
+    ("maatstaf.engine.periods", "PeriodError"),
+    ("maatstaf.renderers.base", "RendererError"),
+    ("maatstaf.engine.run", "RunError"),
+)
+
+
+def imported(errors: tuple[tuple[str, str], ...]) -> tuple[type[BaseException], ...]:
+    """The classes of those errors whose module is imported (an empty tuple catches none)."""
+    found = (getattr(sys.modules.get(module), name, None) for module, name in errors)
+    return tuple(c for c in found if isinstance(c, type) and issubclass(c, BaseException))
 
 
 class UsageError(Exception):
@@ -52,15 +71,15 @@ def boundary() -> Iterator[None]:
     """The one place where errors become messages and exit codes."""
     try:
         yield
-    except DefinitionError as exc:
-        for diagnostic in exc.diagnostics:
+    except imported(DEFINITION_ERRORS) as exc:
+        for diagnostic in exc.diagnostics:  # type: ignore[attr-defined]
             err(diagnostic.render())
         err(f"{len(exc.diagnostics)} error(s) in the definitions.")
         raise typer.Exit(1) from None
-    except (LoadError, ExpectedError, DiffError, PublishedError, PseudonymError) as exc:
+    except imported(DATA_ERRORS) as exc:
         err(f"error: {exc}")
         raise typer.Exit(1) from None
-    except (UsageError, PeriodError, RendererError, RunError) as exc:
+    except (UsageError, *imported(USAGE_ERRORS)) as exc:
         err(f"usage error: {exc}")
         raise typer.Exit(2) from None
     except OSError as exc:  # a file that went away, a full disk: said, never a traceback

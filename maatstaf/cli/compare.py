@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from maatstaf.cli.boundary import UsageError, app, boundary
-from maatstaf.cli.loading import load
 from maatstaf.cli.options import (
     DefinitionsOpt,
     MappingOpt,
@@ -17,9 +16,6 @@ from maatstaf.cli.options import (
     library_of,
     selection_of,
 )
-from maatstaf.engine.diff import diff, pseudonymous, resolve_side
-from maatstaf.engine.periods import parse_period
-from maatstaf.renderers.diff import render_diff_json, render_diff_markdown
 
 
 @app.command(name="diff")
@@ -43,6 +39,11 @@ def diff_command(
 ) -> None:
     """Explain, client by client, how two versions or two measures differ for one period."""
     with boundary():
+        from maatstaf.cli.loading import load
+        from maatstaf.engine.diff import diff, pseudonymous, resolve_side
+        from maatstaf.engine.periods import parse_period
+        from maatstaf.renderers.diff import render_diff_json, render_diff_markdown
+
         if format not in ("markdown", "json"):
             raise UsageError(f"unknown format '{format}': use markdown or json")
         when = parse_period(period)

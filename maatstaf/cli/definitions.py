@@ -12,9 +12,6 @@ import typer
 from maatstaf.cli.boundary import UsageError, app, boundary, err
 from maatstaf.cli.options import DefinitionsOpt, library_of
 from maatstaf.cli.outputs import check_folder
-from maatstaf.dsl.errors import did_you_mean
-from maatstaf.engine.graph import build_graph, graph_dot, graph_json, impact_reports
-from maatstaf.engine.graph import impact as impact_of
 
 
 @app.command()
@@ -23,8 +20,9 @@ def check(
 ) -> None:
     """Validate definition files and print every error (exit 1 on any)."""
     with boundary():
+        # a library that loads has passed every check, dependency cycles included (resolve);
+        # the graph (networkx) is not needed for that
         library = library_of(paths)
-        build_graph(library)
         count = sum(len(m.versions) for m in library.measures.values())
         for note in library.notes:
             err(f"note: {note}")
@@ -43,6 +41,8 @@ def graph(
 ) -> None:
     """Print the dependency graph of measures and source tables."""
     with boundary():
+        from maatstaf.engine.graph import build_graph, graph_dot, graph_json
+
         if format not in ("dot", "json"):
             raise UsageError(f"unknown graph format '{format}': use dot or json")
         g = build_graph(library_of(definitions))
@@ -59,6 +59,10 @@ def impact(
     """List every measure whose figures can change when this definition changes, then every
     report that shows one of them (as `report ID`)."""
     with boundary():
+        from maatstaf.dsl.errors import did_you_mean
+        from maatstaf.engine.graph import build_graph, impact_reports
+        from maatstaf.engine.graph import impact as impact_of
+
         library = library_of(definitions)
         graph = build_graph(library)
         affected: list[str] = []

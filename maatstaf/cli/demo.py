@@ -8,12 +8,8 @@ from typing import Annotated
 import typer
 
 from maatstaf.cli.boundary import app, boundary, err
-from maatstaf.cli.loading import load
+from maatstaf.cli.options import library_of
 from maatstaf.cli.outputs import check_folder, write
-from maatstaf.dsl.load import load_library
-from maatstaf.engine.periods import parse_period, periods_between
-from maatstaf.engine.run import RunRequest, run
-from maatstaf.renderers.base import get_renderer
 
 DEMO_FROM, DEMO_TO = "2019-01", "2021-12"
 
@@ -29,12 +25,16 @@ def demo(
     the yearly money measures), plus the glossary of every definition."""
     with boundary():
         from maatstaf.adapters.sample import write_sample_csv
+        from maatstaf.cli.loading import load
+        from maatstaf.engine.periods import parse_period, periods_between
+        from maatstaf.engine.run import RunRequest, run
+        from maatstaf.renderers.base import get_renderer
         from maatstaf.renderers.glossary import write_glossary
 
         check_folder("--output", output)
         data_dir = output / "data"
         write_sample_csv(data_dir)
-        library = load_library()
+        library = library_of(None)
         loaded = load(str(data_dir))
         written = []
         for stem, grain in (("rapport", "month"), ("jaarcijfers", "year")):

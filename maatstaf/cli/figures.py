@@ -7,13 +7,11 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from maatstaf.adapters.base import LoadedData
 from maatstaf.cli.boundary import UsageError, app, boundary, err
-from maatstaf.cli.loading import _report_rejections, check_periods, load, periods_of
 from maatstaf.cli.options import (
     DefinitionsOpt,
     MappingOpt,
@@ -25,12 +23,11 @@ from maatstaf.cli.options import (
     selection_of,
 )
 from maatstaf.cli.outputs import check_outputs, write
-from maatstaf.dsl.errors import did_you_mean
-from maatstaf.dsl.model import Library
-from maatstaf.engine.run import RunRequest, Selection, run
-from maatstaf.engine.suppression import apply as apply_suppression
-from maatstaf.progress import measure_progress
-from maatstaf.renderers.base import get_renderer
+
+if TYPE_CHECKING:  # imported where used: registering the commands must stay light (--help)
+    from maatstaf.adapters.base import LoadedData
+    from maatstaf.dsl.model import Library
+    from maatstaf.engine.run import Selection
 
 
 @app.command(name="validate")
@@ -44,6 +41,8 @@ def validate_command(
     rows read, accepted and rejected by reason. Exit 1 when any row is rejected."""
 
     with boundary():
+        from maatstaf.cli.loading import load
+
         check_outputs({"--quarantine": quarantine}, {"--data": data, "--mapping": mapping})
         loaded = load(data, mapping, pseudonymize, quarantine)
         rejected_rows = Counter[str]()
@@ -121,6 +120,12 @@ def run_command(
 ) -> None:
     """Compute figures for a range of periods and render them."""
     with boundary():
+        from maatstaf.cli.loading import _report_rejections, check_periods, load, periods_of
+        from maatstaf.engine.run import RunRequest, run
+        from maatstaf.engine.suppression import apply as apply_suppression
+        from maatstaf.progress import measure_progress
+        from maatstaf.renderers.base import get_renderer
+
         if locale not in ("nl", "en"):
             raise UsageError(f"--locale {locale!r}: use nl or en")
         check_outputs(
@@ -181,6 +186,8 @@ def check_dimensions(
     library: Library, selections: list[Selection] | None, wanted: tuple[str, ...]
 ) -> None:
     """Every --by names an optional dimension one of the chosen measures offers."""
+    from maatstaf.dsl.errors import did_you_mean
+
     if not wanted:
         return
     chosen = (

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from maatstaf.cli.boundary import UsageError
-from maatstaf.dsl.load import load_library
-from maatstaf.dsl.model import Library
-from maatstaf.engine.run import Selection
-from maatstaf.engine.suppression import Policy
+
+if TYPE_CHECKING:  # imported where used: defining the options must stay light (--help)
+    from maatstaf.dsl.model import Library
+    from maatstaf.engine.run import Selection
+    from maatstaf.engine.suppression import Policy
 
 MappingOpt = Annotated[
     Path | None, typer.Option("--mapping", help="YAML mapping of the source's columns and codes.")
@@ -33,10 +34,17 @@ DefinitionsOpt = Annotated[
 
 
 def library_of(definitions: list[Path] | None) -> Library:
-    return load_library(definitions or None)
+    """The checked library of those files (the standard library without any), from the
+    cache when nothing it was built from has changed."""
+    from maatstaf.dsl.cache import LibraryCache
+    from maatstaf.dsl.load import load_library
+
+    return load_library(definitions or None, cache=LibraryCache.from_environment())
 
 
 def policy_of(text: str) -> Policy | None:
+    from maatstaf.engine.suppression import Policy
+
     try:
         return Policy.parse(text)
     except ValueError as exc:
@@ -53,6 +61,8 @@ def date_of(text: str | None, option: str) -> dt.date | None:
 
 
 def selection_of(text: str) -> Selection:
+    from maatstaf.engine.run import Selection
+
     measure, _, version = text.partition("@")
     if version and not version.isdigit():
         raise UsageError(f"'{text}': write a version as ID@2")

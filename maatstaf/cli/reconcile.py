@@ -6,27 +6,18 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from maatstaf.cli.boundary import UsageError, app, boundary
-from maatstaf.cli.loading import _report_rejections, load
 from maatstaf.cli.options import DefinitionsOpt, date_of, library_of
 from maatstaf.cli.outputs import check_outputs, write
-from maatstaf.dsl.errors import did_you_mean
-from maatstaf.dsl.model import Library
-from maatstaf.engine.published import check as check_published
-from maatstaf.engine.published import load_table
-from maatstaf.engine.reconcile import (
-    Case,
-    Expected,
-    compare,
-    expected_requests,
-    junit_xml,
-    load_expected,
-)
-from maatstaf.engine.run import RunRequest, run
+
+if TYPE_CHECKING:  # imported where used: registering the command must stay light (--help)
+    from maatstaf.dsl.model import Library
+    from maatstaf.engine.reconcile import Case, Expected
+    from maatstaf.engine.run import RunRequest
 
 
 @app.command()
@@ -64,6 +55,8 @@ def reconcile(
     """Compare computed figures with expected ones, or check a published table's relations;
     exit 1 on any mismatch."""
     with boundary():
+        from maatstaf.engine.reconcile import junit_xml
+
         check_outputs(
             {"--junit": junit},
             {"EXPECTED": expected, "--data": data, "--published": published, "-d": definitions},
@@ -88,6 +81,10 @@ def reconcile(
 def _expected_cases(
     library: Library, expected: Path, data: str, as_of: dt.date | None
 ) -> list[Case]:
+    from maatstaf.cli.loading import _report_rejections, load
+    from maatstaf.engine.reconcile import compare, expected_requests, load_expected
+    from maatstaf.engine.run import run
+
     entries = load_expected(expected)
     loaded = load(data)
     checks = []
@@ -102,6 +99,11 @@ def _expected_cases(
 def _published_cases(
     library: Library, path: Path, name: str | None, locale: str, rounded: bool
 ) -> list[Case]:
+    from maatstaf.dsl.errors import did_you_mean
+    from maatstaf.engine.published import check as check_published
+    from maatstaf.engine.published import load_table
+    from maatstaf.engine.reconcile import Case
+
     if name is None or name not in library.published:
         known = ", ".join(sorted(library.published)) or "none"
         hint = did_you_mean(name or "", library.published) or f"Declared: {known}."

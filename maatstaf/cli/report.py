@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from maatstaf.cli.boundary import UsageError, app, boundary, err
-from maatstaf.cli.loading import _report_rejections, load
 from maatstaf.cli.options import (
     DefinitionsOpt,
     MappingOpt,
@@ -18,11 +17,10 @@ from maatstaf.cli.options import (
     policy_of,
 )
 from maatstaf.cli.outputs import check_outputs, write
-from maatstaf.dsl.errors import did_you_mean
-from maatstaf.dsl.model import Library
-from maatstaf.dsl.report_ast import Report
-from maatstaf.engine.periods import parse_period
-from maatstaf.progress import measure_progress
+
+if TYPE_CHECKING:  # imported when the command runs: --help stays light
+    from maatstaf.dsl.model import Library
+    from maatstaf.dsl.report_ast import Report
 
 FORMATS = ("html", "markdown", "json")
 
@@ -59,6 +57,11 @@ def report_command(
 ) -> None:
     """Compute a report's figures for a report period and render them."""
     with boundary():
+        from maatstaf.cli.loading import _report_rejections, load
+        from maatstaf.dsl.errors import did_you_mean
+        from maatstaf.engine.periods import parse_period
+        from maatstaf.progress import measure_progress
+
         if format not in FORMATS:
             hint = did_you_mean(format, FORMATS) or ""
             raise UsageError(f"--format {format!r}: use html, markdown or json. {hint}".strip())
@@ -86,6 +89,8 @@ def report_command(
 
 def find_report(library: Library, report_id: str) -> Report:
     """The report by id; an unknown id names the closest one and those on offer."""
+    from maatstaf.dsl.errors import did_you_mean
+
     found = library.reports.get(report_id)
     if found is not None:
         return found
