@@ -46,7 +46,8 @@ def unique_duckdb_sweep(table: pa.Table, wet: str) -> Figures:
         g AS (SELECT *, sum(CASE WHEN pe IS NULL OR s > pe + 1 THEN 1 ELSE 0 END)
                  OVER (PARTITION BY client_id ORDER BY s, e) AS isl FROM o),
         i AS (SELECT client_id, isl, min(s) AS s, max(e) AS e FROM g GROUP BY ALL),
-        ev AS (SELECT s AS k, 1 AS d FROM i UNION ALL SELECT e + 1, -1 FROM i),
+        ev AS (SELECT greatest(s, 0) AS k, 1 AS d FROM i WHERE e >= 0
+               UNION ALL SELECT e + 1, -1 FROM i WHERE e >= 0),
         agg AS (SELECT k, sum(d) AS d FROM ev GROUP BY k)
         SELECT k, sum(d) OVER (ORDER BY k) FROM agg ORDER BY k""")
         .fetchall()
