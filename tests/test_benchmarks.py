@@ -30,6 +30,8 @@ from tests import oracle
 from tests.golden import check_golden
 
 GOLDEN = Path(__file__).parent / "golden" / "benchmarks"
+# an engine run, a CLI process or a property run: the slow tier (the unit tests stay fast)
+slow = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +44,7 @@ def engine(table) -> dict:
     return _maatstaf(table)
 
 
+@slow
 @pytest.mark.parametrize("benchmark", sorted(BENCHMARKS))
 def test_every_baseline_equals_maatstaf(table, engine: dict, benchmark: str) -> None:
     measure, wet, approaches = BENCHMARKS[benchmark]
@@ -51,12 +54,14 @@ def test_every_baseline_equals_maatstaf(table, engine: dict, benchmark: str) -> 
         assert baseline(table, wet) == expected, f"{benchmark}/{approach} differs from {measure}"
 
 
+@slow
 def test_every_measure_is_timed(engine: dict) -> None:
     timed = engine["per_measure"]
     assert {measure for measure, _, _ in BENCHMARKS.values()} <= set(timed)
     assert all(seconds >= 0 for seconds in timed.values())
 
 
+@slow
 def test_the_handwritten_script_equals_maatstaf(table, engine: dict, tmp_path: Path) -> None:
     csv, out = tmp_path / "toewijzingen.csv", tmp_path / "script.json"
     pyarrow.csv.write_csv(table, csv)
@@ -114,6 +119,7 @@ def oracle_figures(rows: list[dict], benchmark: str) -> dict[str, int]:
     }
 
 
+@slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=random_indications())
 def test_every_fast_baseline_equals_the_oracle(rows: list[dict]) -> None:
@@ -130,6 +136,7 @@ def test_every_fast_baseline_equals_the_oracle(rows: list[dict]) -> None:
 # ---- the whole-process harness -------------------------------------------------------------
 
 
+@slow
 def test_whole_process_compares_every_month(tmp_path: Path) -> None:
     result = wp.whole_process(3_000, 1, tmp_path)
     assert result["figures_equal"] and result["months_compared"] == len(LABELS)
@@ -137,6 +144,7 @@ def test_whole_process_compares_every_month(tmp_path: Path) -> None:
     assert result["ratio"] == round(result["maatstaf"]["seconds"] / result["script"]["seconds"], 2)
 
 
+@slow
 def test_whole_process_fails_on_a_changed_figure(tmp_path: Path, monkeypatch) -> None:
     """A script that counts one client too many in 2016-02 stops the benchmark, naming it."""
     tampered = tmp_path / "tampered.py"
