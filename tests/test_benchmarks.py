@@ -10,14 +10,16 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.csv
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from benchmarks import handwritten
 from benchmarks import whole_process as wp
 from benchmarks.__main__ import arguments, results_name
 from benchmarks.baselines import BENCHMARKS
@@ -106,6 +108,20 @@ def random_indications(draw: st.DrawFn) -> list[dict]:
     return rows
 
 
+def edge_row(wet: str, start: dt.date, end: dt.date | None) -> dict:
+    return {
+        "toewijzing_id": "T0",
+        "client_id": "C1",
+        "wet": wet,
+        "productcode": "02A05",
+        "omvang_volume": "3.00",
+        "omvang_eenheid": "uur",
+        "omvang_frequentie": "week",
+        "startdatum": start,
+        "einddatum": end,
+    }
+
+
 def oracle_figures(rows: list[dict], benchmark: str) -> dict[str, int]:
     measure = BENCHMARKS[benchmark][0]
     found = oracle.all_figures({"toewijzingen": rows}, "month", LABELS, [measure])
@@ -122,6 +138,8 @@ def oracle_figures(rows: list[dict], benchmark: str) -> dict[str, int]:
 @slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=random_indications())
+@example(rows=[edge_row("wmo", dt.date(2014, 10, 1), None)])  # an empty einddatum column
+@example(rows=[edge_row("jeugdwet", dt.date(2020, 2, 29), dt.date(2026, 1, 1))])  # no Wmo
 def test_every_fast_baseline_equals_the_oracle(rows: list[dict]) -> None:
     table = pa.Table.from_pylist(rows)
     table = table.set_column(7, "startdatum", table["startdatum"].cast(pa.date32()))
@@ -131,6 +149,12 @@ def test_every_fast_baseline_equals_the_oracle(rows: list[dict]) -> None:
         for approach, baseline in approaches.items():
             if approach != "naive_pandas":  # the naive ones are checked against maatstaf
                 assert baseline(table, wet) == expected, f"{benchmark}/{approach}"
+    with tempfile.TemporaryDirectory() as tmp:  # the script, from its CSV on
+        csv, out = Path(tmp) / "toewijzingen.csv", Path(tmp) / "script.json"
+        pyarrow.csv.write_csv(table, csv)
+        handwritten.main(str(csv), str(out), wp.FIRST, wp.LAST)
+        written = json.loads(out.read_text("utf-8"))
+    assert written == oracle_figures(rows, "unique_clients"), "the hand-written script"
 
 
 # ---- the whole-process harness -------------------------------------------------------------
