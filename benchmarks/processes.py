@@ -36,7 +36,8 @@ def timed(argv: Sequence[str]) -> dict[str, float]:
             raise BenchmarkFailed(
                 f"{' '.join(argv)} exited with {process.returncode}:\n{tail.rstrip()}"
             )
-    return {"seconds": seconds, "peak_mib": usage.ru_maxrss / 1024}
+    cpu = usage.ru_utime + usage.ru_stime
+    return {"seconds": seconds, "cpu_seconds": cpu, "peak_mib": usage.ru_maxrss / 1024}
 
 
 def best_of(
@@ -45,7 +46,8 @@ def best_of(
     after_round: Callable[[], None] | None = None,
 ) -> dict[str, dict]:
     """Run every command ``repeat`` times, round by round (``after_round`` checks each
-    round's outputs); per command its best and every wall time and its highest peak."""
+    round's outputs); per command its best and every wall time, the least CPU time (user +
+    system: less sensitive to a loaded machine than the wall time) and its highest peak."""
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in commands}
     for _ in range(repeat):
         for name, argv in commands.items():
@@ -56,6 +58,7 @@ def best_of(
         name: {
             "seconds": round(min(r["seconds"] for r in timings), 3),
             "runs": [round(r["seconds"], 3) for r in timings],
+            "cpu_seconds": round(min(r["cpu_seconds"] for r in timings), 3),
             "peak_mib": round(max(r["peak_mib"] for r in timings), 1),
         }
         for name, timings in runs.items()

@@ -35,7 +35,8 @@ def markdown(document: dict) -> str:
         f"load average at the start {load})",
         "",
         f"Python {document['python']}; {document['repeat']} runs of every whole process, the "
-        "best counted; peak = the highest resident memory of its runs.",
+        "best counted; CPU = the least user + system time of its runs; peak = the highest "
+        "resident memory of its runs.",
     ]
     if "startup" in document:
         lines += _startup(document["startup"])
@@ -49,13 +50,13 @@ def markdown(document: dict) -> str:
 def _startup(startup: dict) -> list[str]:
     reference = startup["reference"]
     lines = ["", "## Start-up", "", f"Whole processes against `{reference}`.", ""]
-    lines += ["| command | best s | runs s | peak MiB | ratio | goal | met |"]
-    lines += ["|---|---:|---|---:|---:|---:|---|"]
+    lines += ["| command | best s | runs s | CPU s | peak MiB | ratio | goal | met |"]
+    lines += ["|---|---:|---|---:|---:|---:|---:|---|"]
     for name, t in startup["commands"].items():
         ratio = startup["ratios"].get(name)
         goal = startup["goals"].get(name)
         lines.append(
-            f"| `{name}` | {t['seconds']:.2f} | {_runs(t)} | "
+            f"| `{name}` | {t['seconds']:.2f} | {_runs(t)} | {t['cpu_seconds']:.2f} | "
             f"{t['peak_mib']:.0f} | {'' if ratio is None else ratio} | "
             f"{'' if goal is None else goal} | {'' if goal is None else _met(ratio, goal)} |"
         )
@@ -74,15 +75,16 @@ def _whole_process(sizes: list[dict]) -> list[str]:
         "both outputs compared month by month after every run. ratio = maatstaf / script",
         "(best runs). The runs are in order: the first is the cold one.",
         "",
-        "| indications | CSV MiB | maatstaf s | runs s | peak MiB | script s | runs s | peak MiB "
-        "| ratio | goal | met | months equal |",
-        "|---:|---:|---:|---|---:|---:|---|---:|---:|---:|---|---:|",
+        "| indications | CSV MiB | maatstaf s | runs s | CPU s | peak MiB | script s | runs s "
+        "| CPU s | peak MiB | ratio | goal | met | months equal |",
+        "|---:|---:|---:|---|---:|---:|---:|---|---:|---:|---:|---:|---|---:|",
     ]
     for size in sizes:
         m, s = size["maatstaf"], size["script"]
         lines.append(
             f"| {size['rows']:,} | {size['csv_mib']:.0f} | {m['seconds']:.2f} | {_runs(m)} | "
-            f"{m['peak_mib']:.0f} | {s['seconds']:.2f} | {_runs(s)} | {s['peak_mib']:.0f} | "
+            f"{m['cpu_seconds']:.2f} | {m['peak_mib']:.0f} | {s['seconds']:.2f} | {_runs(s)} | "
+            f"{s['cpu_seconds']:.2f} | {s['peak_mib']:.0f} | "
             f"{size['ratio']} | {size['goal']} | {_met(size['ratio'], size['goal'])} | "
             f"{size['months_compared']} |"
         )

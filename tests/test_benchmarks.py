@@ -219,6 +219,7 @@ def test_best_of_keeps_every_run_and_the_best() -> None:
     result = best_of({"python": [sys.executable, "-c", "pass"]}, 2, lambda: rounds.append(1))
     assert rounds == [1, 1] and len(result["python"]["runs"]) == 2
     assert result["python"]["seconds"] == min(result["python"]["runs"])
+    assert result["python"]["cpu_seconds"] > 0 and result["python"]["peak_mib"] > 1
 
 
 def test_unequal_baselines_are_named() -> None:
