@@ -14,6 +14,7 @@ from benchmarks.baselines import BENCHMARKS, INTERVAL_BENCHMARKS
 from benchmarks.processes import BenchmarkFailed
 
 GOAL = 1.5  # maatstaf's time for a measure over the fastest hand-written baseline's
+MEMORY_GOAL_MIB, MEMORY_GOAL_ROWS = 8 * 1024, 10_000_000  # the whole library's peak at 10^7
 
 
 def _child(kind: str, rows: int, queue: mp.Queue) -> None:
@@ -182,4 +183,6 @@ def _summary(rows: int, runs: list[dict]) -> dict:
             "measures": len(engine["per_measure"]),
             "per_measure": {k: round(v, 4) for k, v in sorted(engine["per_measure"].items())},
         }
+        if rows >= MEMORY_GOAL_ROWS:
+            summary["maatstaf"]["memory_goal_mib"] = MEMORY_GOAL_MIB
     return summary

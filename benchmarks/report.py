@@ -109,7 +109,8 @@ def _in_process(size: dict) -> list[str]:
     if engine:
         lines += [
             f"maatstaf, whole library ({engine['measures']} measures, load included): "
-            f"**{engine['total_seconds']:.2f} s**, peak {engine['peak_mib']:.0f} MiB.",
+            f"**{engine['total_seconds']:.2f} s**, peak {engine['peak_mib']:.0f} MiB"
+            + _memory_goal(engine),
             "",
         ]
     lines += _baselines_table(size) + _ratios_table(size)
@@ -119,6 +120,14 @@ def _in_process(size: dict) -> list[str]:
         lines += [f"| {m} | {s:.3f} |" for m, s in engine["per_measure"].items()]
         lines += ["", "</details>"]
     return lines
+
+
+def _memory_goal(engine: dict) -> str:
+    goal = engine.get("memory_goal_mib")
+    if goal is None:
+        return "."
+    met = "met" if engine["peak_mib"] <= goal else "**not met**"
+    return f" (goal: under {goal / 1024:.0f} GiB, {met})."
 
 
 def _baselines_table(size: dict) -> list[str]:

@@ -248,3 +248,12 @@ def test_flags_and_result_names() -> None:
 def test_results_page(tmp_path: Path) -> None:
     document = json.loads((GOLDEN / "results.json").read_text("utf-8"))
     check_golden(markdown(document) + "\n", GOLDEN / "results.md")
+
+
+def test_the_memory_goal_at_ten_million() -> None:
+    document = json.loads((GOLDEN / "results.json").read_text("utf-8"))
+    engine = document["sizes"][0]["maatstaf"]
+    engine.update(memory_goal_mib=8192, peak_mib=8193.0)
+    assert "peak 8193 MiB (goal: under 8 GiB, **not met**)." in markdown(document)
+    engine.update(peak_mib=8192.0)
+    assert "peak 8192 MiB (goal: under 8 GiB, met)." in markdown(document)
