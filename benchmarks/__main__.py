@@ -41,10 +41,20 @@ PARTS = ("startup", "process", "inprocess")
 
 def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
-    parser.add_argument("--sizes", type=int, nargs="+", default=DEFAULT_SIZES)
-    parser.add_argument("--parts", nargs="+", choices=PARTS, default=list(PARTS))
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=DEFAULT_SIZES,
+        help="indications (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--parts", nargs="+", choices=PARTS, default=list(PARTS), help="what to measure (all)"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="runs of each whole process")
-    parser.add_argument("--skip-naive-above", type=int, default=1_000_000)
+    parser.add_argument(
+        "--skip-naive-above", type=int, default=1_000_000, help="naive baselines up to N rows"
+    )
     parser.add_argument("--skip-naive", action="store_true", help="no naive pandas baselines")
     parser.add_argument(
         "--only", nargs="+", default=None, help="in process: maatstaf and/or benchmark names"
