@@ -1,13 +1,39 @@
-"""The benchmark's baselines and maatstaf agree on a small synthetic table, so a
-benchmark run compares like with like (the harness checks this again at every size)."""
+"""The benchmark compares like with like: every baseline (the hand-written script, the numpy
+sweeps, the DuckDB SQL, the naive pandas) equals maatstaf's figures on a small synthetic
+table and the day-by-day oracle's on random ones, and the harness fails loudly when a
+figure differs (the harness checks the figures again at every size)."""
 
 from __future__ import annotations
 
-import pytest
+import datetime as dt
+import json
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
 
-from benchmarks.__main__ import _maatstaf
+import pyarrow as pa
+import pyarrow.csv
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from benchmarks import handwritten
+from benchmarks import whole_process as wp
+from benchmarks.__main__ import arguments, results_name
 from benchmarks.baselines import BENCHMARKS
+from benchmarks.baselines.common import LABELS
 from benchmarks.generate import indications
+from benchmarks.inprocess import _maatstaf, unequal
+from benchmarks.processes import BenchmarkFailed, best_of
+from benchmarks.report import markdown
+from tests import oracle
+from tests.golden import check_golden
+
+GOLDEN = Path(__file__).parent / "golden" / "benchmarks"
+# an engine run, a CLI process or a property run: the slow tier (the unit tests stay fast)
+slow = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -20,6 +46,7 @@ def engine(table) -> dict:
     return _maatstaf(table)
 
 
+@slow
 @pytest.mark.parametrize("benchmark", sorted(BENCHMARKS))
 def test_every_baseline_equals_maatstaf(table, engine: dict, benchmark: str) -> None:
     measure, wet, approaches = BENCHMARKS[benchmark]
@@ -29,7 +56,204 @@ def test_every_baseline_equals_maatstaf(table, engine: dict, benchmark: str) -> 
         assert baseline(table, wet) == expected, f"{benchmark}/{approach} differs from {measure}"
 
 
+@slow
 def test_every_measure_is_timed(engine: dict) -> None:
     timed = engine["per_measure"]
     assert {measure for measure, _, _ in BENCHMARKS.values()} <= set(timed)
     assert all(seconds >= 0 for seconds in timed.values())
+
+
+@slow
+def test_the_handwritten_script_equals_maatstaf(table, engine: dict, tmp_path: Path) -> None:
+    csv, out = tmp_path / "toewijzingen.csv", tmp_path / "script.json"
+    pyarrow.csv.write_csv(table, csv)
+    command = [sys.executable, str(wp.SCRIPT), str(csv), str(out), wp.FIRST, wp.LAST]
+    subprocess.run(command, check=True, capture_output=True)
+    written = json.loads(out.read_text("utf-8"))
+    assert list(written) == LABELS
+    assert written == engine["figures"]["unique_clients"]
+
+
+# ---- every baseline against the day-by-day oracle, on random indications -----------------
+
+EARLIEST, LATEST = dt.date(2014, 10, 1), dt.date(2026, 3, 31)
+
+
+@st.composite
+def random_indications(draw: st.DrawFn) -> list[dict]:
+    """A few clients' indications around 2015-2025 (some before, some after), open-ended,
+    overlapping, and some starting the day after the client's previous one ended."""
+    rows: list[dict] = []
+    for n in range(draw(st.integers(1, 14))):
+        client = draw(st.sampled_from(["C1", "C2", "C3", "C4"]))
+        previous = [r for r in rows if r["client_id"] == client and r["einddatum"]]
+        if previous and draw(st.booleans()):
+            start = previous[-1]["einddatum"] + dt.timedelta(days=1)
+        else:
+            start = draw(st.dates(EARLIEST, LATEST))
+        length = draw(st.none() | st.integers(0, 700))
+        rows.append(
+            {
+                "toewijzing_id": f"T{n}",
+                "client_id": client,
+                "wet": draw(st.sampled_from(["wmo", "jeugdwet"])),
+                "productcode": draw(st.sampled_from(["02A05", "45A48"])),
+                "omvang_volume": draw(st.sampled_from(["3.00", "4.00"])),
+                "omvang_eenheid": "uur",
+                "omvang_frequentie": "week",
+                "startdatum": start,
+                "einddatum": None if length is None else start + dt.timedelta(days=length),
+            }
+        )
+    return rows
+
+
+def edge_row(wet: str, start: dt.date, end: dt.date | None) -> dict:
+    return {
+        "toewijzing_id": "T0",
+        "client_id": "C1",
+        "wet": wet,
+        "productcode": "02A05",
+        "omvang_volume": "3.00",
+        "omvang_eenheid": "uur",
+        "omvang_frequentie": "week",
+        "startdatum": start,
+        "einddatum": end,
+    }
+
+
+def oracle_figures(rows: list[dict], benchmark: str) -> dict[str, int]:
+    measure = BENCHMARKS[benchmark][0]
+    found = oracle.all_figures({"toewijzingen": rows}, "month", LABELS, [measure])
+    if benchmark != "stacking":
+        return {label: int(found.get((measure, label, ()), 0) or 0) for label in LABELS}
+    bands = ("1", "2", "3", "4+")
+    return {
+        f"{label}|{band}": int(found.get((measure, label, (("gelijktijdig", band),)), 0) or 0)
+        for label in LABELS
+        for band in bands
+    }
+
+
+@slow
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=random_indications())
+@example(rows=[edge_row("wmo", dt.date(2014, 10, 1), None)])  # an empty einddatum column
+@example(rows=[edge_row("jeugdwet", dt.date(2020, 2, 29), dt.date(2026, 1, 1))])  # no Wmo
+def test_every_fast_baseline_equals_the_oracle(rows: list[dict]) -> None:
+    table = pa.Table.from_pylist(rows)
+    table = table.set_column(7, "startdatum", table["startdatum"].cast(pa.date32()))
+    table = table.set_column(8, "einddatum", table["einddatum"].cast(pa.date32()))
+    for benchmark, (_, wet, approaches) in BENCHMARKS.items():
+        expected = oracle_figures(rows, benchmark)
+        for approach, baseline in approaches.items():
+            if approach != "naive_pandas":  # the naive ones are checked against maatstaf
+                assert baseline(table, wet) == expected, f"{benchmark}/{approach}"
+    with tempfile.TemporaryDirectory() as tmp:  # the script, from its CSV on
+        csv, out = Path(tmp) / "toewijzingen.csv", Path(tmp) / "script.json"
+        pyarrow.csv.write_csv(table, csv)
+        handwritten.main(str(csv), str(out), wp.FIRST, wp.LAST)
+        written = json.loads(out.read_text("utf-8"))
+    assert written == oracle_figures(rows, "unique_clients"), "the hand-written script"
+
+
+# ---- the whole-process harness -------------------------------------------------------------
+
+
+@slow
+def test_whole_process_compares_every_month(tmp_path: Path) -> None:
+    result = wp.whole_process(3_000, 1, tmp_path)
+    assert result["figures_equal"] and result["months_compared"] == len(LABELS)
+    assert result["maatstaf"]["seconds"] > 0 and result["script"]["peak_mib"] > 0
+    assert result["ratio"] == round(result["maatstaf"]["seconds"] / result["script"]["seconds"], 2)
+
+
+@slow
+def test_whole_process_fails_on_a_changed_figure(tmp_path: Path, monkeypatch) -> None:
+    """A script that counts one client too many in 2016-02 stops the benchmark, naming it."""
+    tampered = tmp_path / "tampered.py"
+    tampered.write_text(
+        "import json, runpy, sys\n"
+        f"runpy.run_path({str(wp.SCRIPT)!r}, run_name='__main__')\n"
+        "figures = json.load(open(sys.argv[2]))\n"
+        "figures['2016-02'] += 1\n"
+        "json.dump(figures, open(sys.argv[2], 'w'))\n"
+    )
+    monkeypatch.setattr(wp, "SCRIPT", tampered)
+    with pytest.raises(BenchmarkFailed) as failure:
+        wp.whole_process(3_000, 1, tmp_path)
+    found = re.search(
+        r"1 of 132 months differ.*:\n  2016-02: maatstaf (\d+), script (\d+)$", str(failure.value)
+    )
+    assert found, str(failure.value)
+    assert int(found[2]) == int(found[1]) + 1
+
+
+def test_compare_figures_names_the_differences() -> None:
+    same = {"2020-01": 3, "2020-02": 4}
+    wp.compare_figures(same, dict(same))
+    with pytest.raises(BenchmarkFailed, match="2020-02: maatstaf 4, script 5"):
+        wp.compare_figures(same, {"2020-01": 3, "2020-02": 5})
+    with pytest.raises(BenchmarkFailed, match=r"2020-02: maatstaf 4, script \(none\)"):
+        wp.compare_figures(same, {"2020-01": 3})
+    with pytest.raises(BenchmarkFailed, match="2020-01: maatstaf None, script 3"):
+        wp.compare_figures({"2020-01": None, "2020-02": 4}, same)
+    with pytest.raises(BenchmarkFailed, match="neither"):
+        wp.compare_figures({}, {})
+
+
+def test_a_run_that_rejected_rows_is_no_comparison() -> None:
+    document = {"provenance": {"rejected_rows": 2}, "figures": []}
+    with pytest.raises(BenchmarkFailed, match="maatstaf rejected 2 rows"):
+        wp.maatstaf_figures(document)
+
+
+def test_a_failing_command_stops_the_run() -> None:
+    command = [sys.executable, "-c", "import sys; sys.exit('no such table')"]
+    with pytest.raises(BenchmarkFailed, match="exited with 1:\nno such table"):
+        best_of({"broken": command}, 1)
+
+
+def test_best_of_keeps_every_run_and_the_best() -> None:
+    rounds: list[int] = []
+    result = best_of({"python": [sys.executable, "-c", "pass"]}, 2, lambda: rounds.append(1))
+    assert rounds == [1, 1] and len(result["python"]["runs"]) == 2
+    assert result["python"]["seconds"] == min(result["python"]["runs"])
+    assert result["python"]["cpu_seconds"] > 0 and result["python"]["peak_mib"] > 1
+
+
+def test_unequal_baselines_are_named() -> None:
+    size = {
+        "rows": 1000,
+        "benchmarks": [
+            {
+                "benchmark": "inflow",
+                "baselines": {"numpy": {"equal_to_maatstaf": False}, "duckdb": {}},
+            }
+        ],
+    }
+    size["benchmarks"][0]["baselines"]["duckdb"] = {"equal_to_maatstaf": True}
+    assert unequal(size) == ["1,000 rows: inflow/numpy"]
+
+
+def test_flags_and_result_names() -> None:
+    assert results_name([100_000, 1_000_000], ["startup", "process", "inprocess"]) == "results"
+    assert results_name([10_000_000], ["process", "inprocess", "startup"]) == "results-10000000"
+    assert results_name([100_000], ["process"]) == "results-process-100000"
+    assert arguments(["--skip-naive"]).skip_naive_above == -1
+    with pytest.raises(SystemExit):
+        arguments(["--repeat", "0"])
+
+
+def test_results_page(tmp_path: Path) -> None:
+    document = json.loads((GOLDEN / "results.json").read_text("utf-8"))
+    check_golden(markdown(document) + "\n", GOLDEN / "results.md")
+
+
+def test_the_memory_goal_at_ten_million() -> None:
+    document = json.loads((GOLDEN / "results.json").read_text("utf-8"))
+    engine = document["sizes"][0]["maatstaf"]
+    engine.update(memory_goal_mib=8192, peak_mib=8193.0)
+    assert "peak 8193 MiB (goal: under 8 GiB, **not met**)." in markdown(document)
+    engine.update(peak_mib=8192.0)
+    assert "peak 8192 MiB (goal: under 8 GiB, met)." in markdown(document)

@@ -1,0 +1,167 @@
+"""The results of one ``python -m benchmarks`` run as ``benchmarks/results/<name>.json``
+and a Markdown page beside it: start-up, the whole process, and in process per size."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from benchmarks.whole_process import FIRST, LAST
+
+RESULTS = Path(__file__).parent / "results"
+
+
+def write(document: dict, name: str) -> list[Path]:
+    from maatstaf.renderers.atomic import write_text
+
+    paths = [RESULTS / f"{name}.json", RESULTS / f"{name}.md"]
+    write_text(paths[0], json.dumps(document, indent=2) + "\n")
+    write_text(paths[1], markdown(document) + "\n")
+    return paths
+
+
+def _runs(timing: dict) -> str:
+    return ", ".join(f"{s:.2f}" for s in timing["runs"])
+
+
+def _met(ratio: float | None, goal: float) -> str:
+    return "" if ratio is None else ("yes" if ratio <= goal else "**no**")
+
+
+def markdown(document: dict) -> str:
+    load = ", ".join(f"{x:.1f}" for x in document["load_average"])
+    lines = [
+        f"# Benchmark results ({document['measured_at']}, {document['cpus']} cores, "
+        f"load average at the start {load})",
+        "",
+        f"Python {document['python']}; {document['repeat']} runs of every whole process, the "
+        "best counted; CPU = the least user + system time of its runs; peak = the highest "
+        "resident memory of its runs.",
+    ]
+    if "startup" in document:
+        lines += _startup(document["startup"])
+    if document.get("whole_process"):
+        lines += _whole_process(document["whole_process"])
+    for size in document.get("sizes", []):
+        lines += _in_process(size)
+    return "\n".join(lines)
+
+
+def _startup(startup: dict) -> list[str]:
+    reference = startup["reference"]
+    lines = ["", "## Start-up", "", f"Whole processes against `{reference}`.", ""]
+    lines += ["| command | best s | runs s | CPU s | peak MiB | ratio | goal | met |"]
+    lines += ["|---|---:|---|---:|---:|---:|---:|---|"]
+    for name, t in startup["commands"].items():
+        ratio = startup["ratios"].get(name)
+        goal = startup["goals"].get(name)
+        lines.append(
+            f"| `{name}` | {t['seconds']:.2f} | {_runs(t)} | {t['cpu_seconds']:.2f} | "
+            f"{t['peak_mib']:.0f} | {'' if ratio is None else ratio} | "
+            f"{'' if goal is None else goal} | {'' if goal is None else _met(ratio, goal)} |"
+        )
+    return lines
+
+
+def _whole_process(sizes: list[dict]) -> list[str]:
+    first = sizes[0]
+    lines = [
+        "",
+        f"## The whole process: `{first['measure']}` per month, CSV in, JSON out",
+        "",
+        f"`maatstaf run --data DIR --measure {first['measure']} --from {FIRST} --to {LAST}",
+        "--grain month --format json --output FILE` against `benchmarks/handwritten.py` (pandas + numpy: read_csv, factorize, lexsort,",
+        "merged intervals, a difference array) on the same CSV, each a separate process;",
+        "both outputs compared month by month after every run. ratio = maatstaf / script",
+        "(best runs). The runs are in order: the first is the cold one.",
+        "",
+        "| indications | CSV MiB | maatstaf s | runs s | CPU s | peak MiB | script s | runs s "
+        "| CPU s | peak MiB | ratio | goal | met | months equal |",
+        "|---:|---:|---:|---|---:|---:|---:|---|---:|---:|---:|---:|---|---:|",
+    ]
+    for size in sizes:
+        m, s = size["maatstaf"], size["script"]
+        lines.append(
+            f"| {size['rows']:,} | {size['csv_mib']:.0f} | {m['seconds']:.2f} | {_runs(m)} | "
+            f"{m['cpu_seconds']:.2f} | {m['peak_mib']:.0f} | {s['seconds']:.2f} | {_runs(s)} | "
+            f"{s['cpu_seconds']:.2f} | {s['peak_mib']:.0f} | "
+            f"{size['ratio']} | {size['goal']} | {_met(size['ratio'], size['goal'])} | "
+            f"{size['months_compared']} |"
+        )
+    return lines
+
+
+def _in_process(size: dict) -> list[str]:
+    lines = [
+        "",
+        f"## In process, {size['rows']:,} indications",
+        "",
+        "Months 2015-01 .. 2025-12 (132). Each approach runs in a fresh process on the same",
+        "synthetic indications; its timer starts with the table in memory. maatstaf runs its",
+        "whole standard library (every measure on `toewijzingen`) in one run; its time for a",
+        "benchmark is that measure's evaluation in the run. 'ratio' is maatstaf's time over",
+        "the fastest hand-written (non-naive) baseline; 'naive / maatstaf' how many times",
+        "faster maatstaf is than the naive pandas version. 'equal': the baseline's figures",
+        "equal maatstaf's for every month (and band).",
+        "",
+    ]
+    engine = size.get("maatstaf")
+    if engine:
+        lines += [
+            f"maatstaf, whole library ({engine['measures']} measures, load included): "
+            f"**{engine['total_seconds']:.2f} s**, peak {engine['peak_mib']:.0f} MiB"
+            + _memory_goal(engine),
+            "",
+        ]
+    lines += _baselines_table(size) + _ratios_table(size)
+    if engine:
+        lines += ["", "<details><summary>maatstaf per measure (seconds)</summary>", ""]
+        lines += ["| measure | seconds |", "|---|---:|"]
+        lines += [f"| {m} | {s:.3f} |" for m, s in engine["per_measure"].items()]
+        lines += ["", "</details>"]
+    return lines
+
+
+def _memory_goal(engine: dict) -> str:
+    goal = engine.get("memory_goal_mib")
+    if goal is None:
+        return "."
+    met = "met" if engine["peak_mib"] <= goal else "**not met**"
+    return f" (goal: under {goal / 1024:.0f} GiB, {met})."
+
+
+def _baselines_table(size: dict) -> list[str]:
+    lines = [
+        "| benchmark | maatstaf s | approach | s | peak MiB | equal |",
+        "|---|---:|---|---:|---:|---|",
+    ]
+    for entry in size["benchmarks"]:
+        mine = entry.get("maatstaf_seconds")
+        for approach, b in entry["baselines"].items():
+            lines.append(
+                f"| {entry['benchmark']} (`{entry['measure']}`) | "
+                f"{'' if mine is None else f'{mine:.3f}'} | {approach} | {b['seconds']:.3f} | "
+                f"{b['peak_mib']:.0f} | {b['equal_to_maatstaf']} |"
+            )
+    return lines
+
+
+def _ratios_table(size: dict) -> list[str]:
+    goal = size["goal"]
+    lines = [
+        "",
+        f"| benchmark | interval | maatstaf s | fastest hand-written | ratio | goal {goal} met "
+        "| naive / maatstaf |",
+        "|---|---|---:|---|---:|---|---:|",
+    ]
+    for entry in size["benchmarks"]:
+        if "maatstaf_seconds" not in entry:
+            continue
+        ratio = entry.get("ratio_to_fastest")
+        lines.append(
+            f"| {entry['benchmark']} | {'yes' if entry['interval'] else 'no'} | "
+            f"{entry['maatstaf_seconds']:.3f} | {entry.get('fastest_hand_written', '')} | "
+            f"{'' if ratio is None else ratio} | {_met(ratio, goal)} | "
+            f"{entry.get('naive_over_maatstaf', '')} |"
+        )
+    return lines

@@ -1,0 +1,99 @@
+"""The whole process, CSV in and JSON out: ``maatstaf run`` for unique Wmo clients per
+month against the hand-written pandas + numpy script (``benchmarks/handwritten.py``) on the
+same CSV, each a separate process, best of N; both outputs compared figure by figure."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from benchmarks.processes import BenchmarkFailed, best_of, maatstaf_command, ratio
+
+MEASURE = "wmo.unieke_clienten"
+FIRST, LAST = "2015-01", "2025-12"
+SCRIPT = Path(__file__).with_name("handwritten.py")
+GOAL = 1.0  # maatstaf's best over the script's best
+
+
+def write_csv(rows: int, folder: Path) -> Path:
+    """The synthetic indications as ``folder/toewijzingen.csv`` (ISO dates, quoted text)."""
+    import pyarrow.csv
+
+    from benchmarks.generate import indications
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "toewijzingen.csv"
+    pyarrow.csv.write_csv(indications(rows), path)
+    return path
+
+
+def commands(csv: Path, out: Path) -> dict[str, list[str]]:
+    run = ["run", "--data", str(csv.parent), "--measure", MEASURE]
+    run += ["--from", FIRST, "--to", LAST, "--grain", "month"]
+    run += ["--format", "json", "--output", str(out / "maatstaf.json")]
+    script = [sys.executable, str(SCRIPT), str(csv), str(out / "script.json"), FIRST, LAST]
+    return {"maatstaf": [*maatstaf_command(), *run], "script": script}
+
+
+def maatstaf_figures(document: dict) -> dict[str, int | None]:
+    """``{period: value}`` of the measure's undivided figures in a ``--format json`` run;
+    a run that rejected rows did not count the same rows as the script."""
+    rejected = document["provenance"]["rejected_rows"]
+    if rejected:
+        raise BenchmarkFailed(f"maatstaf rejected {rejected} rows of the benchmark's CSV")
+    return {
+        f["period"]: f["value"]
+        for f in document["figures"]
+        if f["measure"] == MEASURE and not f["dimensions"]
+    }
+
+
+def compare_figures(engine: dict[str, int | None], script: dict[str, int]) -> None:
+    """Fail, naming every month that differs (at most ten shown), unless both sides have
+    the same months with the same figures."""
+    months = sorted(set(engine) | set(script))
+    missing = "(none)"
+    wrong = [
+        f"{m}: maatstaf {engine.get(m, missing)}, script {script.get(m, missing)}"
+        for m in months
+        if engine.get(m, missing) != script.get(m, missing)
+    ]
+    if not months:
+        raise BenchmarkFailed("neither maatstaf nor the script wrote a figure")
+    if wrong:
+        shown = "\n  ".join(wrong[:10]) + ("\n  ..." if len(wrong) > 10 else "")
+        raise BenchmarkFailed(
+            f"{MEASURE}: {len(wrong)} of {len(months)} months differ between maatstaf and "
+            f"the hand-written script:\n  {shown}"
+        )
+
+
+def compare_outputs(out: Path) -> int:
+    """Compare the two output files of a round; the number of months compared."""
+    engine = maatstaf_figures(json.loads((out / "maatstaf.json").read_text("utf-8")))
+    script = json.loads((out / "script.json").read_text("utf-8"))
+    compare_figures(engine, script)
+    for name in ("maatstaf.json", "script.json"):  # the next round must write its own
+        (out / name).unlink()
+    return len(engine)
+
+
+def whole_process(rows: int, repeat: int, workdir: Path) -> dict:
+    """Time both sides at ``rows`` indications; fails loudly on any differing figure."""
+    csv = write_csv(rows, workdir / str(rows))
+    out = workdir / f"{rows}-out"
+    out.mkdir(exist_ok=True)
+    compared: list[int] = []
+    timings = best_of(commands(csv, out), repeat, lambda: compared.append(compare_outputs(out)))
+    return {
+        "rows": rows,
+        "measure": MEASURE,
+        "csv_mib": round(csv.stat().st_size / 2**20, 1),
+        "months_compared": compared[-1],
+        "figures_equal": True,
+        "maatstaf": timings["maatstaf"],
+        "script": timings["script"],
+        "ratio": ratio(timings["maatstaf"], timings["script"]),
+        "goal": GOAL,
+    }
