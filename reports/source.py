@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from maatstaf.dsl.model import Library, MeasureVersion
 from maatstaf.dsl.report_ast import Series
-from maatstaf.engine.periods import Period, period_containing
+from maatstaf.engine.periods import Period, period_containing, span
 from maatstaf.engine.result import Figure
 from maatstaf.engine.run import RunRequest, Selection
 from maatstaf.renderers.format import period_nl
@@ -48,6 +48,22 @@ class Source:
             return measure.version(series.version)
         return measure.version_on(period.end)
 
+    def clip(self, period: Period, version: MeasureVersion | None) -> Period | None:
+        """A period that runs on past the report period is counted up to the report period's
+        end (the year 2021 at 2021-Q1 is 2021-Q1; at 2021-Q2, 2021-Q1..2021-Q2), so no figure
+        holds data from after P. A measure defined per year only (a budget) keeps its year;
+        one without figures at P's grain has no figure yet (None)."""
+        report = self.report
+        if not period.begin <= report.end < period.end:
+            return period
+        grains = version.grains if version is not None else ()
+        if tuple(grains) == ("year",):
+            return period
+        if report.grain not in grains or report.is_span:
+            return None
+        first = period_containing(period.begin, report.grain)
+        return span(first, report) if first.begin <= report.begin else None
+
     def figures(
         self, series: Series, period: Period, forced: int | None = None
     ) -> dict[Dims, Figure]:
@@ -55,6 +71,10 @@ class Source:
         those of the series' filter only; nothing for a period after the report period."""
         forced = forced if forced is not None else series.version
         measure = self.library.measures[series.measure]
+        clipped = self.clip(period, measure.version_on(self.report.end))
+        if clipped is None:
+            return {}
+        period = clipped
         own = measure.version_on(period.end)
         if own is not None and forced == own.number:
             forced = None  # the same figure as the unforced one
@@ -76,10 +96,14 @@ class Source:
     def value(self, series: Series, period: Period, dims: Dims, forced: int | None = None) -> Value:
         """One figure as shown, with its state: not yet (after P), not updated (the data
         does not reach the period), unavailable (no version, no figure)."""
+        measure = self.library.measures[series.measure]
+        clipped = self.clip(period, measure.version_on(self.report.end))
+        if clipped is None:
+            return Value(period=ref(period), value=None, version=None, state="not_yet")
+        period = clipped
         where = ref(period)
         if period.begin > self.report.end:
             return Value(period=where, value=None, version=None, state="not_yet")
-        measure = self.library.measures[series.measure]
         number = forced if forced is not None else series.version
         version = measure.version(number) if number is not None else measure.version_on(period.end)
         if version is None:
@@ -110,10 +134,11 @@ class Source:
 
 
 def _optional(series: Series, version: MeasureVersion) -> tuple[str, ...]:
-    """A breakdown the measure offers only on request (``optionally by``)."""
-    if series.by is None or series.by in version.dimension_names:
-        return ()
-    return (series.by,) if any(d.name == series.by for d in version.optional_by) else ()
+    """The breakdowns the measure offers only on request (``optionally by``) that the series
+    uses: its ``by`` and the dimensions its ``for`` filter names."""
+    wanted = {*series.filter, *([series.by] if series.by else [])}
+    offered = {d.name for d in version.optional_by}
+    return tuple(sorted(d for d in wanted - set(version.dimension_names) if d in offered))
 
 
 def _key(need: Need) -> tuple:

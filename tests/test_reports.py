@@ -385,3 +385,31 @@ def test_impact_and_check_name_the_reports(tmp_path):
     assert found.stdout.splitlines() == ["x.n", "report r"]
     wrong = runner.invoke(app, ["impact", "x.m", "-d", str(tmp_path)])
     assert wrong.exit_code == 2 and "Did you mean 'x.n'?" in wrong.stderr
+
+
+def test_a_running_year_counts_only_up_to_the_report_period():
+    """A `year` column at 2021-Q1 counted all of 2021 (data from after the report period)."""
+    rows = [*TOEWIJZINGEN, _tw("t9", "c9", "jeugdwet", "2021-07-01")]  # after Q1 2021
+    data = loaded(toewijzingen=rows, budgetboekingen=BOEKINGEN)
+    item = only(
+        resolve(
+            report(table("Jaar", ["jeugd.unieke_clienten"], [window(kind="year")])),
+            "2021-Q1",
+            data,
+        )
+    )
+    [value] = item.rows[0].values
+    assert value.value == 3  # c1, c2, c3 in Q1; c9 starts in July
+    assert value.period.period == "2021-Q1"  # shown as what it counts
+
+
+def test_a_filter_on_an_optional_dimension_gives_the_figure(tmp_path):
+    (tmp_path / "x.kpi").write_text(
+        'measure x.n {\n label "n"\n unit cliënten\n owner "o"\n description "d"\n'
+        " count distinct client_id in toewijzingen where active in period\n"
+        " optionally by wet }\n"
+    )
+    library = load_library([tmp_path / "x.kpi"])
+    rep = report(r.Tile(span=S, series=series("x.n", filter={"wet": "jeugdwet"}), compare=()))
+    result = plan(rep, parse_period("2021-Q1"), library, DATA)
+    assert only(result).rows[0].values[0].value == 3
