@@ -127,10 +127,14 @@ def _table(item: TableResult) -> dict:
 
 
 def charts(item: ChartResult) -> list[str]:
-    """The chart as inline SVG with the chart kinds svg.py draws: bars with a line,
-    stacked bars; a donut as one bar of 100 %, small multiples as one chart per year or
-    per category."""
-    labels = [period_short(p) for p in item.periods]
+    """The chart as inline SVG: each chart kind of the language by its own svg function,
+    with its title, its unit on the value axis and its period on the time axis."""
+    codes = [p.period for p in item.periods]
+    labels = (
+        svg.period_labels(codes)
+        if not any(p.span for p in item.periods)
+        else [period_short(p) for p in item.periods]
+    )
     several = len({r.measure for r in item.rows}) > 1
     unit = item.rows[0].unit if item.rows else ""
 
@@ -139,64 +143,53 @@ def charts(item: ChartResult) -> list[str]:
 
     def series(row: Row, values: list | None = None) -> svg.Series:
         shown_values = values if values is not None else _numbers(row)
-        return svg.Series(row_label(row, several), shown_values)
+        return svg.Series(svg.readable(row_label(row, several)), shown_values)
 
-    description = _description(item)
+    frame = svg.Frame(item.title, unit, svg.period_span(codes), fmt, _description(item))
     match item.chart:
         case "stacked_bars":
-            return [
-                svg.stacked_chart(
-                    item.title, labels, [series(r) for r in item.rows], fmt, description
-                )
-            ]
-        case "donut":
-            return [svg.stacked_chart(item.title, labels, [series(r) for r in item.rows], lambda v: f"{v:.0%}" if v <= 1 else fmt(v), description, percent=True)]  # fmt: skip
-        case "small_multiples_year":
-            years = sorted({p.period[:4] for p in item.periods})
-            out = []
-            for year in years:
-                idx = [i for i, p in enumerate(item.periods) if p.period.startswith(year)]
-                bars = [series(r, [_numbers(r)[i] for i in idx]) for r in item.rows]
-                out.append(
-                    svg.bar_line_chart(
-                        f"{item.title} {year}",
-                        [labels[i] for i in idx],
-                        bars,
-                        None,
-                        fmt,
-                        description,
-                    )
-                )
-            return out
-        case "small_multiples_category":
-            return [
-                svg.bar_line_chart(
-                    f"{item.title}: {row_label(r, False)}",
-                    labels,
-                    [series(r)],
-                    None,
-                    fmt,
-                    description,
-                )
+            return [svg.stacked_bar_chart(frame, labels, [series(r) for r in item.rows])]
+        case "donut":  # the composition at the last period shown
+            slices = [
+                (svg.readable(row_label(r, several)), (_numbers(r) or [None])[-1])
                 for r in item.rows
             ]
-        case "line" | "combination":
-            lines = [r for r, s in zip(item.rows, item.styles, strict=True) if s == "line"]
-            if item.chart == "line" and not lines:
-                lines = item.rows[:1]
-            line = lines[0] if lines else None
-            bars = [series(r) for r in item.rows if r is not line]
-            return [
-                svg.bar_line_chart(
-                    item.title, labels, bars, series(line) if line else None, fmt, description
-                )
+            return [svg.donut_chart(frame, slices, lambda v: f"{v:.0%}")]
+        case "small_multiples_year":
+            years = sorted({c[:4] for c in codes})
+            panels = []
+            for year in years:
+                idx = [i for i, c in enumerate(codes) if c.startswith(year)]
+                year_labels = svg.period_labels([codes[i] for i in idx], year=False)
+                rows = [series(r, [_numbers(r)[i] for i in idx]) for r in item.rows]
+                panels.append(svg.Panel(year, year_labels, rows))
+            return [svg.small_multiples(frame, panels)]
+        case "small_multiples_category":
+            panels = [
+                svg.Panel(svg.readable(row_label(r, False)), labels, [series(r)]) for r in item.rows
             ]
-        case _:  # bars, grouped bars
-            return [
-                svg.bar_line_chart(
-                    item.title, labels, [series(r) for r in item.rows], None, fmt, description
-                )
-            ]
+            return [svg.small_multiples(frame, panels, kind="line" if len(codes) > 6 else "bars")]
+        case "combination":
+            pairs = list(zip(item.rows, item.axes, item.styles, strict=True))
+            bars = [series(r) for r, _, style in pairs if style != "line"]
+            lines = [series(r) for r, _, style in pairs if style == "line"]
+            right = [r for r, axis, style in pairs if style == "line" and axis == "right"]
+            if right:
+                right_unit = right[0].unit
+                return [
+                    svg.combination_chart(
+                        frame, labels, bars, lines, right_unit, lambda v: value_nl(v, right_unit)
+                    )
+                ]
+            return [svg.combination_chart(frame, labels, bars, lines, unit)]
+        case "line":
+            return [svg.line_chart(frame, labels, [series(r) for r in item.rows])]
+        case "grouped_bars":
+            return [svg.grouped_bar_chart(frame, labels, [series(r) for r in item.rows])]
+        case _:  # bars
+            if len(item.rows) == 1:
+                return [svg.bar_chart(frame, labels, series(item.rows[0]))]
+            return [svg.grouped_bar_chart(frame, labels, [series(r) for r in item.rows])]
 
 
 def _numbers(row: Row) -> list[float | None]:

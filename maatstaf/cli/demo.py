@@ -12,6 +12,8 @@ from maatstaf.cli.options import library_of
 from maatstaf.cli.outputs import check_folder, write
 
 DEMO_FROM, DEMO_TO = "2019-01", "2021-12"
+# the seed dashboards (shared/seeds) as declared reports, each for the period of its seed
+SEED_REPORTS = (("dongen", "2020-Q4"), ("hilversum", "2021-Q1"), ("steenwijkerland", "2021-04"))
 
 
 @app.command()
@@ -22,7 +24,8 @@ def demo(
 ) -> None:
     """Generate the sample municipality and write its reports (HTML, Markdown and JSON): per
     month with the change against the previous month and a year earlier, and per year (for
-    the yearly money measures), plus the glossary of every definition."""
+    the yearly money measures); the seed dashboards of Dongen, Hilversum and Steenwijkerland
+    as declared reports (dashboards/); and the glossary of every definition."""
     with boundary():
         from maatstaf.adapters.sample import write_sample_csv
         from maatstaf.cli.loading import load
@@ -30,6 +33,8 @@ def demo(
         from maatstaf.engine.run import RunRequest, run
         from maatstaf.renderers.base import get_renderer
         from maatstaf.renderers.glossary import write_glossary
+        from maatstaf.renderers.report_html import ReportHtmlRenderer
+        from maatstaf.renderers.report_markdown import ReportMarkdownRenderer
 
         check_folder("--output", output)
         data_dir = output / "data"
@@ -44,6 +49,14 @@ def demo(
                 renderer = get_renderer(name)
                 path = output / f"{stem}{renderer.suffix}"
                 write(renderer.render(result, library), path)
+                written.append(path)
+        from maatstaf.reports import plan
+
+        for report_id, period in SEED_REPORTS:  # the seed dashboards, as declared reports
+            report = plan(library.reports[report_id], parse_period(period), library, loaded)
+            for renderer in (ReportHtmlRenderer(), ReportMarkdownRenderer()):
+                path = output / "dashboards" / f"{report_id}{renderer.suffix}"
+                write(renderer.render(report), path)
                 written.append(path)
         write_glossary(library, output / "definities")
         written.append(output / "definities" / "index.html")
