@@ -524,3 +524,11 @@ def test_the_documented_example_checks():
     library = _library(example, "language.md")
     assert list(library.reports) == ["voorbeeld"]
     assert len([i for s in library.reports["voorbeeld"].sections for i in s.items]) == 14
+
+
+def test_the_readme_example_checks():
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    start = readme.index("report voorbeeld {")
+    example = readme[start : readme.index("```", start)]
+    library = _library(example, "README.md")
+    assert [len(s.items) for s in library.reports["voorbeeld"].sections] == [3]
