@@ -9,6 +9,9 @@ from benchmarks.__main__ import _maatstaf
 from benchmarks.baselines import BENCHMARKS
 from benchmarks.generate import indications
 
+# benchmark equivalence: in test-all (make test-rest), not in the fast tier
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def table():

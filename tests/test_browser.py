@@ -16,9 +16,13 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = Path(__file__).parent.parent / "test-artifacts"
 REQUIRED = os.environ.get("MAATSTAF_REQUIRE_BROWSER") == "1"
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None and not REQUIRED, reason="no Chromium here (CI installs it and requires it)"
-)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        CHROMIUM is None and not REQUIRED,
+        reason="no Chromium here (CI installs it and requires it)",
+    ),
+]
 
 
 @pytest.fixture(scope="module")
