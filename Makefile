@@ -1,11 +1,18 @@
 # Two commands for a fresh machine: `make demo` and `make test`. Each creates .venv and
-# installs what it needs.
+# installs what it needs. `make test` is the fast tier (lint, unit, golden, oracle on small
+# data, short property runs), in parallel; `make test-all` runs every test at full budgets,
+# including PostgreSQL, Spark and Chromium (skipped where they are missing, unless
+# MAATSTAF_REQUIRE_POSTGRES/SPARK/BROWSER=1, as in .ci/run). The tiers: tests/conftest.py.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+STAMP_ALL := $(VENV)/.installed-all
+# pytest-xdist workers: one per core; JOBS=0 runs in this process
+JOBS ?= auto
+PYTEST = $(BIN)/pytest -q -n $(JOBS) --dist loadgroup
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test test-rest test-all lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,19 +20,36 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+$(STAMP_ALL): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test-all]'
+	touch $(STAMP_ALL)
+
 demo: $(STAMP)
 	$(BIN)/maatstaf demo --output maatstaf-demo
 
-test: $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/pytest -q
+# pytest exits 5 when a tier selects no test; the tiers split one suite, so an empty tier
+# hides nothing and is not a failure.
+define run_tier
+	$(PYTEST) --tier=$(1) || { status=$$?; [ $$status -eq 5 ] || exit $$status; \
+	  echo "tier $(1): no test selected"; }
+endef
+
+test: $(STAMP) lint
+	$(call run_tier,fast)
+
+# what `make test` leaves out: the marked tests and the long property runs (.ci/run)
+test-rest: $(STAMP_ALL)
+	$(call run_tier,rest)
+
+test-all: $(STAMP_ALL) lint
+	$(call run_tier,all)
 
 bench: $(STAMP)  # 10^5 and 10^6 rows; SIZES="10000000" for 10^7
 	$(BIN)/python -m benchmarks --sizes $(or $(SIZES),100000 1000000)
 
 lint: $(STAMP)
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 clean:
 	rm -rf $(VENV) maatstaf-demo build *.egg-info

@@ -16,6 +16,9 @@ import pytest
 
 from maatstaf.adapters.sample import write_sample_csv
 
+# killed processes at random moments: in test-all (make test-rest), not in the fast tier
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -35,6 +35,9 @@ GOLDEN = Path(__file__).parent / "golden" / "benchmarks"
 # an engine run, a CLI process or a property run: the slow tier (the unit tests stay fast)
 slow = pytest.mark.slow
 
+# benchmark equivalence: in test-all (make test-rest), not in the fast tier
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def table():

@@ -27,9 +27,13 @@ ARGS = [
     "--disable-sync",
 ]
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None and not REQUIRED, reason="no Chromium here (CI installs it and requires it)"
-)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        CHROMIUM is None and not REQUIRED,
+        reason="no Chromium here (CI installs it and requires it)",
+    ),
+]
 
 # Every number in the page's text (outside charts and code), with a sign, a € before it
 # or a % after it, and dates as 1-1-2021: the rects of its range must all sit on one line.

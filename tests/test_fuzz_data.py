@@ -15,6 +15,9 @@ from maatstaf.adapters.base import LoadError
 from maatstaf.adapters.csv_folder import CsvFolderAdapter
 from tests.helpers import run_engine
 
+# fuzzing: in test-all (make test-rest), not in the fast tier
+pytestmark = pytest.mark.slow
+
 DATES = st.sampled_from(
     [
         "0001-01-01",

@@ -151,12 +151,14 @@ WORDS = [
 ]
 
 
+@pytest.mark.slow  # fuzzing: test-all (make test-rest)
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=mutated())
 def test_mutated_library_files_end_in_diagnostics_or_success(text: str, tmp_path_factory) -> None:
     _check(tmp_path_factory.mktemp("f"), text)
 
 
+@pytest.mark.slow  # fuzzing: test-all (make test-rest)
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(words=st.lists(st.sampled_from(WORDS), max_size=40))
 def test_random_token_soup_ends_in_diagnostics_or_success(
@@ -165,6 +167,7 @@ def test_random_token_soup_ends_in_diagnostics_or_success(
     _check(tmp_path_factory.mktemp("f"), " ".join(words))
 
 
+@pytest.mark.slow  # fuzzing: test-all (make test-rest)
 @settings(max_examples=60, deadline=None)
 @given(text=st.text(max_size=300))
 def test_arbitrary_text_ends_in_diagnostics(text: str, tmp_path_factory) -> None:
@@ -186,6 +189,7 @@ NESTING = [
 ]
 
 
+@pytest.mark.slow  # fuzzing: test-all (make test-rest)
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(part=st.sampled_from(NESTING), times=st.integers(1, 2000))
 def test_deep_nesting_ends_in_diagnostics_or_success(
@@ -200,6 +204,7 @@ def test_deep_nesting_ends_in_diagnostics_or_success(
     )
 
 
+@pytest.mark.slow  # fuzzing: test-all (make test-rest)
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     text=st.sampled_from(TEXTS),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,11 +17,15 @@ from maatstaf.adapters.sample import write_sample_csv
 from tests.helpers import run_engine
 
 URL = os.environ.get("MAATSTAF_TEST_DATABASE_URL")
-pytestmark = pytest.mark.skipif(
-    URL is None and os.environ.get("MAATSTAF_REQUIRE_POSTGRES") != "1",
-    reason="no PostgreSQL here (CI starts one and requires this test)",
-)
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        URL is None and os.environ.get("MAATSTAF_REQUIRE_POSTGRES") != "1",
+        reason="no PostgreSQL here (CI starts one and requires this test)",
+    ),
+]
 D = dt.date
+SAMPLE, BAD = f"maatstaf_sample_{os.getpid()}", f"maatstaf_bad_{os.getpid()}"
 
 
 def _figures(data, grain: str = "quarter") -> dict:
@@ -37,16 +42,26 @@ def csv_data(tmp_path_factory: pytest.TempPathFactory):
     return load_data(str(folder))
 
 
+def _in_schema(url: str, schema: str) -> str:
+    return url + ("&" if "?" in url else "?") + f"options=-csearch_path%3D{schema}"
+
+
 @pytest.fixture(scope="module")
-def database(csv_data) -> str:
+def database(csv_data) -> Iterator[str]:
+    """The sample in schemas of this process's own (parallel runs and workers share the
+    server), dropped afterwards; the URL reads the sample's schema."""
     assert URL is not None, "MAATSTAF_TEST_DATABASE_URL is required in CI"
     import ibis
 
     con = ibis.connect(URL)
+    con.raw_sql(f"DROP SCHEMA IF EXISTS {SAMPLE} CASCADE; CREATE SCHEMA {SAMPLE}")
     for name, arrow in csv_data.tables.items():
-        con.create_table(name, arrow, overwrite=True)
+        con.create_table(name, arrow, database=SAMPLE, overwrite=True)
     con.disconnect()
-    return URL
+    yield _in_schema(URL, SAMPLE)
+    con = ibis.connect(URL)
+    con.raw_sql(f"DROP SCHEMA IF EXISTS {SAMPLE} CASCADE; DROP SCHEMA IF EXISTS {BAD} CASCADE")
+    con.disconnect()
 
 
 def test_figures_computed_in_postgres_equal_the_csv_run(
@@ -74,11 +89,10 @@ def test_bad_rows_in_the_database_are_named(database: str) -> None:
             "einddatum": pa.array([D(2019, 12, 31), None, None, None], pa.date32()),
         }
     )
-    con.raw_sql("DROP SCHEMA IF EXISTS bad CASCADE; CREATE SCHEMA bad")
-    con.create_table("toewijzingen", rows, database="bad", overwrite=True)
+    con.raw_sql(f"DROP SCHEMA IF EXISTS {BAD} CASCADE; CREATE SCHEMA {BAD}")
+    con.create_table("toewijzingen", rows, database=BAD, overwrite=True)
     con.disconnect()
-    bad = database + ("&" if "?" in database else "?") + "options=-csearch_path%3Dbad"
-    data = load_data(bad)
+    data = load_data(_in_schema(URL or "", BAD))
     reasons = sorted((r.row, r.column, r.reason) for r in data.rejected)
     assert reasons == [
         (1, "einddatum", "einddatum before startdatum"),

@@ -22,10 +22,13 @@ from maatstaf.adapters.validate import NOT_A_DATE
 from tests.helpers import run_engine
 
 URL = os.environ.get("MAATSTAF_TEST_DATABASE_URL")
-pytestmark = pytest.mark.skipif(
-    URL is None and os.environ.get("MAATSTAF_REQUIRE_POSTGRES") != "1",
-    reason="no PostgreSQL here (CI starts one and requires this test)",
-)
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        URL is None and os.environ.get("MAATSTAF_REQUIRE_POSTGRES") != "1",
+        reason="no PostgreSQL here (CI starts one and requires this test)",
+    ),
+]
 D = dt.date
 TOO_LARGE = "amount too large: at most 16 digits before the decimal separator"
 NOT_AN_AMOUNT = (

@@ -21,9 +21,12 @@ try:
     HAVE = shutil.which("java") is not None
 except ImportError:
     HAVE = False
-pytestmark = pytest.mark.skipif(
-    not HAVE and not REQUIRED, reason="no PySpark/Java here (CI requires them)"
-)
+# one worker runs them all: one Spark session (a JVM) per test run, not one per worker
+pytestmark = [
+    pytest.mark.spark,
+    pytest.mark.xdist_group("spark"),
+    pytest.mark.skipif(not HAVE and not REQUIRED, reason="no PySpark/Java here (CI requires them)"),
+]
 
 
 @pytest.fixture(scope="session")
