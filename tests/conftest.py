@@ -14,6 +14,9 @@ budgets.
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pytest
 from hypothesis import settings
 
@@ -37,6 +40,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # the parsed-library cache of this run (each xdist worker its own): tests never read
+    # or fill the user's ~/.cache/maatstaf; tests of the cache set their own folder
+    if "MAATSTAF_CACHE_DIR" not in os.environ:
+        os.environ["MAATSTAF_CACHE_DIR"] = tempfile.mkdtemp(prefix="maatstaf-cache-")
     if config.getoption("--tier") == "fast":
         settings.load_profile("fast")
 

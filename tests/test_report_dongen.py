@@ -453,6 +453,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 REQUIRED = os.environ.get("MAATSTAF_REQUIRE_BROWSER") == "1"
 
 
+@pytest.mark.browser
 @pytest.mark.skipif(
     CHROMIUM is None and not REQUIRED, reason="no Chromium here (CI installs it and requires it)"
 )

@@ -410,6 +410,7 @@ UNTITLED_CHARTS_JS = r"""
 """
 
 
+@pytest.mark.browser
 @pytest.mark.skipif(
     CHROMIUM is None and not REQUIRED, reason="no Chromium here (CI installs it and requires it)"
 )

@@ -289,6 +289,7 @@ REQUIRED = os.environ.get("MAATSTAF_REQUIRE_BROWSER") == "1"
 ARTIFACTS = Path(__file__).parent.parent / "test-artifacts"
 
 
+@pytest.mark.browser
 @pytest.mark.skipif(
     CHROMIUM is None and not REQUIRED, reason="no Chromium here (CI installs it and requires it)"
 )

@@ -358,7 +358,7 @@ def test_cli_usage_errors_exit_2(args, message):
 def test_cli_writes_the_report(monkeypatch, tmp_path):
     library = standard_library().model_copy(update={"reports": {"proef": small_report()}})
     monkeypatch.setattr("maatstaf.cli.report.library_of", lambda d: library)
-    monkeypatch.setattr("maatstaf.cli.report.load", lambda *a, **k: DATA)
+    monkeypatch.setattr("maatstaf.cli.loading.load", lambda *a, **k: DATA)
     out = tmp_path / "r.md"
     result = runner.invoke(app, ["report", "proef", "--data", "x", "--period", "2021-Q1",
                                  "--format", "markdown", "--output", str(out)])  # fmt: skip

@@ -104,7 +104,10 @@ NEEDS = {
 
 
 # modules that name a service only to check what happens without it
-WITHOUT = {"test_regress_cli.py": "the message when PySpark is not installed"}
+WITHOUT = {
+    "test_regress_cli.py": "the message when PySpark is not installed",
+    "test_startup.py": "the modules a command must not import",
+}
 
 
 def _module_markers(tree: ast.Module) -> set[str]:
@@ -114,6 +117,14 @@ def _module_markers(tree: ast.Module) -> set[str]:
         for node in tree.body
         if isinstance(node, ast.Assign)
         and any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in node.targets)
+    ]
+    # and the markers of test functions: a module whose one browser test carries
+    # @pytest.mark.browser keeps its other tests in the fast tier
+    marks += [
+        decorator
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")
+        for decorator in node.decorator_list
     ]
     return {
         node.attr
