@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from maatstaf.renderers.chart_axes import readable
 from maatstaf.renderers.format import MONTHS, change_nl, percent_nl, period_nl, value_nl
 from maatstaf.reports.result import (
     ChartResult,
@@ -134,7 +135,9 @@ def date_nl(iso: str | None) -> str:
 
 
 def dims_text(row: Row) -> str:
-    return ", ".join(row.dimensions.values())
+    """The row's dimension values as a reader sees them (``niet_gemeente`` -> niet-gemeente);
+    the JSON keeps the codes."""
+    return ", ".join(readable(v) for v in row.dimensions.values())
 
 
 def row_label(row: Row, several_measures: bool) -> str:
