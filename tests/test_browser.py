@@ -129,9 +129,12 @@ def _open(browser, path: Path, width: int = 1200):
 
 
 def _reports(demo: Path) -> list[Path]:
+    """The demo's reports and its three seed dashboards (declared reports)."""
     found = sorted(demo.glob("*.html"))
     assert {p.name for p in found} >= {"rapport.html", "jaarcijfers.html"}
-    return found
+    dashboards = sorted((demo / "dashboards").glob("*.html"))
+    assert [p.stem for p in dashboards] == ["dongen", "hilversum", "steenwijkerland"]
+    return found + dashboards
 
 
 def test_report_renders_offline_without_errors(demo: Path, browser) -> None:
