@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import re
+import textwrap
 from importlib import resources
 
 import jinja2
+from markupsafe import Markup
 
 from maatstaf.renderers import svg
 from maatstaf.renderers.format import value_nl
@@ -90,8 +91,7 @@ def _item(item: ItemResult, result: ReportResult) -> dict:
         case TableResult():
             return _table(item)
         case TextResult():
-            paragraphs = re.split(r"\n\s*\n", text_markdown(item, result.period).strip())
-            return {"kind": "text", "paragraphs": [" ".join(p.split()) for p in paragraphs]}
+            return {"kind": "text", "html": markdown_html(text_markdown(item, result.period))}
 
 
 def _tile_row(row: Row) -> dict:
@@ -224,3 +224,12 @@ def _provenance(result: ReportResult) -> str:
         else ""
     )
     return f"{engine} · definities: {used}" if used else engine
+
+
+def markdown_html(text: str) -> Markup:
+    """A text item's Markdown as HTML: emphasis, lists, links; raw HTML is escaped and
+    images are not rendered (a report makes no request)."""
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark", {"html": False}).disable("image")
+    return Markup(parser.render(textwrap.dedent(text).strip()))

@@ -413,3 +413,16 @@ def test_a_filter_on_an_optional_dimension_gives_the_figure(tmp_path):
     rep = report(r.Tile(span=S, series=series("x.n", filter={"wet": "jeugdwet"}), compare=()))
     result = plan(rep, parse_period("2021-Q1"), library, DATA)
     assert only(result).rows[0].values[0].value == 3
+
+
+def test_a_text_item_is_markdown_without_html_or_images():
+    from maatstaf.renderers.report_html import markdown_html
+
+    html = str(
+        markdown_html(
+            "Het college **besloot**:\n\n- een\n- twee\n\n<script>x()</script> ![a](http://x/y.png)"
+        )
+    )
+    assert "<strong>besloot</strong>" in html and "<li>een</li>" in html
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<img" not in html
