@@ -245,6 +245,8 @@ def _window_grains(window: rep.Window, report_grain: rep.Grain) -> set[str]:
             return {"month"}
         case "year":
             return {"year"}
+        case "previous_year":
+            return {window.by or "year"}
         case "year_to_date":
             return set()
         case "at":
@@ -254,5 +256,6 @@ def _window_grains(window: rep.Window, report_grain: rep.Grain) -> set[str]:
 
 def _years_by(window: rep.Window) -> bool:
     return window.by is not None and (
-        window.kind == "years" or (window.kind == "last" and window.grain == "year")
+        window.kind in ("years", "previous_year")
+        or (window.kind == "last" and window.grain == "year")
     )

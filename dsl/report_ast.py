@@ -23,7 +23,8 @@ class Window(Node):
     ``last 36 months`` (count=36, grain=month), ``last 3 years by month`` (count=3,
     grain=year, by=month), ``years 2019 to 2021`` (first_year, last_year; ``by`` as for last),
     ``quarters of year``, ``months of year``, ``year``, ``year to date``,
-    ``snapshots january, april`` (months=(1, 4)), and ``at``: P itself.
+    ``snapshots january, april`` (months=(1, 4)), ``previous year [by quarter]`` (the whole
+    calendar year before P's), and ``at``: P itself.
     """
 
     kind: Literal[
@@ -33,6 +34,7 @@ class Window(Node):
         "months_of_year",
         "year",
         "year_to_date",
+        "previous_year",
         "snapshots",
         "at",
     ]

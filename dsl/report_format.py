@@ -117,6 +117,8 @@ def window(w: rep.Window) -> str:
             return "year"
         case "year_to_date":
             return "year to date"
+        case "previous_year":
+            return f"previous year{by}"
         case "snapshots":
             return "snapshots " + ", ".join(_MONTH_NAMES[m - 1] for m in w.months)
         case "at":

@@ -195,6 +195,10 @@ class WindowRules(ExpressionRules):
     def window_year_to_date(self, meta: Meta) -> rep.Window:
         return rep.Window(span=self._span(meta), kind="year_to_date")
 
+    def window_previous_year(self, meta: Meta, by: str | None = None) -> rep.Window:
+        self._check_by("year", by, meta)
+        return rep.Window(span=self._span(meta), kind="previous_year", by=by)
+
 
 def with_snapshots(parts: tuple[rep.Window | Snapshot, ...]) -> tuple[rep.Window, ...]:
     """Months after 'snapshots' form one window: snapshots january, april, year."""

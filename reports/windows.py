@@ -39,6 +39,8 @@ def window_periods(window: Window, report: Period) -> list[Period]:
             return [make_period("year", year)]
         case "year_to_date":
             return [year_to_date(report)]
+        case "previous_year":  # the whole calendar year before P's, complete
+            return _finer([make_period("year", year - 1)], window.by, report)
         case "snapshots":
             return [make_period("month", year, m) for m in window.months]
 

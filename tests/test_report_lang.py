@@ -532,3 +532,25 @@ def test_the_readme_example_checks():
     example = readme[start : readme.index("```", start)]
     library = _library(example, "README.md")
     assert [len(s.items) for s in library.reports["voorbeeld"].sections] == [3]
+
+
+def test_previous_year_window_parses_checks_and_round_trips():
+    text = (
+        'report r {\n  title "R"\n  grain quarter\n  section "S" {\n'
+        '    table "x" { rows jeugd.instroom\n'
+        "      columns previous year by quarter, previous year, quarters of year }\n  }\n}\n"
+    )
+    report = _library(text).reports["r"]
+    windows = report.sections[0].items[0].columns.windows
+    assert [(w.kind, w.by) for w in windows] == [
+        ("previous_year", "quarter"),
+        ("previous_year", None),
+        ("quarters_of_year", None),
+    ]
+    assert "previous year by quarter, previous year, quarters of year" in format_report(report)
+
+
+def test_previous_year_by_a_coarser_grain_is_an_error():
+    assert "'by year' shows years at a finer grain" in _item(
+        'table "x" { rows jeugd.instroom columns previous year by year }'
+    )

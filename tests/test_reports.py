@@ -426,3 +426,26 @@ def test_a_text_item_is_markdown_without_html_or_images():
     assert "<strong>besloot</strong>" in html and "<li>een</li>" in html
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<img" not in html
+
+
+def test_previous_year_is_the_whole_year_before_and_its_quarters():
+    item = only(
+        resolve(
+            report(
+                table(
+                    "x",
+                    ["jeugd.unieke_clienten"],
+                    [window(kind="previous_year", by="quarter"), window(kind="previous_year")],
+                )
+            ),
+            "2021-Q1",
+        )
+    )
+    values = item.rows[0].values
+    assert [v.period.period for v in values] == [
+        "2020-Q1", "2020-Q2", "2020-Q3", "2020-Q4", "2020",
+    ]  # fmt: skip
+    for v in values:
+        period = parse_period(v.period.period)
+        begin, end = period.begin.isoformat(), period.end.isoformat()
+        assert v.value == oracle_value("jeugd.unieke_clienten", begin, end)
