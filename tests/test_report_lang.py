@@ -411,7 +411,7 @@ def test_by_finer_than_its_window():
 
 def test_misspelt_window_word():
     assert _item('chart line "x" { show jeugd.instroom over lats 3 months }').startswith(
-        "rapport.kpi:4:47: unexpected 'lats'. Expected last, months, period, quarters, year "
+        "rapport.kpi:4:47: unexpected 'lats'. Expected last, months, period, previous, quarters, year "
         "or years."
     )
 
