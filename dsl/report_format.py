@@ -6,21 +6,8 @@ Parsing the text gives the same report again (spans aside): the round trip the t
 from __future__ import annotations
 
 from maatstaf.dsl import report_ast as rep
+from maatstaf.dsl.transform_window import MONTHS
 
-_MONTH_NAMES = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
 _CHART_WORDS = {
     "grouped_bars": "grouped bars",
     "stacked_bars": "stacked bars",
@@ -120,7 +107,7 @@ def window(w: rep.Window) -> str:
         case "previous_year":
             return f"previous year{by}"
         case "snapshots":
-            return "snapshots " + ", ".join(_MONTH_NAMES[m - 1] for m in w.months)
+            return "snapshots " + ", ".join(MONTHS[m - 1] for m in w.months)
         case "at":
             return "period"
     raise AssertionError(f"unknown window: {w.kind}")
