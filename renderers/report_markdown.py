@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import re
 
-from maatstaf.renderers.chart_axes import readable
+from maatstaf.renderers.chart_axes import MONTHS_NL, readable
 from maatstaf.renderers.format import MONTHS, change_nl, percent_nl, period_nl, value_nl
+from maatstaf.renderers.targets import OPERATORS
 from maatstaf.reports.result import (
     ChartResult,
     Compared,
@@ -22,33 +23,11 @@ from maatstaf.reports.result import (
     Value,
 )
 
-MONTHS_SHORT_NL = (
-    "jan",
-    "feb",
-    "mrt",
-    "apr",
-    "mei",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "okt",
-    "nov",
-    "dec",
-)
 COMPARED = {
     "previous": "vorige periode",
     "back": "{n} perioden eerder",
     "year_earlier": "zelfde periode vorig jaar",
     "year_to_date": "jaar tot en met nu, vorig jaar",
-}
-NORM = {
-    ">=": "ten minste",
-    ">": "meer dan",
-    "<=": "ten hoogste",
-    "<": "minder dan",
-    "=": "gelijk aan",
-    "!=": "niet gelijk aan",
 }
 STATUS = {"met": "gehaald", "warn": "binnen de marge", "missed": "niet gehaald"}
 
@@ -75,7 +54,7 @@ def _short(label: str) -> str:
         return year
     if rest.startswith("Q"):
         return f"{rest} {year}"
-    return f"{MONTHS_SHORT_NL[int(rest) - 1]} {year}"
+    return f"{MONTHS_NL[int(rest) - 1]} {year}"
 
 
 def shown(value: Value, unit: str) -> str:
@@ -100,7 +79,7 @@ def cell(value: Value, unit: str) -> str:
 
 def norm(target: TargetStatus, unit: str) -> str:
     """'norm: ten minste 95%' (with the warning band: 'marge tot 90%')."""
-    text = f"norm: {NORM[target.operator]} {value_nl(target.value, unit)}"
+    text = f"norm: {OPERATORS['nl'][target.operator]} {value_nl(target.value, unit)}"
     if target.warn is not None:
         text += f", marge tot {value_nl(target.warn, unit)}"
     return text
