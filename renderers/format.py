@@ -111,13 +111,3 @@ def period_nl(label: str, locale: str = "nl") -> str:
             else f"Q{quarter} {period.begin.year}"
         )
     return label
-
-
-def short_period(label: str, locale: str = "nl") -> str:
-    """Axis labels: 'mrt 20', 'Q1 20', '2020'."""
-    period = parse_period(label)
-    if period.grain == "month":
-        return f"{MONTHS[locale][period.begin.month - 1][:3]} {str(period.begin.year)[2:]}"
-    if period.grain == "quarter":
-        return f"Q{(period.begin.month - 1) // 3 + 1} {str(period.begin.year)[2:]}"
-    return label
