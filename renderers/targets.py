@@ -48,13 +48,12 @@ MARKS = {"met": "✓", "warn": "!", "missed": "✗"}
 
 
 def target_status(target: Target | None) -> Status | None:
-    """The engine's status where it gives one (met / warn / missed), else from ``met``;
-    None when there is no target or no figure to judge."""
+    """The engine's status (met / warn / missed); from ``met`` for a result written before
+    targets had a status; None when there is no target or no figure to judge."""
     if target is None:
         return None
-    given = getattr(target, "status", None)
-    if given in ("met", "warn", "missed"):
-        return given
+    if target.status is not None:
+        return target.status
     if target.met is None:
         return None
     return "met" if target.met else "missed"
@@ -74,9 +73,8 @@ def rule_words(target: Target, unit: str, locale: str = "nl") -> str:
     words = WORDS["en" if locale == "en" else "nl"]
     ops = OPERATORS["en" if locale == "en" else "nl"]
     text = f"{ops[target.operator]} {bound(target.value, unit, locale)}"
-    warn = getattr(target, "warn", None)
-    if warn is not None:
-        text += f"; {words['warn']} {bound(warn, unit, locale)}"
+    if target.warn is not None:
+        text += f"; {words['warn']} {bound(target.warn, unit, locale)}"
     return text
 
 
