@@ -58,7 +58,12 @@ def assemble(
     check_options(options, schema)
     key = key_from_environment() if columns else b""
     tables: dict[str, pa.Table] = {}
-    dropped: dict[str, pa.Table] = {}  # rejected rows as read, for references to them
+    # the rejected rows as read of each table other rows refer to (a claim's toewijzing),
+    # so a reference to one of them names that row instead of "no such row"
+    dropped: dict[str, pa.Table] = {}
+    referenced = {
+        c.references.split(".")[0] for t in schema.tables for c in t.columns if c.references
+    }
     parts: list[pa.Table] = []
     warnings: list[str] = []
     header_errors: list[str] = []
@@ -81,8 +86,9 @@ def assemble(
             table, raw, source.where, decimal_comma=source.decimal_comma
         )
         tables[table.name] = accepted
-        kept = pc.is_in(raw[ROW], accepted[ROW].combine_chunks())
-        dropped[table.name] = raw.filter(pc.invert(kept))
+        if table.name in referenced:
+            kept = pc.is_in(raw[ROW], accepted[ROW].combine_chunks())
+            dropped[table.name] = raw.filter(pc.invert(kept))
         parts += [problems.table, invalid]
         warnings += source.warnings
     if header_errors:
