@@ -3,15 +3,18 @@ tables, with every rejected row and a fingerprint of the input."""
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
 from dataclasses import dataclass, field
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from maatstaf.adapters.base import LoadedData, LoadError, TableStats
-from maatstaf.adapters.mapping import Mapping, apply_mapping
+from maatstaf.adapters.duck import DuckTables, connect, ident, scalar, unique_name
+from maatstaf.adapters.mapping import Mapping, TableMapping, apply_mapping
 from maatstaf.adapters.pseudonym import key_from_environment, pseudonymize
 from maatstaf.adapters.quarantine import (
     combine,
@@ -21,7 +24,7 @@ from maatstaf.adapters.quarantine import (
     rejections,
     sample,
 )
-from maatstaf.adapters.validate import ROW, check_references, validate_table
+from maatstaf.adapters.validate_sql import ROW, Validated, check_references, validate
 from maatstaf.dsl.schema import Schema, Table
 
 LIKE = 0.85  # how alike an unknown column must be to a missing one to be taken for it
@@ -32,14 +35,25 @@ class RawTable:
     """One source table as text, before mapping and validation.
 
     ``raw`` has one text column per source column and ``__row``, the row number shown in
-    messages (the file line, or the spreadsheet row); ``where`` names the file (and sheet)."""
+    messages (the file line, or the spreadsheet row); ``where`` names the file (and sheet).
+    A table DuckDB read (``csv_duckdb``) has no ``raw`` but a ``relation`` of that shape in
+    the load's database, with ``rows`` rows; ``plain_trim``: its only white space is
+    spaces; ``owned``: the tables the reader made for it, dropped once validated."""
 
     name: str
     where: str
-    raw: pa.Table
+    raw: pa.Table | None
     content: bytes
     decimal_comma: bool = False
     warnings: list[str] = field(default_factory=list)
+    relation: str | None = None
+    rows: int = 0
+    plain_trim: bool = False
+    owned: tuple[str, ...] = ()
+
+    @property
+    def num_rows(self) -> int:
+        return self.raw.num_rows if self.raw is not None else self.rows
 
 
 @dataclass(frozen=True)
@@ -49,21 +63,28 @@ class LoadOptions:
 
 
 def assemble(
-    raws: dict[str, RawTable], schema: Schema, options: LoadOptions | None = None
+    raws: dict[str, RawTable],
+    schema: Schema,
+    options: LoadOptions | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
 ) -> LoadedData:
+    """Map, pseudonymize and validate the raw tables in DuckDB (``con``: the database the
+    reader filled, or a new one); the accepted rows stay there for the engine."""
     options = options or LoadOptions()
     columns = set(options.pseudonymize) | set(
         options.mapping.pseudonymize if options.mapping else ()
     )
     check_options(options, schema)
     key = key_from_environment() if columns else b""
-    tables: dict[str, pa.Table] = {}
-    # the rejected rows as read of each table other rows refer to (a claim's toewijzing),
-    # so a reference to one of them names that row instead of "no such row"
-    dropped: dict[str, pa.Table] = {}
-    referenced = {
-        c.references.split(".")[0] for t in schema.tables for c in t.columns if c.references
-    }
+    con = con if con is not None else connect()
+    referenced: dict[str, set[str]] = {}
+    for t in schema.tables:
+        for c in t.columns:
+            if c.references:
+                target, target_key = c.references.split(".")
+                referenced.setdefault(target, set()).add(target_key)
+    validated: dict[str, Validated] = {}
+    read: dict[str, int] = {}
     parts: list[pa.Table] = []
     warnings: list[str] = []
     header_errors: list[str] = []
@@ -72,40 +93,54 @@ def assemble(
         if source is None:
             continue
         rules = options.mapping.tables.get(table.name) if options.mapping else None
-        raw = apply_mapping(source.raw, rules, source.where)
-        header = [c for c in raw.column_names if c != ROW]
-        check_header(source.where, header, table)
-        errors, notes = unknown_columns(source.where, header, table)
-        header_errors += errors
-        warnings += notes
-        raw = raw.select([c for c in raw.column_names if c == ROW or table.column(c) is not None])
-        raw, invalid = _pseudonymize(raw, table, columns, key, source.where)
-        raw, note = open_ends(raw, table, source.where)
-        warnings += note
-        accepted, problems = validate_table(
-            table, raw, source.where, decimal_comma=source.decimal_comma
+        prepared = _prepared(con, source, table, rules, columns, key)
+        header_errors += prepared.errors
+        warnings += prepared.notes
+        if prepared.errors:
+            continue
+        found = validate(
+            con,
+            table,
+            prepared.relation,
+            source.where,
+            decimal_comma=source.decimal_comma,
+            plain_trim=source.plain_trim,
+            referenced=tuple(sorted(referenced.get(table.name, ()))),
+            numbered=prepared.numbered,
         )
-        tables[table.name] = accepted
-        if table.name in referenced:
-            kept = pc.is_in(raw[ROW], accepted[ROW].combine_chunks())
-            dropped[table.name] = raw.filter(pc.invert(kept))
-        parts += [problems.table, invalid]
-        warnings += source.warnings
+        for owned in {prepared.relation, *source.owned}:
+            _drop(con, owned)
+        validated[table.name] = found
+        read[table.name] = prepared.rows if prepared.rows is not None else found.read
+        warnings += [*found.notes, *source.warnings]
+        parts += [found.rejected.table, prepared.invalid]
     if header_errors:
         raise LoadError("\n".join(header_errors))
-    tables, unknown = check_references(
-        tables, schema, {n: r.where for n, r in raws.items()}, dropped
+    accepted, unknown = check_references(
+        con,
+        {t.name: t for t in schema.tables if t.name in validated},
+        {name: v.relation for name, v in validated.items()},
+        {name: v.rejected_keys for name, v in validated.items()},
+        {n: r.where for n, r in raws.items()},
     )
+    for found in validated.values():
+        for relation in found.rejected_keys.values():
+            _drop(con, relation)
     every = combine([*parts, unknown.table], [t.name for t in schema.tables])
-    stats = tuple(
-        TableStats(
-            table=n, file=raws[n].where, rows_read=raws[n].raw.num_rows, rows_accepted=t.num_rows
+    rows = {}
+    final = {}
+    for name, relation in accepted.items():
+        final[name] = unique_name(f"loaded_{name}")
+        con.execute(
+            f"CREATE TEMP VIEW {final[name]} AS SELECT * EXCLUDE ({ident(ROW)}) FROM {relation}"
         )
-        for n, t in tables.items()
+        rows[name] = int(scalar(con, f"SELECT count(*) FROM {relation}"))
+    stats = tuple(
+        TableStats(table=n, file=raws[n].where, rows_read=read[n], rows_accepted=rows[n])
+        for n in accepted
     )
-    final = {name: t.drop_columns([ROW]) for name, t in tables.items()}
     return LoadedData(
-        final,
+        DuckTables(con, final, rows),
         sample(every),
         stats,
         fingerprint(raws),
@@ -114,6 +149,72 @@ def assemble(
         rejection_counts=counts(every),
         rejected_row_count=rejected_rows(every),
     )
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A source table made ready to validate: ``relation`` of text cells (``numbered``:
+    with ``__row``, else a table DuckDB read, numbered by position), the rows read (None:
+    counted by ``validate``), the rows rejected for an invalid BSN, header errors, notes."""
+
+    relation: str
+    numbered: bool
+    rows: int | None
+    invalid: pa.Table
+    errors: list[str]
+    notes: list[str]
+
+
+def _prepared(
+    con: duckdb.DuckDBPyConnection,
+    source: RawTable,
+    table: Table,
+    rules: TableMapping | None,
+    personal: set[str],
+    key: bytes,
+) -> Prepared:
+    """The source's rows as a relation of text cells: mapped and pseudonymized in Arrow,
+    where a mapping or BSNs ask for it; otherwise a table DuckDB read is used as it is."""
+    arrow = source.raw
+    needs_arrow = rules is not None or any(c in personal for c in table.column_names)
+    if arrow is None and needs_arrow:
+        from maatstaf.adapters.csv_duckdb import numbered
+
+        arrow = numbered(con, source)
+    if arrow is not None:
+        arrow = apply_mapping(arrow, rules, source.where)
+        header = [c for c in arrow.column_names if c != ROW]
+    else:
+        assert source.relation is not None
+        described = con.execute(f"DESCRIBE {ident(source.relation)}").fetchall()
+        header = [c[0] for c in described]
+    check_header(source.where, header, table)
+    errors, notes = unknown_columns(source.where, header, table)
+    if arrow is None:
+        assert source.relation is not None
+        return Prepared(source.relation, False, None, empty(), errors, notes)
+    rows = arrow.num_rows
+    known = [c for c in header if table.column(c) is not None]
+    arrow = arrow.select([ROW, *known])
+    arrow, invalid = _pseudonymize(arrow, table, personal, key, source.where)
+    relation = unique_name(f"mapped_{table.name}")
+    con.register(relation, arrow)
+    return Prepared(relation, True, rows, invalid, errors, notes)
+
+
+def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop a relation the load made (a view, a table or a registered Arrow table)."""
+    kinds = con.execute(
+        "SELECT table_type FROM information_schema.tables WHERE table_name = ?", [name]
+    ).fetchall()
+    kind = kinds[0][0] if kinds else None
+    if kind == "VIEW":
+        con.execute(f"DROP VIEW IF EXISTS {ident(name)}")
+    elif kind is not None:
+        con.execute(f"DROP TABLE IF EXISTS {ident(name)}")
+    else:
+        with contextlib.suppress(duckdb.Error):
+            con.unregister(name)
 
 
 def check_header(path: str, header: list[str], table: Table) -> None:
@@ -222,23 +323,6 @@ def _pseudonymize(
         raw = raw.set_column(raw.column_names.index(name), name, hashed)
         raw = raw.filter(pc.invert(invalid)) if len(rows) else raw
     return raw, pa.concat_tables(rejected) if rejected else empty()
-
-
-OPEN_END = ("9999-12-31", "31-12-9999")  # the usual "no end" markers of source systems
-
-
-def open_ends(raw: pa.Table, table: Table, where: str) -> tuple[pa.Table, list[str]]:
-    """An end date 9999-12-31 means "no end": read it as empty, and say so."""
-    end = table.period[1] if table.period else None
-    if end is None or end not in raw.column_names:
-        return raw, []
-    marked = pc.is_in(pc.utf8_trim_whitespace(raw[end]), pa.array(OPEN_END))
-    found = pc.sum(marked).as_py() or 0
-    if not found:
-        return raw, []
-    cleared = pc.if_else(marked, pa.scalar(None, pa.string()), raw[end])
-    note = f"{where}: {found} row(s) have {end} 9999-12-31; read as open-ended (no end date)"
-    return raw.set_column(raw.column_names.index(end), end, cleared), [note]
 
 
 def fingerprint(raws: dict[str, RawTable]) -> str:

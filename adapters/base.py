@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -72,7 +73,7 @@ class LoadedData:
     An adapter that lists only ``rejected`` gets the other three derived from it.
     """
 
-    tables: dict[str, pa.Table]
+    tables: Mapping[str, pa.Table]
     rejected: tuple[RejectedRow, ...] = ()
     stats: tuple[TableStats, ...] = ()
     fingerprint: str = ""
@@ -103,6 +104,9 @@ class LoadedData:
     def has_rows(self) -> bool:
         if self.backend is not None:
             return any(s.rows_accepted for s in self.stats)
+        rows = getattr(self.tables, "rows", None)  # kept in DuckDB: counted by the load
+        if rows is not None:
+            return any(rows.values())
         return any(t.num_rows for t in self.tables.values())
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -31,6 +32,7 @@ import pyarrow.csv as pacsv
 
 from maatstaf.adapters.assemble import LoadOptions, RawTable, assemble
 from maatstaf.adapters.base import LoadedData, LoadError
+from maatstaf.adapters.csv_duckdb import read_csv_in_duckdb
 from maatstaf.adapters.csv_quotes import (
     Runaway,
     runaway_in_text,
@@ -39,6 +41,7 @@ from maatstaf.adapters.csv_quotes import (
     sentinel,
 )
 from maatstaf.adapters.csv_quotes import message as quote_message
+from maatstaf.adapters.duck import connect
 from maatstaf.adapters.encoding import decode
 from maatstaf.adapters.limits import (
     MEMORY_ERRORS,
@@ -50,7 +53,7 @@ from maatstaf.adapters.limits import (
 )
 from maatstaf.adapters.mapping import Mapping
 from maatstaf.adapters.parquet import read_parquet_table
-from maatstaf.adapters.validate import ROW
+from maatstaf.adapters.validate_sql import ROW
 from maatstaf.dsl.schema import Schema, Table, canonical_schema
 
 REQUIRED_TABLE = "toewijzingen"
@@ -71,6 +74,7 @@ class CsvFolderAdapter:
         folder = Path(location)
         mapping = options.mapping if options else None
         limits = current_limits()
+        con = connect()
         raws: dict[str, RawTable] = {}
         for table in self.schema.tables:
             stem = mapping.source_name(table.name) if mapping else table.name
@@ -82,7 +86,7 @@ class CsvFolderAdapter:
                 )
             path = csv_path if csv_path.is_file() else parquet_path
             if path.is_file():
-                raws[table.name] = _read_table(path, table, mapping, limits)
+                raws[table.name] = _read_table(con, path, table, mapping, limits)
         if REQUIRED_TABLE not in raws:
             names = ", ".join(f"{t.name}.csv" for t in self.schema.tables)
             raise LoadError(
@@ -90,28 +94,63 @@ class CsvFolderAdapter:
                 f"(expected files named after the tables: {names})"
             )
         try:
-            return assemble(raws, self.schema, options)
+            return assemble(raws, self.schema, options, con)
         except MEMORY_ERRORS:
             raise out_of_memory(str(folder)) from None
 
 
-def _read_table(path: Path, table: Table, mapping: Mapping | None, limits: Limits) -> RawTable:
+def _read_table(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    table: Table,
+    mapping: Mapping | None,
+    limits: Limits,
+) -> RawTable:
     """One file within the limits; running out of memory names the file."""
     try:
         if path.suffix == ".parquet":
             return read_parquet_table(path, table, mapping, limits)
         check_bytes(str(path), path.stat().st_size, limits)
-        raw = read_csv_table(path, table)
+        raw = read_csv_table(path, table, con)
     except MEMORY_ERRORS:
         raise out_of_memory(str(path), path.stat().st_size) from None
-    check_rows(str(path), raw.raw.num_rows, raw.raw.num_columns - 1, limits)
+    width = raw.raw.num_columns - 1 if raw.raw is not None else len(_columns(con, raw))
+    check_rows(str(path), raw.num_rows, width, limits)
     return raw
 
 
-def read_csv_table(path: Path, table: Table) -> RawTable:
+def _columns(con: duckdb.DuckDBPyConnection, raw: RawTable) -> list[str]:
+    described = con.execute(f'DESCRIBE "{raw.relation}"').fetchall()
+    return [c[0] for c in described if c[0] != ROW]
+
+
+def read_csv_table(
+    path: Path, table: Table, con: duckdb.DuckDBPyConnection | None = None
+) -> RawTable:
+    """The file's cells as text: read by DuckDB into ``con`` where it can
+    (``csv_duckdb``), else by the exact reader below."""
     data = path.read_bytes()
+    if con is not None:
+        first = _first_line(path, data)
+        if first is not None:
+            delimiter = _delimiter(first)
+            header = _header(path, first, delimiter, table)
+            fast = read_csv_in_duckdb(con, path, data, table, header, delimiter)
+            if fast is not None:
+                return fast
     raw, comma, warnings = read_csv(path, data, table)
     return RawTable(table.name, str(path), raw, data, comma, warnings)
+
+
+def _first_line(path: Path, data: bytes) -> str | None:
+    """The header line of a UTF-8 file (a byte order mark dropped), or None: the exact
+    reader then decodes the file and says what is wrong with it."""
+    line = data.split(b"\n", 1)[0]
+    try:
+        text = line.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    return text if text.strip() else None
 
 
 def read_csv(path: Path, data: bytes, table: Table) -> tuple[pa.Table, bool, list[str]]:

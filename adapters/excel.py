@@ -36,7 +36,7 @@ from maatstaf.adapters.limits import (
     current_limits,
     out_of_memory,
 )
-from maatstaf.adapters.validate import ROW
+from maatstaf.adapters.validate_sql import ROW
 from maatstaf.dsl.schema import Schema, canonical_schema
 
 REQUIRED_TABLE = "toewijzingen"

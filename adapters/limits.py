@@ -134,6 +134,12 @@ MEMORY_ERRORS: tuple[type[BaseException], ...] = (MemoryError,)
 try:  # pyarrow is a dependency, but keep this module importable on its own
     import pyarrow as _pa
 
-    MEMORY_ERRORS = (MemoryError, _pa.ArrowMemoryError)
+    MEMORY_ERRORS = (*MEMORY_ERRORS, _pa.ArrowMemoryError)
+except ImportError:  # pragma: no cover
+    pass
+try:  # DuckDB reads and validates CSV files; its memory limit is MAATSTAF_MEMORY_LIMIT
+    import duckdb as _duckdb
+
+    MEMORY_ERRORS = (*MEMORY_ERRORS, _duckdb.OutOfMemoryException)
 except ImportError:  # pragma: no cover
     pass

@@ -27,7 +27,7 @@ from maatstaf.adapters.assemble import RawTable
 from maatstaf.adapters.base import LoadError
 from maatstaf.adapters.limits import Limits, check_bytes, check_rows, current_limits
 from maatstaf.adapters.mapping import Mapping, _sources
-from maatstaf.adapters.validate import ROW
+from maatstaf.adapters.validate_sql import ROW
 from maatstaf.dsl.schema import Table
 
 TIME_ZONE = "Europe/Amsterdam"

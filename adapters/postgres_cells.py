@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import ibis
 import ibis.expr.types as ir
 
-from maatstaf.adapters.validate import NOT_A_DATE, NOT_A_TIME, NUMBERS
+from maatstaf.adapters.validate_sql import NOT_A_DATE, NOT_A_TIME, NUMBERS
 from maatstaf.dsl.schema import Column
 
 IBIS_TYPES = {
@@ -29,7 +29,7 @@ DIGIT = "[0-9]"  # \d would also match other scripts' digits, which no cast read
 DATE_ISO = "^[0-9]{4}-[0-9]{2}-[0-9]{2}"
 DATE_NL = "^[0-9]{2}-[0-9]{2}-[0-9]{4}"
 CLOCK = "[0-9]{2}:[0-9]{2}:[0-9]{2}"
-# the time after the date, per kind: the CSV reader's formats (adapters/validate.py)
+# the time after the date, per kind: the CSV reader's formats (adapters/validate_sql.py)
 TIME_TAIL = {
     "date": ("$", "$"),
     "timestamp": (f"([T ]{CLOCK})?$", f"( {CLOCK})?$"),

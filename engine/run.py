@@ -17,6 +17,7 @@ import pandas as pd
 
 import maatstaf
 from maatstaf.adapters.base import LoadedData
+from maatstaf.adapters.duck import DuckTables
 from maatstaf.dsl.errors import did_you_mean
 from maatstaf.dsl.model import Library
 from maatstaf.dsl.schema import Schema, canonical_schema
@@ -156,9 +157,15 @@ def _is_regional(data: LoadedData) -> bool:
             and bool(rel[REGION_DIMENSION].notnull().any().execute())  # type: ignore[attr-defined]
             for rel in data.relations.values()
         )
+    tables = data.tables
+    if isinstance(tables, DuckTables):  # kept in DuckDB: asked there, not copied out
+        return any(
+            REGION_DIMENSION in tables.columns(n) and tables.has_values(n, REGION_DIMENSION)
+            for n in tables
+        )
     return any(
         REGION_DIMENSION in t.column_names and t[REGION_DIMENSION].null_count < t.num_rows
-        for t in data.tables.values()
+        for t in tables.values()
         if t.num_rows
     )
 

@@ -5,14 +5,14 @@ the latest version of each row, and the requested periods as a table."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Sequence
 
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
 
-from maatstaf.adapters.base import LoadedData
+from maatstaf.adapters.base import LoadedData, LoadError
+from maatstaf.adapters.duck import DuckTables, connect, unique_name
 from maatstaf.dsl import ast
 from maatstaf.dsl.schema import Table
 from maatstaf.engine.compile import (
@@ -35,22 +35,14 @@ def backend_for(data: LoadedData) -> ibis.BaseBackend:
     or stops with a message)."""
     if data.backend is not None:
         return data.backend  # type: ignore[return-value]
-    con = ibis.duckdb.connect()
-    limit = os.environ.get("MAATSTAF_MEMORY_LIMIT")
-    if limit:
-        con.raw_sql(f"SET memory_limit = '{_memory(limit)}'")
-    return con
+    if isinstance(data.tables, DuckTables):  # the load's own database: no copy
+        return ibis.duckdb.from_connection(data.tables.con)
+    try:
+        return ibis.duckdb.from_connection(connect())
+    except LoadError as exc:
+        from maatstaf.engine.run import RunError
 
-
-def _memory(text: str) -> str:
-    """A memory size such as 8GB or 512MB (checked, since it goes into a setting)."""
-    import re
-
-    from maatstaf.engine.run import RunError
-
-    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", text.strip()):
-        raise RunError(f"MAATSTAF_MEMORY_LIMIT={text!r}: write a size such as 8GB or 512MB")
-    return text.strip()
+        raise RunError(str(exc)) from None
 
 
 def scoped_tables(
@@ -79,18 +71,23 @@ def scoped_tables(
                 ast_and(list(conditions)), Env(schema_table, None, rows, scoped)
             )
             table = rows.filter(keep).select(*table.columns)
-        if data.backend is None:
-            table = con.create_table(f"scoped_{name}", table, temp=True, overwrite=True)
+        if data.backend is None and table is not sources[name]:
+            table = con.create_table(unique_name(f"scoped_{name}"), table, temp=True)
         tables[name] = table
     return tables
 
 
 def _arrow_views(con: ibis.BaseBackend, data: LoadedData) -> dict[str, ir.Table]:
-    """The loaded tables as DuckDB views over their Arrow memory (read in place)."""
+    """The loaded tables in DuckDB: the load's own tables, or views over Arrow memory (read
+    in place)."""
+    tables = data.tables
+    if isinstance(tables, DuckTables) and tables.con is con.con:  # type: ignore[attr-defined]
+        return {name: con.table(relation) for name, relation in tables.relations.items()}
     views = {}
-    for name, arrow in data.tables.items():
-        con.con.register(f"loaded_{name}", arrow)  # type: ignore[attr-defined]
-        views[name] = con.table(f"loaded_{name}")
+    for name, arrow in tables.items():
+        view = unique_name(f"loaded_{name}")
+        con.con.register(view, arrow)  # type: ignore[attr-defined]
+        views[name] = con.table(view)
     return views
 
 

@@ -16,7 +16,9 @@ from hypothesis import strategies as st
 
 from maatstaf.adapters.base import LoadError
 from maatstaf.adapters.csv_folder import CsvFolderAdapter
-from maatstaf.adapters.validate import ROW, check_references, validate_table
+from maatstaf.adapters.validate_sql import ROW
+from maatstaf.adapters.validate_sql import check_arrow_references as check_references
+from maatstaf.adapters.validate_sql import validate_arrow as validate_table
 from maatstaf.dsl.schema import canonical_schema
 from tests.helpers import run_engine, values
 

@@ -10,6 +10,7 @@ import time
 import zipfile
 from pathlib import Path
 
+import duckdb
 import openpyxl
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -322,12 +323,22 @@ def test_out_of_memory_while_loading_names_the_file_and_the_limit(
     def exhausted(*args: object, **kwargs: object) -> None:
         raise pa.ArrowMemoryError("malloc of size 1073741824 failed")
 
-    monkeypatch.setattr(csv_folder, "read_csv", exhausted)
-    with pytest.raises(LoadError) as caught:
-        load_data(str(tmp_path))
-    message = str(caught.value)
-    assert "toewijzingen.csv" in message and "not enough memory" in message
-    assert "MAATSTAF_MAX_INPUT_BYTES" in message
+    def duckdb_exhausted(*args: object, **kwargs: object) -> None:
+        raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
+
+    def handed_over(*args: object, **kwargs: object) -> None:
+        return None  # DuckDB leaves the file to the exact reader
+
+    cases = {"exact reader": (handed_over, exhausted), "DuckDB": (duckdb_exhausted, exhausted)}
+    for reader, (duck, exact) in cases.items():
+        with monkeypatch.context() as patched:
+            patched.setattr(csv_folder, "read_csv_in_duckdb", duck)
+            patched.setattr(csv_folder, "read_csv", exact)
+            with pytest.raises(LoadError) as caught:
+                load_data(str(tmp_path))
+        message = str(caught.value)
+        assert "toewijzingen.csv" in message and "not enough memory" in message, reader
+        assert "MAATSTAF_MAX_INPUT_BYTES" in message
 
 
 # --- hardening: the zip bomb and friends ---------------------------------------------------

@@ -1,0 +1,129 @@
+"""csv_duckdb: a CSV file read by DuckDB's own parallel reader, straight into the database
+the load validates and the engine computes in.
+
+DuckDB does not say on which line a record starts, so it reads the files whose records are
+one line each, and those only: a file is handed back to the exact reader (``csv_folder``:
+Arrow, which counts blank lines and line breaks inside quoted cells and names a quote left
+open) when DuckDB's records are not exactly the file's lines after the header, or when
+DuckDB refuses it (a record with the wrong number of fields, a stray quote), or when it is
+not plain UTF-8 (a byte order mark of UTF-16 or UTF-32, NUL bytes, Windows-1252, mixed
+encodings), or when a carriage return ends a line on its own. So line numbers, errors and
+rejections are the same whichever reader read the file; only the time differs.
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from maatstaf.adapters.assemble import RawTable
+from maatstaf.adapters.duck import ident, literal, scalar, unique_name
+from maatstaf.adapters.validate_sql import CONTROL_SPACE, ROW, some_value
+from maatstaf.dsl.schema import Table
+
+DECIMAL_COMMA_CELL = r"^\s*-?\d+,\d{1,2}\s*$"  # an amount like 12,50 (Dutch notation)
+NOT_UTF8 = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def read_csv_in_duckdb(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    data: bytes,
+    table: Table,
+    header: list[str],
+    delimiter: str,
+) -> RawTable | None:
+    """The file as a text relation in ``con`` with ``__row`` (the line each record is on),
+    rows without any value left out; None when the file needs the exact reader (see the
+    module). ``header`` is the file's column names, as ``csv_folder`` read them."""
+    plain = _plain_utf8(data, delimiter)
+    if plain is None:
+        return None
+    names = [h if h and h != ROW else f"__unused_{i}" for i, h in enumerate(header)]
+    if len(set(names)) != len(names):
+        return None
+    read = unique_name(f"read_{table.name}")
+    columns = ", ".join(f"{literal(n)}: 'VARCHAR'" for n in names)
+    try:
+        con.execute(
+            f"CREATE TEMP TABLE {read} AS SELECT * FROM read_csv({literal(str(path))}, "
+            f"header = true, columns = {{{columns}}}, delim = {literal(delimiter)}, "
+            "quote = '\"', escape = '\"', auto_detect = false, strict_mode = true, "
+            "null_padding = false, encoding = 'utf-8')"
+        )
+    except duckdb.OutOfMemoryException:
+        raise
+    except duckdb.Error:  # the exact reader says what is wrong
+        return None
+    records = scalar(con, f"SELECT count(*) FROM {read}")
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if records != lines - 1:  # a blank line, or a line break inside a quoted cell
+        con.execute(f"DROP TABLE {read}")
+        return None
+    used = [n for n in names if not n.startswith("__unused_")]
+    for name in names:
+        if name.startswith("__unused_"):  # no name, or the reserved one: not used
+            con.execute(f"ALTER TABLE {read} DROP COLUMN {ident(name)}")
+    comma = delimiter == ";" or _decimal_comma(con, read, table, used)
+    warnings = [f"{path}:1: column '{ROW}' is not used (the name is reserved)"] * (ROW in header)
+    return RawTable(
+        table.name,
+        str(path),
+        None,
+        data,
+        comma,
+        warnings,
+        relation=read,
+        rows=int(records),
+        plain_trim=plain,
+        owned=(read,),
+    )
+
+
+def numbered(con: duckdb.DuckDBPyConnection, raw: RawTable) -> pa.Table:
+    """A table DuckDB read, as the exact reader returns one: text cells of the used
+    columns and ``__row``, the rows without any value left out."""
+    assert raw.relation is not None
+    read = ident(raw.relation)
+    names = [n[0] for n in con.execute(f"DESCRIBE {read}").fetchall()]
+    some = some_value(names, raw.plain_trim)
+    selected = ", ".join(ident(n) for n in names)
+    return con.sql(
+        f"SELECT rowid + 2 AS {ident(ROW)}, {selected} FROM {read} WHERE {some} ORDER BY 1"
+    ).to_arrow_table()
+
+
+def _plain_utf8(data: bytes, delimiter: str) -> bool | None:
+    """Whether DuckDB may read the file: None if not (see the module); else whether its
+    only white space is spaces (besides line ends and a tab delimiter), so that a plain
+    trim reads the cells as the exact reader's trim does."""
+    if data.startswith(NOT_UTF8) or b"\x00" in data:
+        return None
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+        return None
+    text = None
+    if not data.isascii():
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    controls = [c for c in CONTROL_SPACE if c not in "\n\r" and c != delimiter]
+    if any(c.encode() in data for c in controls if c.isascii()):
+        return False
+    return not (text is not None and any(c in text for c in controls if not c.isascii()))
+
+
+def _decimal_comma(
+    con: duckdb.DuckDBPyConnection, relation: str, table: Table, used: list[str]
+) -> bool:
+    """Whether any amount is written like 12,50 (then every amount has a decimal comma)."""
+    amounts = [c.name for c in table.columns if c.type == "decimal" and c.name in used]
+    if not amounts:
+        return False
+    pattern = literal(DECIMAL_COMMA_CELL)
+    found = " OR ".join(f"regexp_matches({ident(n)}, {pattern})" for n in amounts)
+    comma = scalar(con, f"SELECT coalesce(bool_or({found}), false) FROM {relation}")
+    return bool(comma)

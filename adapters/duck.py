@@ -1,0 +1,98 @@
+"""duck: the DuckDB database a load fills and the engine computes in, in this process.
+
+A CSV or Parquet folder is read by DuckDB's own readers straight into this database, and
+validated there (``validate_sql``); the engine then runs its plans on the same tables, so
+rows are never copied between Arrow and DuckDB. ``DuckTables`` hands a table to code that
+wants Arrow (Spark, ``tables``, tests) only when asked, once.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from maatstaf.adapters.base import LoadError
+
+_names = itertools.count()
+
+
+def connect() -> duckdb.DuckDBPyConnection:
+    """A fresh in-process database, its memory capped by MAATSTAF_MEMORY_LIMIT (e.g. 8GB;
+    beyond it DuckDB spills to disk or stops with a message)."""
+    con = duckdb.connect()
+    limit = os.environ.get("MAATSTAF_MEMORY_LIMIT")
+    if limit:
+        con.execute(f"SET memory_limit = '{memory_size(limit)}'")
+    return con
+
+
+def memory_size(text: str) -> str:
+    """A memory size such as 8GB or 512MB (checked, since it goes into a setting)."""
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", text.strip()):
+        raise LoadError(f"MAATSTAF_MEMORY_LIMIT={text!r}: write a size such as 8GB or 512MB")
+    return text.strip()
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
+    """The one value a query returns (its result read to the end, as DuckDB asks before
+    the next statement on the connection)."""
+    rows = con.execute(sql).fetchall()
+    return rows[0][0] if rows else None
+
+
+def unique_name(stem: str) -> str:
+    """A table name no other load or run in this process uses."""
+    return f"{re.sub(r'[^0-9A-Za-z_]', '_', stem)}_{next(_names)}"
+
+
+def ident(name: str) -> str:
+    """A quoted SQL identifier (a column name from a header may hold anything)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+class DuckTables(Mapping[str, pa.Table]):
+    """The loaded tables, kept in DuckDB: ``relations`` maps each canonical table to its
+    table in ``con``. Reading one as Arrow copies it out (once, cached)."""
+
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, relations: dict[str, str], rows: dict[str, int]
+    ) -> None:
+        self.con = con
+        self.relations = relations
+        self.rows = rows
+        self._arrow: dict[str, pa.Table] = {}
+
+    def __getitem__(self, name: str) -> pa.Table:
+        if name not in self.relations:
+            raise KeyError(name)
+        if name not in self._arrow:
+            relation = ident(self.relations[name])
+            self._arrow[name] = self.con.sql(f"SELECT * FROM {relation}").to_arrow_table()
+        return self._arrow[name]
+
+    def columns(self, name: str) -> list[str]:
+        return [
+            c[0] for c in self.con.execute(f"DESCRIBE {ident(self.relations[name])}").fetchall()
+        ]
+
+    def has_values(self, name: str, column: str) -> bool:
+        """Whether any row of table ``name`` has a value in ``column`` (which it has)."""
+        relation, cell = ident(self.relations[name]), ident(column)
+        return bool(scalar(self.con, f"SELECT count({cell}) > 0 FROM {relation}"))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.relations)
+
+    def __len__(self) -> int:
+        return len(self.relations)
