@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import duckdb
@@ -36,9 +37,10 @@ class RawTable:
 
     ``raw`` has one text column per source column and ``__row``, the row number shown in
     messages (the file line, or the spreadsheet row); ``where`` names the file (and sheet).
-    A table DuckDB read (``csv_duckdb``) has no ``raw`` but a ``relation`` of that shape in
-    the load's database, with ``rows`` rows; ``plain_trim``: its only white space is
-    spaces; ``owned``: the tables the reader made for it, dropped once validated."""
+    A CSV file DuckDB reads (``csv_duckdb``) has no ``raw`` but a ``query`` (the reader,
+    a FROM clause) with ``columns``, expected to give ``rows`` records (the file's lines
+    after the header), and ``exact``, the exact reader to fall back on; ``plain_trim``:
+    its only white space is spaces."""
 
     name: str
     where: str
@@ -46,10 +48,11 @@ class RawTable:
     content: bytes
     decimal_comma: bool = False
     warnings: list[str] = field(default_factory=list)
-    relation: str | None = None
     rows: int = 0
     plain_trim: bool = False
-    owned: tuple[str, ...] = ()
+    query: str | None = None
+    columns: tuple[str, ...] = ()
+    exact: Callable[[], RawTable] | None = None
 
     @property
     def num_rows(self) -> int:
@@ -93,27 +96,40 @@ def assemble(
         if source is None:
             continue
         rules = options.mapping.tables.get(table.name) if options.mapping else None
-        prepared = _prepared(con, source, table, rules, columns, key)
-        header_errors += prepared.errors
-        warnings += prepared.notes
-        if prepared.errors:
-            continue
-        found = validate(
-            con,
-            table,
-            prepared.relation,
-            source.where,
-            decimal_comma=source.decimal_comma,
-            plain_trim=source.plain_trim,
-            referenced=tuple(sorted(referenced.get(table.name, ()))),
-            numbered=prepared.numbered,
-        )
-        for owned in {prepared.relation, *source.owned}:
-            _drop(con, owned)
+        if source.query is not None:
+            read_by_duckdb = _validate_query(con, source, table, referenced)
+            if read_by_duckdb is None:  # DuckDB's records are not the file's lines
+                assert source.exact is not None
+                source = raws[table.name] = source.exact()
+        if source.query is not None:
+            assert read_by_duckdb is not None
+            checked, errors, notes = read_by_duckdb
+            header_errors += errors
+            warnings += notes
+            if checked is None:
+                continue
+            found, invalid, rows_read = checked, empty(), checked.read
+        else:
+            prepared = _prepared(con, source, table, rules, columns, key)
+            header_errors += prepared.errors
+            warnings += prepared.notes
+            if prepared.errors:
+                continue
+            found = validate(
+                con,
+                table,
+                prepared.relation,
+                source.where,
+                decimal_comma=source.decimal_comma,
+                plain_trim=source.plain_trim,
+                referenced=tuple(sorted(referenced.get(table.name, ()))),
+            )
+            _drop(con, prepared.relation)
+            invalid, rows_read = prepared.invalid, prepared.rows
         validated[table.name] = found
-        read[table.name] = prepared.rows if prepared.rows is not None else found.read
+        read[table.name] = rows_read
         warnings += [*found.notes, *source.warnings]
-        parts += [found.rejected.table, prepared.invalid]
+        parts += [found.rejected.table, invalid]
     if header_errors:
         raise LoadError("\n".join(header_errors))
     accepted, unknown = check_references(
@@ -140,7 +156,9 @@ def assemble(
         for n in accepted
     )
     return LoadedData(
-        DuckTables(con, final, rows),
+        DuckTables(
+            con, final, rows, frozenset(n for n, v in validated.items() if v.single_version)
+        ),
         sample(every),
         stats,
         fingerprint(raws),
@@ -153,13 +171,11 @@ def assemble(
 
 @dataclass(frozen=True)
 class Prepared:
-    """A source table made ready to validate: ``relation`` of text cells (``numbered``:
-    with ``__row``, else a table DuckDB read, numbered by position), the rows read (None:
-    counted by ``validate``), the rows rejected for an invalid BSN, header errors, notes."""
+    """A source table made ready to validate: ``relation`` of text cells with ``__row``,
+    the rows read, the rows rejected for an invalid BSN, header errors, notes."""
 
     relation: str
-    numbered: bool
-    rows: int | None
+    rows: int
     invalid: pa.Table
     errors: list[str]
     notes: list[str]
@@ -173,33 +189,69 @@ def _prepared(
     personal: set[str],
     key: bytes,
 ) -> Prepared:
-    """The source's rows as a relation of text cells: mapped and pseudonymized in Arrow,
-    where a mapping or BSNs ask for it; otherwise a table DuckDB read is used as it is."""
-    arrow = source.raw
-    needs_arrow = rules is not None or any(c in personal for c in table.column_names)
-    if arrow is None and needs_arrow:
-        from maatstaf.adapters.csv_duckdb import numbered
-
-        arrow = numbered(con, source)
-    if arrow is not None:
-        arrow = apply_mapping(arrow, rules, source.where)
-        header = [c for c in arrow.column_names if c != ROW]
-    else:
-        assert source.relation is not None
-        described = con.execute(f"DESCRIBE {ident(source.relation)}").fetchall()
-        header = [c[0] for c in described]
+    """The source's rows (Arrow text cells) mapped and pseudonymized, as a relation."""
+    assert source.raw is not None
+    arrow = apply_mapping(source.raw, rules, source.where)
+    header = [c for c in arrow.column_names if c != ROW]
     check_header(source.where, header, table)
     errors, notes = unknown_columns(source.where, header, table)
-    if arrow is None:
-        assert source.relation is not None
-        return Prepared(source.relation, False, None, empty(), errors, notes)
     rows = arrow.num_rows
     known = [c for c in header if table.column(c) is not None]
     arrow = arrow.select([ROW, *known])
     arrow, invalid = _pseudonymize(arrow, table, personal, key, source.where)
     relation = unique_name(f"mapped_{table.name}")
     con.register(relation, arrow)
-    return Prepared(relation, True, rows, invalid, errors, notes)
+    return Prepared(relation, rows, invalid, errors, notes)
+
+
+def _validate_query(
+    con: duckdb.DuckDBPyConnection,
+    source: RawTable,
+    table: Table,
+    referenced: dict[str, set[str]],
+) -> tuple[Validated | None, list[str], list[str]] | None:
+    """A CSV file read and validated by DuckDB in one pass: the result, header errors and
+    notes; None when DuckDB refuses the file or its records are not the file's lines (the
+    exact reader then reads it). Amounts written like 12,50 in a file whose delimiter is
+    not a semicolon make a second pass, with decimal commas."""
+    assert source.query is not None
+    header = list(source.columns)
+    check_header(source.where, header, table)
+    errors, notes = unknown_columns(source.where, header, table)
+    if errors:
+        return None, errors, notes
+    comma = source.decimal_comma
+    for _ in range(2):
+        try:
+            found = validate(
+                con,
+                table,
+                source.query,
+                source.where,
+                decimal_comma=comma,
+                plain_trim=source.plain_trim,
+                referenced=tuple(sorted(referenced.get(table.name, ()))),
+                numbered=False,
+                columns=header,
+                look_for_commas=not comma,
+            )
+        except duckdb.OutOfMemoryException:
+            raise
+        except duckdb.Error:  # a record with the wrong number of fields, a stray quote
+            return None
+        if found.records != source.rows:
+            _drop_all(con, found)
+            return None
+        if not found.comma_amounts or comma:
+            return found, errors, notes
+        _drop_all(con, found)
+        comma = True
+    raise AssertionError("unreachable: the second pass reads decimal commas")
+
+
+def _drop_all(con: duckdb.DuckDBPyConnection, found: Validated) -> None:
+    for name in (found.relation, *found.owned, *found.rejected_keys.values()):
+        _drop(con, name)
 
 
 def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:

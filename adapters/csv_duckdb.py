@@ -14,86 +14,56 @@ rejections are the same whichever reader read the file; only the time differs.
 from __future__ import annotations
 
 import codecs
+from collections.abc import Callable
 from pathlib import Path
 
-import duckdb
-import pyarrow as pa
-
 from maatstaf.adapters.assemble import RawTable
-from maatstaf.adapters.duck import ident, literal, scalar, unique_name
-from maatstaf.adapters.validate_sql import CONTROL_SPACE, ROW, some_value
+from maatstaf.adapters.duck import literal
+from maatstaf.adapters.validate_sql import CONTROL_SPACE, ROW
 from maatstaf.dsl.schema import Table
 
-DECIMAL_COMMA_CELL = r"^\s*-?\d+,\d{1,2}\s*$"  # an amount like 12,50 (Dutch notation)
 NOT_UTF8 = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 def read_csv_in_duckdb(
-    con: duckdb.DuckDBPyConnection,
     path: Path,
     data: bytes,
     table: Table,
     header: list[str],
     delimiter: str,
+    exact: Callable[[], RawTable],
 ) -> RawTable | None:
-    """The file as a text relation in ``con`` with ``__row`` (the line each record is on),
-    rows without any value left out; None when the file needs the exact reader (see the
-    module). ``header`` is the file's column names, as ``csv_folder`` read them."""
+    """The file as DuckDB's reader reads it (the FROM clause of the validating query), or
+    None when the file needs the exact reader (see the module). ``header`` is the file's
+    column names, as ``csv_folder`` read them; ``exact`` reads the file with the exact
+    reader, for when DuckDB's records turn out not to be the file's lines."""
     plain = _plain_utf8(data, delimiter)
     if plain is None:
         return None
     names = [h if h and h != ROW else f"__unused_{i}" for i, h in enumerate(header)]
     if len(set(names)) != len(names):
         return None
-    read = unique_name(f"read_{table.name}")
     columns = ", ".join(f"{literal(n)}: 'VARCHAR'" for n in names)
-    try:
-        con.execute(
-            f"CREATE TEMP TABLE {read} AS SELECT * FROM read_csv({literal(str(path))}, "
-            f"header = true, columns = {{{columns}}}, delim = {literal(delimiter)}, "
-            "quote = '\"', escape = '\"', auto_detect = false, strict_mode = true, "
-            "null_padding = false, encoding = 'utf-8')"
-        )
-    except duckdb.OutOfMemoryException:
-        raise
-    except duckdb.Error:  # the exact reader says what is wrong
-        return None
-    records = scalar(con, f"SELECT count(*) FROM {read}")
+    query = (
+        f"read_csv({literal(str(path))}, header = true, columns = {{{columns}}}, "
+        f"delim = {literal(delimiter)}, quote = '\"', escape = '\"', auto_detect = false, "
+        "strict_mode = true, null_padding = false, encoding = 'utf-8')"
+    )
     lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-    if records != lines - 1:  # a blank line, or a line break inside a quoted cell
-        con.execute(f"DROP TABLE {read}")
-        return None
-    used = [n for n in names if not n.startswith("__unused_")]
-    for name in names:
-        if name.startswith("__unused_"):  # no name, or the reserved one: not used
-            con.execute(f"ALTER TABLE {read} DROP COLUMN {ident(name)}")
-    comma = delimiter == ";" or _decimal_comma(con, read, table, used)
     warnings = [f"{path}:1: column '{ROW}' is not used (the name is reserved)"] * (ROW in header)
     return RawTable(
         table.name,
         str(path),
         None,
         data,
-        comma,
+        delimiter == ";",
         warnings,
-        relation=read,
-        rows=int(records),
+        rows=lines - 1,
         plain_trim=plain,
-        owned=(read,),
+        query=query,
+        columns=tuple(n for n in names if not n.startswith("__unused_")),
+        exact=exact,
     )
-
-
-def numbered(con: duckdb.DuckDBPyConnection, raw: RawTable) -> pa.Table:
-    """A table DuckDB read, as the exact reader returns one: text cells of the used
-    columns and ``__row``, the rows without any value left out."""
-    assert raw.relation is not None
-    read = ident(raw.relation)
-    names = [n[0] for n in con.execute(f"DESCRIBE {read}").fetchall()]
-    some = some_value(names, raw.plain_trim)
-    selected = ", ".join(ident(n) for n in names)
-    return con.sql(
-        f"SELECT rowid + 2 AS {ident(ROW)}, {selected} FROM {read} WHERE {some} ORDER BY 1"
-    ).to_arrow_table()
 
 
 def _plain_utf8(data: bytes, delimiter: str) -> bool | None:
@@ -114,16 +84,3 @@ def _plain_utf8(data: bytes, delimiter: str) -> bool | None:
     if any(c.encode() in data for c in controls if c.isascii()):
         return False
     return not (text is not None and any(c in text for c in controls if not c.isascii()))
-
-
-def _decimal_comma(
-    con: duckdb.DuckDBPyConnection, relation: str, table: Table, used: list[str]
-) -> bool:
-    """Whether any amount is written like 12,50 (then every amount has a decimal comma)."""
-    amounts = [c.name for c in table.columns if c.type == "decimal" and c.name in used]
-    if not amounts:
-        return False
-    pattern = literal(DECIMAL_COMMA_CELL)
-    found = " OR ".join(f"regexp_matches({ident(n)}, {pattern})" for n in amounts)
-    comma = scalar(con, f"SELECT coalesce(bool_or({found}), false) FROM {relation}")
-    return bool(comma)

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -62,6 +61,14 @@ DATE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T].*)?")
 NUMBER = re.compile(r"[-+]?\d+([.,]\d+)*")
 
 
+def _pseudonymized(options: LoadOptions | None, table: Table) -> bool:
+    """Whether a column of ``table`` holds BSNs to replace before anything else."""
+    if options is None:
+        return False
+    named = set(options.pseudonymize) | set(options.mapping.pseudonymize if options.mapping else ())
+    return any(c in named for c in table.column_names)
+
+
 class CsvFolderAdapter:
     name = "csv"
 
@@ -86,7 +93,9 @@ class CsvFolderAdapter:
                 )
             path = csv_path if csv_path.is_file() else parquet_path
             if path.is_file():
-                raws[table.name] = _read_table(con, path, table, mapping, limits)
+                rules = mapping.tables.get(table.name) if mapping else None
+                duckdb_may_read = rules is None and not _pseudonymized(options, table)
+                raws[table.name] = _read_table(path, table, mapping, limits, duckdb_may_read)
         if REQUIRED_TABLE not in raws:
             names = ", ".join(f"{t.name}.csv" for t in self.schema.tables)
             raise LoadError(
@@ -100,49 +109,41 @@ class CsvFolderAdapter:
 
 
 def _read_table(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    table: Table,
-    mapping: Mapping | None,
-    limits: Limits,
+    path: Path, table: Table, mapping: Mapping | None, limits: Limits, duckdb_may_read: bool
 ) -> RawTable:
     """One file within the limits; running out of memory names the file."""
     try:
         if path.suffix == ".parquet":
             return read_parquet_table(path, table, mapping, limits)
         check_bytes(str(path), path.stat().st_size, limits)
-        raw = read_csv_table(path, table, con)
+        raw = read_csv_table(path, table, duckdb_may_read)
     except MEMORY_ERRORS:
         raise out_of_memory(str(path), path.stat().st_size) from None
-    width = raw.raw.num_columns - 1 if raw.raw is not None else len(_columns(con, raw))
+    width = raw.raw.num_columns - 1 if raw.raw is not None else len(raw.columns)
     check_rows(str(path), raw.num_rows, width, limits)
     return raw
 
 
-def _columns(con: duckdb.DuckDBPyConnection, raw: RawTable) -> list[str]:
-    described = con.execute(f'DESCRIBE "{raw.relation}"').fetchall()
-    return [c[0] for c in described if c[0] != ROW]
-
-
-def read_csv_table(
-    path: Path, table: Table, con: duckdb.DuckDBPyConnection | None = None
-) -> RawTable:
-    """The file's cells as text: read by DuckDB into ``con`` where it can
-    (``csv_duckdb``), else by the exact reader below."""
+def read_csv_table(path: Path, table: Table, duckdb_may_read: bool = False) -> RawTable:
+    """The file's cells as text: read by DuckDB as the load validates it where it can
+    (``csv_duckdb``: no mapping or BSNs to handle first), else by the exact reader."""
     data = path.read_bytes()
-    if con is not None:
-        first = _first_line(path, data)
-        if first is not None:
-            delimiter = _delimiter(first)
-            header = _header(path, first, delimiter, table)
-            fast = read_csv_in_duckdb(con, path, data, table, header, delimiter)
-            if fast is not None:
-                return fast
-    raw, comma, warnings = read_csv(path, data, table)
-    return RawTable(table.name, str(path), raw, data, comma, warnings)
+
+    def exact() -> RawTable:
+        raw, comma, warnings = read_csv(path, data, table)
+        return RawTable(table.name, str(path), raw, data, comma, warnings)
+
+    first = _first_line(data) if duckdb_may_read else None
+    if first is not None:
+        delimiter = _delimiter(first)
+        header = _header(path, first, delimiter, table)
+        fast = read_csv_in_duckdb(path, data, table, header, delimiter, exact)
+        if fast is not None:
+            return fast
+    return exact()
 
 
-def _first_line(path: Path, data: bytes) -> str | None:
+def _first_line(data: bytes) -> str | None:
     """The header line of a UTF-8 file (a byte order mark dropped), or None: the exact
     reader then decodes the file and says what is wrong with it."""
     line = data.split(b"\n", 1)[0]

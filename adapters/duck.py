@@ -66,11 +66,16 @@ class DuckTables(Mapping[str, pa.Table]):
     table in ``con``. Reading one as Arrow copies it out (once, cached)."""
 
     def __init__(
-        self, con: duckdb.DuckDBPyConnection, relations: dict[str, str], rows: dict[str, int]
+        self,
+        con: duckdb.DuckDBPyConnection,
+        relations: dict[str, str],
+        rows: dict[str, int],
+        single_version: frozenset[str] = frozenset(),
     ) -> None:
         self.con = con
         self.relations = relations
         self.rows = rows
+        self.single_version = single_version  # tables in which no key occurs twice
         self._arrow: dict[str, pa.Table] = {}
 
     def __getitem__(self, name: str) -> pa.Table:

@@ -89,6 +89,7 @@ NUMBERS = {
         "number too large: at most 18 digits",
     ),
 }
+DECIMAL_COMMA_CELL = r"^\s*-?\d+,\d{1,2}\s*$"  # an amount like 12,50 (Dutch notation)
 YMD, DMY, TIME = r"\d{4}-\d{2}-\d{2}", r"\d{2}-\d{2}-\d{4}", r"\d{2}:\d{2}:\d{2}"
 
 
@@ -117,6 +118,9 @@ class Validated:
     # per column other tables refer to: a relation (k, row) of its rejected rows' values
     rejected_keys: dict[str, str] = field(default_factory=dict)
     owned: tuple[str, ...] = ()
+    single_version: bool = False  # no key occurs twice: a table with history has no versions
+    records: int = 0  # rows of the source, with those left out as holding no value
+    comma_amounts: bool = False  # ``look_for_commas`` found an amount like 12,50
 
 
 def validate(
@@ -129,23 +133,29 @@ def validate(
     plain_trim: bool = False,
     referenced: tuple[str, ...] = (),
     numbered: bool = True,
+    columns: list[str] | None = None,
+    look_for_commas: bool = False,
 ) -> Validated:
     """Type and check the rows of relation ``raw`` (text columns, those of the table's
     columns it has, plus ``__row``) as table ``table``; see the module's rules.
 
-    ``numbered=False``: ``raw`` is a table in file order without ``__row`` (a CSV that
-    DuckDB read, header on line 1, one line per record): row i is line i + 2, and a row
-    without any value in any of its columns is left out (blank-looking ``;;;;`` lines).
+    ``columns`` given: ``raw`` is a query's FROM clause (DuckDB's CSV reader) with these
+    columns. ``numbered=False``: ``raw`` is read in file order without ``__row`` (a CSV
+    file, header on line 1, one line per record): row i is line i + 2, and a row without
+    any value in any of its columns is left out (blank-looking ``;;;;`` lines).
     ``plain_trim``: the cells hold no white space but spaces (a faster trim suffices).
     ``referenced``: text columns other tables refer to; their values in rejected rows
     are kept, so a reference to one names that row instead of "no such row".
+    ``look_for_commas``: also say whether an amount is written like 12,50.
 
     One pass over ``raw`` computes, per row, the typed cells, a flag per rule, the text
     of every cell a rejection shows, and a hash of all the cells (to tell copies)."""
-    described = [c[0] for c in con.execute(f"DESCRIBE {ident(raw)}").fetchall()]
+    if columns is None:
+        described = [c[0] for c in con.execute(f"DESCRIBE {ident(raw)}").fetchall()]
+        source = ident(raw)
+    else:
+        described, source = columns, raw
     present = set(described)
-    end = table.period[1] if table.period else None
-    notes = _open_end_note(con, raw, file, end, plain_trim) if end in present else ()
     # the columns the source lacks are empty in every row: they break no rule but
     # "required" (which the header check has refused already) and are added as NULL
     have = table.model_copy(
@@ -153,17 +163,35 @@ def validate(
     )
     rules = [r for c in have.columns for r in _column_rules(c, decimal_comma)]
     rules += _interval_rules(have)
-    checked = unique_name(f"checked_{table.name}")
-    con.execute(
-        f"CREATE TEMP TABLE {checked} AS "
-        + _checked_query(have, raw, described, rules, decimal_comma, plain_trim, numbered)
+    stored = unique_name(f"checked_{table.name}")
+    commas = [c.name for c in have.columns if c.type == "decimal"] if look_for_commas else []
+    query = _checked_query(
+        have, source, described, rules, (decimal_comma, plain_trim, numbered), commas
     )
-    read = int(scalar(con, f"SELECT coalesce(count_if(NOT __empty), 0) FROM {checked}"))
+    con.execute(f"CREATE TEMP TABLE {stored} AS {query}")
+    checked = stored
+    if not numbered:  # the table keeps the file's order: its row id numbers the lines
+        checked = unique_name(f"numbered_{table.name}")
+        con.execute(
+            f"CREATE TEMP VIEW {checked} AS SELECT rowid + 2 AS {ident(ROW)}, "
+            f"* EXCLUDE ({ident(ROW)}) FROM {stored}"
+        )
+    records, read, open_ends, comma = con.execute(
+        "SELECT count(*), coalesce(count_if(NOT __empty), 0), "
+        "coalesce(count_if(__open_end AND NOT __empty), 0), coalesce(bool_or(__comma), false) "
+        f"FROM {checked}"
+    ).fetchall()[0]
+    end = table.period[1] if table.period else None
+    notes = (
+        (f"{file}: {open_ends} row(s) have {end} 9999-12-31; read as open-ended (no end date)",)
+        if open_ends
+        else ()
+    )
     parts = _rule_rejections(con, table, file, rules, checked)
-    duplicated, found = _duplicates(con, have, file, checked)
+    duplicated, found, single = _duplicates(con, have, file, checked)
     parts += found
     accepted = unique_name(f"accepted_{table.name}")
-    columns = ", ".join(
+    selected = ", ".join(
         [
             ident(c.name) if c.name in present else f"NULL::{SQL_TYPES[c.type]} AS {ident(c.name)}"
             for c in table.columns
@@ -172,7 +200,7 @@ def validate(
     )
     skip = f" AND {ident(ROW)} NOT IN (SELECT {ident(ROW)} FROM {duplicated})" if duplicated else ""
     con.execute(
-        f"CREATE TEMP VIEW {accepted} AS SELECT {columns} FROM {checked} "
+        f"CREATE TEMP VIEW {accepted} AS SELECT {selected} FROM {checked} "
         f"WHERE NOT __empty AND {_good(rules)}{skip}"
     )
     keys = {}
@@ -185,8 +213,19 @@ def validate(
         )
     rows = int(scalar(con, f"SELECT count(*) FROM {accepted}"))
     rejected = Rejected(combine(parts, [table.name]))
-    owned = tuple(n for n in (checked, duplicated) if n)
-    return Validated(accepted, read, rows, rejected, notes, keys, owned)
+    owned = tuple(n for n in (checked, stored, duplicated) if n)
+    return Validated(
+        accepted,
+        int(read),
+        rows,
+        rejected,
+        notes,
+        keys,
+        owned,
+        single,
+        int(records),
+        bool(comma),
+    )
 
 
 def _or_in(duplicated: str | None) -> str:
@@ -195,25 +234,32 @@ def _or_in(duplicated: str | None) -> str:
 
 def _checked_query(
     table: Table,
-    raw: str,
+    source: str,
     described: list[str],
     rules: list[Rule],
-    decimal_comma: bool,
-    plain_trim: bool,
-    numbered: bool,
+    how: tuple[bool, bool, bool],
+    commas: list[str],
 ) -> str:
     """The one pass over the raw rows, in three layers: the cleaned cells, the typed
-    cells, then the flags, the shown texts and the copy hash."""
+    cells, then the flags, the shown texts and the copy hash. ``how``: decimal comma,
+    plain trim, numbered; ``commas``: the amount columns to look for 12,50 in."""
+    decimal_comma, plain_trim, numbered = how
     end = table.period[1] if table.period else None
-    row = f"{ident(ROW)}::BIGINT" if numbered else "rowid + 2"
+    row = f"{ident(ROW)}::BIGINT" if numbered else "NULL::BIGINT"
     empty = "false" if numbered else f"NOT ({some_value(described, plain_trim)})"
     cells = [
         f"{_clean(ident(c.name), plain_trim, c.name == end) if c.name in described else 'NULL'}"
         f"::VARCHAR AS {_text(c)}"
         for c in table.columns
     ]
+    marker = ", ".join(literal(m) for m in OPEN_END)
+    open_end = f"{_trim(ident(end), plain_trim)} IN ({marker})" if end in described else "false"
+    comma = " OR ".join(
+        f"regexp_matches({ident(n)}, {literal(DECIMAL_COMMA_CELL)})" for n in commas
+    )
     cleaned = (
-        f"SELECT {row} AS {ident(ROW)}, {empty} AS __empty, {', '.join(cells)} FROM {ident(raw)}"
+        f"SELECT {row} AS {ident(ROW)}, {empty} AS __empty, {open_end} AS __open_end, "
+        f"{comma or 'false'} AS __comma, {', '.join(cells)} FROM {source}"
     )
     typed = [f"{_typed(c, decimal_comma)} AS {ident(c.name)}" for c in table.columns]
     flags = [
@@ -239,7 +285,16 @@ def _checked_query(
     names = ", ".join(ident(c.name) for c in table.columns)
     texts = ", ".join(_text(c) for c in table.columns)
     words = [f"__flags_{i}" for i in range(_words(rules))]
-    selected = [ident(ROW), "__empty", names, *words, *shown, f"hash({texts}) AS __cells"]
+    selected = [
+        ident(ROW),
+        "__empty",
+        "__open_end",
+        "__comma",
+        names,
+        *words,
+        *shown,
+        f"hash({texts}) AS __cells",
+    ]
     return f"SELECT {', '.join(selected)} FROM ({flagged})"
 
 
@@ -263,8 +318,7 @@ def _good(rules: list[Rule]) -> str:
 
 def some_value(columns: list[str], plain_trim: bool) -> str:
     """A row holds a value in at least one of ``columns`` (white space is no value)."""
-    trim = "trim({})" if plain_trim else f"trim({{}}, {literal(WHITE_SPACE)})"
-    some = [f"({ident(n)} IS NOT NULL AND {trim.format(ident(n))} <> '')" for n in columns]
+    some = [f"({ident(n)} IS NOT NULL AND {_trim(ident(n), plain_trim)} <> '')" for n in columns]
     return " OR ".join(some or ["false"])
 
 
@@ -272,25 +326,16 @@ def _shown(name: str) -> str:
     return ident("__shown_" + name)
 
 
+def _trim(cell: str, plain_trim: bool) -> str:
+    return f"trim({cell})" if plain_trim else f"trim({cell}, {literal(WHITE_SPACE)})"
+
+
 def _clean(cell: str, plain_trim: bool, end: bool) -> str:
-    trimmed = f"trim({cell})" if plain_trim else f"trim({cell}, {literal(WHITE_SPACE)})"
+    trimmed = _trim(cell, plain_trim)
     if end:
         markers = ", ".join(literal(m) for m in OPEN_END)
         return f"CASE WHEN {trimmed} IN ({markers}) THEN NULL ELSE nullif({trimmed}, '') END"
     return f"nullif({trimmed}, '')"
-
-
-def _open_end_note(
-    con: duckdb.DuckDBPyConnection, raw: str, file: str, end: str | None, plain_trim: bool
-) -> tuple[str, ...]:
-    """An end date 9999-12-31 means "no end": it is read as empty, and said so."""
-    assert end is not None
-    trimmed = f"trim({ident(end)})" if plain_trim else f"trim({ident(end)}, {literal(WHITE_SPACE)})"
-    markers = ", ".join(literal(m) for m in OPEN_END)
-    found = scalar(con, f"SELECT count_if({trimmed} IN ({markers})) FROM {ident(raw)}")
-    if not found:
-        return ()
-    return (f"{file}: {found} row(s) have {end} 9999-12-31; read as open-ended (no end date)",)
 
 
 def _text(column: Column) -> str:
@@ -429,25 +474,27 @@ def _rule_rejections(
 
 def _duplicates(
     con: duckdb.DuckDBPyConnection, table: Table, file: str, checked: str
-) -> tuple[str | None, list[pa.Table]]:
+) -> tuple[str | None, list[pa.Table], bool]:
     """Copies and duplicate keys: the rows rejected for them (a table of ``__row``, or
-    None) and their rejections. Only rows whose key occurs more than once are visited."""
+    None), their rejections, and whether every key occurs once. Only rows whose key
+    occurs more than once are visited."""
     if not table.key:
-        return None, []
+        return None, [], False
     names = [*table.key, *([table.history] if table.history else [])]
     names = [n for n in names if table.column(n) is not None]  # the source's, of those
     key = ", ".join(ident(n) for n in names)
     shared = unique_name(f"shared_{table.name}")
     rows_read = f"(SELECT * FROM {checked} WHERE NOT __empty)"
+    own = [n for n in table.key if table.column(n) is not None]  # the key, without history
     con.execute(
-        f"CREATE TEMP TABLE {shared} AS SELECT k.* FROM {rows_read} k "
-        f"SEMI JOIN (SELECT {key} FROM {rows_read} GROUP BY ALL HAVING count(*) > 1) d "
-        f"ON {' AND '.join(f'k.{ident(n)} IS NOT DISTINCT FROM d.{ident(n)}' for n in names)}"
+        f"CREATE TEMP TABLE {shared} AS SELECT k.* FROM {rows_read} k SEMI JOIN (SELECT "
+        f"{', '.join(ident(n) for n in own)} FROM {rows_read} GROUP BY ALL HAVING count(*) > 1)"
+        f" d ON {' AND '.join(f'k.{ident(n)} IS NOT DISTINCT FROM d.{ident(n)}' for n in own)}"
     )
     count = scalar(con, f"SELECT count(*) FROM {shared}")
     if not count:
         con.execute(f"DROP TABLE {shared}")
-        return None, []
+        return None, [], True
     # equal cells: equal typed values, and equal text (a hash of the cleaned cells tells
     # 2021-01-05 from 05-01-2021 and 12.5 from 12.50, which type alike)
     cells = ", ".join(f"s.{ident(n)}" for n in [*table.column_names, "__cells"])
@@ -493,13 +540,13 @@ def _duplicates(
         )
     rejected = copies | duplicated
     if not rejected.any():
-        return None, parts
+        return None, parts, False
     dropped = unique_name(f"dropped_{table.name}")
     con.execute(f"CREATE TEMP TABLE {dropped} ({ident(ROW)} BIGINT)")
     con.register(f"{dropped}_arrow", pa.table({ROW: pa.array(numbers[rejected])}))
     con.execute(f"INSERT INTO {dropped} SELECT * FROM {dropped}_arrow")
     con.unregister(f"{dropped}_arrow")
-    return dropped, parts
+    return dropped, parts, False
 
 
 def _required(table: Table, name: str) -> bool:

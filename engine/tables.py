@@ -52,18 +52,23 @@ def scoped_tables(
     scope follows a link (a claim's toewijzing) come after the tables they link to, so a
     claim for a removed indication is excluded too.
 
-    In process, DuckDB reads the loaded Arrow tables in place (no copy) and each scoped
-    table is computed once and kept (the latest version of each row, the scope applied),
-    so every measure of the run starts from the same rows instead of recomputing them,
-    and the rows are held twice at most (Arrow, DuckDB); a database or Spark keeps them as
-    views of its own tables."""
+    In process, DuckDB reads the tables the load left in it (or Arrow tables in place: no
+    copy). A scoped table that takes work (the latest version of each row, a scope through
+    a link) is computed once and kept, so every measure of the run starts from the same
+    rows instead of recomputing them; a plain filter stays a view. A database or Spark
+    keeps them as views of its own tables."""
     sources = data.relations if data.backend is not None else _arrow_views(con, data)
-    raw = {name: _known_on(rel, ctx.schema.table(name), as_of) for name, rel in sources.items()}  # type: ignore[arg-type]
+    single = getattr(data.tables, "single_version", frozenset())
+    raw = {
+        name: _known_on(rel, ctx.schema.table(name), as_of, name in single)  # type: ignore[arg-type]
+        for name, rel in sources.items()
+    }
     tables: dict[str, ir.Table] = {}
     linked_last = sorted(raw, key=lambda n: bool(_scope_links(ctx, n)))
     for name in linked_last:
         table, schema_table = raw[name], ctx.schema.table(name)
         conditions = ctx.library.scopes.get(name, ())
+        versions = table is not sources[name]
         if conditions and schema_table is not None:
             scoped = Context(ctx.schema, ctx.library, tables, ctx.semi_joins)
             rows = with_links(table, schema_table, list(conditions), None, scoped)
@@ -71,7 +76,9 @@ def scoped_tables(
                 ast_and(list(conditions)), Env(schema_table, None, rows, scoped)
             )
             table = rows.filter(keep).select(*table.columns)
-        if data.backend is None and table is not sources[name]:
+        # computed once where that saves work (the latest versions, a scope through a
+        # link); a plain filter stays a view, which DuckDB pushes into every scan
+        if data.backend is None and (versions or _scope_links(ctx, name)):
             table = con.create_table(unique_name(f"scoped_{name}"), table, temp=True)
         tables[name] = table
     return tables
@@ -91,16 +98,21 @@ def _arrow_views(con: ibis.BaseBackend, data: LoadedData) -> dict[str, ir.Table]
     return views
 
 
-def _known_on(table: ir.Table, schema_table: Table | None, as_of: dt.date | None) -> ir.Table:
+def _known_on(
+    table: ir.Table, schema_table: Table | None, as_of: dt.date | None, single: bool = False
+) -> ir.Table:
     """The rows as known on ``as_of`` (by default: now). Where a table keeps history, rows
     sharing a key are versions of one row: the latest version registered by then wins
-    (rows without a registration time count as the earliest version)."""
+    (rows without a registration time count as the earliest version). ``single``: the
+    load found every key once, so there is no later version to prefer."""
     history = schema_table.history if schema_table is not None else None
     if schema_table is None or history is None or history not in table.columns:
         return table
     if as_of is not None:
         limit = ibis.literal(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()))
         table = table.filter(table[history].isnull() | (table[history] < limit))
+    if single:
+        return table
     key = [table[k] for k in schema_table.key]
     order = ibis.desc(table[history].fill_null(_EARLIEST))
     latest = ibis.row_number().over(group_by=key, order_by=order)
