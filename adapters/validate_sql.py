@@ -90,7 +90,8 @@ NUMBERS = {
     ),
 }
 DECIMAL_COMMA_CELL = r"^\s*-?\d+,\d{1,2}\s*$"  # an amount like 12,50 (Dutch notation)
-YMD, DMY, TIME = r"\d{4}-\d{2}-\d{2}", r"\d{2}-\d{2}-\d{4}", r"\d{2}:\d{2}:\d{2}"
+YMD, DMY = r"\d{4}-\d{2}-\d{2}", r"\d{2}-\d{2}-\d{4}"
+TIME = r"([01]\d|2[0-3]):[0-5]\d:[0-5]\d"  # DuckDB would read 24:00:00 as the next day
 
 
 @dataclass(frozen=True)
