@@ -96,6 +96,12 @@ class DuckTables(Mapping[str, pa.Table]):
         relation, cell = ident(self.relations[name]), ident(column)
         return bool(scalar(self.con, f"SELECT count({cell}) > 0 FROM {relation}"))
 
+    def min_max(self, name: str, column: str) -> tuple[Any, Any]:
+        """The smallest and largest value of a column (None, None without any)."""
+        relation, cell = ident(self.relations[name]), ident(column)
+        rows = self.con.execute(f"SELECT min({cell}), max({cell}) FROM {relation}").fetchall()
+        return rows[0][0], rows[0][1]
+
     def __iter__(self) -> Iterator[str]:
         return iter(self.relations)
 

@@ -8,6 +8,7 @@ import datetime as dt
 import pyarrow.compute as pc
 
 from maatstaf.adapters.base import LoadedData
+from maatstaf.adapters.duck import DuckTables
 from maatstaf.dsl import ast
 from maatstaf.dsl.model import Library, MeasureVersion
 from maatstaf.dsl.schema import Schema, Table
@@ -35,6 +36,8 @@ def last_dates(data: LoadedData, schema: Schema) -> dict[str, dt.date | None]:
         if data.backend is not None and table.name in data.relations:
             rel = data.relations[table.name]
             found[table.name] = rel[column].max().execute()  # type: ignore[attr-defined]
+        elif isinstance(data.tables, DuckTables) and table.name in data.tables:
+            found[table.name] = data.tables.min_max(table.name, column)[1]  # no copy out
         elif table.name in data.tables and column in data.tables[table.name].column_names:
             found[table.name] = pc.max(data.tables[table.name][column]).as_py()
     return found

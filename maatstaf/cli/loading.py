@@ -83,9 +83,13 @@ def periods_of(
 
 def _default_range(loaded: LoadedData) -> tuple[str, str]:
     """Without --from/--to: the last three calendar years in which indications start."""
+    from maatstaf.adapters.duck import DuckTables
+
     if loaded.backend is not None:
         rel = loaded.relations["toewijzingen"]
         first, last = rel.startdatum.min().execute(), rel.startdatum.max().execute()  # type: ignore[attr-defined]
+    elif isinstance(loaded.tables, DuckTables) and "toewijzingen" in loaded.tables:
+        first, last = loaded.tables.min_max("toewijzingen", "startdatum")  # no copy out
     else:
         table = loaded.tables.get("toewijzingen")
         if table is None or table.num_rows == 0:
