@@ -7,13 +7,16 @@ Arrow, which counts blank lines and line breaks inside quoted cells and names a 
 open) when DuckDB's records are not exactly the file's lines after the header, or when
 DuckDB refuses it (a record with the wrong number of fields, a stray quote), or when it is
 not plain UTF-8 (a byte order mark of UTF-16 or UTF-32, NUL bytes, Windows-1252, mixed
-encodings), or when a carriage return ends a line on its own. So line numbers, errors and
+encodings), or when a carriage return ends a line on its own, or when white space comes
+before a quote at the start of a field (DuckDB skips it and reads the quoted value; the
+exact reader, as RFC 4180 has it, reads that quote as a character). So line numbers, errors and
 rejections are the same whichever reader read the file; only the time differs.
 """
 
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 import duckdb
@@ -104,6 +107,8 @@ def _plain_utf8(data: bytes, delimiter: str) -> bool | None:
         return None
     if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
         return None
+    if _quote_after_space(data, delimiter):
+        return None
     text = None
     if not data.isascii():
         try:
@@ -114,6 +119,15 @@ def _plain_utf8(data: bytes, delimiter: str) -> bool | None:
     if any(c.encode() in data for c in controls if c.isascii()):
         return False
     return not (text is not None and any(c in text for c in controls if not c.isascii()))
+
+
+def _quote_after_space(data: bytes, delimiter: str) -> bool:
+    """Whether spaces or tabs may come before a quote that starts a field (also inside a
+    quoted cell, where it is harmless: such a file is merely read by the exact reader)."""
+    if b' "' not in data and b'\t"' not in data:
+        return False
+    start = re.escape(delimiter.encode())
+    return re.search(rb"(?:^|" + start + rb")[ \t]+\"", data, re.MULTILINE) is not None
 
 
 def _decimal_comma(
