@@ -9,8 +9,8 @@ DuckDB refuses it (a record with the wrong number of fields, a stray quote), or 
 not plain UTF-8 (a byte order mark of UTF-16 or UTF-32, NUL bytes, Windows-1252, mixed
 encodings), or when a carriage return ends a line on its own, or when white space comes
 before a quote at the start of a field (DuckDB skips it and reads the quoted value; the
-exact reader, as RFC 4180 has it, reads that quote as a character). So line numbers, errors and
-rejections are the same whichever reader read the file; only the time differs.
+exact reader, as RFC 4180 has it, reads that quote as a character). So line numbers,
+errors and rejections are the same whichever reader read the file; only the time differs.
 """
 
 from __future__ import annotations
@@ -101,8 +101,8 @@ def numbered(con: duckdb.DuckDBPyConnection, raw: RawTable) -> pa.Table:
 
 def _plain_utf8(data: bytes, delimiter: str) -> bool | None:
     """Whether DuckDB may read the file: None if not (see the module); else whether its
-    only white space is spaces (besides line ends and a tab delimiter), so that a plain
-    trim reads the cells as the exact reader's trim does."""
+    only white space is spaces (besides line ends, and tab delimiters in a file without
+    quotes), so that a plain trim reads the cells as the exact reader's trim does."""
     if data.startswith(NOT_UTF8) or b"\x00" in data:
         return None
     if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
@@ -115,6 +115,8 @@ def _plain_utf8(data: bytes, delimiter: str) -> bool | None:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             return None
+    if delimiter == "\t" and b'"' in data:  # a tab may be in a quoted cell: not a delimiter
+        return False
     controls = [c for c in CONTROL_SPACE if c not in "\n\r" and c != delimiter]
     if any(c.encode() in data for c in controls if c.isascii()):
         return False

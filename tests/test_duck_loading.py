@@ -26,7 +26,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from maatstaf.adapters import csv_folder
@@ -304,8 +304,11 @@ PLAIN = (
 @example({"toewijzingen": PLAIN.replace(b",", b";").replace(b"12.50", b"1.234,56")})
 @example({"toewijzingen": PLAIN.replace(b",", b"\t").replace(b"\n", b"\r\n")})
 @example({"toewijzingen": codecs.BOM_UTF8 + PLAIN.replace(b"T1,C1", b" T1\xc2\xa0, C1\t")})
+@example({"toewijzingen": PLAIN.replace(b",", b"\t").replace(b"12.50", b'"12.50\t"')})
+@example({"toewijzingen": PLAIN.replace(b",wmo,", b', "wmo",')})
 def test_duckdb_reader_loads_exactly_as_the_exact_reader(files: dict[str, bytes]) -> None:
-    assert_same_both_ways(files)
+    outcome = assert_same_both_ways(files)
+    event(f"DuckDB read {len(outcome.duckdb_read)} of {len(files)} file(s)")
 
 
 def test_a_plain_file_is_read_by_duckdb_only(tmp_path: Path, monkeypatch) -> None:
