@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import datetime as dt
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,11 +31,15 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from maatstaf.adapters import csv_folder
-from maatstaf.adapters.base import LoadedData, LoadError
+from maatstaf.adapters.assemble import check_header, unknown_columns
+from maatstaf.adapters.base import LoadedData, LoadError, TableStats
 from maatstaf.adapters.csv_folder import CsvFolderAdapter
+from maatstaf.adapters.quarantine import combine
+from maatstaf.adapters.sample import write_sample_csv
 from maatstaf.adapters.validate_sql import ROW, validate_arrow
 from maatstaf.dsl.schema import Column, Table, canonical_schema
 from tests import reference_validate
+from tests.helpers import run_engine
 
 SCHEMA = canonical_schema()
 PROPERTY = settings(
@@ -241,6 +246,16 @@ def written(files: dict[str, bytes]) -> Iterator[Path]:
 def load(folder: Path, duckdb: bool) -> Outcome:
     """Load the folder, with DuckDB's reader or with the exact reader only."""
     read: list[str] = []
+    try:
+        loaded = loaded_with(folder, duckdb, read)
+    except LoadError as error:
+        return Outcome(f"LoadError: {error}", tuple(read))
+    return Outcome(comparable(loaded), tuple(read))
+
+
+def loaded_with(folder: Path, duckdb: bool, read: list[str]) -> LoadedData:
+    """The folder as loaded with DuckDB's reader (``read``: the tables it read) or with
+    the exact reader only."""
     original = csv_folder.read_csv_in_duckdb
 
     def spy(*args: Any) -> Any:
@@ -251,22 +266,19 @@ def load(folder: Path, duckdb: bool) -> Outcome:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(csv_folder, "read_csv_in_duckdb", spy)
-        try:
-            loaded = CsvFolderAdapter().load(str(folder))
-        except LoadError as error:
-            return Outcome(f"LoadError: {error}", tuple(read))
-    return Outcome(comparable(loaded), tuple(read))
+        return CsvFolderAdapter().load(str(folder))
+
+
+def any_order(arrow: pa.Table) -> tuple[pa.Schema, list[dict[str, Any]]]:
+    """A table's schema and rows, the rows in an order of their own (not the table's)."""
+    rows = sorted(arrow.to_pylist(), key=lambda r: [(v is None, repr(v)) for v in r.values()])
+    return arrow.schema, rows
 
 
 def comparable(loaded: LoadedData) -> dict[str, Any]:
-    tables = {}
-    for name in loaded.tables:
-        arrow = loaded.tables[name]
-        rows = sorted(arrow.to_pylist(), key=lambda r: [(v is None, repr(v)) for v in r.values()])
-        tables[name] = (arrow.schema, rows)
     assert loaded.quarantine is not None
     return {
-        "tables": tables,
+        "tables": {name: any_order(loaded.tables[name]) for name in loaded.tables},
         "quarantine": loaded.quarantine.to_pylist(),
         "sample": loaded.rejected,
         "counts": loaded.rejection_counts,
@@ -459,3 +471,206 @@ def test_sql_validator_accepts_and_rejects_as_the_arrow_reference(
     assert accepted.schema == expected.schema
     assert sorted_rows(accepted) == sorted_rows(expected)
     assert rejected.table.to_pylist() == reference.table.to_pylist()
+
+
+# -- 2b. the whole load validates as the Arrow load did -------------------------------
+
+
+def previous_load(folder: Path) -> dict[str, Any] | str:
+    """The folder loaded as before commit e03064e, all in Arrow: the exact reader, the
+    header checks, ``open_ends``, the reference validator, and the reference check of
+    references, which names a rejected row a reference points at (``dropped``)."""
+    found: dict[str, Any] = {"tables": {}, "warnings": [], "parts": [], "dropped": {}}
+    files, read = {}, {}
+    try:
+        raws = {}
+        for table in SCHEMA.tables:
+            path = folder / f"{table.name}.csv"
+            if path.is_file():
+                raws[table.name] = (
+                    table,
+                    path,
+                    *csv_folder.read_csv(path, path.read_bytes(), table),
+                )
+        errors = []
+        for name, (table, path, raw, comma, warnings) in raws.items():
+            files[name], read[name] = str(path), raw.num_rows
+            header = [c for c in raw.column_names if c != ROW]
+            check_header(str(path), header, table)
+            problems, notes = unknown_columns(str(path), header, table)
+            errors += problems
+            raw = raw.select([c for c in raw.column_names if c == ROW or table.column(c)])
+            raw, note = previous_open_ends(raw, table, str(path))
+            accepted, rejected = reference_validate.validate_table(
+                table, raw, str(path), decimal_comma=comma
+            )
+            found["tables"][name] = accepted
+            found["warnings"] += [*notes, *note, *warnings]
+            found["parts"].append(rejected.table)
+            kept = pc.is_in(raw[ROW], accepted[ROW].combine_chunks())
+            found["dropped"][name] = raw.filter(pc.invert(kept))
+        if errors:
+            raise LoadError("\n".join(errors))
+    except LoadError as error:
+        return f"LoadError: {error}"
+    tables, unknown = reference_validate.check_references(
+        found["tables"], SCHEMA, files, found["dropped"]
+    )
+    every = combine([*found["parts"], unknown.table], [t.name for t in SCHEMA.tables])
+    return {
+        "tables": {n: any_order(t.drop_columns([ROW])) for n, t in tables.items()},
+        "quarantine": every.to_pylist(),
+        "stats": tuple(
+            TableStats(table=n, file=files[n], rows_read=read[n], rows_accepted=t.num_rows)
+            for n, t in tables.items()
+        ),
+        "warnings": tuple(found["warnings"]),
+    }
+
+
+def previous_open_ends(raw: pa.Table, table: Table, where: str) -> tuple[pa.Table, list[str]]:
+    """``open_ends`` and its note, as the Arrow load said it."""
+    end = table.period[1] if table.period else None
+    if end is None or end not in raw.column_names:
+        return raw, []
+    count = pc.sum(pc.is_in(pc.utf8_trim_whitespace(raw[end]), pa.array(OPEN_END))).as_py()
+    if not count:
+        return raw, []
+    note = f"{where}: {count} row(s) have {end} 9999-12-31; read as open-ended (no end date)"
+    return open_ends(raw, table), [note]
+
+
+def current_load(folder: Path) -> dict[str, Any] | str:
+    """The load as it is now, in the form of ``previous_load``."""
+    try:
+        loaded = CsvFolderAdapter().load(str(folder))
+    except LoadError as error:
+        return f"LoadError: {error}"
+    assert loaded.quarantine is not None
+    return {
+        "tables": {name: any_order(loaded.tables[name]) for name in loaded.tables},
+        "quarantine": loaded.quarantine.to_pylist(),
+        "stats": loaded.stats,
+        "warnings": loaded.errors,
+    }
+
+
+CLAIMS = (
+    b"declaratie_id,toewijzing_id,client_id,periode_start,periode_eind,bedrag\n"
+    b"D1,T3,C1,2021-01-01,2021-01-31,5\n"
+    b"D2,T9,C1,2021-01-01,2021-01-31,5\n"
+    b"D3,T1,C1,2021-01-01,2021-01-31,5\n"
+)
+
+
+@given(folders())
+@PROPERTY
+@example({"toewijzingen": PLAIN, "declaraties": CLAIMS})  # a claim of a rejected indication
+def test_the_load_rejects_and_accepts_as_the_arrow_load_did(files: dict[str, bytes]) -> None:
+    with written(files) as folder:
+        now, before = current_load(folder), previous_load(folder)
+    if isinstance(now, dict) and isinstance(before, dict):
+        for part in now:
+            assert now[part] == before[part], part
+    assert now == before
+
+
+# -- figures and rejections of the sample, clean and corrupted ------------------------
+
+MEASURES = [
+    "wmo.unieke_clienten",
+    "jeugd.stapeling",
+    "jeugd.herindicaties",
+    "wmo.gedeclareerd_per_client",
+    "participatie.uitgekeerd",
+    "tijdigheid",
+    "jeugd.in_zorg_5_jaar",
+]
+
+
+def corrupt(folder: Path) -> None:
+    """Break rows of the sample the way exports break: an impossible date, an end before
+    its start, an unknown code, a key used twice at one registration moment, a comma
+    amount with three decimals, white space and NBSP around values, an open end written
+    9999-12-31, an Excel row of delimiters, and claims of an unknown and of a rejected
+    indication."""
+    path = folder / "toewijzingen.csv"
+    lines = path.read_text().split("\n")
+    header = lines[0].split(",")
+    rows = [line.split(",") for line in lines[1:-1]]
+    assert all(len(r) == len(header) for r in rows)  # the sample quotes no cell
+
+    def put(index: int, column: str, value: str) -> None:
+        rows[index][header.index(column)] = value
+
+    put(3, "startdatum", "2020-02-30")
+    put(5, "einddatum", "2000-01-01")
+    put(7, "wet", "jeugd")
+    put(9, "toewijzing_id", rows[10][header.index("toewijzing_id")])
+    put(9, "geregistreerd_op", rows[10][header.index("geregistreerd_op")])
+    put(12, "budget", '"12,345"')
+    put(13, "productcode", " \xa0" + rows[13][header.index("productcode")] + "\t")
+    put(14, "einddatum", "9999-12-31")
+    rows.append([""] * len(header))
+    lines = [",".join(header), *(",".join(r) for r in rows), ""]
+    path.write_text("\n".join(lines))
+    claims = folder / "declaraties.csv"
+    text = claims.read_text().split("\n")
+    names = text[0].split(",")
+    first, second = text[1].split(","), text[2].split(",")
+    first[names.index("toewijzing_id")] = "T9999999"
+    second[names.index("toewijzing_id")] = rows[3][header.index("toewijzing_id")]
+    text[1], text[2] = ",".join(first), ",".join(second)
+    claims.write_text("\n".join(text))
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    clean = tmp_path_factory.mktemp("clean")
+    write_sample_csv(clean)
+    corrupted = tmp_path_factory.mktemp("corrupted")
+    for path in clean.iterdir():
+        (corrupted / path.name).write_bytes(path.read_bytes())
+    corrupt(corrupted)
+    return {"clean": clean, "corrupted": corrupted}
+
+
+def figures(data: LoadedData) -> dict[tuple[Any, ...], Any]:
+    result = run_engine(data, "quarter", dt.date(2019, 1, 1), dt.date(2021, 12, 31), MEASURES)
+    return {
+        (f.measure, f.period, tuple(sorted(f.dimensions.items()))): f.value for f in result.figures
+    }
+
+
+@pytest.mark.slow  # four engine runs over the sample: about 20 s of CPU
+@pytest.mark.parametrize("copy", ["clean", "corrupted"])
+def test_the_sample_gives_the_same_figures_and_rejections_either_way(
+    sample: dict[str, Path], copy: str
+) -> None:
+    folder = sample[copy]
+    read: list[str] = []
+    fast, exact = loaded_with(folder, True, read), loaded_with(folder, False, [])
+    assert sorted(read) == sorted(p.stem for p in folder.glob("*.csv"))  # DuckDB read all
+    assert comparable(fast) == comparable(exact)
+    assert current_load(folder) == previous_load(folder)
+    found = figures(fast)
+    assert found and any(found.values())
+    assert found == figures(exact)
+    if copy == "clean":
+        assert fast.quarantine is not None and fast.quarantine.num_rows == 0
+        return
+    rejections = comparable(fast)["quarantine"]
+    assert {(r["row"], r["column"]) for r in rejections if r["table"] == "toewijzingen"} == {
+        (5, "startdatum"),
+        (7, "einddatum"),
+        (9, "wet"),
+        (11, "toewijzing_id"),
+        (12, "toewijzing_id"),
+        (14, "budget"),
+    }
+    claims = {(r["table"], r["row"]): r["reason"] for r in rejections}
+    assert claims.pop(("declaraties", 2)) == "unknown toewijzing_id: no such row in toewijzingen"
+    assert ("declaraties", 3) in claims
+    # every other rejected claim or booking belongs to a rejected indication
+    others = [reason for (table, _), reason in claims.items() if table != "toewijzingen"]
+    assert all("refers to a rejected row of toewijzingen (" in r for r in others)
