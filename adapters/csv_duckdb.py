@@ -46,8 +46,8 @@ def read_csv_in_duckdb(
     if plain is None:
         return None
     names = [h if h and h != ROW else f"__unused_{i}" for i, h in enumerate(header)]
-    if len(set(names)) != len(names):
-        return None
+    if len(set(names)) != len(names) or all(n.startswith("__unused_") for n in names):
+        return None  # no column to read: the exact reader and the header check say so
     read = unique_name(f"read_{table.name}")
     columns = ", ".join(f"{literal(n)}: 'VARCHAR'" for n in names)
     try:

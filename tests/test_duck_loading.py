@@ -318,6 +318,7 @@ PLAIN = (
 @example({"toewijzingen": codecs.BOM_UTF8 + PLAIN.replace(b"T1,C1", b" T1\xc2\xa0, C1\t")})
 @example({"toewijzingen": PLAIN.replace(b",", b"\t").replace(b"12.50", b'"12.50\t"')})
 @example({"toewijzingen": PLAIN.replace(b",wmo,", b', "wmo",')})
+@example({"toewijzingen": PLAIN, "clienten": ROW.encode()})  # no column but the reserved one
 def test_duckdb_reader_loads_exactly_as_the_exact_reader(files: dict[str, bytes]) -> None:
     outcome = assert_same_both_ways(files)
     event(f"DuckDB read {len(outcome.duckdb_read)} of {len(files)} file(s)")
