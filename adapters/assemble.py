@@ -91,24 +91,27 @@ def assemble(
     parts: list[pa.Table] = []
     warnings: list[str] = []
     header_errors: list[str] = []
+    # the files DuckDB reads first, in the tables' order: one it cannot number goes to the
+    # exact reader, whose errors about the file come before any about a header
+    by_duckdb: dict[str, tuple[Validated, list[str]]] = {}
+    for table in schema.tables:
+        source = raws.get(table.name)
+        if source is not None and source.query is not None:
+            result = _validate_query(con, source, table, referenced)
+            if result is None:
+                assert source.exact is not None
+                raws[table.name] = source.exact()
+            else:
+                by_duckdb[table.name] = result
     for table in schema.tables:
         source = raws.get(table.name)
         if source is None:
             continue
         rules = options.mapping.tables.get(table.name) if options.mapping else None
-        if source.query is not None:
-            read_by_duckdb = _validate_query(con, source, table, referenced)
-            if read_by_duckdb is None:  # DuckDB's records are not the file's lines
-                assert source.exact is not None
-                source = raws[table.name] = source.exact()
-        if source.query is not None:
-            assert read_by_duckdb is not None
-            checked, errors, notes = read_by_duckdb
-            header_errors += errors
+        if table.name in by_duckdb:
+            found, notes = by_duckdb[table.name]
             warnings += notes
-            if checked is None:
-                continue
-            found, invalid, rows_read = checked, empty(), checked.read
+            invalid, rows_read = empty(), found.read
         else:
             prepared = _prepared(con, source, table, rules, columns, key)
             header_errors += prepared.errors
@@ -209,17 +212,20 @@ def _validate_query(
     source: RawTable,
     table: Table,
     referenced: dict[str, set[str]],
-) -> tuple[Validated | None, list[str], list[str]] | None:
-    """A CSV file read and validated by DuckDB in one pass: the result, header errors and
-    notes; None when DuckDB refuses the file or its records are not the file's lines (the
-    exact reader then reads it). Amounts written like 12,50 in a file whose delimiter is
+) -> tuple[Validated, list[str]] | None:
+    """A CSV file read and validated by DuckDB in one pass: the result and the notes on
+    its header; None when the header is wrong, DuckDB refuses the file or its records are
+    not the file's lines (the exact reader then reads it and says what is wrong). Amounts written like 12,50 in a file whose delimiter is
     not a semicolon make a second pass, with decimal commas."""
     assert source.query is not None
     header = list(source.columns)
-    check_header(source.where, header, table)
     errors, notes = unknown_columns(source.where, header, table)
-    if errors:
-        return None, errors, notes
+    try:
+        check_header(source.where, header, table)
+    except LoadError:
+        errors.append("refused")
+    if errors:  # the exact reader first says what is wrong with the file itself, if any
+        return None
     comma = source.decimal_comma
     for _ in range(2):
         try:
@@ -243,7 +249,7 @@ def _validate_query(
             _drop_all(con, found)
             return None
         if not found.comma_amounts or comma:
-            return found, errors, notes
+            return found, notes
         _drop_all(con, found)
         comma = True
     raise AssertionError("unreachable: the second pass reads decimal commas")

@@ -7,13 +7,16 @@ Arrow, which counts blank lines and line breaks inside quoted cells and names a 
 open) when DuckDB's records are not exactly the file's lines after the header, or when
 DuckDB refuses it (a record with the wrong number of fields, a stray quote), or when it is
 not plain UTF-8 (a byte order mark of UTF-16 or UTF-32, NUL bytes, Windows-1252, mixed
-encodings), or when a carriage return ends a line on its own. So line numbers, errors and
-rejections are the same whichever reader read the file; only the time differs.
+encodings), or when a carriage return ends a line on its own, or when white space comes
+before a quote at the start of a field (DuckDB skips it and reads the quoted value; the
+exact reader, as RFC 4180 has it, reads that quote as a character). So line numbers,
+errors and rejections are the same whichever reader read the file; only the time differs.
 """
 
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -41,8 +44,8 @@ def read_csv_in_duckdb(
     if plain is None:
         return None
     names = [h if h and h != ROW else f"__unused_{i}" for i, h in enumerate(header)]
-    if len(set(names)) != len(names):
-        return None
+    if len(set(names)) != len(names) or all(n.startswith("__unused_") for n in names):
+        return None  # no column to read: the exact reader and the header check say so
     columns = ", ".join(f"{literal(n)}: 'VARCHAR'" for n in names)
     query = (
         f"read_csv({literal(str(path))}, header = true, columns = {{{columns}}}, "
@@ -68,11 +71,13 @@ def read_csv_in_duckdb(
 
 def _plain_utf8(data: bytes, delimiter: str) -> bool | None:
     """Whether DuckDB may read the file: None if not (see the module); else whether its
-    only white space is spaces (besides line ends and a tab delimiter), so that a plain
-    trim reads the cells as the exact reader's trim does."""
+    only white space is spaces (besides line ends, and tab delimiters in a file without
+    quotes), so that a plain trim reads the cells as the exact reader's trim does."""
     if data.startswith(NOT_UTF8) or b"\x00" in data:
         return None
     if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+        return None
+    if _quote_after_space(data, delimiter):
         return None
     text = None
     if not data.isascii():
@@ -80,7 +85,18 @@ def _plain_utf8(data: bytes, delimiter: str) -> bool | None:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             return None
+    if delimiter == "\t" and b'"' in data:  # a tab may be in a quoted cell: not a delimiter
+        return False
     controls = [c for c in CONTROL_SPACE if c not in "\n\r" and c != delimiter]
     if any(c.encode() in data for c in controls if c.isascii()):
         return False
     return not (text is not None and any(c in text for c in controls if not c.isascii()))
+
+
+def _quote_after_space(data: bytes, delimiter: str) -> bool:
+    """Whether spaces or tabs may come before a quote that starts a field (also inside a
+    quoted cell, where it is harmless: such a file is merely read by the exact reader)."""
+    if b' "' not in data and b'\t"' not in data:
+        return False
+    start = re.escape(delimiter.encode())
+    return re.search(rb"(?:^|" + start + rb")[ \t]+\"", data, re.MULTILINE) is not None

@@ -61,6 +61,14 @@ DATE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T].*)?")
 NUMBER = re.compile(r"[-+]?\d+([.,]\d+)*")
 
 
+def _read_deferred(raws: dict[str, RawTable]) -> None:
+    """Read the files left to DuckDB with the exact reader, which raises the error about
+    such a file, if it has one (called only when a later file cannot be read)."""
+    for raw in raws.values():
+        if raw.exact is not None:
+            raw.exact()
+
+
 def _pseudonymized(options: LoadOptions | None, table: Table) -> bool:
     """Whether a column of ``table`` holds BSNs to replace before anything else."""
     if options is None:
@@ -95,7 +103,11 @@ class CsvFolderAdapter:
             if path.is_file():
                 rules = mapping.tables.get(table.name) if mapping else None
                 duckdb_may_read = rules is None and not _pseudonymized(options, table)
-                raws[table.name] = _read_table(path, table, mapping, limits, duckdb_may_read)
+                try:
+                    raws[table.name] = _read_table(path, table, mapping, limits, duckdb_may_read)
+                except LoadError:
+                    _read_deferred(raws)  # an earlier file's own error comes first
+                    raise
         if REQUIRED_TABLE not in raws:
             names = ", ".join(f"{t.name}.csv" for t in self.schema.tables)
             raise LoadError(

@@ -1,4 +1,13 @@
-"""validate: raw text columns -> typed canonical rows, and the rows rejected with reasons.
+"""The previous Arrow validator, kept as the reference for differential tests.
+
+Until commit e03064e this was ``adapters/validate.py``, the validator every load used;
+loads now validate in SQL (``adapters/validate_sql.py``). ``tests/test_duck_loading.py``
+checks that the SQL validator accepts and rejects exactly as this one did. It is not
+used by the package: change it only to mirror an intended change of the rules. Note that
+the Arrow load read an end date 9999-12-31 as empty before calling ``validate_table``
+(``assemble.open_ends``); ``validate_sql`` does that itself.
+
+validate: raw text columns -> typed canonical rows, and the rows rejected with reasons.
 
 Vectorised with pyarrow compute and numpy: every rule is one array operation over a
 column; rejections are built as Arrow tables (``quarantine``), and only rows sharing a key
