@@ -88,6 +88,23 @@ def _whole_process(sizes: list[dict]) -> list[str]:
             f"{size['ratio']} | {size['goal']} | {_met(size['ratio'], size['goal'])} | "
             f"{size['months_compared']} |"
         )
+    with_library = [size for size in sizes if "library" in size]
+    if with_library:
+        lines += [
+            "",
+            "The whole standard library on the same CSV (`maatstaf run --data DIR --from "
+            f"{FIRST} --to {LAST} --grain month`, every measure the data allows), one run:",
+            "",
+            "| indications | s | CPU s | peak MiB | goal | met |",
+            "|---:|---:|---:|---:|---|---|",
+        ]
+        for size in with_library:
+            lib = size["library"]
+            met = "yes" if lib["peak_mib"] <= lib["goal_mib"] else "**no**"
+            lines.append(
+                f"| {size['rows']:,} | {lib['seconds']:.2f} | {lib['cpu_seconds']:.2f} | "
+                f"{lib['peak_mib']:.0f} | under {lib['goal_mib'] / 1024:.0f} GiB | {met} |"
+            )
     return lines
 
 

@@ -169,6 +169,11 @@ def test_whole_process_compares_every_month(tmp_path: Path) -> None:
     assert result["figures_equal"] and result["months_compared"] == len(LABELS)
     assert result["maatstaf"]["seconds"] > 0 and result["script"]["peak_mib"] > 0
     assert result["ratio"] == round(result["maatstaf"]["seconds"] / result["script"]["seconds"], 2)
+    library = result["library"]  # the whole library on the same CSV, with its memory goal
+    assert library["peak_mib"] > 0 and library["goal_mib"] == 8 * 1024
+    document = {"measured_at": "now", "cpus": 2, "load_average": [0, 0, 0], "python": "3"}
+    written = markdown({**document, "repeat": 1, "whole_process": [result], "sizes": []})
+    assert "The whole standard library on the same CSV" in written
 
 
 @slow
