@@ -153,7 +153,11 @@ def assemble(
         con.execute(
             f"CREATE TEMP VIEW {final[name]} AS SELECT * EXCLUDE ({ident(ROW)}) FROM {relation}"
         )
-        rows[name] = int(scalar(con, f"SELECT count(*) FROM {relation}"))
+        unchanged = relation == validated[name].relation  # no reference rejected a row
+        counted = (
+            validated[name].rows if unchanged else scalar(con, f"SELECT count(*) FROM {relation}")
+        )
+        rows[name] = int(counted)
     stats = tuple(
         TableStats(table=n, file=raws[n].where, rows_read=read[n], rows_accepted=rows[n])
         for n in accepted
