@@ -176,16 +176,23 @@ class ExpressionRules(Transformer[Token, Any]):
         return (label, limit)
 
     def case_value(self, meta: Meta, *parts: Any) -> ast.Case:
-        end = parts[-1]
-        whens = [p for p in parts[:-1] if isinstance(p, _When)]
-        otherwise = [p for p in parts[:-1] if not isinstance(p, _When)]
+        whens = [p for p in parts if isinstance(p, _When)]
+        otherwise = [p for p in parts if not isinstance(p, _When)]
         if not otherwise:
+            # the case ends with the word 'end': point at it
+            end = Span(
+                file=self.path,
+                line=meta.end_line,
+                column=meta.end_column - 3,
+                end_line=meta.end_line,
+                end_column=meta.end_column,
+            )
             raise DefinitionError(
                 [
                     Diagnostic(
                         message="a 'case' needs an 'else' value before 'end': without one, a "
                         "row that meets no 'when' would silently have no value",
-                        span=self._tspan(end),
+                        span=end,
                         hint="Write 'else <value>' before 'end', for example 'else 0'.",
                     )
                 ]
