@@ -243,12 +243,10 @@ def test_the_comparison_catches_a_wrong_percentile(
     """A nearest-rank oracle disagrees with the engine: the comparison can fail."""
     rows = [r for r in ROWS if r["toewijzing_id"] != "T6"]
     assert compare(rows, "month", language) == []
-    nearest = lambda values, n: (
-        sorted(Fraction(v) for v in values)[  # noqa: E731
-            min(len(values) - 1, int(len(values) * Fraction(n) / 100))
-        ]
-        if values
-        else None
-    )
+
+    def nearest(values: list, n: int) -> Fraction | None:
+        ordered = sorted(Fraction(v) for v in values)
+        return ordered[min(len(values) - 1, len(values) * n // 100)] if values else None
+
     monkeypatch.setattr(oracle, "percentile", nearest)
     assert compare(rows, "month", language) != []
