@@ -133,3 +133,11 @@ def test_a_case_in_a_condition_and_as_a_dimension(tmp_path: Path) -> None:
     # >= 3 hours a week: T2 (3, jeugdwet, volume 3: "overig") and T3 (5, wmo: "Wmo");
     # T1 is 2 a week; T4 has no volume, so the comparison is false. "veel" shows with 0.
     assert got == {(("soort", "Wmo"),): 1, (("soort", "overig"),): 1, (("soort", "veel"),): 0}
+
+
+def test_the_example_in_the_language_docs_runs(tmp_path: Path) -> None:
+    text = (Path(__file__).parents[1] / "docs" / "language.md").read_text(encoding="utf-8")
+    start = text.index("measure wmo.uren_per_week {")
+    example = text[start : text.index("\n}\n", start) + 3]
+    got = run(tmp_path, example, "wmo.uren_per_week")
+    assert got[()] == pytest.approx(2 + 3 + 5)
