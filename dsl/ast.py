@@ -133,6 +133,15 @@ class Banding(Node):
     rest: Expr
 
 
+class Case(Node):
+    """``case when c1 then v1 when c2 then v2 else v3 end``: the value of the first ``when``
+    whose condition holds, else the ``else`` value (required: nothing is silently empty)."""
+
+    kind: Literal["case"] = "case"
+    cases: tuple[tuple[Condition, Expr], ...]
+    otherwise: Expr
+
+
 Expr = Union[  # noqa: UP007 (pydantic needs the Union for recursive forward references)
     StringLit,
     NumberLit,
@@ -150,6 +159,7 @@ Expr = Union[  # noqa: UP007 (pydantic needs the Union for recursive forward ref
     Slice,
     Mapping,
     Banding,
+    Case,
 ]
 Literal_ = StringLit | NumberLit | PercentLit | DurationLit | DateLit
 
@@ -316,6 +326,30 @@ class AveragePer(Node):
     table_span: Span | None = None
 
 
+class Statistic(Node):
+    """``median x in T``, ``percentile 90 x in T``, ``min``, ``max``: a statistic of x over
+    the counted rows; with ``per client_id``: x once per entity (as ``average ... per``),
+    then the statistic over the entities. Percentiles interpolate linearly between the
+    closest ranks (Excel's PERCENTIEL.INC; DuckDB's quantile_cont). Not additive; no figure
+    where no row counts."""
+
+    kind: Literal["statistic"] = "statistic"
+    function: Literal["min", "max", "median", "percentile"]
+    percentile: Decimal | None = None  # N of 'percentile N', 0 < N < 100
+    expr: Expr
+    table: str
+    alias: str | None = None
+    per: str | None = None
+    table_span: Span | None = None
+
+    @property
+    def fraction(self) -> float | None:
+        """The quantile a median or percentile asks for (0.5 for the median)."""
+        if self.function == "median":
+            return 0.5
+        return float(self.percentile) / 100 if self.percentile is not None else None
+
+
 class ShareOf(Node):
     """``share of aanvragen meeting cond``: of the rows counted, the fraction meeting cond.
     No figure where no row is counted."""
@@ -363,8 +397,10 @@ class SameAs(Node):
     measure: str
 
 
-Aggregate = CountRows | CountDistinct | SumOf | AveragePer | ShareOf | Spread | Compute | SameAs
-TableAggregate = CountRows | CountDistinct | SumOf | AveragePer | ShareOf | Spread
+Aggregate = (
+    CountRows | CountDistinct | SumOf | AveragePer | Statistic | ShareOf | Spread | Compute | SameAs
+)
+TableAggregate = CountRows | CountDistinct | SumOf | AveragePer | Statistic | ShareOf | Spread
 
 
 # ---- dimensions and targets --------------------------------------------------------

@@ -18,7 +18,15 @@ from maatstaf.dsl.errors import DefinitionError, Diagnostic, Span, did_you_mean,
 from maatstaf.dsl.model import Library, Measure, MeasureVersion, Parameter
 from maatstaf.dsl.report_ast import Report
 from maatstaf.dsl.schema import Schema
-from maatstaf.dsl.typing import Scope, Type, Usage, check_condition, expr_type, literal_type
+from maatstaf.dsl.typing import (
+    TYPE_NAMES,
+    Scope,
+    Type,
+    Usage,
+    check_condition,
+    expr_type,
+    literal_type,
+)
 from maatstaf.dsl.units import check_unit
 from maatstaf.dsl.versions import version_diagnostics
 
@@ -29,6 +37,7 @@ TABLE_AGGREGATES = (
     ast.CountDistinct,
     ast.SumOf,
     ast.AveragePer,
+    ast.Statistic,
     ast.ShareOf,
     ast.Spread,
 )
@@ -326,10 +335,27 @@ class _Resolver:
                     scope.error(f"cannot add up {kind} values", aggregate.expr)
                 if aggregate.per is not None:
                     expr_type(ast.NameRef(span=aggregate.span, name=aggregate.per), scope)
+            case ast.Statistic():
+                self._check_statistic(aggregate, scope)
             case ast.ShareOf():
                 check_condition(aggregate.meeting, scope)
             case ast.Spread():
                 self._check_spread(aggregate, scope)
+
+    def _check_statistic(self, statistic: ast.Statistic, scope: Scope) -> None:
+        kind = expr_type(statistic.expr, scope)
+        if kind is not None and kind not in ("number", "days"):
+            word = "the median" if statistic.function == "median" else f"a {statistic.function}"
+            word = "a percentile" if statistic.function == "percentile" else word
+            scope.error(
+                f"{word} is taken of numbers or numbers of days, not of {TYPE_NAMES[kind]}",
+                statistic.expr,
+                "Subtract dates for a number of days: 'besloten_op - ontvangen_op'."
+                if kind == "date"
+                else None,
+            )
+        if statistic.per is not None:
+            expr_type(ast.NameRef(span=statistic.span, name=statistic.per), scope)
 
     def _check_spread(self, spread: ast.Spread, scope: Scope) -> None:
         if expr_type(spread.amount, scope) not in (None, "number"):

@@ -75,6 +75,14 @@ KEYWORDS = (
     "into",
     "optionally",
     "for",
+    "case",
+    "then",
+    "else",
+    "end",
+    "min",
+    "max",
+    "median",
+    "percentile",
 )
 
 # What a user reads instead of Lark's terminal names.

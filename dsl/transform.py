@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 from lark import Token, v_args
@@ -251,6 +252,53 @@ class ToAst(ReportRules):
         )
         return self._member("aggregate", node, meta)
 
+    def statistic_of(self, meta: Meta, stat: _Stat, expr: Any, table: Token, alias=None):
+        return self._statistic(meta, stat, expr, None, table, alias)
+
+    def statistic_per(
+        self, meta: Meta, stat: _Stat, expr: Any, per: Token, table: Token, alias=None
+    ):
+        return self._statistic(meta, stat, expr, str(per), table, alias)
+
+    def _statistic(
+        self, meta: Meta, stat: _Stat, expr: Any, per: str | None, table: Token, alias: str | None
+    ):
+        node = ast.Statistic(
+            span=self._span(meta),
+            function=stat.function,
+            percentile=stat.percentile,
+            expr=expr,
+            table=str(table),
+            alias=alias,
+            per=per,
+            table_span=self._tspan(table),
+        )
+        return self._member("aggregate", node, meta)
+
+    def stat_min(self, meta: Meta) -> _Stat:
+        return _Stat("min")
+
+    def stat_max(self, meta: Meta) -> _Stat:
+        return _Stat("max")
+
+    def stat_median(self, meta: Meta) -> _Stat:
+        return _Stat("median")
+
+    def stat_percentile(self, meta: Meta, number: Token) -> _Stat:
+        value = Decimal(str(number))
+        if not 0 < value < 100:
+            raise DefinitionError(
+                [
+                    Diagnostic(
+                        message=f"a percentile lies strictly between 0 and 100, not {number}",
+                        span=self._tspan(number),
+                        hint="Write 'min' for the smallest value, 'max' for the largest, "
+                        "'median' for percentile 50.",
+                    )
+                ]
+            )
+        return _Stat("percentile", value)
+
     def share_of(self, meta: Meta, table: Token, *rest: Any):
         node = ast.ShareOf(
             span=self._span(meta),
@@ -292,6 +340,11 @@ class ToAst(ReportRules):
 
     def compute(self, meta: Meta, expr: ast.Expr):
         return self._member("aggregate", ast.Compute(span=self._span(meta), expr=expr), meta)
+
+
+class _Stat(NamedTuple):
+    function: str
+    percentile: Decimal | None = None
 
 
 class _Warn(NamedTuple):
@@ -336,7 +389,11 @@ def _body(span: Span, members: list[tuple[str, Any, Span]]) -> ast.Body:
             fields["targets"] = (*fields.get("targets", ()), value)
             continue
         if name in fields:
-            what = "an aggregate (count/sum/compute/same as)" if name == "aggregate" else name
+            what = (
+                "an aggregate (count/sum/average/median/compute/same as)"
+                if name == "aggregate"
+                else name
+            )
             problems.append(Diagnostic(message=f"{what} is given twice in one block", span=where))
             continue
         fields[name] = value

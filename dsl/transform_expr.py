@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import textwrap
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from lark import Token, Transformer, v_args
 from lark.tree import Meta
@@ -25,6 +25,13 @@ def string_value(token: Token) -> str:
 
 def _dedent(text: str) -> str:
     return textwrap.dedent(text).strip()
+
+
+class _When(NamedTuple):
+    """One 'when ... then ...' of a case, until the case gathers them."""
+
+    condition: Any
+    value: Any
 
 
 @v_args(meta=True, inline=True)
@@ -167,6 +174,40 @@ class ExpressionRules(Transformer[Token, Any]):
 
     def band(self, meta: Meta, label: Any, limit: Any) -> tuple[Any, Any]:
         return (label, limit)
+
+    def case_value(self, meta: Meta, *parts: Any) -> ast.Case:
+        whens = [p for p in parts if isinstance(p, _When)]
+        otherwise = [p for p in parts if not isinstance(p, _When)]
+        if not otherwise:
+            # the case ends with the word 'end': point at it
+            end = Span(
+                file=self.path,
+                line=meta.end_line,
+                column=meta.end_column - 3,
+                end_line=meta.end_line,
+                end_column=meta.end_column,
+            )
+            raise DefinitionError(
+                [
+                    Diagnostic(
+                        message="a 'case' needs an 'else' value before 'end': without one, a "
+                        "row that meets no 'when' would silently have no value",
+                        span=end,
+                        hint="Write 'else <value>' before 'end', for example 'else 0'.",
+                    )
+                ]
+            )
+        return ast.Case(
+            span=self._span(meta),
+            cases=tuple((w.condition, w.value) for w in whens),
+            otherwise=otherwise[0],
+        )
+
+    def case_when(self, meta: Meta, condition: Any, value: Any) -> _When:
+        return _When(condition, value)
+
+    def case_else(self, meta: Meta, value: Any) -> Any:
+        return value
 
     def name_ref(self, meta: Meta, name: Token) -> ast.NameRef:
         return ast.NameRef(span=self._span(meta), name=str(name))

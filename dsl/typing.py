@@ -125,6 +125,8 @@ def expr_type(node: ast.Expr, scope: Scope) -> Type | None:
             return _mapping_type(node, scope)
         case ast.Banding():
             return _banding_type(node, scope)
+        case ast.Case():
+            return _case_type(node, scope)
     raise AssertionError(f"unknown expression {node!r}")
 
 
@@ -276,6 +278,37 @@ def _mapping_type(node: ast.Mapping, scope: Scope) -> Type | None:
         scope.error("every value of a 'when' list must be of one type", node)
         return None
     return kinds.pop() if kinds else None
+
+
+def _case_type(node: ast.Case, scope: Scope) -> Type | None:
+    """Every value of a case is of one kind; the first that differs is the error."""
+    values = [value for _, value in node.cases] + [node.otherwise]
+    for condition, _ in node.cases:
+        check_condition(condition, scope)
+    kinds = [(expr_type(value, scope), value) for value in values]
+    known = [(kind, value) for kind, value in kinds if kind is not None]
+    if not known:
+        return None
+    first = known[0][0]
+    for kind, value in known[1:]:
+        if kind != first:
+            where = "the 'else' value" if value is node.otherwise else "this 'then' value"
+            scope.error(
+                f"every value of a 'case' must be of one kind: the first is {TYPE_NAMES[first]}, "
+                f"{where} is {TYPE_NAMES[kind]}",
+                value,
+                _kind_hint(first, kind),
+            )
+            return None
+    return None if len(known) < len(kinds) else first
+
+
+def _kind_hint(first: Type, other: Type) -> str | None:
+    if {first, other} == {"days", "number"}:
+        return "Write a number of days as '56 days'."
+    if "text" in (first, other):
+        return "A text and a number do not mix: give every branch a text, or every one a number."
+    return None
 
 
 def _banding_type(node: ast.Banding, scope: Scope) -> Type | None:

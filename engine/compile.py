@@ -209,6 +209,7 @@ TABLE_AGGREGATES = (
     ast.CountDistinct,
     ast.SumOf,
     ast.AveragePer,
+    ast.Statistic,
     ast.ShareOf,
     ast.Spread,
 )
@@ -295,10 +296,33 @@ def _aggregate(env: Env, aggregate: ast.TableAggregate, dims: list[str]) -> ir.T
             )
             once = per.group_by([*keys, "__entity"]).aggregate(__x=per["__x"].max())
             return once.group_by(keys).aggregate(value=once["__x"].cast("float64").mean())
+        case ast.Statistic():
+            return _statistic(env, aggregate, keys)
         case ast.ShareOf():
             meeting = _as_int(compile_condition(aggregate.meeting, env))
             return rel.group_by(keys).aggregate(value=meeting.sum().cast("float64") / rel.count())
     raise AssertionError(aggregate)
+
+
+def _statistic(env: Env, statistic: ast.Statistic, keys: list[str]) -> ir.Table:
+    """min, max, median or percentile of x over the rows (with ``per``: over the entities,
+    each with its x once, as ``average ... per``). Rows without x do not count; a group
+    without any x has no figure (never 0)."""
+    rel = env.rel.mutate(__x=compile_expr(statistic.expr, env))
+    if statistic.per is not None:
+        rel = rel.mutate(__entity=compile_expr(_name(statistic.per), env))
+        rel = rel.group_by([*keys, "__entity"]).aggregate(__x=rel["__x"].max())
+    x = rel["__x"]
+    match statistic.function:
+        case "min":
+            value = x.min()
+        case "max":
+            value = x.max()
+        case "median" | "percentile":
+            # linear interpolation between the closest ranks: quantile_cont on DuckDB,
+            # percentile_cont on PostgreSQL, percentile on Spark
+            value = x.cast("float64").quantile(statistic.fraction)
+    return rel.group_by(keys).aggregate(value=value)
 
 
 def _spread(env: Env, spread: ast.Spread, dims: list[str]) -> ir.Table:

@@ -52,6 +52,9 @@ def _declared(name: str, value: ast.Expr | None, table, ctx: Context) -> list[st
         case ast.Mapping():
             results = [v for v, _ in value.cases] + [value.otherwise]
             return [r.value for r in results if isinstance(r, ast.StringLit)]
+        case ast.Case():
+            results = [v for _, v in value.cases] + [value.otherwise]
+            return [r.value for r in results if isinstance(r, ast.StringLit)]
         case ast.NameRef() if table is not None:
             return _coded_values(value.name, table, ctx)
     return []

@@ -218,7 +218,8 @@ def _finite(state: State, version: MeasureVersion, frame: pd.DataFrame) -> pd.Da
 
 
 def _is_sum(aggregate: ast.Aggregate) -> bool:
-    return isinstance(aggregate, ast.Spread) or (
+    """A sum, or a statistic (median, ...): no rows at all in a period is no figure, noted."""
+    return isinstance(aggregate, ast.Spread | ast.Statistic) or (
         isinstance(aggregate, ast.SumOf) and aggregate.per is None
     )
 

@@ -202,9 +202,22 @@ def compile_expr(node: ast.Expr, env: Env) -> ir.Value:
                 for label, limit in node.bands
             ]
             return ibis.cases(*cases, else_=compile_expr(node.rest, env))
+        case ast.Case():
+            return _case(node, env)
         case ast.Total():
             raise CompileError(f"{node.span}: 'total' hoort in 'compute'")
     raise AssertionError(f"unknown expression {node!r}")
+
+
+def _case(node: ast.Case, env: Env) -> ir.Value:
+    """The first 'when' that holds (two-valued: an empty operand makes a comparison false,
+    never the whole case empty), else the 'else' value. Where one branch is a floating
+    number (a division by 4.33), every number branch is, as in ``_binary``."""
+    conditions = [compile_condition(c, env) for c, _ in node.cases]
+    values = [compile_expr(v, env) for _, v in node.cases] + [compile_expr(node.otherwise, env)]
+    if any(_is_float(v) for v in values):
+        values = [v.cast("float64") if v.type().is_numeric() else v for v in values]
+    return ibis.cases(*zip(conditions, values[:-1], strict=True), else_=values[-1])
 
 
 def _name_value(node: ast.NameRef, env: Env) -> ir.Value:

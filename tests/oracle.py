@@ -912,3 +912,172 @@ def figures(
     names = [f"{p}.{m}" for p in LAWS for m in ("unieke_clienten", "instroom", "uitstroom")]
     found = all_figures({"toewijzingen": rows}, grain, labels_between(first, last, grain), names)
     return {(m, label): int(v or 0) for (m, label, _), v in found.items()}
+
+
+# ---- the language's conditional values and statistics (issue 15) -------------------------
+# Measures written only for the tests (tests/test_lang_case.py, test_lang_aggregates.py),
+# each beside its reference: the definitions are given to the engine as a .kpi file.
+
+LANGUAGE_DEFINITIONS = """
+measure lang.uren_per_week {
+  label "Uren per week"  unit uren  owner "Test"  description "Uren per week, maand omgerekend."
+  sum case when omvang_frequentie = "maand" then omvang_volume / 4.33
+           when omvang_frequentie = "jaar" then omvang_volume / 52
+           else omvang_volume end in toewijzingen
+  where omvang_eenheid = "uur" and active in period
+}
+measure lang.mediaan_duur {
+  label "Mediane duur"  unit dagen  owner "Test"  description "Mediane duur van beëindigde toewijzingen."
+  median einddatum - startdatum in toewijzingen
+  where ends in period
+  by wet
+}
+measure lang.p90_volume {
+  label "P90 volume per cliënt"  unit uren  owner "Test"  description "Per cliënt het volume eenmaal."
+  percentile 90 omvang_volume per client_id in toewijzingen
+  where wet = "jeugdwet" and active in period
+}
+measure lang.p25_duur {
+  label "P25 duur"  unit dagen  owner "Test"  description "Het eerste kwartiel van de duur."
+  percentile 25 einddatum - startdatum in toewijzingen
+  where starts in period
+}
+measure lang.kortste {
+  label "Kortste duur"  unit dagen  owner "Test"  description "De kortste gestarte toewijzing."
+  min einddatum - startdatum in toewijzingen
+  where starts in period
+}
+measure lang.grootste {
+  label "Grootste gewogen volume"  unit uren  owner "Test"  description "Wmo telt dubbel."
+  max case when wet = "wmo" then omvang_volume * 2 else omvang_volume end in toewijzingen
+  where active in period
+}
+"""
+# A statistic over no rows (or no values) has no figure: a sum of hours is 0 without values.
+LANGUAGE_STATISTICS = frozenset(
+    {"lang.mediaan_duur", "lang.p90_volume", "lang.p25_duur", "lang.kortste", "lang.grootste"}
+)
+WEEKS_PER_MONTH = Fraction("4.33")
+
+
+def percentile(values: Sequence[int | Fraction], n: int | Fraction) -> Fraction | None:
+    """Linear interpolation between the closest ranks (Excel's PERCENTIEL.INC): in the
+    sorted values x[0..k-1], position h = (k - 1) * n / 100 lies between x[floor h] and the
+    next; none for no values."""
+    ordered = sorted(Fraction(v) for v in values)
+    if not ordered:
+        return None
+    h = (len(ordered) - 1) * Fraction(n) / 100
+    low = int(h)  # h >= 0, so int() is floor
+    if low + 1 == len(ordered):
+        return ordered[low]
+    return ordered[low] + (h - low) * (ordered[low + 1] - ordered[low])
+
+
+def median(values: Sequence[int | Fraction]) -> Fraction | None:
+    return percentile(values, 50)
+
+
+def _duration(row: Row) -> int | None:
+    """einddatum - startdatum in days; none while the row runs."""
+    end = row.get("einddatum")
+    return None if end is None else (end - row["startdatum"]).days
+
+
+def _no_rows(data: Data, period: Period, test: Callable[[Row, Period], bool]) -> bool:
+    """The table has no row at all that meets the period condition (no data is not 0)."""
+    return not any(test(row, period) for row in data.toewijzingen)
+
+
+def uren_per_week(data: Data, period: Period) -> dict[Dims, Value]:
+    if _no_rows(data, period, data.active):
+        return {NO_DATA: None}
+    total = Fraction(0)
+    for row in data.toewijzingen:
+        if row.get("omvang_eenheid") != "uur" or not data.active(row, period):
+            continue
+        volume = row.get("omvang_volume")
+        if volume is None:
+            continue  # an empty volume adds nothing, whatever its frequency
+        frequency = row.get("omvang_frequentie")
+        if frequency == "maand":
+            total += Fraction(volume) / WEEKS_PER_MONTH
+        elif frequency == "jaar":
+            total += Fraction(volume) / 52
+        else:  # week, empty or anything else
+            total += Fraction(volume)
+    return {(): total}
+
+
+def mediaan_duur(data: Data, period: Period) -> dict[Dims, Value]:
+    if _no_rows(data, period, ends_in):
+        return {NO_DATA: None}
+    per_law: dict[str, list[int]] = defaultdict(list)
+    for row in data.toewijzingen:
+        if ends_in(row, period):
+            per_law[known(row["wet"])].append(_duration(row))  # type: ignore[arg-type]
+    return {dims(wet=law): median(values) for law, values in per_law.items()}
+
+
+def p90_volume(data: Data, period: Period) -> dict[Dims, Value]:
+    """Per client its volume once (the largest of its rows, as 'average ... per'), then
+    the 90th percentile over the clients that have one."""
+    if _no_rows(data, period, data.active):
+        return {NO_DATA: None}
+    once: dict[str, Fraction] = {}
+    for row in data.of_law("jeugdwet"):
+        volume = row.get("omvang_volume")
+        if data.active(row, period) and volume is not None:
+            client = row["client_id"]
+            once[client] = max(once.get(client, Fraction(volume)), Fraction(volume))
+    return {(): percentile(list(once.values()), 90)}
+
+
+def _durations_starting(data: Data, period: Period) -> list[int]:
+    found = [_duration(r) for r in data.toewijzingen if starts_in(r, period)]
+    return [d for d in found if d is not None]
+
+
+def p25_duur(data: Data, period: Period) -> dict[Dims, Value]:
+    if _no_rows(data, period, starts_in):
+        return {NO_DATA: None}
+    return {(): percentile(_durations_starting(data, period), 25)}
+
+
+def kortste(data: Data, period: Period) -> dict[Dims, Value]:
+    if _no_rows(data, period, starts_in):
+        return {NO_DATA: None}
+    found = _durations_starting(data, period)
+    return {(): min(found) if found else None}
+
+
+def grootste(data: Data, period: Period) -> dict[Dims, Value]:
+    if _no_rows(data, period, data.active):
+        return {NO_DATA: None}
+    weighted = [
+        Fraction(r["omvang_volume"]) * (2 if r["wet"] == "wmo" else 1)
+        for r in data.toewijzingen
+        if data.active(r, period) and r.get("omvang_volume") is not None
+    ]
+    return {(): max(weighted) if weighted else None}
+
+
+LANGUAGE_MEASURES: dict[str, Measure] = {
+    "lang.uren_per_week": uren_per_week,
+    "lang.mediaan_duur": mediaan_duur,
+    "lang.p90_volume": p90_volume,
+    "lang.p25_duur": p25_duur,
+    "lang.kortste": kortste,
+    "lang.grootste": grootste,
+}
+
+
+def language_figures(tables: Tables, periods: Sequence[str]) -> Figures:
+    """``{(measure, period label, dims): value}`` of the language test measures."""
+    data = Data.of(tables)
+    return {
+        (measure, label, key): value
+        for label in periods
+        for measure, rule in LANGUAGE_MEASURES.items()
+        for key, value in rule(data, parse_label(label)).items()
+    }
