@@ -76,7 +76,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _clone(target: Path) -> str:
-    subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(target)], check=True)
+    subprocess.run(
+        ["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(target)], check=True
+    )
     head = subprocess.run(
         ["git", "-C", str(target), "rev-parse", "--short", "HEAD"],
         check=True,
