@@ -1,7 +1,7 @@
-"""python -m benchmarks.fresh_clone [--warm] [--keep] [--output PATH]
+"""python -m benchmarks.fresh_clone [--commit REV] [--warm] [--keep] [--output PATH]
 
 ``make test`` on a fresh clone, from nothing: clones this repository's HEAD (the committed
-tree, not the working copy) into a temporary folder, where no ``.venv`` exists, and times
+tree, not the working copy; ``--commit`` another commit, to compare) into a temporary folder, where no ``.venv`` exists, and times
 the three steps that ``make test`` runs there, one after the other:
 
 - the venv step: ``make .venv/.installed`` (create ``.venv``, install ``.[test]``);
@@ -52,6 +52,7 @@ class Step:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.fresh_clone")
+    parser.add_argument("--commit", default="HEAD", help="the commit to time (default HEAD)")
     parser.add_argument("--warm", action="store_true", help="keep the user's package caches")
     parser.add_argument("--keep", action="store_true", help="keep the clone (path printed)")
     parser.add_argument("--output", type=Path, default=OUTPUT)
@@ -60,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     started = dt.datetime.now(dt.UTC)
     with tempfile.TemporaryDirectory(prefix="maatstaf-fresh-") as scratch:
         clone = Path(scratch) / "maatstaf"
-        commit = _clone(clone)
+        commit = _clone(clone, args.commit)
         steps = _run_steps(clone, _environment(Path(scratch), warm=args.warm))
         if args.keep:
             kept = Path(tempfile.mkdtemp(prefix="maatstaf-fresh-kept-"))
@@ -75,10 +76,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if all(s.status == 0 for s in steps) and len(steps) == len(STEPS) else 1
 
 
-def _clone(target: Path) -> str:
+def _clone(target: Path, commit: str) -> str:
     subprocess.run(
         ["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(target)], check=True
     )
+    subprocess.run(["git", "-C", str(target), "checkout", "--quiet", commit], check=True)
     head = subprocess.run(
         ["git", "-C", str(target), "rev-parse", "--short", "HEAD"],
         check=True,
@@ -149,7 +151,8 @@ def _report(
             f"- machine: {os.cpu_count()} cores, {platform.machine()},"
             f" Python {platform.python_version()}",
             f"- load average at the start: {_load(load_start)}; at the end: {_load(load_end)}",
-            f"- package caches: {caches}",
+            f"- package caches: {caches}; PYTHONDONTWRITEBYTECODE"
+            f" {'set' if os.environ.get('PYTHONDONTWRITEBYTECODE') else 'unset'}",
             f"- result: {'passed' if passed else 'FAILED'}; pytest: {pytest_line or '-'}",
             "",
             "| step | command | wall s | CPU s | exit |",

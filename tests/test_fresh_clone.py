@@ -65,4 +65,4 @@ def test_the_report_says_a_failed_run_failed() -> None:
         _steps(1), "abc1234", dt.datetime(2026, 12, 2), (0, 0, 0), (0, 0, 0), "warm"
     )
     assert "- result: FAILED" in text
-    assert "- package caches: warm" in text
+    assert "- package caches: warm; PYTHONDONTWRITEBYTECODE" in text
