@@ -10,6 +10,11 @@ and every property test of the fast tier again at the budget its ``@settings`` n
 
 ``pytest --tier=all`` (``make test-all``), and a plain ``pytest``, run every test at full
 budgets.
+
+In parallel (``make test``: pytest-xdist, ``--dist loadgroup``) the tests of a module that
+use one of its module-scoped fixtures (a loaded sample, a planned report) run on one worker,
+so that fixture is computed once rather than once per worker; every other test goes to
+whichever worker is free.
 """
 
 from __future__ import annotations
@@ -48,7 +53,10 @@ def pytest_configure(config: pytest.Config) -> None:
         settings.load_profile("fast")
 
 
+# before pytest-xdist reads the xdist_group markers (its worker's hook of the same name)
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    _group_module_fixtures(items)
     tier = config.getoption("--tier")
     if tier == "all":
         return
@@ -62,6 +70,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = keep
     if tier == "fast":
         _cap_examples(keep)
+
+
+def _group_module_fixtures(items: list[pytest.Item]) -> None:
+    """Mark ``xdist_group(<module>)`` on each test that uses a module-scoped fixture.
+
+    A test that names its own group (``pytest.mark.xdist_group("spark")``) keeps it.
+    """
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None or item.get_closest_marker("xdist_group"):
+            continue
+        scopes = {d.scope for defs in info.name2fixturedefs.values() for d in defs}
+        if "module" in scopes:
+            item.add_marker(pytest.mark.xdist_group(item.path.stem))
 
 
 def _is_property_test(item: pytest.Item) -> bool:

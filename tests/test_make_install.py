@@ -1,0 +1,80 @@
+"""The Makefile's venv step: uv installs the packages (with their bytecode) where it can be
+had; where it cannot, or with INSTALLER=pip, pip does. Run against a stand-in Python that
+logs what it is asked, so no package is fetched."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+
+# The stand-in for python3: `-m venv` makes .venv/bin/python (itself); `pip install uv`
+# succeeds (making .venv/bin/uv, which logs too) only when UV=yes; ensurepip makes a pip.
+FAKE_PYTHON = """#!/bin/sh
+echo "python $*" >> "$LOG"
+case "$*" in
+  "-m venv --without-pip .venv")
+    mkdir -p .venv/bin && cp "$0" .venv/bin/python ;;
+  *" install --quiet --disable-pip-version-check uv")
+    [ "$UV" = yes ] || exit 1
+    printf '#!/bin/sh\\necho "uv $*" >> "$LOG"\\n' > .venv/bin/uv && chmod +x .venv/bin/uv ;;
+  "-m ensurepip"*)
+    printf '#!/bin/sh\\n' > .venv/bin/pip && chmod +x .venv/bin/pip ;;
+esac
+"""
+
+needs_make = pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+
+
+def _install(tmp_path: Path, uv: bool, *make_args: str) -> list[str]:
+    shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
+    (tmp_path / "pyproject.toml").write_text("")
+    fake = tmp_path / "fake-python"
+    fake.write_text(FAKE_PYTHON)
+    fake.chmod(0o755)
+    log = tmp_path / "log"
+    env = {**os.environ, "LOG": str(log), "UV": "yes" if uv else "no"}
+    done = subprocess.run(
+        ["make", "-s", ".venv/.installed", f"PYTHON={fake}", *make_args],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (tmp_path / ".venv" / ".installed").exists()
+    return [line.replace(str(fake), "python3") for line in log.read_text().splitlines()]
+
+
+@needs_make
+def test_uv_installs_the_packages_with_their_bytecode(tmp_path: Path) -> None:
+    assert _install(tmp_path, uv=True) == [
+        "python -m venv --without-pip .venv",
+        "python -m pip --python .venv/bin/python install --quiet --disable-pip-version-check uv",
+        "uv pip install --quiet --compile-bytecode --python .venv/bin/python -e .[test]",
+    ]
+
+
+@needs_make
+def test_without_uv_pip_installs_the_packages(tmp_path: Path) -> None:
+    assert _install(tmp_path, uv=False) == [
+        "python -m venv --without-pip .venv",
+        "python -m pip --python .venv/bin/python install --quiet --disable-pip-version-check uv",
+        "python -m ensurepip --upgrade --default-pip",
+        "python -m pip install --quiet --disable-pip-version-check -e .[test]",
+    ]
+
+
+@needs_make
+def test_installer_pip_asks_for_no_uv(tmp_path: Path) -> None:
+    assert _install(tmp_path, True, "INSTALLER=pip") == [
+        "python -m venv --without-pip .venv",
+        "python -m ensurepip --upgrade --default-pip",
+        "python -m pip install --quiet --disable-pip-version-check -e .[test]",
+    ]
