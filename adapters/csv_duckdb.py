@@ -96,6 +96,9 @@ def _plain_utf8(data: bytes, delimiter: str) -> bool | None:
 def _quote_after_space(data: bytes, delimiter: str) -> bool:
     """Whether spaces or tabs may come before a quote that starts a field (also inside a
     quoted cell, where it is harmless: such a file is merely read by the exact reader)."""
+    # a byte search first (memchr): most exports have no quote, or no space or tab at all
+    if b'"' not in data or (b" " not in data and b"\t" not in data):
+        return False
     if b' "' not in data and b'\t"' not in data:
         return False
     start = re.escape(delimiter.encode())
