@@ -443,7 +443,7 @@ class Target(Node):
 
 # ---- declarations -----------------------------------------------------------------
 
-Grain = Literal["month", "quarter", "year"]
+Grain = Literal["month", "4-weekly", "quarter", "half-year", "year"]
 
 
 class Body(Node):
