@@ -187,12 +187,24 @@ class IsEmpty(Node):
     negated: bool = False
 
 
+class Window(Node):
+    """The days a period condition takes rows over, ending with the period's last day:
+    ``year to date`` (from the first day of the period's year) or ``rolling 12 months``
+    (the ``months`` months ending with it)."""
+
+    kind: Literal["window"] = "window"
+    what: Literal["year_to_date", "rolling"]
+    months: int = 0
+
+
 class PeriodRelation(Node):
-    """``active in period``, ``starts in period``, ``ends in period`` (per the catalogue)."""
+    """``active in period``, ``starts in period``, ``ends in period`` (per the catalogue);
+    over a window ending with the period: ``active in rolling 12 months``."""
 
     kind: Literal["period_relation"] = "period_relation"
     relation: Literal["active", "starts", "ends"]
     subject: str | None = None
+    window: Window | None = None
 
 
 class ActiveOn(Node):
@@ -242,10 +254,12 @@ class Exists(Node):
 
 
 class InPeriod(Node):
-    """``besloten_op in period``: a date between the period's first and last day."""
+    """``besloten_op in period``: a date between the period's first and last day; with a
+    window, between the window's first day and the period's last (``in year to date``)."""
 
     kind: Literal["in_period"] = "in_period"
     operand: Expr
+    window: Window | None = None
 
 
 class And(Node):

@@ -194,8 +194,8 @@ def period_index(day: ir.DateValue, grain: str) -> ir.IntegerValue:
 
 def _point_date(conditions: list[ast.Condition], env: Env) -> ir.DateValue | None:
     """The date that must lie in the period, when that is the only period condition."""
-    if len(conditions) != 1:
-        return None
+    if len(conditions) != 1 or getattr(conditions[0], "window", None) is not None:
+        return None  # a window spans several periods: no equality on the period's number
     condition = conditions[0]
     match condition:
         case ast.PeriodRelation(relation="starts" | "ends") if condition.subject in (
