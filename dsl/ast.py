@@ -187,7 +187,7 @@ class IsEmpty(Node):
     negated: bool = False
 
 
-class Window(Node):
+class RowWindow(Node):
     """The days a period condition takes rows over, ending with the period's last day:
     ``year to date`` (from the first day of the period's year) or ``rolling 12 months``
     (the ``months`` months ending with it)."""
@@ -204,7 +204,7 @@ class PeriodRelation(Node):
     kind: Literal["period_relation"] = "period_relation"
     relation: Literal["active", "starts", "ends"]
     subject: str | None = None
-    window: Window | None = None
+    window: RowWindow | None = None
 
 
 class ActiveOn(Node):
@@ -259,7 +259,7 @@ class InPeriod(Node):
 
     kind: Literal["in_period"] = "in_period"
     operand: Expr
-    window: Window | None = None
+    window: RowWindow | None = None
 
 
 class And(Node):

@@ -30,10 +30,10 @@ class MeasureWindowRules(ExpressionRules):
         subject = before[0] if len(before) == 2 else None
         return ast.PeriodRelation(span=span, relation=str(relation), subject=subject, window=window)
 
-    def window_year_to_date(self, meta: Meta) -> ast.Window:
-        return ast.Window(span=self._span(meta), what="year_to_date")
+    def row_window_year_to_date(self, meta: Meta) -> ast.RowWindow:
+        return ast.RowWindow(span=self._span(meta), what="year_to_date")
 
-    def window_rolling(self, meta: Meta, count: Token, unit: Token) -> ast.Window:
+    def row_window_rolling(self, meta: Meta, count: Token, unit: Token) -> ast.RowWindow:
         months = int(count)
         if str(unit) not in ("months", "month"):
             raise _fail(
@@ -47,7 +47,7 @@ class MeasureWindowRules(ExpressionRules):
                 self._tspan(count),
                 f"A rolling window is 1 to {MAX_MONTHS} months long, e.g. 'rolling 12 months'.",
             )
-        return ast.Window(span=self._span(meta), what="rolling", months=months)
+        return ast.RowWindow(span=self._span(meta), what="rolling", months=months)
 
 
 def _fail(message: str, span: Any, hint: str) -> DefinitionError:

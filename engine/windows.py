@@ -21,7 +21,7 @@ from maatstaf.engine.env import BEGIN, END
 YEAR_BEGIN = "__year_begin"
 
 
-def window_begin(window: ast.Window | None, periods: ir.Table) -> ir.DateValue:
+def window_begin(window: ast.RowWindow | None, periods: ir.Table) -> ir.DateValue:
     """The first day of the window (the period's own first day without one)."""
     if window is None:
         return periods[BEGIN]

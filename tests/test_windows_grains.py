@@ -6,6 +6,7 @@ hand-checked figures, exact diagnostics, the engine against the day-by-day oracl
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,10 +14,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import maatstaf.engine.sweep as sweep
 from maatstaf.dsl import ast, codec
 from maatstaf.dsl.errors import DefinitionError
 from maatstaf.dsl.load import load_library
 from maatstaf.dsl.model import Library
+from maatstaf.dsl.schema import canonical_schema
+from maatstaf.engine.env import Context
 from maatstaf.engine.periods import (
     PeriodError,
     parse_period,
@@ -77,7 +81,7 @@ def test_every_year_has_13_4_weekly_periods_that_tile_the_days() -> None:
     periods = periods_between(parse_period("2015"), parse_period("2027"), "4-weekly")
     assert len(periods) == 13 * 13
     assert [p.label for p in periods[:2]] == ["2015-P01", "2015-P02"]
-    for before, after in zip(periods, periods[1:], strict=False):
+    for before, after in itertools.pairwise(periods):
         assert after.begin == before.end + dt.timedelta(days=1)
         assert after.begin.weekday() == 0 and before.end.weekday() == 6
     lengths = {p.label: (p.end - p.begin).days + 1 for p in periods}
@@ -140,3 +144,197 @@ def test_unknown_period_labels(text: str, message: str) -> None:
         f"{message}: write a month as 2020-01, a 4-weekly period as 2020-P01 (P01 to P13), "
         "a quarter as 2020-Q1, a half-year as 2020-H1 or a year as 2020"
     )
+
+
+# ---- hand-checked figures -------------------------------------------------------------------
+
+
+def tw(n: int, client: str, wet: str, start: str, end: str | None) -> dict:
+    return {
+        "toewijzing_id": f"T{n}",
+        "client_id": client,
+        "wet": wet,
+        "productcode": "45A48",
+        "startdatum": D.fromisoformat(start),
+        "einddatum": D.fromisoformat(end) if end else None,
+    }
+
+
+def claim(n: int, toewijzing: int, client: str, start: str, amount: str) -> dict:
+    first = D.fromisoformat(start)
+    return {
+        "declaratie_id": f"D{n}",
+        "toewijzing_id": f"T{toewijzing}",
+        "client_id": client,
+        "periode_start": first,
+        "periode_eind": first,
+        "bedrag": Decimal(amount),
+    }
+
+
+HAND = {
+    "toewijzingen": [
+        tw(1, "A", "jeugdwet", "2020-02-01", "2020-03-31"),  # ends March 2020
+        tw(2, "B", "wmo", "2020-05-10", "2021-01-15"),  # ends January 2021
+        tw(3, "C", "jeugdwet", "2020-12-29", None),  # starts in ISO week 53 of 2020
+        tw(4, "A", "wmo", "2021-03-01", "2021-03-01"),  # one day
+    ],
+    "declaraties": [
+        claim(1, 1, "A", "2020-03-01", "100.00"),
+        claim(2, 2, "B", "2020-06-15", "250.50"),
+        claim(3, 2, "B", "2020-12-31", "10.00"),  # in 2021-P01 at 4-weekly grain
+        claim(4, 3, "C", "2021-01-04", "40.00"),
+        claim(5, 4, "A", "2021-03-01", "5.00"),
+    ],
+}
+
+
+def test_year_to_date_by_month_and_by_4_weekly_period(windows: Library) -> None:
+    got = figures(windows, HAND, "2020-11", "2021-03", "month")
+    ytd = {p: got[("win.bedrag_ytd", p, ())] for p in ("2020-11", "2020-12", "2021-01", "2021-03")}
+    # 2020: 100.00 + 250.50 (+ 10.00 from 31 December); 2021: 40.00, then + 5.00 in March
+    assert ytd == {"2020-11": 350.5, "2020-12": 360.5, "2021-01": 40.0, "2021-03": 45.0}
+    got = figures(windows, HAND, "2020-P12", "2021-P03", "4-weekly")
+    # 2021-P01 runs 28 December 2020 - 31 January 2021: the claim of 31 December and the
+    # one of 4 January are in 2021's year to date; 2020-P13 (to 27 December) has 350.50
+    assert got[("win.bedrag_ytd", "2020-P13", ())] == 350.5
+    assert got[("win.bedrag_ytd", "2021-P01", ())] == 50.0
+    assert got[("win.bedrag", "2021-P01", ())] == 50.0
+    assert got[("win.bedrag_ytd", "2021-P03", ())] == 55.0  # + 5.00 on 1 March (P03)
+    assert got[("win.instroom", "2021-P01", ())] == 1  # T3 starts on 29 December 2020
+
+
+def test_rolling_12_months_by_half_year(windows: Library) -> None:
+    got = figures(windows, HAND, "2020-H1", "2021-H2", "half-year")
+    clients = {p: got[("win.clienten_12m", p, ())] for p in ("2020-H1", "2020-H2", "2021-H1")}
+    # 2020-H1: 12 months from 1 July 2019: A (Feb-Mar), B (from May); 2020-H2: 1 January
+    # 2020 - 31 December 2020: A, B, C; 2021-H1: 1 July 2020 - 30 June 2021: B, C, A (T4)
+    assert clients == {"2020-H1": 2, "2020-H2": 3, "2021-H1": 3}
+    # 1 January - 31 December 2021: B (to 15 January), C, A (1 March)
+    assert got[("win.clienten_12m", "2021-H2", ())] == 3
+    # rolling 3 months at half-year grain: the last three months of the half-year
+    assert got[("win.instroom_3m", "2020-H2", ())] == 1  # T3 (October - December)
+    assert got[("win.instroom_3m", "2020-H1", ())] == 1  # T2 (April - June)
+    # ends in the year to date, by law: T1 (jeugdwet) in 2020, T2 (wmo) and T4 in 2021
+    assert got[("win.uitstroom_ytd", "2020-H2", (("wet", "jeugdwet"),))] == 1
+    assert got[("win.uitstroom_ytd", "2021-H1", (("wet", "wmo"),))] == 2
+
+
+def test_a_window_without_rows_is_no_figure_and_noted(windows: Library) -> None:
+    periods = periods_between(parse_period("2019-H2"), parse_period("2020-H1"), "half-year")
+    result = run(windows, loaded(**HAND), RunRequest(periods=periods))
+    values = {(f.measure, f.period): f.value for f in result.figures if not f.dimensions}
+    assert values[("win.bedrag_ytd", "2019-H2")] is None
+    assert values[("win.bedrag_ytd", "2020-H1")] == 350.5
+    assert any("2019-H2" in n.message for n in result.notes if n.measure == "win.bedrag_ytd")
+
+
+# ---- diagnostics ----------------------------------------------------------------------------
+
+
+def test_a_rolling_window_counts_months(tmp_path: Path) -> None:
+    rule = "  sum bedrag in declaraties where periode_start in rolling 1 year"
+    assert diagnostics(tmp_path, rule) == (
+        "/d.kpi:6:62: a rolling window counts months, not year. Write 'rolling 12 months'.\n"
+        "    sum bedrag in declaraties where periode_start in rolling 1 year\n"
+        "                                                               ^^^^"
+    )
+
+
+def test_a_rolling_window_of_0_months(tmp_path: Path) -> None:
+    rule = "  count toewijzingen where active in rolling 0 months"
+    assert diagnostics(tmp_path, rule) == (
+        "/d.kpi:6:46: a rolling window of 0 months. A rolling window is 1 to 120 months "
+        "long, e.g. 'rolling 12 months'.\n"
+        "    count toewijzingen where active in rolling 0 months\n"
+        "                                               ^"
+    )
+
+
+def test_a_misspelt_window(tmp_path: Path) -> None:
+    rule = "  count toewijzingen where active in roling 12 months"
+    found = diagnostics(tmp_path, rule)
+    assert found.startswith("/d.kpi:6:38: unexpected 'roling'. Did you mean 'rolling'?")
+
+
+def test_a_year_to_date_needs_a_date(tmp_path: Path) -> None:
+    rule = "  sum bedrag in declaraties where bedrag in year to date"
+    found = diagnostics(tmp_path, rule)
+    assert "/d.kpi:6:35:" in found and "date" in found
+
+
+# ---- the cache ------------------------------------------------------------------------------
+
+
+def test_the_cache_gives_back_the_windows(windows: Library) -> None:
+    again = codec.loads(codec.dumps(windows))
+    assert again == windows
+    where = again.measures["win.clienten_12m"].versions[0].where
+    assert isinstance(where, ast.PeriodRelation)
+    assert where.window == ast.RowWindow(span=where.window.span, what="rolling", months=12)  # type: ignore[union-attr]
+
+
+# ---- the engine against the oracle ----------------------------------------------------------
+
+FIRST, LAST = D(2019, 12, 1), D(2022, 3, 31)
+
+
+@st.composite
+def indications_and_claims(draw: st.DrawFn) -> dict:
+    rows = draw(toewijzingen())
+    return {"toewijzingen": rows, "declaraties": draw(declaraties(rows))}
+
+
+def compare(tables: dict, grain: str, library: Library) -> list[str]:
+    periods = periods_between(
+        period_containing(FIRST, grain), period_containing(LAST, grain), grain  # type: ignore[arg-type]
+    )
+    result = run(library, loaded(**tables), RunRequest(periods=periods))
+    got = {
+        (f.measure, f.period, tuple(sorted(f.dimensions.items()))): f.value for f in result.figures
+    }
+    expected = oracle.window_figures(tables, FIRST, LAST, grain)
+    problems = []
+    for key in sorted(set(got) | set(expected)):
+        measure = key[0]
+        want = expected.get(key, None if measure.startswith("win.bedrag") else 0)
+        have = got.get(key, 0 if not measure.startswith("win.bedrag") else None)
+        if want is None or have is None:
+            if not (want is None and have is None):
+                problems.append(f"{key}: engine {have}, oracle {want}")
+        elif abs(float(have) - float(want)) > 1e-6 * max(1.0, abs(float(want))):
+            problems.append(f"{key}: engine {have}, oracle {float(want)}")
+    return problems
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
+@given(tables=indications_and_claims(), grain=st.sampled_from(GRAINS))
+def test_engine_equals_oracle(tables: dict, grain: str, windows: Library) -> None:
+    assert compare(tables, grain, windows) == []
+
+
+@pytest.mark.parametrize("grain", ["4-weekly", "half-year"])
+def test_both_plans_equal_the_oracle(
+    grain: str, windows: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """'active in period' at the new grains: the sweep over period numbers, and the range
+    join it falls back to, give the oracle's figures (a windowed condition never sweeps)."""
+    library = windows
+    version = library.measures["win.clienten"].versions[-1]
+    windowed = library.measures["win.clienten_12m"].versions[-1]
+    ctx = Context(canonical_schema(), library, {}, True)
+    assert sweep.sweepable(version, ctx) and not sweep.sweepable(windowed, ctx)
+    assert compare(HAND, grain, library) == []
+    monkeypatch.setattr(sweep, "sweepable", lambda version, ctx: False)
+    monkeypatch.setattr(sweep, "timeline_sweepable", lambda version, ctx: False)
+    assert compare(HAND, grain, library) == []
+
+
+def test_the_comparison_catches_a_wrong_window(windows: Library) -> None:
+    """A window one month short (rolling 11 months) is caught on the hand-made data."""
+    wrong = oracle.rolling_months
+    try:
+        oracle.rolling_months = lambda p, m: wrong(p, m - 1)  # type: ignore[assignment]
+        assert compare(HAND, "month", windows) != []
+    finally:
+        oracle.rolling_months = wrong  # type: ignore[assignment]
