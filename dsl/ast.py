@@ -196,6 +196,12 @@ class RowWindow(Node):
     what: Literal["year_to_date", "rolling"]
     months: int = 0
 
+    def words(self) -> str:
+        """As written: 'year to date', 'rolling 12 months'."""
+        if self.what == "year_to_date":
+            return "year to date"
+        return f"rolling {self.months} month{'s' if self.months != 1 else ''}"
+
 
 class PeriodRelation(Node):
     """``active in period``, ``starts in period``, ``ends in period`` (per the catalogue);

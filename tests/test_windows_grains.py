@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
 import maatstaf.engine.sweep as sweep
+from maatstaf.cli import app
 from maatstaf.dsl import ast, codec
 from maatstaf.dsl.errors import DefinitionError
 from maatstaf.dsl.load import load_library
@@ -30,6 +33,8 @@ from maatstaf.engine.periods import (
     year_start,
 )
 from maatstaf.engine.run import RunRequest, run
+from maatstaf.renderers.chart_axes import period_labels, period_span
+from maatstaf.renderers.format import period_nl
 from tests import oracle
 from tests.helpers import loaded
 from tests.test_oracle_properties import declaraties, toewijzingen
@@ -257,10 +262,20 @@ def test_a_misspelt_window(tmp_path: Path) -> None:
     assert found.startswith("/d.kpi:6:38: unexpected 'roling'. Did you mean 'rolling'?")
 
 
-def test_a_year_to_date_needs_a_date(tmp_path: Path) -> None:
+def test_a_window_needs_a_date(tmp_path: Path) -> None:
     rule = "  sum bedrag in declaraties where bedrag in year to date"
-    found = diagnostics(tmp_path, rule)
-    assert "/d.kpi:6:35:" in found and "date" in found
+    assert diagnostics(tmp_path, rule) == (
+        "/d.kpi:6:35: 'in year to date' needs a date, not a number\n"
+        "    sum bedrag in declaraties where bedrag in year to date\n"
+        "                                    ^^^^^^"
+    )
+    rule = "  sum bedrag in declaraties where bedrag in rolling 1 month"
+    assert "'in rolling 1 month' needs a date, not a number" in diagnostics(tmp_path, rule)
+
+
+def test_a_window_of_an_unknown_row(tmp_path: Path) -> None:
+    rule = "  count toewijzingen where x starts in year to date"
+    assert diagnostics(tmp_path, rule).startswith("/d.kpi:6:28: unknown row 'x'")
 
 
 # ---- the cache ------------------------------------------------------------------------------
@@ -287,7 +302,9 @@ def indications_and_claims(draw: st.DrawFn) -> dict:
 
 def compare(tables: dict, grain: str, library: Library) -> list[str]:
     periods = periods_between(
-        period_containing(FIRST, grain), period_containing(LAST, grain), grain  # type: ignore[arg-type]
+        period_containing(FIRST, grain),
+        period_containing(LAST, grain),
+        grain,  # type: ignore[arg-type]
     )
     result = run(library, loaded(**tables), RunRequest(periods=periods))
     got = {
@@ -338,3 +355,57 @@ def test_the_comparison_catches_a_wrong_window(windows: Library) -> None:
         assert compare(HAND, "month", windows) != []
     finally:
         oracle.rolling_months = wrong  # type: ignore[assignment]
+
+
+# ---- the command line and the renderers -----------------------------------------------------
+
+
+def _csv(tmp_path: Path) -> str:
+    header = "toewijzing_id,client_id,wet,productcode,startdatum,einddatum"
+    rows = ["T1,C1,wmo,02A05,2020-12-29,", "T2,C2,wmo,02A05,2021-02-01,2021-02-27"]
+    (tmp_path / "toewijzingen.csv").write_text("\n".join([header, *rows]) + "\n")
+    return str(tmp_path)
+
+
+def test_run_by_4_weekly_period(tmp_path: Path) -> None:
+    args = ["run", "--data", _csv(tmp_path), "--grain", "4-weekly", "-m", "wmo.instroom"]
+    result = CliRunner().invoke(app, [*args, "--from", "2020-P13", "--to", "2021-P02"])
+    assert result.exit_code == 0, result.stderr
+    output = json.loads(result.stdout)
+    got = {f["period"]: f["value"] for f in output["figures"] if not f["dimensions"]}
+    # T1 starts on 29 December 2020 (2021-P01), T2 on 1 February 2021 (2021-P02)
+    assert got == {"2020-P13": 0, "2021-P01": 1, "2021-P02": 1}
+    assert output["provenance"]["grain"] == "4-weekly"
+    markdown = CliRunner().invoke(
+        app, [*args, "--from", "2021-P01", "--to", "2021-P02", "--format", "markdown"]
+    )
+    assert markdown.exit_code == 0 and "periode 1 van 2021" in markdown.stdout
+
+
+def test_run_by_half_year(tmp_path: Path) -> None:
+    args = ["run", "--data", _csv(tmp_path), "--grain", "half-year", "-m", "wmo.instroom"]
+    result = CliRunner().invoke(app, [*args, "--from", "2020", "--to", "2021-H1"])
+    assert result.exit_code == 0, result.stderr
+    got = {f["period"]: f["value"] for f in json.loads(result.stdout)["figures"]}
+    assert got == {"2020-H1": 0, "2020-H2": 1, "2021-H1": 1}
+
+
+def test_an_unknown_grain_gets_a_suggestion(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["run", "--data", _csv(tmp_path), "--grain", "halfyear"])
+    assert result.exit_code == 2
+    assert (
+        "unknown grain 'halfyear': use month, 4-weekly, quarter, half-year or year. "
+        "Did you mean 'half-year'?"
+    ) in result.stderr
+
+
+def test_period_labels_of_the_new_grains() -> None:
+    assert period_nl("2021-H2") == "2e halfjaar 2021"
+    assert period_nl("2021-H2", "en") == "H2 2021"
+    assert period_nl("2021-P05") == "periode 5 van 2021"
+    assert period_nl("2021-P05", "en") == "period 5 of 2021"
+    labels = ["2020-P12", "2020-P13", "2021-P01", "2021-P02"]
+    assert period_labels(labels) == ["P12 2020", "P13", "P1 2021", "P2"]
+    assert period_labels(["2020-H2", "2021-H1", "2021-H2"]) == ["H2 2020", "H1 2021", "H2"]
+    assert period_span(labels) == "per vier weken, P12 2020 – P2 2021"
+    assert period_span(["2020-H1", "2020-H2"], "en") == "by half-year, H1 2020 – H2 2020"
