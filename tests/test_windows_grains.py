@@ -278,6 +278,19 @@ def test_a_window_of_an_unknown_row(tmp_path: Path) -> None:
     assert diagnostics(tmp_path, rule).startswith("/d.kpi:6:28: unknown row 'x'")
 
 
+def test_a_report_at_a_new_grain_is_a_positioned_error(tmp_path: Path) -> None:
+    path = tmp_path / "r.kpi"
+    path.write_text('report x {\n  title "X"\n  grain 4-weekly\n}\n', encoding="utf-8")
+    with pytest.raises(DefinitionError) as info:
+        load_library([path])
+    assert info.value.diagnostics[0].render().replace(str(tmp_path), "") == (
+        "/r.kpi:3:3: a report is shown by month, quarter or year, not 4-weekly. "
+        "'maatstaf run --grain 4-weekly' gives figures at that grain.\n"
+        "    grain 4-weekly\n"
+        "    ^^^^^^^^^^^^^^"
+    )
+
+
 # ---- the cache ------------------------------------------------------------------------------
 
 
