@@ -187,12 +187,30 @@ class IsEmpty(Node):
     negated: bool = False
 
 
+class RowWindow(Node):
+    """The days a period condition takes rows over, ending with the period's last day:
+    ``year to date`` (from the first day of the period's year) or ``rolling 12 months``
+    (the ``months`` months ending with it)."""
+
+    kind: Literal["window"] = "window"
+    what: Literal["year_to_date", "rolling"]
+    months: int = 0
+
+    def words(self) -> str:
+        """As written: 'year to date', 'rolling 12 months'."""
+        if self.what == "year_to_date":
+            return "year to date"
+        return f"rolling {self.months} month{'s' if self.months != 1 else ''}"
+
+
 class PeriodRelation(Node):
-    """``active in period``, ``starts in period``, ``ends in period`` (per the catalogue)."""
+    """``active in period``, ``starts in period``, ``ends in period`` (per the catalogue);
+    over a window ending with the period: ``active in rolling 12 months``."""
 
     kind: Literal["period_relation"] = "period_relation"
     relation: Literal["active", "starts", "ends"]
     subject: str | None = None
+    window: RowWindow | None = None
 
 
 class ActiveOn(Node):
@@ -242,10 +260,12 @@ class Exists(Node):
 
 
 class InPeriod(Node):
-    """``besloten_op in period``: a date between the period's first and last day."""
+    """``besloten_op in period``: a date between the period's first and last day; with a
+    window, between the window's first day and the period's last (``in year to date``)."""
 
     kind: Literal["in_period"] = "in_period"
     operand: Expr
+    window: RowWindow | None = None
 
 
 class And(Node):
@@ -443,7 +463,7 @@ class Target(Node):
 
 # ---- declarations -----------------------------------------------------------------
 
-Grain = Literal["month", "quarter", "year"]
+Grain = Literal["month", "4-weekly", "quarter", "half-year", "year"]
 
 
 class Body(Node):

@@ -31,7 +31,7 @@ from maatstaf.dsl.units import check_unit
 from maatstaf.dsl.versions import version_diagnostics
 
 REQUIRED_METADATA = ("label", "unit", "owner", "description")
-GRAINS: tuple[ast.Grain, ...] = ("month", "quarter", "year")
+GRAINS: tuple[ast.Grain, ...] = ("month", "4-weekly", "quarter", "half-year", "year")
 TABLE_AGGREGATES = (
     ast.CountRows,
     ast.CountDistinct,

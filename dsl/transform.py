@@ -15,10 +15,11 @@ from maatstaf.dsl.bands import check_band
 from maatstaf.dsl.errors import DefinitionError, Diagnostic, Span
 from maatstaf.dsl.transform_expr import string_value
 from maatstaf.dsl.transform_report import ReportRules
+from maatstaf.dsl.transform_windows_measure import MeasureWindowRules
 
 
 @v_args(meta=True, inline=True)
-class ToAst(ReportRules):
+class ToAst(ReportRules, MeasureWindowRules):
     """One method per declaration, member and aggregate rule."""
 
     # -- declarations

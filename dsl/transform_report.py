@@ -17,7 +17,13 @@ from lark.tree import Meta
 from maatstaf.dsl import report_ast as rep
 from maatstaf.dsl.errors import DefinitionError, Diagnostic, Span
 from maatstaf.dsl.transform_expr import string_value
-from maatstaf.dsl.transform_window import Member, Snapshot, WindowRules, with_snapshots
+from maatstaf.dsl.transform_window import (
+    Member,
+    Snapshot,
+    WindowRules,
+    report_grain_only,
+    with_snapshots,
+)
 
 # {jeugd.instroom} or {period} inside a text item
 TEXT_REF = re.compile(r"\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*\}")
@@ -74,6 +80,7 @@ class ReportRules(WindowRules):
         return Member("source", string_value(s), self._span(meta))
 
     def report_grain(self, meta: Meta, grain: str) -> Member:
+        report_grain_only(grain, self._span(meta))
         return Member("grain", grain, self._span(meta))
 
     def section(self, meta: Meta, title: Token, *items: Any) -> rep.Section:

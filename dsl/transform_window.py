@@ -61,6 +61,16 @@ class Snapshot(NamedTuple):
     span: Span
 
 
+def report_grain_only(grain: str, span: Span) -> None:
+    """Reports are shown by month, quarter or year (their windows count in those)."""
+    if grain not in ("month", "quarter", "year"):
+        raise fail(
+            f"a report is shown by month, quarter or year, not {grain}",
+            span,
+            f"'maatstaf run --grain {grain}' gives figures at that grain.",
+        )
+
+
 def fail(message: str, span: Span, hint: str | None = None) -> DefinitionError:
     return DefinitionError([Diagnostic(message=message, span=span, hint=hint)])
 
@@ -178,6 +188,7 @@ class WindowRules(ExpressionRules):
             )
 
     def window_by(self, meta: Meta, grain: str) -> str:
+        report_grain_only(grain, self._span(meta))
         return grain
 
     def window_quarters_of_year(self, meta: Meta) -> rep.Window:

@@ -347,7 +347,8 @@ def check_condition(node: ast.Condition, scope: Scope) -> None:
         case ast.InPeriod():
             kind = expr_type(node.operand, scope)
             if kind not in (None, "date"):
-                scope.error(f"'in period' needs a date, not {TYPE_NAMES[kind]}", node.operand)
+                words = node.window.words() if node.window is not None else "period"
+                scope.error(f"'in {words}' needs a date, not {TYPE_NAMES[kind]}", node.operand)
         case ast.PeriodRelation() | ast.ActiveEachMonth():
             _check_row_with_period(node, node.subject, scope)
         case ast.ActiveOn():

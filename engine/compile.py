@@ -175,19 +175,27 @@ def prepare_rows(
 
 
 def period_index(day: ir.DateValue, grain: str) -> ir.IntegerValue:
-    """The number of the month, quarter or year a day falls in (consecutive periods have
-    consecutive numbers)."""
+    """The number of the month, 4-weekly period, quarter, half-year or year a day falls in
+    (consecutive periods have consecutive numbers)."""
     if grain == "month":
         return day.year() * 12 + day.month() - 1
     if grain == "quarter":
         return day.year() * 4 + (day.month() - 1) // 3
+    if grain == "half-year":
+        return day.year() * 2 + (day.month() - 1) // 6
+    if grain == "4-weekly":
+        # the ISO year and week from the Thursday of the day's week; week 53 opens
+        # period 1 of the next year (engine/periods.py)
+        thursday = (day + (3 - day.day_of_week.index()).as_interval("D")).cast("date")
+        iso_year, week = thursday.year(), (thursday.day_of_year() - 1) // 7 + 1
+        return ibis.ifelse(week == 53, (iso_year + 1) * 13, iso_year * 13 + (week - 1) // 4)
     return day.year()
 
 
 def _point_date(conditions: list[ast.Condition], env: Env) -> ir.DateValue | None:
     """The date that must lie in the period, when that is the only period condition."""
-    if len(conditions) != 1:
-        return None
+    if len(conditions) != 1 or getattr(conditions[0], "window", None) is not None:
+        return None  # a window spans several periods: no equality on the period's number
     condition = conditions[0]
     match condition:
         case ast.PeriodRelation(relation="starts" | "ends") if condition.subject in (

@@ -199,7 +199,13 @@ def _evaluate_version(
     return _finite(state, version, frame)
 
 
-_GRAIN_NL = {"month": "maand", "quarter": "kwartaal", "year": "jaar"}
+_GRAIN_NL = {
+    "month": "maand",
+    "4-weekly": "vier weken",
+    "quarter": "kwartaal",
+    "half-year": "halfjaar",
+    "year": "jaar",
+}
 
 
 def _finite(state: State, version: MeasureVersion, frame: pd.DataFrame) -> pd.DataFrame:

@@ -31,6 +31,7 @@ from maatstaf.engine.env import (
     spell_column,
 )
 from maatstaf.engine.links import with_links
+from maatstaf.engine.windows import window_begin
 
 
 def compile_condition(node: ast.Condition, env: Env) -> ir.BooleanValue:
@@ -52,11 +53,11 @@ def compile_condition(node: ast.Condition, env: Env) -> ir.BooleanValue:
             return ~empty if node.negated else empty
         case ast.InPeriod():
             value = compile_expr(node.operand, env)
-            return _between(value, env.period()[BEGIN], env.period()[END])
+            first = window_begin(node.window, env.period())
+            return _between(value, first, env.period()[END])
         case ast.PeriodRelation():
-            return _period_relation(
-                node.relation, env.row(node.subject), env.period()[BEGIN], env.period()[END]
-            )
+            first = window_begin(node.window, env.period())
+            return _period_relation(node.relation, env.row(node.subject), first, env.period()[END])
         case ast.ActiveEachMonth():
             months = env.period()
             return _period_relation(

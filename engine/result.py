@@ -85,7 +85,7 @@ class Provenance(_Frozen):
     data_fingerprint: str
     as_of: str | None
     rejected_rows: int
-    grain: Literal["month", "quarter", "year"]
+    grain: Literal["month", "4-weekly", "quarter", "half-year", "year"]
     period_from: str
     period_to: str
     measures: list[MeasureProvenance]

@@ -111,6 +111,7 @@ def _counts_active_rows(version: MeasureVersion, ctx: Context) -> bool:
     if not (
         isinstance(condition, ast.PeriodRelation)
         and condition.relation == "active"
+        and condition.window is None
         and condition.subject in (None, aggregate.alias, table.name)
     ):
         return False

@@ -26,7 +26,8 @@ from maatstaf.engine.compile import (
     walk,
     with_links,
 )
-from maatstaf.engine.periods import Period
+from maatstaf.engine.periods import Period, year_start
+from maatstaf.engine.windows import YEAR_BEGIN
 
 
 def backend_for(data: LoadedData) -> ibis.BaseBackend:
@@ -139,6 +140,7 @@ def periods_table(periods: Sequence[Period]) -> ir.Table:
             PERIOD: pa.array([p.label for p in periods], pa.string()),
             BEGIN: pa.array([p.begin for p in periods], pa.date32()),
             END: pa.array([p.end for p in periods], pa.date32()),
+            YEAR_BEGIN: pa.array([year_start(p) for p in periods], pa.date32()),
         }
     )
     return ibis.memtable(arrow)

@@ -9,13 +9,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
-from maatstaf.engine.periods import parse_period
+from maatstaf.engine.periods import index_of, parse_period, year_of
 
 PALETTE = ("#1f5fa8", "#e07b00", "#2e8540", "#8e3b97", "#b3261e", "#5f6b7a", "#0c7c8c")
 LINE_COLOURS = ("#1b1f24", "#b3261e", "#0c7c8c", "#8e3b97")
 WIDTH, HEIGHT = 720, 300
 LEFT, RIGHT, TOP, BOTTOM = 64, 20, 52, 58  # the plot's margins inside the chart
 MONTHS_NL = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+_LETTER = {"quarter": "Q", "half-year": "H", "4-weekly": "P"}
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 Fmt = Callable[[float], str]
@@ -71,7 +72,8 @@ def nice_scale(values: Sequence[float | None], steps: int = 4) -> Scale:
 
 def period_labels(periods: Sequence[str], locale: str = "nl", year: bool = True) -> list[str]:
     """'2021-03' -> 'mrt', with the year on the first label and on every January
-    ('jan 2021'); '2021-Q2' -> 'Q2' (the year on the first and on Q1); '2021' stays.
+    ('jan 2021'); '2021-Q2' -> 'Q2' (the year on the first and on Q1), '2021-H2' -> 'H2',
+    '2021-P05' -> 'P5' alike; '2021' stays.
     Anything that is not a period label is returned readable (see ``readable``)."""
     months = MONTHS_NL if locale == "nl" else MONTHS_EN
     labels = []
@@ -81,15 +83,15 @@ def period_labels(periods: Sequence[str], locale: str = "nl", year: bool = True)
         except Exception:  # a category, not a period
             labels.append(readable(label))
             continue
-        first = year and (i == 0 or period.begin.month == 1)
+        first = year and (i == 0 or index_of(period) == 1)
         if period.grain == "month":
             name = months[period.begin.month - 1]
-        elif period.grain == "quarter":
-            name = f"Q{(period.begin.month - 1) // 3 + 1}"
+        elif period.grain in ("quarter", "half-year", "4-weekly"):
+            name = f"{_LETTER[period.grain]}{index_of(period)}"
         else:
             labels.append(str(period.begin.year))
             continue
-        labels.append(f"{name} {period.begin.year}" if first else name)
+        labels.append(f"{name} {year_of(period)}" if first else name)
     return labels
 
 
@@ -102,8 +104,20 @@ def period_span(periods: Sequence[str], locale: str = "nl") -> str:
     except Exception:
         return ""
     words = {
-        "nl": {"month": "per maand", "quarter": "per kwartaal", "year": "per jaar"},
-        "en": {"month": "by month", "quarter": "by quarter", "year": "by year"},
+        "nl": {
+            "month": "per maand",
+            "4-weekly": "per vier weken",
+            "quarter": "per kwartaal",
+            "half-year": "per halfjaar",
+            "year": "per jaar",
+        },
+        "en": {
+            "month": "by month",
+            "4-weekly": "by four weeks",
+            "quarter": "by quarter",
+            "half-year": "by half-year",
+            "year": "by year",
+        },
     }[locale if locale == "en" else "nl"]
     ends = period_labels([periods[0], periods[-1]], locale)
     end = period_labels([periods[-1]], locale)[0]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from maatstaf.engine.periods import parse_period
+from maatstaf.engine.periods import index_of, parse_period, year_of
 
 MONTHS = {
     "nl": (
@@ -99,8 +99,20 @@ def change_nl(
 
 
 def period_nl(label: str, locale: str = "nl") -> str:
-    """'2020-03' -> 'maart 2020'; '2020-Q1' -> '1e kwartaal 2020' ('Q1 2020'); '2020' stays."""
+    """'2020-03' -> 'maart 2020'; '2020-Q1' -> '1e kwartaal 2020' ('Q1 2020'); '2020-H2'
+    -> '2e halfjaar 2020' ('H2 2020'); '2020-P05' -> 'periode 5 van 2020' ('period 5 of
+    2020'); '2020' stays."""
     period = parse_period(label)
+    if period.grain == "half-year" and not period.is_span:
+        half = index_of(period)
+        return (
+            f"{half}e halfjaar {year_of(period)}"
+            if locale == "nl"
+            else f"H{half} {year_of(period)}"
+        )
+    if period.grain == "4-weekly" and not period.is_span:
+        word = ("periode", "van") if locale == "nl" else ("period", "of")
+        return f"{word[0]} {index_of(period)} {word[1]} {year_of(period)}"
     if period.grain == "month":
         return f"{MONTHS[locale][period.begin.month - 1]} {period.begin.year}"
     if period.grain == "quarter":

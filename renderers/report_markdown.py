@@ -52,7 +52,7 @@ def _short(label: str) -> str:
     year, _, rest = label.partition("-")
     if not rest:
         return year
-    if rest.startswith("Q"):
+    if rest[0] in "QHP":
         return f"{rest} {year}"
     return f"{MONTHS_NL[int(rest) - 1]} {year}"
 

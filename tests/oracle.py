@@ -1081,3 +1081,173 @@ def language_figures(tables: Tables, periods: Sequence[str]) -> Figures:
         for measure, rule in LANGUAGE_MEASURES.items()
         for key, value in rule(data, parse_label(label)).items()
     }
+
+
+# ---- half-years, 4-weekly periods and windows (issue 15) ------------------------------------
+#
+# Every day gets its label by the definition itself; a period is found by walking to its
+# first and last day, a window by walking back from the period's last day.
+#
+# 4-weekly: an ISO week runs Monday to Sunday and belongs to the ISO year of its Thursday;
+# week 1 is the week holding the year's first Thursday. Period k of year Y holds weeks
+# 4k-3 .. 4k of ISO year Y; a week 53 opens period 1 of year Y+1.
+
+
+def grain_label(day: dt.date, grain: str) -> str:
+    """The label of the period of ``grain`` holding ``day``, for every grain."""
+    if grain == "half-year":
+        return f"{day.year}-H{1 if day.month <= 6 else 2}"
+    if grain == "4-weekly":
+        thursday = day - dt.timedelta(days=day.weekday()) + dt.timedelta(days=3)
+        week = (thursday - dt.date(thursday.year, 1, 1)).days // 7 + 1
+        if week == 53:
+            return f"{thursday.year + 1}-P01"
+        return f"{thursday.year}-P{(week - 1) // 4 + 1:02d}"
+    return period_label(day, grain)
+
+
+def grain_period_of(day: dt.date, grain: str) -> Period:
+    label = grain_label(day, grain)
+    begin = day
+    while grain_label(begin - ONE_DAY, grain) == label:
+        begin -= ONE_DAY
+    end = day
+    while grain_label(end + ONE_DAY, grain) == label:
+        end += ONE_DAY
+    return Period(label, begin, end)
+
+
+def grain_labels_between(first: dt.date, last: dt.date, grain: str) -> list[str]:
+    return list(dict.fromkeys(grain_label(day, grain) for day in days(first, last)))
+
+
+def grain_periods_between(first: dt.date, last: dt.date, grain: str) -> list[Period]:
+    periods: dict[str, Period] = {}
+    for day in days(first, last):
+        label = grain_label(day, grain)
+        if label not in periods:
+            periods[label] = grain_period_of(day, grain)
+    return list(periods.values())
+
+
+def year_to_date(period: Period, grain: str) -> Period:
+    """From the first day of the period's year (the first day whose period, at the same
+    grain, carries the same year in its label) to the period's last day."""
+    year = period.label[:4]
+    begin = period.begin
+    while grain_label(begin - ONE_DAY, grain)[:4] == year:
+        begin -= ONE_DAY
+    return Period(f"{period.label} year to date", begin, period.end)
+
+
+def rolling_months(period: Period, months: int) -> Period:
+    """The ``months`` months ending with the period's last day: from the day after it,
+    ``months`` months earlier (a day the month has not becomes the 1st of the next)."""
+    after = period.end + ONE_DAY
+    year, month = after.year, after.month - months
+    while month < 1:
+        year, month = year - 1, month + 12
+    try:
+        begin = dt.date(year, month, after.day)
+    except ValueError:  # 30 February and the like
+        begin = dt.date(year + month // 12, month % 12 + 1, 1)
+    return Period(f"{period.label} rolling {months}", begin, period.end)
+
+
+WINDOW_DEFINITIONS = """
+measure win.bedrag_ytd {
+  label "Gedeclareerd, jaar tot nu"
+  unit euro
+  owner "Test"
+  description "Het bedrag van de declaraties die in het jaar tot en met de periode beginnen."
+  sum bedrag in declaraties where periode_start in year to date
+}
+measure win.clienten_12m {
+  label "Cliënten, twaalf maanden"
+  unit clienten
+  owner "Test"
+  description "Cliënten met een toewijzing op een dag van de twaalf maanden tot en met de periode."
+  count distinct client_id in toewijzingen where active in rolling 12 months
+}
+measure win.instroom_3m {
+  label "Instroom, drie maanden"
+  unit toewijzingen
+  owner "Test"
+  description "Toewijzingen die in de drie maanden tot en met de periode beginnen."
+  count toewijzingen where starts in rolling 3 months
+}
+measure win.uitstroom_ytd {
+  label "Uitstroom, jaar tot nu"
+  unit toewijzingen
+  owner "Test"
+  description "Toewijzingen die in het jaar tot en met de periode eindigen, per wet."
+  count toewijzingen as t where t ends in year to date
+  by wet
+}
+measure win.clienten {
+  label "Cliënten"
+  unit clienten
+  owner "Test"
+  description "Cliënten met een toewijzing op een dag van de periode."
+  count distinct client_id in toewijzingen where active in period
+}
+measure win.instroom {
+  label "Instroom"
+  unit toewijzingen
+  owner "Test"
+  description "Toewijzingen die in de periode beginnen."
+  count toewijzingen where starts in period
+}
+measure win.bedrag {
+  label "Gedeclareerd"
+  unit euro
+  owner "Test"
+  description "Het bedrag van de declaraties die in de periode beginnen."
+  sum bedrag in declaraties where periode_start in period
+}
+"""
+
+
+def _sum_claims(data: Data, window: Period) -> dict[Dims, Value]:
+    claims = [c for c in data.declaraties if in_period(c["periode_start"], window)]
+    return {(): sum(c["bedrag"] for c in claims) if claims else None}
+
+
+def _clients(data: Data, window: Period) -> dict[Dims, Value]:
+    return {(): len({r["client_id"] for r in data.toewijzingen if data.active(r, window)})}
+
+
+def _starting(data: Data, window: Period) -> dict[Dims, Value]:
+    return {(): sum(1 for r in data.toewijzingen if starts_in(r, window))}
+
+
+def _ending_by_law(data: Data, window: Period) -> dict[Dims, Value]:
+    counts: dict[Dims, Value] = {}
+    for r in data.toewijzingen:
+        if ends_in(r, window):
+            key = dims(wet=r["wet"])
+            counts[key] = (counts.get(key) or 0) + 1
+    return counts
+
+
+WindowMeasure = Callable[[Data, Period, str], dict[Dims, Value]]
+WINDOW_MEASURES: dict[str, WindowMeasure] = {
+    "win.bedrag_ytd": lambda d, p, g: _sum_claims(d, year_to_date(p, g)),
+    "win.clienten_12m": lambda d, p, g: _clients(d, rolling_months(p, 12)),
+    "win.instroom_3m": lambda d, p, g: _starting(d, rolling_months(p, 3)),
+    "win.uitstroom_ytd": lambda d, p, g: _ending_by_law(d, year_to_date(p, g)),
+    "win.clienten": lambda d, p, g: _clients(d, p),
+    "win.instroom": lambda d, p, g: _starting(d, p),
+    "win.bedrag": lambda d, p, g: _sum_claims(d, p),
+}
+
+
+def window_figures(tables: Tables, first: dt.date, last: dt.date, grain: str) -> Figures:
+    """``{(measure, period label, dims): value}`` of the window test measures, at any grain."""
+    data = Data.of(tables)
+    return {
+        (measure, period.label, key): value
+        for period in grain_periods_between(first, last, grain)
+        for measure, rule in WINDOW_MEASURES.items()
+        for key, value in rule(data, period, grain).items()
+    }

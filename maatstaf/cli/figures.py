@@ -29,6 +29,8 @@ if TYPE_CHECKING:  # imported where used: registering the commands must stay lig
     from maatstaf.dsl.model import Library
     from maatstaf.engine.run import Selection
 
+GRAINS = "month, 4-weekly, quarter, half-year or year."
+
 
 @app.command(name="validate")
 def validate_command(
@@ -70,10 +72,10 @@ def run_command(
     ],
     definitions: DefinitionsOpt = None,
     period_from: Annotated[
-        str | None, typer.Option("--from", help="2020-01, 2020-Q1 or 2020.")
+        str | None, typer.Option("--from", help="2020-01, 2020-P01, 2020-Q1, 2020-H1 or 2020.")
     ] = None,
     period_to: Annotated[str | None, typer.Option("--to", help="Last period (inclusive).")] = None,
-    grain: Annotated[Optional[str], typer.Option("--grain", help="month, quarter or year.")] = None,  # noqa: UP045
+    grain: Annotated[Optional[str], typer.Option("--grain", help=GRAINS)] = None,  # noqa: UP045
     measure: Annotated[
         list[str] | None, typer.Option("--measure", "-m", help="ID or ID@VERSION; repeatable.")
     ] = None,

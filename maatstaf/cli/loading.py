@@ -8,7 +8,8 @@ from maatstaf.adapters.base import LoadedData, LoadError
 from maatstaf.adapters.quarantine import quarantine_csv
 from maatstaf.cli.boundary import UsageError
 from maatstaf.cli.boundary import err as _err
-from maatstaf.engine.periods import Grain, Period, parse_period, periods_between
+from maatstaf.dsl.errors import did_you_mean
+from maatstaf.engine.periods import GRAINS, Grain, Period, parse_period, periods_between
 from maatstaf.renderers.atomic import write_text
 
 
@@ -56,10 +57,18 @@ def _report_rejections(loaded: LoadedData) -> None:
         _err(f"warning: {message}")
 
 
+def _check_grain(grain: str | None) -> None:
+    if grain is not None and grain not in GRAINS:
+        hint = did_you_mean(grain, GRAINS)
+        raise UsageError(
+            f"unknown grain '{grain}': use {', '.join(GRAINS[:-1])} or {GRAINS[-1]}"
+            + (f". {hint}" if hint else "")
+        )
+
+
 def check_periods(first: str | None, last: str | None, grain: str | None) -> None:
     """Before any work: the grain and the periods given are ones we know."""
-    if grain is not None and grain not in ("month", "quarter", "year"):
-        raise UsageError(f"unknown grain '{grain}': use month, quarter or year")
+    _check_grain(grain)
     if first is not None and last is not None:
         periods_between(parse_period(first), parse_period(last), "year")
     else:
@@ -71,8 +80,7 @@ def check_periods(first: str | None, last: str | None, grain: str | None) -> Non
 def periods_of(
     first: str | None, last: str | None, grain: str | None, loaded: LoadedData
 ) -> list[Period]:
-    if grain is not None and grain not in ("month", "quarter", "year"):
-        raise UsageError(f"unknown grain '{grain}': use month, quarter or year")
+    _check_grain(grain)
     if first is None or last is None:
         default_first, default_last = _default_range(loaded)
         first, last = first or default_first, last or default_last
