@@ -14,11 +14,12 @@ from maatstaf.dsl import ast
 from maatstaf.dsl.bands import check_band
 from maatstaf.dsl.errors import DefinitionError, Diagnostic, Span
 from maatstaf.dsl.transform_expr import string_value
+from maatstaf.dsl.transform_labels import LabelsRules
 from maatstaf.dsl.transform_report import ReportRules
 
 
 @v_args(meta=True, inline=True)
-class ToAst(ReportRules):
+class ToAst(ReportRules, LabelsRules):
     """One method per declaration, member and aggregate rule."""
 
     # -- declarations
