@@ -26,6 +26,10 @@ from maatstaf.dsl.model import Library, MeasureVersion
 from maatstaf.dsl.schema import Schema
 
 
+# The standard labels (a standard rule file: they join every set of definitions).
+STANDARD_LABELS = "definitions/labels.kpi"
+
+
 def with_labels(
     library: Library, decls: Iterable[LabelsDecl], schema: Schema
 ) -> tuple[Library, list[Diagnostic]]:
@@ -45,6 +49,14 @@ def with_labels(
             continue
         first[decl.name] = decl
         found = _check_labels(decl, library, schema)
+        if decl.span.file == STANDARD_LABELS:
+            # the standard labels serve every set of definitions: what this one lacks (a
+            # measure's own dimension, 'beide' of a 'mixed as') is simply not used here
+            wrong = {p.span for p in found}
+            pairs = [p for p in decl.labels if p.code_span not in wrong]
+            if decl.name_span not in wrong and pairs:
+                labels[decl.name] = {pair.code: pair.label for pair in pairs}
+            continue
         problems.extend(found)
         if not found:
             labels[decl.name] = {pair.code: pair.label for pair in decl.labels}
