@@ -25,7 +25,6 @@ from maatstaf.dsl.measure_facts import (
 from maatstaf.dsl.model import Library, MeasureVersion
 from maatstaf.dsl.schema import Schema
 
-
 # The standard labels (a standard rule file: they join every set of definitions).
 STANDARD_LABELS = "definitions/labels.kpi"
 

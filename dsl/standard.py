@@ -55,7 +55,8 @@ def library_notes(
     notes = []
     if standard:
         notes.append(
-            "the standard table rules, parameters, dimensions and labels apply: " + ", ".join(standard)
+            "the standard table rules, parameters, dimensions and labels apply: "
+            + ", ".join(standard)
         )
     if replaced:
         notes.append("your files replace the standard " + "; ".join(replaced))
