@@ -13,6 +13,7 @@ from typing import Literal, Union
 from pydantic import BaseModel, ConfigDict
 
 from maatstaf.dsl.errors import Span
+from maatstaf.dsl.labels_ast import Additivity, LabelsDecl
 from maatstaf.dsl.node import Node
 from maatstaf.dsl.report_ast import Report
 
@@ -481,6 +482,7 @@ class Body(Node):
     by: tuple[DimensionSpec, ...] | None = None
     optional_by: tuple[Dimension, ...] | None = None
     targets: tuple[Target, ...] | None = None
+    additive: Additivity | None = None  # 'additive over ...' / 'not additive'
 
 
 class VersionDecl(Node):
@@ -538,7 +540,15 @@ class TableScopeDecl(Node):
     text: str
 
 
-Declaration = MeasureDecl | ParameterDecl | TableScopeDecl | DimensionDecl | PublishedDecl | Report
+Declaration = (
+    MeasureDecl
+    | ParameterDecl
+    | TableScopeDecl
+    | DimensionDecl
+    | PublishedDecl
+    | Report
+    | LabelsDecl
+)
 
 
 class DefinitionFile(BaseModel):

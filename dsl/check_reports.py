@@ -221,6 +221,8 @@ class _Checker:
         if not wrong:
             return
         kind = _KIND_WORDS.get(type(wrong[0].aggregate), "not a count or a sum")
+        if wrong[0].additivity is not None and not wrong[0].additivity.over:
+            kind = "declared 'not additive'"
         self.error(
             f"{why}, and '{series.measure}' does not add up: it is {kind}",
             series.measure_span,

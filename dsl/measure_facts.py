@@ -9,6 +9,8 @@ that is a plain column has free values: None.
 
 from __future__ import annotations
 
+from pydantic import BaseModel
+
 from maatstaf.dsl import ast
 from maatstaf.dsl.model import Library, MeasureVersion
 
@@ -134,7 +136,18 @@ def _labels(value: ast.Expr) -> set[str] | None:
 
 def additive(library: Library, version: MeasureVersion, seen: frozenset[str] = frozenset()) -> bool:
     """Whether the figures of a version add up over its dimension values and over measures:
-    counts and sums do; shares, averages, sums per entity and ratios do not."""
+    counts and sums do; shares, averages, sums per entity and ratios do not. A measure
+    that says 'not additive' does not; one that says 'additive over ...' of a computed
+    figure (which the rule alone cannot tell) does."""
+    declared = version.additivity
+    if declared is not None and not declared.over:
+        return False
+    if declared is not None and isinstance(version.aggregate, ast.Compute):
+        return True
+    return _inferred_additive(library, version, seen)
+
+
+def _inferred_additive(library: Library, version: MeasureVersion, seen: frozenset[str]) -> bool:
     match version.aggregate:
         case ast.CountRows() | ast.CountDistinct() | ast.Spread():
             return True
@@ -168,4 +181,103 @@ def _additive_expr(library: Library, expr: ast.Expr, seen: frozenset[str]) -> bo
             return _additive_expr(library, left, seen) and _additive_expr(library, right, seen)
         case ast.Negate(operand=operand):
             return _additive_expr(library, operand, seen)
+    return False
+
+
+# The dimension a run over several municipalities adds (engine.run.REGION_DIMENSION).
+REGION = "gemeente"
+
+
+def additive_over(
+    library: Library, version: MeasureVersion, dimension: str, seen: frozenset[str] = frozenset()
+) -> bool:
+    """Whether a version's figures for the values of one dimension add up to its figure
+    without that dimension, so that a total row or column may show their sum.
+
+    A declared 'not additive' or 'additive over ...' without the dimension: no. Otherwise
+    the rule decides: row counts, sums (not per entity) and spreads add up over every
+    dimension; a distinct count only over a dimension that puts each counted entity in
+    one group (``by x per client_id``, ``most simultaneous per client_id``,
+    ``spell_start(client_id)``), never over a row-level category (one client can have rows
+    in two); shares, averages and statistics never. A computed figure adds up where its
+    operands do and it only adds or subtracts them, or where it says so."""
+    declared = version.additivity
+    if declared is not None:
+        if dimension not in declared.over:
+            return False
+        if isinstance(version.aggregate, ast.Compute):
+            return True
+    return inferred_additive_over(library, version, dimension, seen)
+
+
+def inferred_additive_over(
+    library: Library, version: MeasureVersion, dimension: str, seen: frozenset[str] = frozenset()
+) -> bool:
+    """``additive_over`` as the rule alone says it, whatever the measure declares."""
+    match version.aggregate:
+        case ast.CountRows() | ast.Spread():
+            return True
+        case ast.SumOf(per=per):
+            return per is None
+        case ast.CountDistinct(column=column):
+            return one_per_entity(library, version, dimension, column)
+        case ast.Compute(expr=expr):
+            return _expr_over(library, expr, dimension, seen | {version.measure})
+        case ast.SameAs(measure=other):
+            return _measure_over(library, other, dimension, seen | {version.measure})
+    return False
+
+
+def one_per_entity(library: Library, version: MeasureVersion, dimension: str, entity: str) -> bool:
+    """Whether a dimension gives each counted entity one value: ``by x per client_id``, a
+    peak ``most simultaneous per client_id`` or a ``spell_start(client_id)`` banding."""
+    for spec in (*version.by, *version.optional_by):
+        if spec.name != dimension:
+            continue
+        if isinstance(spec, ast.EntityDimension):
+            return spec.entity == entity
+        value = spec.value
+        if value is None and dimension in library.dimensions:
+            value = library.dimensions[dimension].value
+        return value is not None and _per_entity(value, entity)
+    return False
+
+
+def _per_entity(node: object, entity: str) -> bool:
+    match node:
+        case ast.Simultaneous(entity=name):
+            return name == entity
+        case ast.Call(function="spell_start", args=(ast.NameRef(name=name), *_)):
+            return name == entity
+        case BaseModel():
+            return any(_per_entity(getattr(node, f), entity) for f in type(node).model_fields)
+        case tuple() | list():
+            return any(_per_entity(item, entity) for item in node)
+    return False
+
+
+def _measure_over(library: Library, measure_id: str, dimension: str, seen: frozenset[str]) -> bool:
+    measure = library.measures.get(measure_id)
+    if measure is None or measure_id in seen:
+        return False
+    return all(additive_over(library, v, dimension, seen) for v in measure.versions)
+
+
+def _expr_over(library: Library, expr: ast.Expr, dimension: str, seen: frozenset[str]) -> bool:
+    match expr:
+        case ast.NameRef(name=name):
+            # an operand without the dimension is repeated in every group: no sum
+            dims = _measure_dimensions(library, name, seen)
+            has = dimension == REGION or (dims is not None and dimension in dims)
+            return has and _measure_over(library, name, dimension, seen)
+        case ast.Total(measure=name, by=by):
+            return dimension in by and _measure_over(library, name, dimension, seen)
+        case ast.Slice(measure=name, dimension=sliced):
+            return sliced != dimension and _measure_over(library, name, dimension, seen)
+        case ast.Binary(op=op, left=left, right=right) if op in ("+", "-"):
+            return _expr_over(library, left, dimension, seen) and _expr_over(
+                library, right, dimension, seen
+            )
+        case ast.Negate(operand=operand):
+            return _expr_over(library, operand, dimension, seen)
     return False

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from maatstaf.dsl import ast
 from maatstaf.dsl.errors import Span
+from maatstaf.dsl.labels_ast import Additivity
 from maatstaf.dsl.report_ast import Report
 
 
@@ -37,6 +38,8 @@ class MeasureVersion(BaseModel):
     tables: tuple[str, ...]
     parameters: tuple[str, ...]
     dimensions: tuple[str, ...]
+    # 'additive over a, b' / 'not additive' as declared; None: inferred from the rule
+    additivity: Additivity | None = None
 
     @property
     def dimension_names(self) -> tuple[str, ...]:
@@ -88,10 +91,16 @@ class Library(BaseModel):
     dimensions: dict[str, ast.DimensionDecl]
     published: dict[str, ast.PublishedDecl] = {}
     reports: dict[str, Report] = {}  # report declarations, by id
+    # 'labels' declarations: dimension (or column) name -> code -> the words shown for it
+    labels: dict[str, dict[str, str]] = {}
     sources: dict[str, str]
     # what loading said about the standard library (which standard files apply, what the
     # user's files replace, that the standard measures are not loaded); shown by 'check'
     notes: tuple[str, ...] = ()
+
+    def label(self, dimension: str, code: str) -> str | None:
+        """The declared label of a dimension's code; None where there is none."""
+        return self.labels.get(dimension, {}).get(code)
 
     def dimension(self, table: str, name: str) -> ast.DimensionDecl | None:
         found = self.dimensions.get(name)

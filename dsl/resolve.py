@@ -15,6 +15,8 @@ import networkx as nx
 from maatstaf.dsl import ast
 from maatstaf.dsl.check_reports import check_reports
 from maatstaf.dsl.errors import DefinitionError, Diagnostic, Span, did_you_mean, with_source
+from maatstaf.dsl.labels import with_labels
+from maatstaf.dsl.labels_ast import LabelsDecl
 from maatstaf.dsl.model import Library, Measure, MeasureVersion, Parameter
 from maatstaf.dsl.report_ast import Report
 from maatstaf.dsl.schema import Schema
@@ -118,6 +120,8 @@ class _Resolver:
             reports=self.reports,
             sources=sources,
         )
+        library, found = with_labels(library, self._declarations(LabelsDecl), self.schema)
+        self.problems.extend(found)
         broken = frozenset(self.measure_decls) - frozenset(measures)
         self.problems.extend(check_reports(self.reports.values(), library, broken))
         return library
@@ -272,6 +276,7 @@ class _Resolver:
             by=merged.get("by", ()),
             optional_by=merged.get("optional_by", ()),
             targets=merged.get("targets", ()),
+            additivity=merged.get("additive"),
             span=block.span,
             text=f"{header}\n  {block.text}\n}}" if decl.versions else decl.text,
             depends_on=tuple(sorted(usage.measures)),

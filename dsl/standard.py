@@ -15,13 +15,14 @@ from pathlib import Path
 from maatstaf.dsl import ast
 
 # Files of the standard library without measures, applied to every set of definitions.
-STANDARD_RULES = ("tabellen.kpi", "parameters.kpi", "dimensies.kpi")
+STANDARD_RULES = ("tabellen.kpi", "parameters.kpi", "dimensies.kpi", "labels.kpi")
 
 _KEYS = {
     ast.TableScopeDecl: ("table rules", lambda d: d.table),
     ast.ParameterDecl: ("parameter", lambda d: d.name),
     ast.DimensionDecl: ("dimension", lambda d: d.name),
     ast.PublishedDecl: ("published table", lambda d: d.name),
+    ast.LabelsDecl: ("labels", lambda d: d.name),
 }
 
 
@@ -54,7 +55,8 @@ def library_notes(
     notes = []
     if standard:
         notes.append(
-            "the standard table rules, parameters and dimensions apply: " + ", ".join(standard)
+            "the standard table rules, parameters, dimensions and labels apply: "
+            + ", ".join(standard)
         )
     if replaced:
         notes.append("your files replace the standard " + "; ".join(replaced))

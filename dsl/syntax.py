@@ -18,6 +18,8 @@ KEYWORDS = (
     "of",
     "measure",
     "label",
+    "labels",
+    "additive",
     "unit",
     "owner",
     "source",

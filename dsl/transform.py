@@ -14,12 +14,13 @@ from maatstaf.dsl import ast
 from maatstaf.dsl.bands import check_band
 from maatstaf.dsl.errors import DefinitionError, Diagnostic, Span
 from maatstaf.dsl.transform_expr import string_value
+from maatstaf.dsl.transform_labels import LabelsRules
 from maatstaf.dsl.transform_report import ReportRules
 from maatstaf.dsl.transform_windows_measure import MeasureWindowRules
 
 
 @v_args(meta=True, inline=True)
-class ToAst(ReportRules, MeasureWindowRules):
+class ToAst(ReportRules, MeasureWindowRules, LabelsRules):
     """One method per declaration, member and aggregate rule."""
 
     # -- declarations

@@ -118,3 +118,6 @@ class RunResult(_Frozen):
     notes: list[Note]
     suppression: Suppression | None = None
     figures: list[Figure]
+    # dimension -> code -> label, for the codes the figures use that have a declared label
+    # ('labels' blocks); the figures keep the codes. Left out where there is none.
+    dimension_labels: dict[str, dict[str, str]] = {}

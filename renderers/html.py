@@ -21,6 +21,7 @@ from maatstaf.dsl.model import Library
 from maatstaf.engine.result import Figure, RunResult
 from maatstaf.renderers import svg
 from maatstaf.renderers.base import finite_only, rejections
+from maatstaf.renderers.codes import shown
 from maatstaf.renderers.comparisons import break_text, mark_breaks, marking, version_changes
 from maatstaf.renderers.format import (
     MONEY_UNITS,
@@ -225,7 +226,8 @@ class HtmlRenderer:
         keys = list(dict.fromkeys(f.dimensions[dims[0]] for f in figures))
         cells = {(f.period, f.dimensions[dims[0]]): f.value for f in figures}
         series = [
-            svg.Series(svg.readable(k), [_number(cells.get((p, k))) for p in periods]) for k in keys
+            svg.Series(shown(library, dims[0], k), [_number(cells.get((p, k))) for p in periods])
+            for k in keys
         ]
         name = dimension_name(dims[0])
         by = f"{texts(self.locale)['by']} {name}"

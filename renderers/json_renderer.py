@@ -7,6 +7,7 @@ import json
 from maatstaf.dsl.model import Library
 from maatstaf.engine.result import SCHEMA_VERSION, RunResult
 from maatstaf.renderers.base import finite_only
+from maatstaf.renderers.codes import used_labels
 
 
 def output_schema() -> str:
@@ -22,9 +23,12 @@ class JsonRenderer:
     suffix = ".json"
 
     def render(self, result: RunResult, library: Library) -> str:
-        data = finite_only(result).model_dump(mode="json")
-        if data.get("suppression") is None:
-            data.pop("suppression", None)
+        result = finite_only(result)
+        labels = used_labels(result.figures, library)
+        data = result.model_copy(update={"dimension_labels": labels}).model_dump(mode="json")
+        for optional in ("suppression", "dimension_labels"):
+            if not data.get(optional):
+                data.pop(optional, None)
         for figure in data["figures"]:
             for optional in ("target", "comparison", "suppressed"):
                 if figure.get(optional) is None:

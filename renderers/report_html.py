@@ -143,17 +143,14 @@ def charts(item: ChartResult) -> list[str]:
 
     def series(row: Row, values: list | None = None) -> svg.Series:
         shown_values = values if values is not None else _numbers(row)
-        return svg.Series(svg.readable(row_label(row, several)), shown_values)
+        return svg.Series(row_label(row, several), shown_values)
 
     frame = svg.Frame(item.title, unit, svg.period_span(codes), fmt, _description(item))
     match item.chart:
         case "stacked_bars":
             return [svg.stacked_bar_chart(frame, labels, [series(r) for r in item.rows])]
         case "donut":  # the composition at the last period shown
-            slices = [
-                (svg.readable(row_label(r, several)), (_numbers(r) or [None])[-1])
-                for r in item.rows
-            ]
+            slices = [(row_label(r, several), (_numbers(r) or [None])[-1]) for r in item.rows]
             return [svg.donut_chart(frame, slices, lambda v: f"{v:.0%}")]
         case "small_multiples_year":
             years = sorted({c[:4] for c in codes})
@@ -165,9 +162,7 @@ def charts(item: ChartResult) -> list[str]:
                 panels.append(svg.Panel(year, year_labels, rows))
             return [svg.small_multiples(frame, panels)]
         case "small_multiples_category":
-            panels = [
-                svg.Panel(svg.readable(row_label(r, False)), labels, [series(r)]) for r in item.rows
-            ]
+            panels = [svg.Panel(row_label(r, False), labels, [series(r)]) for r in item.rows]
             return [svg.small_multiples(frame, panels, kind="line" if len(codes) > 6 else "bars")]
         case "combination":
             pairs = list(zip(item.rows, item.axes, item.styles, strict=True))

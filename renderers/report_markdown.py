@@ -114,9 +114,9 @@ def date_nl(iso: str | None) -> str:
 
 
 def dims_text(row: Row) -> str:
-    """The row's dimension values as a reader sees them (``niet_gemeente`` -> niet-gemeente);
-    the JSON keeps the codes."""
-    return ", ".join(readable(v) for v in row.dimensions.values())
+    """The row's dimension values as a reader sees them: the declared label, else the code
+    made readable (``niet_gemeente`` -> niet-gemeente); the JSON keeps the codes."""
+    return ", ".join(row.dimension_labels.get(k) or readable(v) for k, v in row.dimensions.items())
 
 
 def row_label(row: Row, several_measures: bool) -> str:

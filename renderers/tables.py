@@ -12,13 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pydantic import BaseModel
-
 from maatstaf.dsl import ast
-from maatstaf.dsl.model import Library
+from maatstaf.dsl.measure_facts import additive_over
+from maatstaf.dsl.model import Library, MeasureVersion
 from maatstaf.engine.result import Figure
 from maatstaf.engine.run import REGION_DIMENSION
-from maatstaf.renderers.chart_axes import readable
+from maatstaf.renderers.codes import shown
 from maatstaf.renderers.targets import norms_note, rule_words, target_status
 
 Cell = Callable[[Figure | None, str], str]
@@ -62,7 +61,7 @@ def grids(
             [period(p), *[cell(cells.get((m, p)), units[m][1]) for m in measures]] for p in periods
         ]
         grid = Grid("", None, [t["period"], *[units[m][0] for m in measures]], rows)
-        _mark(grid, [[cells.get((m, p)) for m in measures] for p in periods], units, t)
+        _mark(grid, [[cells.get((m, p)) for m in measures] for p in periods], units, t, library)
         tables.append(grid)
     for measure in dict.fromkeys(f.measure for f in figures if f.dimensions):
         own = [f for f in figures if f.measure == measure]
@@ -70,17 +69,17 @@ def grids(
         region = [f for f in own if regional(f) and f.dimensions]
         if region:
             notes = [t["not_additive"]] if not_additive(region, library) else []
-            tables.append(_breakdown(label, measure, region, unit, t, cell, period, notes))
+            tables.append(_breakdown(label, measure, region, unit, t, cell, period, notes, library))
         if any(not regional(f) for f in own):
             notes = [t["not_additive"]] if not_additive(own, library) else []
-            tables.append(_per_gemeente(label, measure, own, unit, t, cell, period, notes))
+            tables.append(_per_gemeente(label, measure, own, unit, t, cell, period, notes, library))
     return tables
 
 
-def _breakdown(label, measure, figures, unit, t, cell, period, notes) -> Grid:
+def _breakdown(label, measure, figures, unit, t, cell, period, notes, library) -> Grid:
     """Periods down, the cells of the breakdown across."""
     dims = sorted({d for f in figures for d in f.dimensions})
-    name = _name(dims, t)
+    name = _name(dims, t, library)
     columns = list(dict.fromkeys(name(f) for f in figures))
     cells = {(f.period, name(f)): f for f in figures}
     periods = list(dict.fromkeys(f.period for f in figures))
@@ -88,15 +87,15 @@ def _breakdown(label, measure, figures, unit, t, cell, period, notes) -> Grid:
     detail = f"{t['by']} {', '.join(dimension_name(d) for d in dims)}"
     grid = Grid(label, measure, [t["period"], *columns], rows, notes=list(notes), detail=detail)
     found = [[cells.get((p, c)) for c in columns] for p in periods]
-    _mark(grid, found, {f.measure: (label, unit) for f in figures}, t)
+    _mark(grid, found, {f.measure: (label, unit) for f in figures}, t, library)
     return grid
 
 
-def _per_gemeente(label, measure, figures, unit, t, cell, period, notes) -> Grid:
+def _per_gemeente(label, measure, figures, unit, t, cell, period, notes, library) -> Grid:
     """Periods (and the cells of a breakdown) down; the region, then each municipality
     across, so the municipalities stand side by side."""
     dims = sorted({d for f in figures for d in f.dimensions} - {REGION_DIMENSION})
-    name = _name(dims, t)
+    name = _name(dims, t, library)
     places = sorted(
         {f.dimensions[REGION_DIMENSION] for f in figures if not regional(f)},
         key=lambda g: (g == "onbekend", g.lower()),
@@ -115,16 +114,23 @@ def _per_gemeente(label, measure, figures, unit, t, cell, period, notes) -> Grid
         t["region"].capitalize(),
     ]
     grid = Grid(
-        label, measure, [*heads, *places], rows, 1 + bool(dims), list(notes), t["per_gemeente"]
+        label,
+        measure,
+        [*heads, *(shown(library, REGION_DIMENSION, g) for g in places)],
+        rows,
+        1 + bool(dims),
+        list(notes),
+        t["per_gemeente"],
     )
-    _mark(grid, found, {measure: (label, unit)}, t)
+    _mark(grid, found, {measure: (label, unit)}, t, library)
     return grid
 
 
-def _name(dims: list[str], t: dict) -> Callable[[Figure], str]:
-    """A cell's heading: its dimension values, codes made readable ('niet-gemeente')."""
+def _name(dims: list[str], t: dict, library: Library) -> Callable[[Figure], str]:
+    """A cell's heading: its dimension values, as labelled ('Jeugdhulp ambulant') or else
+    made readable ('niet-gemeente')."""
     return lambda f: " / ".join(
-        readable(f.dimensions[d]) if d in f.dimensions else t["total"] for d in dims
+        shown(library, d, f.dimensions[d]) if d in f.dimensions else t["total"] for d in dims
     )
 
 
@@ -138,6 +144,7 @@ def _mark(
     found: list[list[Figure | None]],
     units: dict[str, tuple[str, str]],
     t: dict,
+    library: Library,
 ) -> None:
     """Colour each cell measured against a target and say each norm in words below the
     table (per column where the norm differs by column, as tijdigheid's per regeling)."""
@@ -150,7 +157,9 @@ def _mark(
             status = target_status(figure.target)
             if status is not None:
                 grid.status[(r, c + grid.labels)] = status
-            values = [readable(v) for k, v in figure.dimensions.items() if k != REGION_DIMENSION]
+            values = [
+                shown(library, k, v) for k, v in figure.dimensions.items() if k != REGION_DIMENSION
+            ]
             name = " / ".join(values) or units[figure.measure][0]
             norms.setdefault(name, rule_words(figure.target, units[figure.measure][1], locale))
     if norms:
@@ -160,47 +169,39 @@ def _mark(
 def not_additive(figures: list[Figure], library: Library) -> bool:
     """A distinct count broken down by a row-level dimension: one client can have rows in
     several groups, so the groups need not add up to the total."""
-    for measure, number in {(f.measure, f.version) for f in figures}:
-        found = library.measures.get(measure)
-        version = found.version(number) if found is not None else None
+    for (measure, number), dims in _breakdowns(figures).items():
+        version = _version(library, measure, number)
         if version is None or not isinstance(version.aggregate, ast.CountDistinct):
             continue
-        dims = {d for f in figures if (f.measure, f.version) == (measure, number)
-                for d in f.dimensions}  # fmt: skip
-        per_entity = {
-            d.name for d in version.by if isinstance(d, ast.EntityDimension) or _per_entity(d)
-        }
-        if dims - per_entity:
+        if any(not additive_over(library, version, d) for d in dims):
             return True
-    return False
-
-
-def _per_entity(node: object) -> bool:
-    """A dimension whose value is one per counted entity (``most simultaneous per``,
-    ``spell_start(entity)``), so each entity falls in exactly one group."""
-    if isinstance(node, ast.Simultaneous) or (
-        isinstance(node, ast.Call) and node.function == "spell_start"
-    ):
-        return True
-    if isinstance(node, BaseModel):
-        return any(_per_entity(getattr(node, f)) for f in type(node).model_fields)
-    if isinstance(node, tuple | list):
-        return any(_per_entity(item) for item in node)
     return False
 
 
 def additive(figures: list[Figure], library: Library) -> bool:
     """Whether a breakdown's cells add up to the whole, so a stacked bar may claim their
-    sum: row counts and sums (not per entity), spreads, and distinct counts whose groups
-    hold each entity once. Shares, averages, ratios and computed figures never stack."""
-    for measure, number in {(f.measure, f.version) for f in figures}:
-        found = library.measures.get(measure)
-        version = found.version(number) if found is not None else None
+    sum: the measure is additive over every dimension of the breakdown (see
+    ``measure_facts.additive_over``: row counts and sums, spreads, distinct counts whose
+    groups hold each entity once, and what a measure declares). Shares, averages, ratios
+    and computed figures that do not say 'additive over' never stack."""
+    for (measure, number), dims in _breakdowns(figures).items():
+        version = _version(library, measure, number)
         if version is None:
             return False
-        aggregate = version.aggregate
-        if isinstance(aggregate, ast.SumOf) and aggregate.per is None:
-            continue
-        if not isinstance(aggregate, ast.CountRows | ast.CountDistinct | ast.Spread):
+        if isinstance(version.aggregate, ast.Compute) and version.additivity is None:
             return False
-    return not not_additive(figures, library)
+        if not dims or not all(additive_over(library, version, d) for d in dims):
+            return False
+    return True
+
+
+def _breakdowns(figures: list[Figure]) -> dict[tuple[str, int], set[str]]:
+    found: dict[tuple[str, int], set[str]] = {}
+    for f in figures:
+        found.setdefault((f.measure, f.version), set()).update(f.dimensions)
+    return found
+
+
+def _version(library: Library, measure: str, number: int) -> MeasureVersion | None:
+    found = library.measures.get(measure)
+    return found.version(number) if found is not None else None

@@ -10,6 +10,7 @@ import re
 
 from maatstaf.dsl.report_ast import Chart, CompareSpec, Series, Text, Tile
 from maatstaf.engine.periods import Period
+from maatstaf.renderers.codes import labels_of
 from maatstaf.reports.result import (
     ChartResult,
     Compared,
@@ -44,6 +45,7 @@ def row(source: Source, series: Series, dims: Dims, periods: list[Period]) -> Ro
         label=version.label,
         unit=version.unit,
         dimensions=dict(dims),
+        dimension_labels=labels_of(source.library, dict(dims)),
         values=values,
     )
 

@@ -75,7 +75,9 @@ class Row(_Frozen):
     measure: str
     label: str
     unit: str
-    dimensions: dict[str, str]
+    dimensions: dict[str, str]  # the codes
+    # the declared label of each dimension value that has one ('labels' blocks)
+    dimension_labels: dict[str, str] = {}
     values: list[Value]
     target: TargetStatus | None = None  # at the report period
     compared: list[Compared] = []

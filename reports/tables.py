@@ -4,9 +4,9 @@ a total where the breakdown adds up, percentages, sorting, and the definition br
 from __future__ import annotations
 
 from maatstaf.dsl import ast
-from maatstaf.dsl.model import MeasureVersion
+from maatstaf.dsl.measure_facts import additive_over
+from maatstaf.dsl.model import Library, MeasureVersion
 from maatstaf.dsl.report_ast import CompareSpec, Series, TableItem
-from maatstaf.engine.nodes import walk
 from maatstaf.engine.periods import Period
 from maatstaf.renderers.format import period_nl, value_nl
 from maatstaf.reports.items import _ask_compared, compared, dims_of, row
@@ -52,7 +52,9 @@ def table(source: Source, item: TableItem) -> TableResult:
         rows=rows,
         total=total,
         percentages=item.percentages,
-        footnotes=_footnotes(source, rows, columns, total is None and item.total),
+        footnotes=_footnotes(
+            source, rows, columns, _no_total(source, item, rows) if total is None else None
+        ),
     )
 
 
@@ -77,29 +79,22 @@ def _breaks(columns: list[Column], rows: list[Row], base: int) -> list[Column]:
     return out
 
 
-def additive(version: MeasureVersion, by: str | None) -> bool:
-    """Whether the figures of a breakdown add up to the whole: each row of the table (or
-    each counted entity) falls in exactly one category."""
-    aggregate = version.aggregate
-    if isinstance(aggregate, ast.CountRows | ast.Spread):
-        return True
-    if isinstance(aggregate, ast.SumOf):
-        return aggregate.per is None
-    if isinstance(aggregate, ast.CountDistinct):
-        dims = [d for d in version.by if by is None or d.name == by]
-        return bool(dims) and all(_one_per_entity(d, aggregate.column) for d in dims)
-    return False
+def additive(version: MeasureVersion, by: str | None, library: Library | None = None) -> bool:
+    """Whether the figures of a breakdown (by one dimension, or by all of the measure's)
+    add up to the whole: the measure is additive over each (``additive_over``: each row of
+    the table, or each counted entity, falls in exactly one category; or the measure
+    says so)."""
+    library = library or _NO_LIBRARY
+    names = [by] if by is not None else [d.name for d in version.by]
+    if isinstance(version.aggregate, ast.CountDistinct | ast.Compute) and not names:
+        return False
+    return all(additive_over(library, version, name) for name in names)
 
 
-def _one_per_entity(dimension: object, entity: str) -> bool:
-    """A breakdown that gives each counted entity one value: ``by x per client_id`` or a
-    peak ``most simultaneous per client_id``."""
-    if isinstance(dimension, ast.EntityDimension):
-        return dimension.entity == entity
-    value = getattr(dimension, "value", None)
-    return value is not None and any(
-        isinstance(n, ast.Simultaneous) and n.entity == entity for n in walk(value)
-    )
+# a library that knows no other measures and no named dimensions (for ``additive`` alone)
+_NO_LIBRARY = Library(
+    measures={}, parameters={}, scopes={}, scope_texts={}, dimensions={}, sources={}
+)
 
 
 def _total(source: Source, item: TableItem, rows: list[Row]) -> Row | None:
@@ -110,11 +105,37 @@ def _total(source: Source, item: TableItem, rows: list[Row]) -> Row | None:
         return None
     series: Series = item.series[0]
     version = source.version(series, source.report)
-    if version is None or not additive(version, series.by):
+    if version is None or not additive(version, series.by, source.library):
         return None
     if any(v.suppressed for r in rows for v in r.values):
         return None
     return _sum_row(rows)
+
+
+def _no_total(source: Source, item: TableItem, rows: list[Row]) -> str | None:
+    """Why a table that asks for a total has none (None: it asked for none)."""
+    if not item.total:
+        return None
+    version = source.version(item.series[0], source.report) if len(item.series) == 1 else None
+    if version is None or len({r.measure for r in rows}) != 1:
+        return "Geen totaal: de tabel toont meer dan één maatstaf."
+    if additive(version, item.series[0].by, source.library):
+        return "Geen totaal: een cel is afgeschermd (te kleine aantallen)."
+    declared = version.additivity
+    if declared is not None and not declared.over:
+        return f"Geen totaal: volgens de definitie telt '{version.label}' niet op."
+    if declared is not None:
+        over = ", ".join(declared.over)
+        return f"Geen totaal: volgens de definitie telt '{version.label}' alleen op over {over}."
+    if isinstance(version.aggregate, ast.CountDistinct):
+        return (
+            "Geen totaal: de categorieën tellen niet op tot het geheel (een cliënt kan in "
+            "meer dan één categorie vallen)."
+        )
+    return (
+        f"Geen totaal: '{version.label}' is een aandeel, gemiddelde of verhouding; "
+        "die tellen niet op tot een totaal."
+    )
 
 
 def _sum_row(rows: list[Row]) -> Row:
@@ -133,7 +154,13 @@ def _sum_row(rows: list[Row]) -> Row:
                 note=value.note,
             )
         )
-    return first.model_copy(update={"dimensions": {}, "values": values, "compared": []})
+    update = {"dimensions": {}, "dimension_labels": {}, "values": values, "compared": []}
+    return first.model_copy(update=update)
+
+
+def _shown(row_: Row) -> dict[str, str]:
+    """A row's dimension values as shown: the label where there is one, else the code."""
+    return {k: row_.dimension_labels.get(k, v) for k, v in row_.dimensions.items()}
 
 
 def _with_shares(row_: Row, total: Row) -> Row:
@@ -146,7 +173,7 @@ def _with_shares(row_: Row, total: Row) -> Row:
 
 def _sorted(rows: list[Row], how: str) -> list[Row]:
     if how == "label":
-        return sorted(rows, key=lambda r: (r.label, sorted(r.dimensions.values())))
+        return sorted(rows, key=lambda r: (r.label, sorted(_shown(r).values())))
     if how in ("value_desc", "value_asc"):
         known = [r for r in rows if r.values and r.values[0].value is not None]
         unknown = [r for r in rows if r not in known]
@@ -155,7 +182,9 @@ def _sorted(rows: list[Row], how: str) -> list[Row]:
     return rows
 
 
-def _footnotes(source: Source, rows: list[Row], columns: list[Column], no_total: bool) -> list[str]:
+def _footnotes(
+    source: Source, rows: list[Row], columns: list[Column], no_total: str | None
+) -> list[str]:
     notes = []
     for i, column in enumerate(columns):
         if column.break_before:
@@ -178,10 +207,7 @@ def _footnotes(source: Source, rows: list[Row], columns: list[Column], no_total:
                 f"volgens de oude definitie (versie {brk.version}): {old}."
             )
     if no_total:
-        notes.append(
-            "Geen totaal: de categorieën tellen niet op tot het geheel (een cliënt kan in "
-            "meer dan één categorie vallen) of een cel is afgeschermd."
-        )
+        notes.append(no_total)
     return list(dict.fromkeys(notes))
 
 

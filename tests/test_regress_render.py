@@ -168,9 +168,10 @@ def test_markdown_shows_the_region_as_headline_and_municipalities_side_by_side()
     region = "| 1e kwartaal 2020 | 10 | 4 | 0 | 0 |"
     assert region in text, text
     assert "| Periode | gelijktijdig | Regio | Loon op Zand | Waalwijk |" in text
+    labels = standard_library().labels["gelijktijdig"]  # the bands shown by their labels
     for band in ("1", "2", "3", "4+"):
         row = [cells[("2020-Q1", band, g)] for g in ("Regio", "Loon op Zand", "Waalwijk")]
-        shown = band.replace("+", "\\+")
+        shown = labels[band]
         assert f"| 1e kwartaal 2020 | {shown} | " + " | ".join(map(str, row)) + " |" in text
     assert "| Periode | Regio | Loon op Zand | Waalwijk |" in text
     assert "| 1e kwartaal 2020 | 14 | 6 | 8 |" in text
@@ -178,10 +179,10 @@ def test_markdown_shows_the_region_as_headline_and_municipalities_side_by_side()
 
 def test_html_chart_and_tables_show_the_region_and_each_municipality() -> None:
     html = get_renderer("html").render(_region(), standard_library())
-    assert "<title>1 Q1 2020: 10</title>" in html
+    assert "<title>1 voorziening tegelijk Q1 2020: 10</title>" in html
     heads = html.replace('<span class="head">', "").replace("</span></th>", "</th>")
     assert ">Loon op Zand</th>" in heads and ">Waalwijk</th>" in heads and ">Regio</th>" in heads
-    assert "<title>1 Q1 2020: 4</title>" not in html  # Loon op Zand's 4 is not the region's bar
+    assert "<title>1 voorziening tegelijk Q1 2020: 4</title>" not in html  # Loon op Zand's 4 is not the region's bar
 
 
 # ---- item 8: a breakdown that does not add up says so
