@@ -1,3 +1,3 @@
-from maatstaf.cli import app
+from maatstaf.cli import main
 
-app()
+main()

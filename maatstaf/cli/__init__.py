@@ -18,6 +18,7 @@ import signal
 import sys
 
 INTERRUPTED = "interrupted: nothing more was written; every file written so far is complete"
+CONSOLE = False  # running as the console command (``main``), in a process of its own
 
 
 def _interrupted_while_starting(signum: int, frame: object) -> None:
@@ -43,4 +44,17 @@ finally:
     if _previous is not None:
         _install(_previous)
 
-__all__ = ["app"]
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """The console command. A stop (Ctrl-C, SIGTERM) that lands outside a command's own
+    handling (while the arguments are read, or while Python shuts down after the command)
+    ends the process with exit 130 and the same message, never with a traceback or a death
+    by SIGINT; every file is whole either way (outputs are written atomically)."""
+    global CONSOLE
+    CONSOLE = True
+    try:
+        app()
+    except KeyboardInterrupt:
+        _interrupted_while_starting(signal.SIGINT, None)

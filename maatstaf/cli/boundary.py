@@ -7,6 +7,7 @@ raised its error, so ``--help`` and ``check`` never import DuckDB, Ibis or panda
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import sys
 from collections.abc import Iterator
@@ -60,6 +61,19 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _stop_at_once() -> None:
+    """Once a command is done, a stop ends the process at once with exit 130 (freeing a
+    large DuckDB database can take a while; a KeyboardInterrupt then would have no one
+    left to catch it)."""
+    from maatstaf import cli
+
+    if not cli.CONSOLE:  # called in a process of its own, not embedded (tests, a notebook)
+        return
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(ValueError):  # not the main thread (an embedding caller)
+            signal.signal(sig, cli._interrupted_while_starting)
+
+
 @app.callback()
 def _main() -> None:
     """Explicit, versioned definitions of social-domain figures (Wmo, Jeugd, Participatie)."""
@@ -95,3 +109,5 @@ def boundary() -> Iterator[None]:
             err(INTERRUPTED)
             raise typer.Exit(130) from None
         raise
+    finally:
+        _stop_at_once()
