@@ -161,7 +161,7 @@ def _build(
     from maatstaf.dsl.errors import with_source
     from maatstaf.dsl.resolve import resolve
     from maatstaf.dsl.schema import canonical_schema
-    from maatstaf.dsl.table_decl import library_schema
+    from maatstaf.dsl.table_decl import library_schema, without_unknown_extensions
 
     parsed, texts, problems = _parse_all(sources, problems)
     own = [f for f in parsed if f.path not in standard]
@@ -170,6 +170,7 @@ def _build(
     # the tables the files declare join the canonical ones before anything is checked
     full, declared = library_schema(merged, schema or canonical_schema())
     problems.extend(with_source(d, texts) for d in declared)
+    merged = without_unknown_extensions(merged, full)  # said once, by library_schema
     try:
         library = resolve(merged, texts, full)
     except DefinitionError as exc:

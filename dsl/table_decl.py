@@ -83,6 +83,25 @@ def library_schema(
     return schema, problems
 
 
+def without_unknown_extensions(
+    files: list[ast.DefinitionFile], schema: Schema
+) -> list[ast.DefinitionFile]:
+    """The files without an 'extends' block of a table the schema does not have (the
+    problem is reported already; the resolver would report it again)."""
+    return [
+        f.model_copy(
+            update={
+                "declarations": tuple(
+                    d
+                    for d in f.declarations
+                    if not (isinstance(d, TableDecl) and schema.table(d.table) is None)
+                )
+            }
+        )
+        for f in files
+    ]
+
+
 def _with_region(table: Table) -> Table:
     if table.column(REGION_COLUMN.name) is not None:
         return table
