@@ -462,3 +462,41 @@ def test_figures_on_a_declared_table_in_postgres(
         ("klachten", "uitkomst", "misschien"),
         ("klachten", "ontvangen_op", "2021-02-30"),
     }
+
+
+def test_the_example_in_the_language_docs_runs(folder: Path, tmp_path: Path) -> None:
+    text = (Path(__file__).parents[1] / "docs" / "language.md").read_text(encoding="utf-8")
+    start = text.index("table klachten {")
+    example = text[start : text.index("\n}\n", text.index("measure klachten.open", start)) + 3]
+    path = tmp_path / "docs.kpi"
+    path.write_text(example, encoding="utf-8")
+    library = load_library([path])
+    loaded = load_data(str(folder), schema=library.table_schema)
+    result = run_engine(loaded, "month", D(2021, 1, 1), D(2021, 3, 31), library=library)
+    # open on the last day and from Noord: K1 (C1) in January only; K2 and K5 are C2, Zuid
+    assert _figures(result) == {
+        ("klachten.open", "2021-01"): 1,
+        ("klachten.open", "2021-02"): 0,
+        ("klachten.open", "2021-03"): 0,
+    }
+
+
+def test_figures_on_a_declared_table_in_a_workbook(kpi: Path, folder: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name in ("toewijzingen", "clienten", "klachten"):
+        sheet = book.create_sheet(name)
+        for line in (folder / f"{name}.csv").read_text().splitlines():
+            sheet.append(line.split(","))
+    path = tmp_path / "bron.xlsx"
+    book.save(path)
+    library = load_library([kpi])
+    loaded = load_data(str(path), schema=library.table_schema)
+    assert {(r.table, r.column) for r in loaded.rejected} == {
+        ("klachten", "uitkomst"),
+        ("klachten", "ontvangen_op"),
+    }
+    result = run_engine(loaded, "month", D(2021, 1, 1), D(2021, 3, 31), library=library)
+    assert _figures(result) == EXPECTED
