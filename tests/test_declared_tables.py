@@ -6,10 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from maatstaf.adapters.registry import load_data
@@ -20,6 +23,7 @@ from maatstaf.dsl.errors import DefinitionError
 from maatstaf.dsl.load import load_library
 from maatstaf.dsl.schema import canonical_schema
 from maatstaf.dsl.table_decl import TableDecl
+from tests import oracle
 from tests.helpers import run_engine
 
 D = dt.date
@@ -500,3 +504,102 @@ def test_figures_on_a_declared_table_in_a_workbook(kpi: Path, folder: Path, tmp_
     }
     result = run_engine(loaded, "month", D(2021, 1, 1), D(2021, 3, 31), library=library)
     assert _figures(result) == EXPECTED
+
+
+# ---- property: the engine on a declared table agrees with the day-by-day oracle ---------
+
+ORACLE_KPI = """\
+table klachten {
+  column klacht_id text required
+  column client_id text required personal
+  column ontvangen_op date required
+  column afgehandeld_op date
+  column uitkomst text values "gegrond", "ongegrond"
+  key klacht_id
+  period from ontvangen_op until afgehandeld_op
+  link client = client_id -> clienten
+}
+measure p.ontvangen { label "x" unit "klachten" owner "x" description "x"
+  count klachten where ontvangen_op in period }
+measure p.lopend { label "x" unit "klachten" owner "x" description "x"
+  count klachten where active in period }
+measure p.open { label "x" unit "klachten" owner "x" description "x"
+  count klachten where active on period.end }
+measure p.noord { label "x" unit "cliënten" owner "x" description "x"
+  count distinct client_id in klachten
+  where ontvangen_op in period and uitkomst = "gegrond" and client.wijk = "Noord" }
+"""
+WIJK = {"C1": "Noord", "C2": "Zuid", "C3": "Noord", "C4": None}  # C5 has no clienten row
+FIRST = D(2020, 11, 1)
+
+
+@st.composite
+def _klachten(draw: st.DrawFn) -> list[dict]:
+    rows = []
+    for i in range(draw(st.integers(0, 12))):
+        start = FIRST + dt.timedelta(days=draw(st.integers(0, 240)))
+        length = draw(st.one_of(st.none(), st.integers(0, 90)))
+        rows.append(
+            {
+                "klacht_id": f"K{i}",
+                "client_id": draw(st.sampled_from(["C1", "C2", "C3", "C4", "C5"])),
+                "startdatum": start,
+                "einddatum": None if length is None else start + dt.timedelta(days=length),
+                "uitkomst": draw(st.sampled_from(["gegrond", "ongegrond", None])),
+            }
+        )
+    return rows
+
+
+def _oracle(rows: list[dict]) -> dict[tuple[str, str], int]:
+    expected = {}
+    for label in oracle.labels_between(D(2021, 1, 1), D(2021, 4, 30), "month"):
+        period = oracle.parse_label(label)
+        noord = {
+            r["client_id"]
+            for r in rows
+            if oracle.in_period(r["startdatum"], period)
+            and r["uitkomst"] == "gegrond"
+            and WIJK.get(r["client_id"]) == "Noord"
+        }
+        expected |= {
+            ("p.ontvangen", label): sum(oracle.in_period(r["startdatum"], period) for r in rows),
+            ("p.lopend", label): sum(
+                any(oracle.covers(r, day) for day in period.days()) for r in rows
+            ),
+            ("p.open", label): sum(oracle.covers(r, period.end) for r in rows),
+            ("p.noord", label): len(noord),
+        }
+    return expected
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=_klachten())
+def test_declared_table_figures_agree_with_the_oracle(rows: list[dict]) -> None:
+    with tempfile.TemporaryDirectory() as name:
+        root = Path(name)
+        (root / "p.kpi").write_text(ORACLE_KPI, encoding="utf-8")
+        data = root / "data"
+        data.mkdir()
+        (data / "toewijzingen.csv").write_text(
+            "toewijzing_id,client_id,wet,productcode,startdatum\nT1,C1,wmo,P1,2021-01-01\n"
+        )
+        clients = [(c, w or "") for c, w in WIJK.items()]
+        (data / "clienten.csv").write_text(_csv("client_id,wijk", clients))
+        lines = [
+            (
+                r["klacht_id"],
+                r["client_id"],
+                r["startdatum"].isoformat(),
+                r["einddatum"].isoformat() if r["einddatum"] else "",
+                r["uitkomst"] or "",
+            )
+            for r in rows
+        ]
+        header = "klacht_id,client_id,ontvangen_op,afgehandeld_op,uitkomst"
+        (data / "klachten.csv").write_text(_csv(header, lines))
+        library = load_library([root / "p.kpi"])
+        loaded = load_data(str(data), schema=library.table_schema)
+        assert loaded.rejected_row_count == 0
+        result = run_engine(loaded, "month", D(2021, 1, 1), D(2021, 4, 30), library=library)
+    assert _figures(result) == _oracle(rows)
