@@ -603,3 +603,18 @@ def test_declared_table_figures_agree_with_the_oracle(rows: list[dict]) -> None:
         assert loaded.rejected_row_count == 0
         result = run_engine(loaded, "month", D(2021, 1, 1), D(2021, 4, 30), library=library)
     assert _figures(result) == _oracle(rows)
+
+
+def test_a_changed_declaration_changes_the_hash_of_its_measures(kpi: Path, tmp_path: Path) -> None:
+    from maatstaf.engine.graph import build_graph, content_hashes
+
+    def hashes(path: Path) -> dict:
+        library = load_library([path])
+        return content_hashes(library, build_graph(library))
+
+    before = hashes(kpi)
+    changed = tmp_path / "changed.kpi"
+    changed.write_text(KLACHTEN.replace('"ongegrond"', '"ongegrond", "ingetrokken"'))
+    after = hashes(changed)
+    assert set(before) == set(after)
+    assert all(before[key] != after[key] for key in before)
