@@ -73,7 +73,8 @@ def load_data(
     """The data at ``location``, as the tables of ``schema`` (by default the canonical
     ones); running out of memory is a LoadError naming it (the file adapters name the file
     within it themselves)."""
-    adapter = get_adapter(adapter_name(location), schema)
+    name = adapter_name(location)
+    adapter = get_adapter(name) if schema is None else get_adapter(name, schema)
     try:
         if options is None:
             return adapter.load(location)
