@@ -9,16 +9,20 @@ from pathlib import Path
 from maatstaf.adapters.assemble import LoadOptions
 from maatstaf.adapters.base import Adapter, LoadedData, LoadError
 from maatstaf.adapters.limits import MEMORY_ERRORS, out_of_memory
+from maatstaf.dsl.schema import Schema
 
 GROUP = "maatstaf.adapters"
 
 
-def get_adapter(name: str) -> Adapter:
+def get_adapter(name: str, schema: Schema | None = None) -> Adapter:
+    """The adapter, reading the tables of ``schema`` (the library's: the canonical tables
+    and those its files declare); without one, the canonical tables."""
     found = {ep.name: ep for ep in entry_points(group=GROUP)}
     if name not in found:
         raise LoadError(f"unknown adapter '{name}' (known: {', '.join(sorted(found)) or 'none'})")
     try:
-        adapter = found[name].load()()
+        factory = found[name].load()
+        adapter = factory() if schema is None or _canonical(schema) else factory(schema)
     except Exception as exc:  # a broken plugin must say so, with its own error
         raise LoadError(f"adapter '{name}' ({found[name].value}) failed to load: {exc}") from exc
     if not isinstance(adapter, Adapter):
@@ -57,10 +61,20 @@ def _safe(location: str) -> str:
     return location
 
 
-def load_data(location: str, options: LoadOptions | None = None) -> LoadedData:
-    """The data at ``location``; running out of memory is a LoadError naming it (the file
-    adapters name the file within it themselves)."""
-    adapter = get_adapter(adapter_name(location))
+def _canonical(schema: Schema) -> bool:
+    from maatstaf.dsl.schema import canonical_schema
+
+    return schema == canonical_schema()
+
+
+def load_data(
+    location: str, options: LoadOptions | None = None, schema: Schema | None = None
+) -> LoadedData:
+    """The data at ``location``, as the tables of ``schema`` (by default the canonical
+    ones); running out of memory is a LoadError naming it (the file adapters name the file
+    within it themselves)."""
+    name = adapter_name(location)
+    adapter = get_adapter(name) if schema is None else get_adapter(name, schema)
     try:
         if options is None:
             return adapter.load(location)

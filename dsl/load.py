@@ -158,19 +158,26 @@ def _build(
 ) -> tuple[Library, list[str], set[str]]:
     """The checked library; with what of the standard rules the user's files replace, and
     which files kept declarations (for the notes)."""
+    from maatstaf.dsl.errors import with_source
     from maatstaf.dsl.resolve import resolve
     from maatstaf.dsl.schema import canonical_schema
+    from maatstaf.dsl.table_decl import library_schema, without_unknown_extensions
 
     parsed, texts, problems = _parse_all(sources, problems)
     own = [f for f in parsed if f.path not in standard]
     added = [f for f in parsed if f.path in standard]
     merged, replaced = with_standard_rules(own, added)
+    # the tables the files declare join the canonical ones before anything is checked
+    full, declared = library_schema(merged, schema or canonical_schema())
+    problems.extend(with_source(d, texts) for d in declared)
+    merged = without_unknown_extensions(merged, full)  # said once, by library_schema
     try:
-        library = resolve(merged, texts, schema or canonical_schema())
+        library = resolve(merged, texts, full)
     except DefinitionError as exc:
         problems.extend(exc.diagnostics)
     if problems:
         raise DefinitionError(problems)
+    library = library.model_copy(update={"data_schema": full})
     return library, replaced, {f.path for f in merged if f.declarations}
 
 

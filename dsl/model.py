@@ -10,6 +10,7 @@ from maatstaf.dsl import ast
 from maatstaf.dsl.errors import Span
 from maatstaf.dsl.labels_ast import Additivity
 from maatstaf.dsl.report_ast import Report
+from maatstaf.dsl.schema import Schema, canonical_schema
 
 
 class MeasureVersion(BaseModel):
@@ -97,6 +98,14 @@ class Library(BaseModel):
     # what loading said about the standard library (which standard files apply, what the
     # user's files replace, that the standard measures are not loaded); shown by 'check'
     notes: tuple[str, ...] = ()
+    # the canonical tables with those the files declare or extend ('table ... { column ...'):
+    # what the resolver checked against, and what the adapters read (None: the canonical)
+    data_schema: Schema | None = None
+
+    @property
+    def table_schema(self) -> Schema:
+        """The schema data for this library is read and checked with."""
+        return self.data_schema if self.data_schema is not None else canonical_schema()
 
     def label(self, dimension: str, code: str) -> str | None:
         """The declared label of a dimension's code; None where there is none."""

@@ -10,7 +10,6 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
 ColumnType = Literal["text", "date", "timestamp", "decimal", "integer"]
@@ -82,6 +81,8 @@ class Schema(BaseModel):
 
 
 def parse_schema(text: str) -> Schema:
+    import yaml  # only when the canonical schema is read, not when a cached library is
+
     raw = yaml.safe_load(text)
     tables = []
     for name, spec in raw["tables"].items():

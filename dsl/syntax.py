@@ -13,6 +13,17 @@ from maatstaf.dsl.errors import Diagnostic, Span, did_you_mean
 KEYWORDS = (
     "parameter",
     "table",
+    # table declarations (docs/language.md, "Tables")
+    "extends",
+    "column",
+    "required",
+    "personal",
+    "values",
+    "references",
+    "key",
+    "history",
+    "link",
+    "group",
     "exclude",
     "dimension",
     "of",

@@ -15,23 +15,18 @@ from maatstaf.dsl.bands import check_band
 from maatstaf.dsl.errors import DefinitionError, Diagnostic, Span
 from maatstaf.dsl.transform_expr import string_value
 from maatstaf.dsl.transform_labels import LabelsRules
-from maatstaf.dsl.transform_report import ReportRules
+from maatstaf.dsl.transform_table import TableRules
 from maatstaf.dsl.transform_windows_measure import MeasureWindowRules
 
 
 @v_args(meta=True, inline=True)
-class ToAst(ReportRules, MeasureWindowRules, LabelsRules):
+class ToAst(TableRules, MeasureWindowRules, LabelsRules):
     """One method per declaration, member and aggregate rule."""
 
     # -- declarations
     def parameter(self, meta: Meta, name: Token, value: Any) -> ast.ParameterDecl:
         return ast.ParameterDecl(
             span=self._span(meta), name=str(name), value=value, text=self._text(meta)
-        )
-
-    def table_scope(self, meta: Meta, name: Token, *excludes: Any) -> ast.TableScopeDecl:
-        return ast.TableScopeDecl(
-            span=self._span(meta), table=str(name), excludes=excludes, text=self._text(meta)
         )
 
     def exclude(self, meta: Meta, condition: Any) -> Any:

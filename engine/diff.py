@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict
 from maatstaf.adapters.base import LoadedData
 from maatstaf.dsl import ast
 from maatstaf.dsl.model import Library, MeasureVersion
-from maatstaf.dsl.schema import Schema, canonical_schema
+from maatstaf.dsl.schema import Schema
 from maatstaf.engine.compile import Context, compile_members, walk
 from maatstaf.engine.periods import Period
 from maatstaf.engine.run import backend_for, periods_table, scoped_tables
@@ -100,7 +100,7 @@ def diff(
 ) -> DiffResult:
     con = backend_for(data)
     semi = con.name == "duckdb"
-    base = Context(schema or canonical_schema(), library, {}, semi)
+    base = Context(schema or library.table_schema, library, {}, semi)
     ctx = Context(base.schema, library, scoped_tables(con, data, base), semi)
     periods = periods_table([period])
 

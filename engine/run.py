@@ -20,7 +20,7 @@ from maatstaf.adapters.base import LoadedData
 from maatstaf.adapters.duck import DuckTables
 from maatstaf.dsl.errors import did_you_mean
 from maatstaf.dsl.model import Library
-from maatstaf.dsl.schema import Schema, canonical_schema
+from maatstaf.dsl.schema import Schema
 from maatstaf.engine.compile import Context
 from maatstaf.engine.evaluate import (  # noqa: F401
     State,
@@ -78,7 +78,7 @@ def run(
     progress: Progress | None = None,
 ) -> RunResult:
     """Evaluate the selected measures (and what they depend on) for the requested periods."""
-    schema = schema or canonical_schema()
+    schema = schema or library.table_schema
     graph = build_graph(library)
     hashes = content_hashes(library, graph)
     selections = _selections(library, request.selections)

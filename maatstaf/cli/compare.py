@@ -50,7 +50,7 @@ def diff_command(
         key = _records_key() if records and not _pseudonymized(mapping, pseudonymize) else None
         library = library_of(definitions)
         sides = [resolve_side(library, *_side(measure, s), when) for s in (left, right)]
-        loaded = load(data, mapping, pseudonymize)
+        loaded = load(data, mapping, pseudonymize, schema=library.table_schema)
         result = diff(library, loaded, sides[0], sides[1], when, records=records)
         if key is not None:
             result = pseudonymous(result, key)

@@ -40,7 +40,7 @@ def demo(
         data_dir = output / "data"
         write_sample_csv(data_dir)
         library = library_of(None)
-        loaded = load(str(data_dir))
+        loaded = load(str(data_dir), schema=library.table_schema)
         written = []
         for stem, grain in (("rapport", "month"), ("jaarcijfers", "year")):
             periods = periods_between(parse_period(DEMO_FROM), parse_period(DEMO_TO), grain)

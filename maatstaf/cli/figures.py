@@ -38,15 +38,21 @@ def validate_command(
     mapping: MappingOpt = None,
     pseudonymize: PseudonymizeOpt = None,
     quarantine: QuarantineOpt = None,
+    definitions: DefinitionsOpt = None,
 ) -> None:
-    """Check a source against the canonical model without computing figures: per table the
-    rows read, accepted and rejected by reason. Exit 1 when any row is rejected."""
+    """Check a source against the canonical model (and the tables the definitions given
+    declare) without computing figures: per table the rows read, accepted and rejected by
+    reason. Exit 1 when any row is rejected."""
 
     with boundary():
         from maatstaf.cli.loading import load
 
-        check_outputs({"--quarantine": quarantine}, {"--data": data, "--mapping": mapping})
-        loaded = load(data, mapping, pseudonymize, quarantine)
+        check_outputs(
+            {"--quarantine": quarantine},
+            {"--data": data, "--mapping": mapping, "--definitions": definitions},
+        )
+        schema = library_of(definitions).table_schema if definitions else None
+        loaded = load(data, mapping, pseudonymize, quarantine, schema)
         rejected_rows = Counter[str]()
         if loaded.quarantine is not None and loaded.quarantine.num_rows:
             pairs = loaded.quarantine.group_by(["table", "row"]).aggregate([])
@@ -150,7 +156,7 @@ def run_command(
         on_engine = engine_of(engine)
         library = library_of(definitions)
         check_dimensions(library, selections, request.optional_dims)
-        loaded = on_engine(load(data, mapping, pseudonymize, quarantine))
+        loaded = on_engine(load(data, mapping, pseudonymize, quarantine, library.table_schema))
         periods = periods_of(period_from, period_to, grain, loaded)
         request = replace(request, periods=periods)
         with measure_progress() as progress:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from maatstaf.adapters.base import LoadedData, LoadError
 from maatstaf.adapters.quarantine import quarantine_csv
@@ -12,13 +13,19 @@ from maatstaf.dsl.errors import did_you_mean
 from maatstaf.engine.periods import GRAINS, Grain, Period, parse_period, periods_between
 from maatstaf.renderers.atomic import write_text
 
+if TYPE_CHECKING:
+    from maatstaf.dsl.schema import Schema
+
 
 def load(
     location: str,
     mapping: Path | None = None,
     pseudonymize: list[str] | None = None,
     quarantine: Path | None = None,
+    schema: Schema | None = None,
 ) -> LoadedData:
+    """The data at ``location`` as the tables of ``schema``: the library's (the canonical
+    tables and those its files declare), or without one the canonical tables."""
     from maatstaf.adapters.assemble import LoadOptions
     from maatstaf.adapters.mapping import load_mapping
     from maatstaf.adapters.registry import load_data
@@ -26,7 +33,7 @@ def load(
     options = LoadOptions(
         mapping=load_mapping(mapping) if mapping else None, pseudonymize=tuple(pseudonymize or ())
     )
-    loaded = load_data(location, options)
+    loaded = load_data(location, options, schema)
     if quarantine is not None:
         write_text(quarantine, quarantine_csv(loaded))
     if not loaded.has_rows:

@@ -86,7 +86,7 @@ def _expected_cases(
     from maatstaf.engine.run import run
 
     entries = load_expected(expected)
-    loaded = load(data)
+    loaded = load(data, schema=library.table_schema)
     checks = []
     for request in expected_requests(entries, as_of):
         wanted = [e for e in entries if _asked(e, request)]

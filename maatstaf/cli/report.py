@@ -76,7 +76,7 @@ def report_command(
         when = date_of(as_of, "--as-of")
         library = library_of(definitions)
         report = find_report(library, report_id)
-        loaded = load(data, mapping, pseudonymize)
+        loaded = load(data, mapping, pseudonymize, schema=library.table_schema)
         from maatstaf.reports import plan
 
         with measure_progress() as progress:
