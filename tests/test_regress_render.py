@@ -182,7 +182,9 @@ def test_html_chart_and_tables_show_the_region_and_each_municipality() -> None:
     assert "<title>1 voorziening tegelijk Q1 2020: 10</title>" in html
     heads = html.replace('<span class="head">', "").replace("</span></th>", "</th>")
     assert ">Loon op Zand</th>" in heads and ">Waalwijk</th>" in heads and ">Regio</th>" in heads
-    assert "<title>1 voorziening tegelijk Q1 2020: 4</title>" not in html  # Loon op Zand's 4 is not the region's bar
+    assert (
+        "<title>1 voorziening tegelijk Q1 2020: 4</title>" not in html
+    )  # Loon op Zand's 4 is not the region's bar
 
 
 # ---- item 8: a breakdown that does not add up says so
