@@ -20,6 +20,7 @@ from maatstaf.dsl.measure_facts import (
     REGION,
     dimension_values,
     dimensions,
+    fixed_texts,
     inferred_additive_over,
 )
 from maatstaf.dsl.model import Library, MeasureVersion
@@ -118,7 +119,7 @@ def allowed_values(library: Library, schema: Schema, name: str) -> set[str] | No
                 return None
             found |= values
     for value in sources:
-        values = _declared(value)
+        values = fixed_texts(value)
         if values is None:
             return None
         found |= values
@@ -133,19 +134,6 @@ def _derives(library: Library, version: MeasureVersion, name: str) -> bool:
         spec.name == name and (isinstance(spec, ast.EntityDimension) or spec.value is not None)
         for spec in (*version.by, *version.optional_by)
     )
-
-
-def _declared(value: ast.Expr) -> set[str] | None:
-    match value:
-        case ast.Mapping(cases=cases, otherwise=otherwise):
-            results = [result for result, _ in cases] + [otherwise]
-        case ast.Banding(bands=bands, rest=rest):
-            results = [label for label, _ in bands] + [rest]
-        case _:
-            return None
-    if not all(isinstance(r, ast.StringLit) for r in results):
-        return None
-    return {r.value for r in results if isinstance(r, ast.StringLit)}
 
 
 _KIND = {

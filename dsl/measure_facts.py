@@ -67,12 +67,12 @@ def dimension_values(library: Library, version: MeasureVersion, name: str) -> se
             continue
         if isinstance(spec, ast.EntityDimension):
             named = library.dimensions.get(name)
-            inner = _labels(named.value) if named is not None else None
+            inner = fixed_texts(named.value) if named is not None else None
             return None if inner is None else inner | {spec.mixed, spec.ignoring}
         value = spec.value
         if value is None and name in library.dimensions:
             value = library.dimensions[name].value
-        return None if value is None else _labels(value)
+        return None if value is None else fixed_texts(value)
     match version.aggregate:
         case ast.Compute(expr=expr):
             return _expr_values(library, expr, name, frozenset({version.measure}))
@@ -120,7 +120,7 @@ def _measure_refs(expr: ast.Expr) -> list[ast.NameRef]:
     return []
 
 
-def _labels(value: ast.Expr) -> set[str] | None:
+def fixed_texts(value: ast.Expr) -> set[str] | None:
     """The texts a mapping or banding yields; None when one of them is not a fixed text."""
     match value:
         case ast.Mapping(cases=cases, otherwise=otherwise):
