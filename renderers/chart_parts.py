@@ -122,6 +122,8 @@ def small_multiples(
     if frame.period:
         parts.append(text(WIDTH / 2, bottom + 4, frame.period, "axis-title", "middle"))
     names = list(dict.fromkeys(s.name for p in panels for s in p.series))
+    if all(len(p.series) == 1 for p in panels):  # one series a panel: its title names it
+        names = []  # (a legend would give each its own colour, the panels draw one)
     keys = [
         Key(name, (LINE_COLOURS if kind == "line" else PALETTE)[i % 4], kind == "line")
         for i, name in enumerate(names)
