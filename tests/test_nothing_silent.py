@@ -260,12 +260,14 @@ def test_a_value_through_a_link_is_checked_in_the_linked_table(tmp_path: Path) -
 
 
 def test_the_warning_is_given_once_with_comparisons(tmp_path: Path) -> None:
-    from maatstaf.engine.periods import periods_between, make_period
+    from maatstaf.engine.periods import make_period, periods_between
     from maatstaf.engine.run import RunRequest, run
 
     lib = library(tmp_path, measure("x.n", f'{COUNT} and aanbieder = "Zorg Plus"'))
     periods = periods_between(make_period("year", 2021, 1), make_period("year", 2021, 1), "year")
-    result = run(lib, loaded(toewijzingen=_provider_rows()), RunRequest(periods=periods))
+    result = run(
+        lib, loaded(toewijzingen=_provider_rows()), RunRequest(periods=periods, compare=True)
+    )
     assert len(notes(result, "x.n")) == 1
 
 
