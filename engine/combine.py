@@ -25,6 +25,13 @@ from maatstaf.engine.periods import parse_period
 Operand = pd.DataFrame | float
 # (measure id, year labels) -> that measure's figures for those years
 YearFetcher = Callable[[str, list[str]], pd.DataFrame]
+# (measure id, in the whole years for previous_year?) -> why it has no figure somewhere
+# (its own notes, in Dutch)
+Reasons = Callable[[str, bool], list[str]]
+
+
+def _no_reasons(_: str, __: bool) -> list[str]:
+    return []
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,7 @@ class Combiner:
     fetch_years: YearFetcher
     min_base: int | None = None  # no ratio whose denominator is below this (cbs)
     notes: list[str] = field(default_factory=list)  # why a figure is missing (Dutch)
+    reasons: Reasons = _no_reasons
 
     def frame(self, expr: ast.Expr) -> pd.DataFrame:
         value = self.evaluate(expr)
@@ -77,10 +85,12 @@ class Combiner:
         frame = frame[frame["period"].isin(self.labels)].drop(columns="version")
         values = pd.to_numeric(frame["value"], errors="coerce")
         by_period = values.isna().groupby(frame["period"], sort=False).all()
-        empty = [p for p in self.labels if by_period.get(p, False)]
+        # a period without a row at all (the measure is not defined there) is no figure too
+        empty = [p for p in self.labels if by_period.get(p, True)]
         if empty:
             self.notes.append(
                 f"geen cijfer voor {_span(empty)}: {measure_id} heeft daar geen cijfer"
+                + _because(self.reasons(measure_id, False))
             )
         return frame.assign(**{SOURCE: measure_id})
 
@@ -99,6 +109,9 @@ class Combiner:
         return value
 
     def _previous_year(self, arg: ast.Expr) -> pd.DataFrame:
+        """The figure of the year before each period's year; where that year has no figure
+        (the measure is not defined per year, no version is valid then, no data, or the
+        year 0001 has no year before it), a note says so, with the measure's own reason."""
         assert isinstance(arg, ast.NameRef)
         # zero-padded like every period label; the year 0001 has no year before it
         years = {
@@ -107,14 +120,40 @@ class Combiner:
             if (year := parse_period(label).begin.year) > 1
         }
         found = self.fetch_years(arg.name, sorted(set(years.values())))
-        pairs = pd.DataFrame({"period": list(years), "__year": list(years.values())})
+        found = found.drop(columns="version")
+        pairs = pd.DataFrame(
+            {"period": self.labels, "__year": [years.get(label) for label in self.labels]}
+        )
+        dims = [c for c in found.columns if c not in ("period", "value")]
         merged = pairs.merge(
-            found.drop(columns="version"),
+            found,
             left_on="__year",
             right_on="period",
             suffixes=("", "_year"),
+            # without dimensions every period keeps its row (no figure where none is found)
+            how="inner" if dims else "left",
         )
+        has_figure = pd.to_numeric(merged["value"], errors="coerce").notna()
+        shown = set(merged.loc[has_figure, "period"])
+        empty = [label for label in self.labels if label not in shown]
+        if empty:
+            wanted = sorted({years[label] for label in empty if label in years})
+            which = (
+                f"voor {', '.join(wanted)}" if wanted else "(het jaar 0001 heeft geen jaar ervoor)"
+            )
+            self.notes.append(
+                f"geen cijfer voor {_span(empty)}: previous_year({arg.name}) heeft geen cijfer "
+                f"{which}" + _because(self.reasons(arg.name, True), "per jaar")
+            )
         return merged.drop(columns=["__year", "period_year"])
+
+
+def _because(reasons: list[str], context: str = "") -> str:
+    """The operand's own reasons, appended to a note about the figure that uses it."""
+    if not reasons:
+        return ""
+    shown = "; ".join(dict.fromkeys(reasons))
+    return f" ({context + ': ' if context else ''}{shown})"
 
 
 def _values(frame: pd.DataFrame) -> pd.DataFrame:

@@ -27,6 +27,7 @@ from maatstaf.engine.compile import (
 )
 from maatstaf.engine.dimensions import complete, dimension_domains
 from maatstaf.engine.graph import evaluation_order
+from maatstaf.engine.notes_values import ValueCheck
 from maatstaf.engine.periods import Period, parse_period, shift
 from maatstaf.engine.result import (
     Note,
@@ -50,9 +51,23 @@ class State:
     extra_dims: tuple[str, ...] = ()
     request: RunRequest | None = None
     _years: dict[tuple[str, ...], State] = field(default_factory=dict)
+    values: ValueCheck | None = None  # shared with the states made from this one
+
+    def value_check(self) -> ValueCheck:
+        if self.values is None:
+            self.values = ValueCheck(self.ctx.schema, self.ctx.tables)
+        return self.values
 
     def note(self, measure: str, message: str) -> None:
         self.notes.append(Note(measure=measure, message=message))
+
+    def reasons(self, measure_id: str, years: bool = False) -> list[str]:
+        """Why a measure has no figure somewhere: its notes in these periods, or (years)
+        in the whole years evaluated for previous_year."""
+        if not years:
+            return list(dict.fromkeys(n.message for n in self.notes if n.measure == measure_id))
+        found = [m for sub in self._years.values() for m in sub.reasons(measure_id)]
+        return list(dict.fromkeys(found))
 
     def fetch_years(self, measure_id: str, years: list[str]) -> pd.DataFrame:
         """A measure's figures for whole calendar years (for previous_year), evaluated once
@@ -68,6 +83,7 @@ class State:
                 graph=self.graph,
                 extra_dims=self.extra_dims,
                 request=self.request,
+                values=self.value_check(),
             )
         sub = self._years[key]
         for needed in evaluation_order(self.graph, {measure_id}):  # type: ignore[arg-type]
@@ -134,6 +150,7 @@ def in_compared_version(state: State, measure_id: str) -> pd.DataFrame | None:
             graph=state.graph,
             extra_dims=state.extra_dims,
             request=state.request,
+            values=state.value_check(),
         )
         frames.append(evaluate(sub, measure_id, number))
         for note in sub.notes:
@@ -153,7 +170,12 @@ def _evaluate_version(
         case ast.Compute():
             min_base = state.request.min_share_base if state.request else None
             combiner = Combiner(
-                state.results, labels, state.library.parameters, state.fetch_years, min_base
+                state.results,
+                labels,
+                state.library.parameters,
+                state.fetch_years,
+                min_base,
+                reasons=state.reasons,
             )
             frame = combiner.frame(aggregate.expr)
             for message in dict.fromkeys(combiner.notes):
@@ -166,6 +188,8 @@ def _evaluate_version(
             f"de gegevens bevatten geen tabel {', '.join(missing)}: deze maatstaf heeft geen cijfers",
         )
         return None
+    for warning in state.value_check().warnings(version):
+        state.note(version.measure, warning)
     version = _with_extra_dimensions(version, state)
     try:
         _check_size(version, state, len(periods))

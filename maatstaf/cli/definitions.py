@@ -12,6 +12,7 @@ import typer
 from maatstaf.cli.boundary import UsageError, app, boundary, err
 from maatstaf.cli.options import DefinitionsOpt, library_of
 from maatstaf.cli.outputs import check_folder
+from maatstaf.dsl.check_grains import grain_warnings, shown
 
 
 @app.command()
@@ -26,11 +27,15 @@ def check(
         count = sum(len(m.versions) for m in library.measures.values())
         for note in library.notes:
             err(f"note: {note}")
+        warnings = grain_warnings(library)
+        for warning in warnings:
+            err(f"warning: {shown(warning)}")
         err(
             f"ok: {len(library.measures)} measures ({count} versions), "
             f"{len(library.parameters)} parameters"
             + (f", {len(library.reports)} reports" if library.reports else "")
-            + ", no errors."
+            + ", no errors"
+            + (f", {len(warnings)} warning(s)." if warnings else ".")
         )
 
 
