@@ -12,7 +12,6 @@ import typer
 from maatstaf.cli.boundary import UsageError, app, boundary, err
 from maatstaf.cli.options import DefinitionsOpt, library_of
 from maatstaf.cli.outputs import check_folder
-from maatstaf.dsl.check_grains import grain_warnings, shown
 
 
 @app.command()
@@ -21,6 +20,8 @@ def check(
 ) -> None:
     """Validate definition files and print every error (exit 1 on any)."""
     with boundary():
+        from maatstaf.dsl.check_grains import grain_warnings, shown  # not for --help
+
         # a library that loads has passed every check, dependency cycles included (resolve);
         # the graph (networkx) is not needed for that
         library = library_of(paths)
