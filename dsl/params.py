@@ -70,7 +70,7 @@ class _Walker:
         if isinstance(node, ast.InList) and node.parameter is not None:
             node = self._fill(node)
         elif isinstance(node, ast.NameRef):
-            self._check_name(node, figures)
+            return self._name(node, figures)
         figures = figures or isinstance(node, FIGURE_NODES)
         changed = {}
         for name in type(node).model_fields:
@@ -99,8 +99,14 @@ class _Walker:
         values = tuple(v.model_copy(update={"span": node.span}) for v in decl.value.values)
         return node.model_copy(update={"values": values})
 
-    def _check_name(self, node: ast.NameRef, figures: bool) -> None:
+    def _name(self, node: ast.NameRef, figures: bool) -> ast.Expr:
         decl = self.parameters.get(node.name)
+        if decl is not None and isinstance(decl.value, ast.DatedValues) and not figures:
+            return by_period(node, decl.value)
+        self._check_name(node, decl, figures)
+        return node
+
+    def _check_name(self, node: ast.NameRef, decl: ast.ParameterDecl | None, figures: bool) -> None:
         if decl is None:
             return
         if isinstance(decl.value, ast.ListValue):
@@ -121,3 +127,27 @@ class _Walker:
                     "give it one value.",
                 )
             )
+
+
+def by_period(node: ast.NameRef, dated: ast.DatedValues) -> ast.Case:
+    """A dated parameter as the engine reads it: its value valid on the period's first day,
+    ``case when period.begin >= <from> and period.begin <= <until> then <value> ... else
+    NAME end``; so every stage sees that the value depends on the period (the rows are
+    joined to their periods first). The 'else' (no value valid) is the parameter itself,
+    which is empty there; the engine gives no figure for such a period (with a note)."""
+    span = node.span
+    begin = ast.PeriodBound(span=span, bound="begin")
+    cases = []
+    for first, last, value in dated.validities():
+        tests: list[ast.Condition] = [
+            ast.Compare(span=span, op=">=", left=begin, right=ast.DateLit(span=span, value=first))
+        ]
+        if last is not None:
+            tests.append(
+                ast.Compare(
+                    span=span, op="<=", left=begin, right=ast.DateLit(span=span, value=last)
+                )
+            )
+        test = tests[0] if len(tests) == 1 else ast.And(span=span, items=tuple(tests))
+        cases.append((test, value.model_copy(update={"span": span})))
+    return ast.Case(span=span, cases=tuple(cases), otherwise=node)
