@@ -180,6 +180,7 @@ class InList(Node):
     operand: Expr
     values: tuple[StringLit | NumberLit | DateLit, ...]
     negated: bool = False
+    parameter: str | None = None  # 'in NAME': the list parameter (the resolver fills values)
 
 
 class IsEmpty(Node):
@@ -500,9 +501,46 @@ class MeasureDecl(Node):
     text: str
 
 
+class ListValue(Node):
+    """``["pw", "ioaw", "ioaz"]``: a list parameter's values, all of one kind."""
+
+    kind: Literal["list"] = "list"
+    values: tuple[StringLit | NumberLit | PercentLit | DurationLit, ...]
+
+
+class DatedValue(Node):
+    """``54.30 valid from 2021-01-01``: one value of a dated parameter."""
+
+    value: Literal_
+    valid_from: dt.date
+    valid_until: dt.date | None = None
+
+
+class DatedValues(Node):
+    """``{ 52.10 valid from 2020-01-01  54.30 valid from 2021-01-01 }``, in date order."""
+
+    kind: Literal["dated"] = "dated"
+    values: tuple[DatedValue, ...]
+
+    def validities(self) -> tuple[tuple[dt.date, dt.date | None, Literal_], ...]:
+        """(first day, last day or None: open, value) per value: a value without 'valid
+        until' is valid until the day before the next one is."""
+        nexts = [v.valid_from - dt.timedelta(days=1) for v in self.values[1:]] + [None]
+        return tuple(
+            (v.valid_from, v.valid_until or after, v.value)
+            for v, after in zip(self.values, nexts, strict=True)
+        )
+
+    def on(self, day: dt.date) -> Literal_ | None:
+        """The value valid on a day (validities never overlap; the transformer checks)."""
+        return next(
+            (v for first, last, v in self.validities() if first <= day <= (last or day)), None
+        )
+
+
 class ParameterDecl(Node):
     name: str
-    value: Literal_
+    value: Literal_ | ListValue | DatedValues
     text: str
 
 

@@ -75,7 +75,7 @@ class Parameter(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     name: str
-    value: ast.Literal_
+    value: ast.Literal_ | ast.ListValue | ast.DatedValues
     span: Span
     text: str
 

@@ -18,6 +18,7 @@ from maatstaf.dsl.errors import DefinitionError, Diagnostic, Span, did_you_mean,
 from maatstaf.dsl.labels import with_labels
 from maatstaf.dsl.labels_ast import LabelsDecl
 from maatstaf.dsl.model import Library, Measure, MeasureVersion, Parameter
+from maatstaf.dsl.params import fill_lists, scalar_types
 from maatstaf.dsl.report_ast import Report
 from maatstaf.dsl.schema import Schema
 from maatstaf.dsl.typing import (
@@ -27,7 +28,6 @@ from maatstaf.dsl.typing import (
     Usage,
     check_condition,
     expr_type,
-    literal_type,
 )
 from maatstaf.dsl.units import check_unit
 from maatstaf.dsl.versions import version_diagnostics
@@ -86,9 +86,9 @@ class _Resolver:
 
     def __post_init__(self) -> None:
         self.parameters = self._unique(ast.ParameterDecl, lambda d: d.name, "parameter")
-        self.param_types: dict[str, Type] = {
-            n: literal_type(p.value) for n, p in self.parameters.items()
-        }
+        self.param_types: dict[str, Type] = scalar_types(self.parameters)
+        self.files, misuse = fill_lists(self.files, self.parameters)
+        self.problems.extend(misuse)
         self.measure_decls = self._unique(ast.MeasureDecl, lambda d: d.id, "measure")
         self.dimension_decls = self._unique(ast.DimensionDecl, lambda d: d.name, "dimension")
         self.published = self._unique(ast.PublishedDecl, lambda d: d.name, "published table")

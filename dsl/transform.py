@@ -15,12 +15,13 @@ from maatstaf.dsl.bands import check_band
 from maatstaf.dsl.errors import DefinitionError, Diagnostic, Span
 from maatstaf.dsl.transform_expr import string_value
 from maatstaf.dsl.transform_labels import LabelsRules
+from maatstaf.dsl.transform_params import ParameterRules
 from maatstaf.dsl.transform_table import TableRules
 from maatstaf.dsl.transform_windows_measure import MeasureWindowRules
 
 
 @v_args(meta=True, inline=True)
-class ToAst(TableRules, MeasureWindowRules, LabelsRules):
+class ToAst(TableRules, MeasureWindowRules, LabelsRules, ParameterRules):
     """One method per declaration, member and aggregate rule."""
 
     # -- declarations

@@ -390,6 +390,8 @@ def _check_compare(node: ast.Compare, scope: Scope) -> None:
 
 
 def _check_in_list(node: ast.InList, scope: Scope) -> None:
+    if node.parameter is not None:  # 'in NAME': the list's values, filled in by dsl.params
+        scope.usage.parameters.add(node.parameter)
     kind = expr_type(node.operand, scope)
     for value in node.values:
         if kind is not None and literal_type(value) != kind:

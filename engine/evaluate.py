@@ -28,6 +28,7 @@ from maatstaf.engine.compile import (
 from maatstaf.engine.dimensions import complete, dimension_domains
 from maatstaf.engine.graph import evaluation_order
 from maatstaf.engine.notes_values import ValueCheck
+from maatstaf.engine.parameter_periods import missing_parameter, parameter_changes
 from maatstaf.engine.periods import Period, parse_period, shift
 from maatstaf.engine.result import (
     Note,
@@ -106,7 +107,11 @@ def evaluate(state: State, measure_id: str, forced: int | None) -> pd.DataFrame:
             per = " / ".join(_GRAIN_NL.get(g, g) for g in version.grains)
             reason = f"versie {version.number} is alleen per {per} gedefinieerd; geen cijfer voor"
             skipped.setdefault(reason, []).append(period.label)
+        elif (reason := missing_parameter(version, state.library, period)) is not None:
+            skipped.setdefault(reason, []).append(period.label)
         else:
+            for message in parameter_changes(version, state.library, period):
+                state.note(measure_id, message)
             plan.setdefault(version.number, []).append(period)
     for reason, labels in skipped.items():
         state.note(measure_id, f"{reason} {_label_span(labels)}")

@@ -228,8 +228,25 @@ def _name_value(node: ast.NameRef, env: Env) -> ir.Value:
         case Linked(link, column, depth):
             return env.at(depth).rel[link_column(link, column)]
         case ParameterRef(name):
-            return compile_expr(env.ctx.library.parameters[name].value, env)
+            return _parameter_value(env.ctx.library.parameters[name].value, env)
     raise CompileError(f"{node.span}: '{node.name}' kan hier niet gebruikt worden")
+
+
+def _parameter_value(value: ast.Expr | ast.DatedValues, env: Env) -> ir.Value:
+    """A parameter's value; a dated one's is the value valid on the first day of the period
+    (an empty value before its first validity: the engine gives no figure there, noted)."""
+    if not isinstance(value, ast.DatedValues):
+        return compile_expr(value, env)
+    begin = env.period()[BEGIN]
+    validities = value.validities()
+    values = [compile_expr(v, env) for _, _, v in validities]
+    if any(_is_float(v) for v in values):
+        values = [v.cast("float64") for v in values]
+    cases = [
+        (begin >= first if last is None else begin.between(first, last), compiled)
+        for (first, last, _), compiled in zip(validities, values, strict=True)
+    ]
+    return ibis.cases(*cases, else_=ibis.null(values[0].type()))
 
 
 def _binary(node: ast.Binary, env: Env) -> ir.Value:

@@ -1251,3 +1251,32 @@ def window_figures(tables: Tables, first: dt.date, last: dt.date, grain: str) ->
         for measure, rule in WINDOW_MEASURES.items()
         for key, value in rule(data, period, grain).items()
     }
+
+
+# ---- dated parameters (docs/language.md, "Parameters") -----------------------------------
+# (first day, last day or None: until the next value starts, value), in date order
+Validity = tuple[dt.date, dt.date | None, Fraction]
+
+
+def dated_value_on(validities: Sequence[Validity], day: dt.date) -> Fraction | None:
+    """The value of a dated parameter on one day: a value without a last day runs until
+    the day before the next value's first day (the last one: for ever)."""
+    for index, (first, last, value) in enumerate(validities):
+        if last is None and index + 1 < len(validities):
+            last = validities[index + 1][0] - ONE_DAY
+        if first <= day and (last is None or day <= last):
+            return value
+    return None
+
+
+def tariff_sum(
+    rows: Sequence[Row], period: Period, validities: Sequence[Validity], column: str
+) -> Value:
+    """sum column * tariff over the rows active on some day of the period (walked day by
+    day), the tariff valid on the period's first day. No figure (None) where no tariff is
+    valid on that day, or where no row is active in the period (no data is not zero)."""
+    tariff = dated_value_on(validities, period.begin)
+    active = [r for r in rows if any(covers(r, day) for day in period.days())]
+    if tariff is None or not active:
+        return None
+    return sum((Fraction(r[column]) * tariff for r in active if r[column] is not None), Fraction(0))
