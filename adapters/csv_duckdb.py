@@ -21,8 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from maatstaf.adapters.assemble import RawTable
+from maatstaf.adapters.cell_rules import CONTROL_SPACE, ROW
 from maatstaf.adapters.duck import literal
-from maatstaf.adapters.validate_sql import CONTROL_SPACE, ROW
 from maatstaf.dsl.schema import Table
 
 NOT_UTF8 = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)

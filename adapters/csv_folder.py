@@ -31,6 +31,7 @@ import pyarrow.csv as pacsv
 
 from maatstaf.adapters.assemble import LoadOptions, RawTable, assemble
 from maatstaf.adapters.base import LoadedData, LoadError
+from maatstaf.adapters.cell_rules import ROW
 from maatstaf.adapters.csv_duckdb import read_csv_in_duckdb
 from maatstaf.adapters.csv_quotes import (
     Runaway,
@@ -52,7 +53,6 @@ from maatstaf.adapters.limits import (
 )
 from maatstaf.adapters.mapping import Mapping
 from maatstaf.adapters.parquet import read_parquet_table
-from maatstaf.adapters.validate_sql import ROW
 from maatstaf.dsl.schema import Schema, Table, canonical_schema
 
 REQUIRED_TABLE = "toewijzingen"

@@ -27,6 +27,7 @@ import pyarrow as pa
 
 from maatstaf.adapters.assemble import LoadOptions, RawTable, assemble
 from maatstaf.adapters.base import LoadedData, LoadError
+from maatstaf.adapters.cell_rules import ROW
 from maatstaf.adapters.limits import (
     MEMORY_ERRORS,
     Limits,
@@ -36,7 +37,6 @@ from maatstaf.adapters.limits import (
     current_limits,
     out_of_memory,
 )
-from maatstaf.adapters.validate_sql import ROW
 from maatstaf.dsl.schema import Schema, canonical_schema
 
 REQUIRED_TABLE = "toewijzingen"

@@ -25,9 +25,9 @@ import pyarrow.parquet as pq
 
 from maatstaf.adapters.assemble import RawTable
 from maatstaf.adapters.base import LoadError
+from maatstaf.adapters.cell_rules import ROW
 from maatstaf.adapters.limits import Limits, check_bytes, check_rows, current_limits
 from maatstaf.adapters.mapping import Mapping, _sources
-from maatstaf.adapters.validate_sql import ROW
 from maatstaf.dsl.schema import Table
 
 TIME_ZONE = "Europe/Amsterdam"

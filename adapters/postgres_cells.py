@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import ibis
 import ibis.expr.types as ir
 
-from maatstaf.adapters.validate_sql import NOT_A_DATE, NOT_A_TIME, NUMBERS
+from maatstaf.adapters.cell_rules import NOT_A_DATE, NOT_A_TIME, NUMBERS
 from maatstaf.dsl.schema import Column
 
 IBIS_TYPES = {

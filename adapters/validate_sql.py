@@ -21,6 +21,10 @@ header on line 1, or the spreadsheet row). A row with several problems is report
 per problem and rejected once. Rejections come out of the queries as Arrow tables
 (``quarantine``); only rows sharing a key are worded in Python (the other rows they share
 it with), and there are few of those.
+
+The parts: ``cell_rules`` (a cell as its type, the rules as SQL), this module (the one
+pass and the rejections of the rules), ``validate_keys`` (copies and duplicate keys) and
+``validate_refs`` (references between tables).
 """
 
 from __future__ import annotations
@@ -28,81 +32,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import duckdb
-import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from maatstaf.adapters.cell_rules import (
+    DECIMAL_COMMA_CELL,
+    OPEN_END,
+    ROW,
+    SQL_TYPES,
+    Rule,
+    cleaned,
+    column_rules,
+    interval_rules,
+    text_of,
+    trimmed,
+    typed,
+)
 from maatstaf.adapters.duck import ident, literal, scalar, unique_name
-from maatstaf.adapters.quarantine import Rejected, combine, empty, rejections
-from maatstaf.dsl.schema import Column, Schema, Table
-
-ROW = "__row"
-SQL_TYPES = {
-    "text": "VARCHAR",
-    "date": "DATE",
-    "timestamp": "TIMESTAMP",
-    "decimal": "DECIMAL(18, 2)",
-    "integer": "BIGINT",
-}
-# Unicode white space as Arrow's utf8_trim_whitespace trims it; DuckDB's trim() without
-# characters trims the spaces among them only (``plain_trim``: the file has no other).
-WHITE_SPACE = "".join(
-    chr(c)
-    for c in (
-        *range(0x09, 0x0E),
-        *range(0x1C, 0x21),
-        0x85,
-        0xA0,
-        0x1680,
-        *range(0x2000, 0x200B),
-        0x2028,
-        0x2029,
-        0x202F,
-        0x205F,
-        0x3000,
-    )
-)
-CONTROL_SPACE = tuple(c for c in WHITE_SPACE if c not in " \xa0\u1680\u202f\u205f\u3000")
-CONTROL_SPACE = tuple(c for c in CONTROL_SPACE if not ("\u2000" <= c <= "\u200a"))
-OPEN_END = ("9999-12-31", "31-12-9999")  # the usual "no end" markers of source systems
-MAX_LISTED = 5  # other rows named in a duplicate-key message
-
-NOT_A_DATE = "not a date: expected YYYY-MM-DD or DD-MM-YYYY"
-NOT_A_TIME = "not a date and time: expected YYYY-MM-DD HH:MM:SS"
-NOT_AN_AMOUNT_COMMA = (
-    "not an amount: expected digits with a decimal comma and at most 2 decimals (1.234,56)"
-)
-DECIMAL_COMMA = r"^-?(\d{1,3}(\.\d{3})+|\d+)(,\d{1,2})?$"
-# Per number type: the shape of a cell, the reason when it has another, the shape that
-# fits the SQL type (DECIMAL(18, 2), BIGINT), and the reason when it does not.
-NUMBERS = {
-    "decimal": (
-        r"^-?\d+(\.\d{1,2})?$",
-        "not an amount: expected digits with a decimal point and at most 2 decimals (1234.56)",
-        r"^-?\d{1,16}(\.\d{1,2})?$",
-        "amount too large: at most 16 digits before the decimal separator",
-    ),
-    "integer": (
-        r"^-?\d+$",
-        "not a whole number",
-        r"^-?\d{1,18}$",
-        "number too large: at most 18 digits",
-    ),
-}
-DECIMAL_COMMA_CELL = r"^\s*-?\d+,\d{1,2}\s*$"  # an amount like 12,50 (Dutch notation)
-YMD, DMY = r"\d{4}-\d{2}-\d{2}", r"\d{2}-\d{2}-\d{4}"
-TIME = r"([01]\d|2[0-3]):[0-5]\d:[0-5]\d"  # DuckDB would read 24:00:00 as the next day
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One rule one column's cells may break: ``flag`` is a SQL condition on the checked
-    row; ``shown`` the column whose cell a rejection shows (None: not shown)."""
-
-    column: str | None
-    reason: str
-    flag: str
-    shown: str | None = None
+from maatstaf.adapters.quarantine import Rejected, combine, rejections
+from maatstaf.adapters.validate_keys import duplicates
+from maatstaf.adapters.validate_refs import check_references
+from maatstaf.dsl.schema import Schema, Table
 
 
 @dataclass(frozen=True)
@@ -162,8 +111,8 @@ def validate(
     have = table.model_copy(
         update={"columns": tuple(c for c in table.columns if c.name in present)}
     )
-    rules = [r for c in have.columns for r in _column_rules(c, decimal_comma)]
-    rules += _interval_rules(have)
+    rules = [r for c in have.columns for r in column_rules(c, decimal_comma)]
+    rules += interval_rules(have)
     stored = unique_name(f"checked_{table.name}")
     commas = [c.name for c in have.columns if c.type == "decimal"] if look_for_commas else []
     query = _checked_query(
@@ -189,7 +138,7 @@ def validate(
         else ()
     )
     parts = _rule_rejections(con, table, file, rules, checked)
-    duplicated, found, single = _duplicates(con, have, file, checked)
+    duplicated, found, single = duplicates(con, have, file, checked)
     parts += found
     accepted = unique_name(f"accepted_{table.name}")
     selected = ", ".join(
@@ -249,20 +198,20 @@ def _checked_query(
     row = f"{ident(ROW)}::BIGINT" if numbered else "NULL::BIGINT"
     empty = "false" if numbered else f"NOT ({some_value(described, plain_trim)})"
     cells = [
-        f"{_clean(ident(c.name), plain_trim, c.name == end) if c.name in described else 'NULL'}"
-        f"::VARCHAR AS {_text(c)}"
+        f"{cleaned(ident(c.name), plain_trim, c.name == end) if c.name in described else 'NULL'}"
+        f"::VARCHAR AS {text_of(c)}"
         for c in table.columns
     ]
     marker = ", ".join(literal(m) for m in OPEN_END)
-    open_end = f"{_trim(ident(end), plain_trim)} IN ({marker})" if end in described else "false"
+    open_end = f"{trimmed(ident(end), plain_trim)} IN ({marker})" if end in described else "false"
     comma = " OR ".join(
         f"regexp_matches({ident(n)}, {literal(DECIMAL_COMMA_CELL)})" for n in commas
     )
-    cleaned = (
+    clean_rows = (
         f"SELECT {row} AS {ident(ROW)}, {empty} AS __empty, {open_end} AS __open_end, "
         f"{comma or 'false'} AS __comma, {', '.join(cells)} FROM {source}"
     )
-    typed = [f"{_typed(c, decimal_comma)} AS {ident(c.name)}" for c in table.columns]
+    typed_cells = [f"{typed(c, decimal_comma)} AS {ident(c.name)}" for c in table.columns]
     flags = [
         " | ".join(
             f"(CASE WHEN {r.flag} THEN {1 << bit} ELSE 0 END)::BIGINT"
@@ -273,18 +222,18 @@ def _checked_query(
     ]
     flagged = (
         f"SELECT *{''.join(', ' + f for f in flags)} "
-        f"FROM (SELECT *, {', '.join(typed)} FROM ({cleaned}))"
+        f"FROM (SELECT *, {', '.join(typed_cells)} FROM ({clean_rows}))"
     )
     shown = []
     for column in table.columns:
         showing = [_flag(i) for i, r in enumerate(rules) if r.shown == column.name]
         if showing:
             shown.append(
-                f"CASE WHEN {' OR '.join(showing)} THEN {_text(column)} END "
+                f"CASE WHEN {' OR '.join(showing)} THEN {text_of(column)} END "
                 f"AS {_shown(column.name)}"
             )
     names = ", ".join(ident(c.name) for c in table.columns)
-    texts = ", ".join(_text(c) for c in table.columns)
+    texts = ", ".join(text_of(c) for c in table.columns)
     words = [f"__flags_{i}" for i in range(_words(rules))]
     selected = [
         ident(ROW),
@@ -319,121 +268,12 @@ def _good(rules: list[Rule]) -> str:
 
 def some_value(columns: list[str], plain_trim: bool) -> str:
     """A row holds a value in at least one of ``columns`` (white space is no value)."""
-    some = [f"({ident(n)} IS NOT NULL AND {_trim(ident(n), plain_trim)} <> '')" for n in columns]
+    some = [f"({ident(n)} IS NOT NULL AND {trimmed(ident(n), plain_trim)} <> '')" for n in columns]
     return " OR ".join(some or ["false"])
 
 
 def _shown(name: str) -> str:
     return ident("__shown_" + name)
-
-
-def _trim(cell: str, plain_trim: bool) -> str:
-    return f"trim({cell})" if plain_trim else f"trim({cell}, {literal(WHITE_SPACE)})"
-
-
-def _clean(cell: str, plain_trim: bool, end: bool) -> str:
-    trimmed = _trim(cell, plain_trim)
-    if end:
-        markers = ", ".join(literal(m) for m in OPEN_END)
-        return f"CASE WHEN {trimmed} IN ({markers}) THEN NULL ELSE nullif({trimmed}, '') END"
-    return f"nullif({trimmed}, '')"
-
-
-def _text(column: Column) -> str:
-    return ident("__text_" + column.name)
-
-
-def _typed(column: Column, decimal_comma: bool) -> str:
-    """The cell as its column's type, or NULL where it is missing or not of that type."""
-    cell = _text(column)
-    if column.type == "text":
-        return cell
-    if column.type == "date":
-        return _date(cell)
-    if column.type == "timestamp":
-        return _timestamp(cell)
-    _, _, fits, _ = NUMBERS[column.type]
-    shape, text = _number_text(column, cell, decimal_comma)
-    kind = SQL_TYPES[column.type]
-    return (
-        f"CASE WHEN regexp_matches({cell}, {literal(shape)}) "
-        f"AND regexp_matches({text}, {literal(fits)}) THEN CAST({text} AS {kind}) END"
-    )
-
-
-def _number_text(column: Column, cell: str, decimal_comma: bool) -> tuple[str, str]:
-    """The shape a cell must have, and the cell in plain notation (digits, a point)."""
-    shape = NUMBERS[column.type][0]
-    if column.type == "decimal" and decimal_comma:
-        return DECIMAL_COMMA, f"replace(replace({cell}, '.', ''), ',', '.')"
-    return shape, cell
-
-
-def _date(cell: str) -> str:
-    """YYYY-MM-DD or DD-MM-YYYY, a date that exists, from the year 1."""
-    day_first = (
-        f"substr({cell}, 7, 4) || '-' || substr({cell}, 4, 2) || '-' || substr({cell}, 1, 2)"
-    )
-    parsed = (
-        f"CASE WHEN regexp_full_match({cell}, {literal(YMD)}) THEN try_cast({cell} AS DATE) "
-        f"WHEN regexp_full_match({cell}, {literal(DMY)}) THEN try_cast({day_first} AS DATE) END"
-    )
-    return f"CASE WHEN {parsed} >= DATE '0001-01-01' THEN {parsed} END"
-
-
-def _timestamp(cell: str) -> str:
-    """A date as ``_date`` reads it, optionally with HH:MM:SS after a space (or a T after
-    YYYY-MM-DD)."""
-    day, time = f"substr({cell}, 1, 10)", f"substr({cell}, 12)"
-    dmy_day = f"substr({cell}, 7, 4) || '-' || substr({cell}, 4, 2) || '-' || substr({cell}, 1, 2)"
-    text = (
-        f"CASE WHEN regexp_full_match({cell}, {literal(f'{YMD}[T ]{TIME}')}) "
-        f"THEN {day} || ' ' || {time} "
-        f"WHEN regexp_full_match({cell}, {literal(YMD)}) THEN {cell} || ' 00:00:00' "
-        f"WHEN regexp_full_match({cell}, {literal(f'{DMY} {TIME}')}) "
-        f"THEN {dmy_day} || ' ' || {time} "
-        f"WHEN regexp_full_match({cell}, {literal(DMY)}) THEN {dmy_day} || ' 00:00:00' END"
-    )
-    parsed = f"try_cast({text} AS TIMESTAMP)"
-    return f"CASE WHEN {parsed} >= TIMESTAMP '0001-01-01 00:00:00' THEN {parsed} END"
-
-
-def _column_rules(column: Column, decimal_comma: bool) -> list[Rule]:
-    """Required, type and code rules of one column, as flags on the checked row."""
-    cell, value, name = _text(column), ident(column.name), column.name
-    rules = []
-    if column.required:
-        rules.append(Rule(name, "required value is empty", f"{cell} IS NULL"))
-    present = f"{cell} IS NOT NULL"
-    if column.type in ("date", "timestamp"):
-        reason = NOT_A_DATE if column.type == "date" else NOT_A_TIME
-        rules.append(Rule(name, reason, f"{present} AND {value} IS NULL", name))
-    elif column.type in NUMBERS:
-        _, expected, _, too_large = NUMBERS[column.type]
-        shape, _ = _number_text(column, cell, decimal_comma)
-        if column.type == "decimal" and decimal_comma:
-            expected = NOT_AN_AMOUNT_COMMA
-        shaped = f"regexp_matches({cell}, {literal(shape)})"
-        rules.append(Rule(name, expected, f"{present} AND NOT {shaped}", name))
-        # shaped but not typed: too many digits for the type
-        rules.append(Rule(name, too_large, f"{present} AND {shaped} AND {value} IS NULL", name))
-    if column.values:
-        allowed = ", ".join(column.values)
-        codes = ", ".join(literal(v) for v in column.values)
-        reason = f"unknown code, expected one of: {allowed}"
-        rules.append(Rule(name, reason, f"{present} AND {cell} NOT IN ({codes})", name))
-    return rules
-
-
-def _interval_rules(table: Table) -> list[Rule]:
-    """An end before its start (the end is inclusive, so end == start is one day)."""
-    if table.period is None:
-        return []
-    start, end = (table.column(n) for n in table.period)
-    if start is None or end is None:  # a column the source lacks: never before
-        return []
-    before = f"{ident(end.name)} < {ident(start.name)}"
-    return [Rule(end.name, f"{end.name} before {start.name}", before, end.name)]
 
 
 def _rule_rejections(
@@ -471,229 +311,6 @@ def _rule_rejections(
             )
         )
     return parts
-
-
-def _duplicates(
-    con: duckdb.DuckDBPyConnection, table: Table, file: str, checked: str
-) -> tuple[str | None, list[pa.Table], bool]:
-    """Copies and duplicate keys: the rows rejected for them (a table of ``__row``, or
-    None), their rejections, and whether every key occurs once. Only rows whose key
-    occurs more than once are visited."""
-    if not table.key:
-        return None, [], False
-    names = [*table.key, *([table.history] if table.history else [])]
-    names = [n for n in names if table.column(n) is not None]  # the source's, of those
-    key = ", ".join(ident(n) for n in names)
-    shared = unique_name(f"shared_{table.name}")
-    rows_read = f"(SELECT * FROM {checked} WHERE NOT __empty)"
-    own = [n for n in table.key if table.column(n) is not None]  # the key, without history
-    con.execute(
-        f"CREATE TEMP TABLE {shared} AS SELECT k.* FROM {rows_read} k SEMI JOIN (SELECT "
-        f"{', '.join(ident(n) for n in own)} FROM {rows_read} GROUP BY ALL HAVING count(*) > 1)"
-        f" d ON {' AND '.join(f'k.{ident(n)} IS NOT DISTINCT FROM d.{ident(n)}' for n in own)}"
-    )
-    count = scalar(con, f"SELECT count(*) FROM {shared}")
-    if not count:
-        con.execute(f"DROP TABLE {shared}")
-        return None, [], True
-    # equal cells: equal typed values, and equal text (a hash of the cleaned cells tells
-    # 2021-01-05 from 05-01-2021 and 12.5 from 12.50, which type alike)
-    cells = ", ".join(f"s.{ident(n)}" for n in [*table.column_names, "__cells"])
-    complete = " AND ".join(
-        [f"s.{ident(n)} IS NOT NULL" for n in table.key if _required(table, n)] or ["true"]
-    )
-    rows = con.sql(
-        f"""
-        WITH marked AS (
-            SELECT s.{ident(ROW)} AS row, {", ".join(f"s.{ident(n)}" for n in names)},
-                   {complete} AS complete,
-                   min(s.{ident(ROW)}) OVER (PARTITION BY {cells}) AS first
-            FROM {shared} s
-        )
-        SELECT *, dense_rank() OVER (ORDER BY {key}) AS grp,
-               count(*) FILTER (WHERE row = first) OVER (PARTITION BY {key}) AS others
-        FROM marked ORDER BY row
-        """
-    ).to_arrow_table()
-    con.execute(f"DROP TABLE {shared}")
-    numbers = rows["row"].to_numpy()
-    copies = numbers != rows["first"].to_numpy()
-    duplicated = ~copies & rows["complete"].to_numpy(zero_copy_only=False).astype(bool)
-    duplicated &= rows["others"].to_numpy() > 1
-    parts = []
-    if copies.any():
-        original = pc.cast(rows["first"].filter(pa.array(copies)), pa.string())
-        reasons = pc.binary_join_element_wise("exact copy of row ", original, "")
-        parts.append(
-            rejections(table.name, file, pa.array(numbers[copies]), None, "exact copy", reasons)
-        )
-    if duplicated.any():
-        reasons = _duplicate_reasons(table, names, rows, duplicated)
-        parts.append(
-            rejections(
-                table.name,
-                file,
-                pa.array(numbers[duplicated]),
-                table.key[0],
-                "duplicate key",
-                pa.array(reasons, pa.string()),
-            )
-        )
-    rejected = copies | duplicated
-    if not rejected.any():
-        return None, parts, False
-    dropped = unique_name(f"dropped_{table.name}")
-    con.execute(f"CREATE TEMP TABLE {dropped} ({ident(ROW)} BIGINT)")
-    con.register(f"{dropped}_arrow", pa.table({ROW: pa.array(numbers[rejected])}))
-    con.execute(f"INSERT INTO {dropped} SELECT * FROM {dropped}_arrow")
-    con.unregister(f"{dropped}_arrow")
-    return dropped, parts, False
-
-
-def _required(table: Table, name: str) -> bool:
-    column = table.column(name)
-    return column is not None and column.required
-
-
-def _duplicate_reasons(
-    table: Table, names: list[str], rows: pa.Table, duplicated: np.ndarray
-) -> list[str]:
-    """Per duplicated row (in row order): the key and the other rows holding it."""
-    indices = np.flatnonzero(duplicated)
-    groups = rows["grp"].to_numpy()[indices]
-    numbers = rows["row"].to_numpy()[indices]
-    by_group: dict[int, list[int]] = {}
-    for group, number in zip(groups.tolist(), numbers.tolist(), strict=True):
-        by_group.setdefault(group, []).append(number)
-    reasons = []
-    for index, group, number in zip(
-        indices.tolist(), groups.tolist(), numbers.tolist(), strict=True
-    ):
-        members = by_group[group]
-        head = members[: MAX_LISTED + 1]  # enough to name MAX_LISTED others for every row
-        listed = ", ".join(str(n) for n in [m for m in head if m != number][:MAX_LISTED])
-        more = len(members) - 1 - MAX_LISTED
-        where = f"row {listed}" if len(members) == 2 else f"rows {listed}"
-        key = _describe_key(table, names, rows, index)
-        reasons.append(
-            f"duplicate key {key} (also on {where}{f' and {more} more' if more > 0 else ''})"
-        )
-    return reasons
-
-
-def _describe_key(table: Table, names: list[str], rows: pa.Table, index: int) -> str:
-    """toewijzing_id='T1'; a personal part by name only; an empty part left out."""
-    parts = []
-    for name in names:
-        value = rows[name][index].as_py()
-        column = table.column(name)
-        if column is not None and column.personal:
-            parts.append(name)
-        elif value is not None:
-            parts.append(f"{name}={value!r}" if isinstance(value, str) else f"{name}={value}")
-    return ", ".join(parts)
-
-
-def check_references(
-    con: duckdb.DuckDBPyConnection,
-    tables: dict[str, Table],
-    accepted: dict[str, str],
-    rejected_keys: dict[str, dict[str, str]],
-    files: dict[str, str],
-) -> tuple[dict[str, str], Rejected]:
-    """Reject rows whose reference (a claim's toewijzing_id) names no accepted row.
-
-    ``accepted`` maps each table to its accepted relation (with ``__row``);
-    ``rejected_keys`` per table and column the values of its rejected rows (``validate``'s
-    ``rejected_keys``). An empty reference is not
-    checked here (``required`` is); a reference to a table the source lacks is not
-    checked. A reference to a rejected row names that row instead of "no such row".
-    Returns the new accepted relations."""
-    accepted = dict(accepted)
-    parts: list[pa.Table] = []
-    order = list(tables)
-    for name, table in tables.items():
-        for column in table.columns:
-            target, key = (column.references or ".").split(".")
-            if name in accepted and target in accepted:
-                accepted[name], found = _check_reference(
-                    con,
-                    table,
-                    column,
-                    (accepted[name], accepted[target], key),
-                    rejected_keys.get(target, {}).get(key),
-                    (files[name], files.get(target, target)),
-                )
-                parts.append(found)
-    return accepted, Rejected(combine(parts, order) if parts else empty())
-
-
-def _check_reference(
-    con: duckdb.DuckDBPyConnection,
-    table: Table,
-    column: Column,
-    relations: tuple[str, str, str],
-    rejected: str | None,
-    files: tuple[str, str],
-) -> tuple[str, pa.Table]:
-    """``relations``: the rows, the target's accepted rows and the target's key column."""
-    rows, known, key = relations
-    file, target_file = files
-    target = (column.references or "").split(".")[0]
-    value, ref = ident(column.name), ident(key)
-    unknown = (
-        f"SELECT r.{ident(ROW)} AS row, r.{value}::VARCHAR AS value FROM {rows} r "
-        f"WHERE r.{value} IS NOT NULL AND r.{value} NOT IN (SELECT {ref} FROM {known} "
-        f"WHERE {ref} IS NOT NULL)"
-    )
-    parent = "NULL::BIGINT"
-    join = ""
-    if rejected is not None:  # the first rejected row of the target holding that key
-        join = f" LEFT JOIN {rejected} p ON p.k = u.value"
-        parent = "p.row"
-    found = con.sql(
-        f"SELECT u.row, u.value, {parent} AS parent FROM ({unknown}) u{join} ORDER BY u.row"
-    ).to_arrow_table()
-    if found.num_rows == 0:
-        return rows, empty()
-    values = None if column.personal else found["value"].combine_chunks()
-    orphan = pc.is_null(found["parent"]).combine_chunks()
-    parts = []
-    if pc.any(orphan).as_py():
-        parts.append(
-            rejections(
-                table.name,
-                file,
-                found["row"].filter(orphan).combine_chunks(),
-                column.name,
-                f"unknown {column.name}: no such row in {target}",
-                None,
-                values.filter(orphan) if values is not None else None,
-            )
-        )
-    child = pc.invert(orphan)
-    if pc.any(child).as_py():
-        kind = f"{column.name} refers to a rejected row of {target}"
-        lines = pc.cast(found["parent"].filter(child).combine_chunks(), pa.string())
-        parts.append(
-            rejections(
-                table.name,
-                file,
-                found["row"].filter(child).combine_chunks(),
-                column.name,
-                kind,
-                pc.binary_join_element_wise(
-                    f"{kind} ({target_file}:", lines, "); correct that row and this one counts", ""
-                ),
-                values.filter(child) if values is not None else None,
-            )
-        )
-    kept = unique_name(f"referenced_{table.name}")
-    con.execute(
-        f"CREATE TEMP TABLE {kept} AS SELECT * FROM {rows} WHERE {ident(ROW)} NOT IN "
-        f"(SELECT row FROM ({unknown})) ORDER BY {ident(ROW)}"
-    )
-    return kept, pa.concat_tables(parts)
 
 
 def validate_arrow(

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from hypothesis import strategies as st
 
-from maatstaf.adapters.validate_sql import ROW
+from maatstaf.adapters.cell_rules import ROW
 from maatstaf.dsl.schema import Column, Table, canonical_schema
 
 SCHEMA = canonical_schema()

@@ -14,8 +14,8 @@ import pyarrow.compute as pc
 from maatstaf.adapters import csv_folder
 from maatstaf.adapters.assemble import check_header, unknown_columns
 from maatstaf.adapters.base import LoadError, TableStats
+from maatstaf.adapters.cell_rules import ROW
 from maatstaf.adapters.quarantine import combine
-from maatstaf.adapters.validate_sql import ROW
 from maatstaf.dsl.schema import Table, canonical_schema
 from tests import reference_validate
 

@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from maatstaf.adapters.base import LoadError
+from maatstaf.adapters.cell_rules import ROW
 from maatstaf.adapters.csv_folder import CsvFolderAdapter
-from maatstaf.adapters.validate_sql import ROW
 from maatstaf.adapters.validate_sql import check_arrow_references as check_references
 from maatstaf.adapters.validate_sql import validate_arrow as validate_table
 from maatstaf.dsl.schema import canonical_schema

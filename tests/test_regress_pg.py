@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from maatstaf.adapters.base import LoadedData
+from maatstaf.adapters.cell_rules import NOT_A_DATE
 from maatstaf.adapters.registry import load_data
-from maatstaf.adapters.validate_sql import NOT_A_DATE
 from tests.helpers import run_engine
 
 URL = os.environ.get("MAATSTAF_TEST_DATABASE_URL")

@@ -1,0 +1,187 @@
+"""cell_rules: the SQL that reads one cell as its column's type, and the rules a cell or a
+row may break (``validate_sql`` runs them in one pass). The rules are those of
+``docs/sources.md``; the constants are shared with the PostgreSQL reader."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from maatstaf.adapters.duck import ident, literal
+from maatstaf.dsl.schema import Column, Table
+
+ROW = "__row"
+SQL_TYPES = {
+    "text": "VARCHAR",
+    "date": "DATE",
+    "timestamp": "TIMESTAMP",
+    "decimal": "DECIMAL(18, 2)",
+    "integer": "BIGINT",
+}
+# Unicode white space as Arrow's utf8_trim_whitespace trims it; DuckDB's trim() without
+# characters trims the spaces among them only (``plain_trim``: the file has no other).
+WHITE_SPACE = "".join(
+    chr(c)
+    for c in (
+        *range(0x09, 0x0E),
+        *range(0x1C, 0x21),
+        0x85,
+        0xA0,
+        0x1680,
+        *range(0x2000, 0x200B),
+        0x2028,
+        0x2029,
+        0x202F,
+        0x205F,
+        0x3000,
+    )
+)
+CONTROL_SPACE = tuple(c for c in WHITE_SPACE if c not in " \xa0\u1680\u202f\u205f\u3000")
+CONTROL_SPACE = tuple(c for c in CONTROL_SPACE if not ("\u2000" <= c <= "\u200a"))
+OPEN_END = ("9999-12-31", "31-12-9999")  # the usual "no end" markers of source systems
+
+NOT_A_DATE = "not a date: expected YYYY-MM-DD or DD-MM-YYYY"
+NOT_A_TIME = "not a date and time: expected YYYY-MM-DD HH:MM:SS"
+NOT_AN_AMOUNT_COMMA = (
+    "not an amount: expected digits with a decimal comma and at most 2 decimals (1.234,56)"
+)
+DECIMAL_COMMA = r"^-?(\d{1,3}(\.\d{3})+|\d+)(,\d{1,2})?$"
+# Per number type: the shape of a cell, the reason when it has another, the shape that
+# fits the SQL type (DECIMAL(18, 2), BIGINT), and the reason when it does not.
+NUMBERS = {
+    "decimal": (
+        r"^-?\d+(\.\d{1,2})?$",
+        "not an amount: expected digits with a decimal point and at most 2 decimals (1234.56)",
+        r"^-?\d{1,16}(\.\d{1,2})?$",
+        "amount too large: at most 16 digits before the decimal separator",
+    ),
+    "integer": (
+        r"^-?\d+$",
+        "not a whole number",
+        r"^-?\d{1,18}$",
+        "number too large: at most 18 digits",
+    ),
+}
+DECIMAL_COMMA_CELL = r"^\s*-?\d+,\d{1,2}\s*$"  # an amount like 12,50 (Dutch notation)
+YMD, DMY = r"\d{4}-\d{2}-\d{2}", r"\d{2}-\d{2}-\d{4}"
+TIME = r"([01]\d|2[0-3]):[0-5]\d:[0-5]\d"  # DuckDB would read 24:00:00 as the next day
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule one column's cells may break: ``flag`` is a SQL condition on the checked
+    row; ``shown`` the column whose cell a rejection shows (None: not shown)."""
+
+    column: str | None
+    reason: str
+    flag: str
+    shown: str | None = None
+
+
+def trimmed(cell: str, plain_trim: bool) -> str:
+    return f"trim({cell})" if plain_trim else f"trim({cell}, {literal(WHITE_SPACE)})"
+
+
+def cleaned(cell: str, plain_trim: bool, end: bool) -> str:
+    """The cell trimmed, an empty cell missing (and an open end missing in an end column)."""
+    text = trimmed(cell, plain_trim)
+    if end:
+        markers = ", ".join(literal(m) for m in OPEN_END)
+        return f"CASE WHEN {text} IN ({markers}) THEN NULL ELSE nullif({text}, '') END"
+    return f"nullif({text}, '')"
+
+
+def text_of(column: Column) -> str:
+    return ident("__text_" + column.name)
+
+
+def typed(column: Column, decimal_comma: bool) -> str:
+    """The cell as its column's type, or NULL where it is missing or not of that type."""
+    cell = text_of(column)
+    if column.type == "text":
+        return cell
+    if column.type == "date":
+        return _date(cell)
+    if column.type == "timestamp":
+        return _timestamp(cell)
+    _, _, fits, _ = NUMBERS[column.type]
+    shape, text = _number_text(column, cell, decimal_comma)
+    kind = SQL_TYPES[column.type]
+    return (
+        f"CASE WHEN regexp_matches({cell}, {literal(shape)}) "
+        f"AND regexp_matches({text}, {literal(fits)}) THEN CAST({text} AS {kind}) END"
+    )
+
+
+def _number_text(column: Column, cell: str, decimal_comma: bool) -> tuple[str, str]:
+    """The shape a cell must have, and the cell in plain notation (digits, a point)."""
+    shape = NUMBERS[column.type][0]
+    if column.type == "decimal" and decimal_comma:
+        return DECIMAL_COMMA, f"replace(replace({cell}, '.', ''), ',', '.')"
+    return shape, cell
+
+
+def _date(cell: str) -> str:
+    """YYYY-MM-DD or DD-MM-YYYY, a date that exists, from the year 1."""
+    day_first = (
+        f"substr({cell}, 7, 4) || '-' || substr({cell}, 4, 2) || '-' || substr({cell}, 1, 2)"
+    )
+    parsed = (
+        f"CASE WHEN regexp_full_match({cell}, {literal(YMD)}) THEN try_cast({cell} AS DATE) "
+        f"WHEN regexp_full_match({cell}, {literal(DMY)}) THEN try_cast({day_first} AS DATE) END"
+    )
+    return f"CASE WHEN {parsed} >= DATE '0001-01-01' THEN {parsed} END"
+
+
+def _timestamp(cell: str) -> str:
+    """A date as ``_date`` reads it, optionally with HH:MM:SS after a space (or a T after
+    YYYY-MM-DD)."""
+    day, time = f"substr({cell}, 1, 10)", f"substr({cell}, 12)"
+    dmy_day = f"substr({cell}, 7, 4) || '-' || substr({cell}, 4, 2) || '-' || substr({cell}, 1, 2)"
+    text = (
+        f"CASE WHEN regexp_full_match({cell}, {literal(f'{YMD}[T ]{TIME}')}) "
+        f"THEN {day} || ' ' || {time} "
+        f"WHEN regexp_full_match({cell}, {literal(YMD)}) THEN {cell} || ' 00:00:00' "
+        f"WHEN regexp_full_match({cell}, {literal(f'{DMY} {TIME}')}) "
+        f"THEN {dmy_day} || ' ' || {time} "
+        f"WHEN regexp_full_match({cell}, {literal(DMY)}) THEN {dmy_day} || ' 00:00:00' END"
+    )
+    parsed = f"try_cast({text} AS TIMESTAMP)"
+    return f"CASE WHEN {parsed} >= TIMESTAMP '0001-01-01 00:00:00' THEN {parsed} END"
+
+
+def column_rules(column: Column, decimal_comma: bool) -> list[Rule]:
+    """Required, type and code rules of one column, as flags on the checked row."""
+    cell, value, name = text_of(column), ident(column.name), column.name
+    rules = []
+    if column.required:
+        rules.append(Rule(name, "required value is empty", f"{cell} IS NULL"))
+    present = f"{cell} IS NOT NULL"
+    if column.type in ("date", "timestamp"):
+        reason = NOT_A_DATE if column.type == "date" else NOT_A_TIME
+        rules.append(Rule(name, reason, f"{present} AND {value} IS NULL", name))
+    elif column.type in NUMBERS:
+        _, expected, _, too_large = NUMBERS[column.type]
+        shape, _ = _number_text(column, cell, decimal_comma)
+        if column.type == "decimal" and decimal_comma:
+            expected = NOT_AN_AMOUNT_COMMA
+        shaped = f"regexp_matches({cell}, {literal(shape)})"
+        rules.append(Rule(name, expected, f"{present} AND NOT {shaped}", name))
+        # shaped but not typed: too many digits for the type
+        rules.append(Rule(name, too_large, f"{present} AND {shaped} AND {value} IS NULL", name))
+    if column.values:
+        allowed = ", ".join(column.values)
+        codes = ", ".join(literal(v) for v in column.values)
+        reason = f"unknown code, expected one of: {allowed}"
+        rules.append(Rule(name, reason, f"{present} AND {cell} NOT IN ({codes})", name))
+    return rules
+
+
+def interval_rules(table: Table) -> list[Rule]:
+    """An end before its start (the end is inclusive, so end == start is one day)."""
+    if table.period is None:
+        return []
+    start, end = (table.column(n) for n in table.period)
+    if start is None or end is None:  # a column the source lacks: never before
+        return []
+    before = f"{ident(end.name)} < {ident(start.name)}"
+    return [Rule(end.name, f"{end.name} before {start.name}", before, end.name)]
