@@ -480,6 +480,7 @@ class Body(Node):
     grains: tuple[Grain, ...] | None = None
     aggregate: Aggregate | None = None
     where: Condition | None = None
+    having: Condition | None = None  # on each counted entity's rows: 'having sum(x) > 10000'
     by: tuple[DimensionSpec, ...] | None = None
     optional_by: tuple[Dimension, ...] | None = None
     targets: tuple[Target, ...] | None = None

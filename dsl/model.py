@@ -31,6 +31,9 @@ class MeasureVersion(BaseModel):
     aggregate: ast.Aggregate
     where: ast.Condition | None
     by: tuple[ast.DimensionSpec, ...]
+    # 'having sum(bedrag) > 10000': only the counted entities whose rows (those 'where'
+    # keeps, in the period and the cell) meet it are counted
+    having: ast.Condition | None = None
     optional_by: tuple[ast.Dimension, ...] = ()
     targets: tuple[ast.Target, ...]
     span: Span

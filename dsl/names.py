@@ -65,6 +65,7 @@ class Scope:
     schema: Schema | None = None
     outer: Scope | None = None
     usage: Usage = field(default_factory=Usage)
+    having: bool = False  # inside 'having': sum(x), count(x), ... of an entity's rows
 
     @property
     def diagnostics(self) -> list[Diagnostic]:

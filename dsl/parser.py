@@ -107,6 +107,7 @@ _STATEMENTS = frozenset(
         "relation",
         "version",
         "where",
+        "having",
         "by",
         "optional_by",
         "target",

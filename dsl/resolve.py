@@ -15,6 +15,7 @@ import networkx as nx
 from maatstaf.dsl import ast
 from maatstaf.dsl.check_reports import check_reports
 from maatstaf.dsl.errors import DefinitionError, Diagnostic, Span, did_you_mean, with_source
+from maatstaf.dsl.having import check_having
 from maatstaf.dsl.labels import with_labels
 from maatstaf.dsl.labels_ast import LabelsDecl
 from maatstaf.dsl.model import Library, Measure, MeasureVersion, Parameter
@@ -273,6 +274,7 @@ class _Resolver:
             grains=merged.get("grains", GRAINS),
             aggregate=aggregate,
             where=merged.get("where"),
+            having=merged.get("having"),
             by=merged.get("by", ()),
             optional_by=merged.get("optional_by", ()),
             targets=merged.get("targets", ()),
@@ -303,11 +305,12 @@ class _Resolver:
                 else aggregate.expr
             )
             expr_type(target, scope)
-            if merged.get("where") is not None:
-                scope.error(
-                    "'where' has no meaning for a measure computed from other measures",
-                    merged["where"],
-                )
+            for clause in ("where", "having"):
+                if merged.get(clause) is not None:
+                    scope.error(
+                        f"'{clause}' has no meaning for a measure computed from other measures",
+                        merged[clause],
+                    )
             self._check_targets(merged, scope, dims=None)
             return set()
         assert isinstance(aggregate, TABLE_AGGREGATES)
@@ -318,6 +321,8 @@ class _Resolver:
         self._check_aggregate(aggregate, scope)
         if merged.get("where") is not None:
             check_condition(merged["where"], scope)
+        if merged.get("having") is not None:
+            check_having(merged["having"], aggregate, scope)
         for dim in (*merged.get("by", ()), *merged.get("optional_by", ())):
             self._check_dimension(dim, scope)
         dims = {d.name for d in merged.get("by", ())}

@@ -41,6 +41,7 @@ KEYWORDS = (
     "from",
     "until",
     "where",
+    "having",
     "by",
     "same",
     "as",

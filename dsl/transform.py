@@ -143,6 +143,9 @@ class ToAst(TableRules, MeasureWindowRules, LabelsRules, ParameterRules):
     def where(self, meta: Meta, condition: Any) -> tuple[str, Any, Span]:
         return self._member("where", condition, meta)
 
+    def having(self, meta: Meta, condition: Any) -> tuple[str, Any, Span]:
+        return self._member("having", condition, meta)
+
     def by(self, meta: Meta, *dims: ast.DimensionSpec) -> tuple[str, Any, Span]:
         return self._member("by", tuple(dims), meta)
 

@@ -200,6 +200,10 @@ def _binary_type(node: ast.Binary, scope: Scope) -> Type | None:
 
 
 def _call_type(node: ast.Call, scope: Scope) -> Type | None:
+    from maatstaf.dsl.having import ENTITY_AGGREGATES, aggregate_type
+
+    if node.function in ENTITY_AGGREGATES:
+        return aggregate_type(node, scope)  # type: ignore[return-value]
     if node.function not in FUNCTIONS:
         hint = did_you_mean(node.function, FUNCTIONS) or "Known: " + "; ".join(FUNCTIONS.values())
         scope.error(f"unknown function '{node.function}'", node, hint)

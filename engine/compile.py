@@ -78,6 +78,13 @@ def compile_version(
         timeline_sweepable,
     )
 
+    if version.having is not None:  # per entity first: no sweep counts that
+        from maatstaf.engine.having import count_meeting
+
+        env = prepare(version, ctx, periods, version.where, grain)
+        assert isinstance(version.aggregate, ast.CountDistinct)
+        dims = [d.name for d in version.by]
+        return count_meeting(env, _name(version.aggregate.column), version.having, [PERIOD, *dims])
     if grain is not None and sweepable(version, ctx):
         return compile_sweep(version, ctx, periods, grain)
     if grain is not None and timeline_sweepable(version, ctx):
@@ -106,6 +113,13 @@ def compile_members(
     env = prepare(version.model_copy(update={"by": ()}), ctx, periods, where)
     column = aggregate.column if isinstance(aggregate, ast.CountDistinct) else table.key[0]
     entity = compile_expr(_name(column), env).cast("string")
+    if version.having is not None:  # only the entities meeting it, with their rows
+        from maatstaf.engine.having import ENTITY, entities_meeting
+
+        met = entities_meeting(env, entity, version.having, [PERIOD])
+        rel = env.rel.mutate(__member=entity)
+        rel = rel.semi_join(met, [rel[PERIOD] == met[PERIOD], rel["__member"] == met[ENTITY]])
+        env, entity = replace(env, rel=rel), rel["__member"]
     if columns:
         values = {c: compile_expr(_name(c), env) for c in columns}
         return env.rel.select(PERIOD, __entity=entity, **values)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import ibis.expr.types as ir
 
@@ -47,6 +47,8 @@ class Env:
     ctx: Context
     periods: ir.Table | None = None
     outer: Env | None = None
+    # in 'having': the column of ``rel`` holding each entity aggregate (keyed by the call's id)
+    entity_values: Mapping[int, str] = field(default_factory=dict)
 
     def scope(self) -> Scope:
         outer = self.outer.scope() if self.outer else None

@@ -270,6 +270,8 @@ def _is_float(value: ir.Value) -> bool:
 
 
 def _call(node: ast.Call, env: Env) -> ir.Value:
+    if id(node) in env.entity_values:  # sum(x), count(x), ... in 'having', computed already
+        return env.rel[env.entity_values[id(node)]]
     match node.function:
         case "age":
             birth, day = (compile_expr(a, env) for a in node.args)
