@@ -5,8 +5,8 @@ any grain. ``maatstaf check`` warns, at the position of the expression.
 A measure's grains are those its version declares (``grain year``; every grain where it
 declares none), narrowed, for a computed measure, to the grains its expression can have a
 figure at: an operator needs both operands (the grains they share), ``ifempty(x, y)``
-either (the grains of x or y), ``previous_year(M)`` a figure of M per year (every grain
-where M has one), a number or parameter any grain.
+either (the grains of x or y), ``previous_year(M)``, ``year_value(M)`` and ``pro_rata(M)``
+a figure of M per year (every grain where M has one), a number or parameter any grain.
 """
 
 from __future__ import annotations
@@ -105,7 +105,10 @@ class _Grains:
                 return self.expr(operand)
             case ast.Call(function="ifempty", args=args):
                 return self.expr(args[0]) | self.expr(args[1])
-            case ast.Call(function="previous_year", args=(ast.NameRef(name=name),)):
+            case ast.Call(
+                function="previous_year" | "year_value" | "pro_rata",
+                args=(ast.NameRef(name=name),),
+            ):
                 return ALL if "year" in self.measure(name) else frozenset()
             case ast.Binary(left=left, right=right, op=op):
                 a, b = self.expr(left), self.expr(right)

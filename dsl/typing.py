@@ -38,6 +38,10 @@ FUNCTIONS = {
     "end_of_year": "end_of_year(date): 31 December of that date's year",
     "previous_year": "previous_year(measure): in compute, the measure's figure for the year "
     "before the period's year",
+    "year_value": "year_value(measure): in compute, the measure's figure for the period's "
+    "year, at any grain",
+    "pro_rata": "pro_rata(measure): in compute, the measure's figure per year spread evenly "
+    "over the year's days, the period's days taken",
 }
 ARITY = {
     "age": 2,
@@ -47,6 +51,8 @@ ARITY = {
     "start_of_year": 1,
     "end_of_year": 1,
     "previous_year": 1,
+    "year_value": 1,
+    "pro_rata": 1,
 }
 
 
@@ -215,10 +221,10 @@ def _call_type(node: ast.Call, scope: Scope) -> Type | None:
     match node.function:
         case "spell_start":
             return _spell_type(node, scope)
-        case "previous_year":
+        case "previous_year" | "year_value" | "pro_rata":
             arg = node.args[0]
             if scope.table is not None or not isinstance(arg, ast.NameRef):
-                scope.error("previous_year takes a measure, inside 'compute'", node)
+                scope.error(f"{node.function} takes a measure, inside 'compute'", node)
                 return None
             return expr_type(arg, scope)
         case "start_of_year" | "end_of_year":

@@ -7,11 +7,14 @@ to represent (an overflow), with a note. No data is not zero: where one operand 
 figure for a combination of dimension values and the other has no row for it at all (a law
 its table never covers, such as participatiewet in declaraties), the result has no figure,
 with a note naming the measure and the values. ``previous_year(M)`` is M's figure for the
-calendar year before the period's year; ``ifempty(x, y)`` is y where x has no figure.
+calendar year before the period's year; ``year_value(M)`` M's figure for the period's year
+and ``pro_rata(M)`` the days' share of it (a yearly budget beside monthly figures);
+``ifempty(x, y)`` is y where x has no figure.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -65,6 +68,8 @@ class Combiner:
                 return total.assign(**{SOURCE: expr.measure})
             case ast.Slice():
                 frame = self._measure(expr.measure)
+                if expr.dimension not in frame.columns:  # no rows at all, so no such cell
+                    return _values(frame.iloc[0:0])
                 frame = frame[frame[expr.dimension] == expr.value].drop(columns=expr.dimension)
                 return _values(frame)
             case ast.Negate():
@@ -78,6 +83,8 @@ class Combiner:
                 return _apply("ifempty", left, right, 0, self.notes)
             case ast.Call(function="previous_year"):
                 return _values(self._previous_year(expr.args[0]))
+            case ast.Call(function="year_value" | "pro_rata"):
+                return _values(self._of_year(expr.args[0], expr.function == "pro_rata"))
         raise AssertionError(f"cannot compute with {expr!r}")
 
     def _measure(self, measure_id: str) -> pd.DataFrame:
@@ -107,6 +114,41 @@ class Combiner:
             self.notes.append(f"geen cijfer voor {_span(labels)}: {OVERFLOW}")
             value = value.assign(value=np.where(infinite, np.nan, value["value"]))
         return value
+
+    def _of_year(self, arg: ast.Expr, pro_rata: bool) -> pd.DataFrame:
+        """A yearly figure at the periods' grain: ``year_value`` the figure of the period's
+        year (the year its label names), ``pro_rata`` the figures of the years the period
+        lies in, each spread evenly over its year's days, for the period's days (a month of
+        31 days in 2021 gets 31/365). Where a year needed has no figure, a note says so."""
+        assert isinstance(arg, ast.NameRef)
+        parts = _year_parts(self.labels, pro_rata)
+        found = self.fetch_years(arg.name, sorted(set(parts["__year"])))
+        found = found.drop(columns="version")
+        dims = [c for c in found.columns if c not in ("period", "value")]
+        values = pd.to_numeric(found["value"], errors="coerce")
+        found = found.assign(value=values)[values.notna()]
+        merged = parts.merge(found, left_on="__year", right_on="period", suffixes=("", "_y"))
+        merged = merged.assign(value=merged["value"].astype(float) * merged["__share"])
+        # a period counts only where every year it needs has a figure (per dimension cell)
+        needed = parts.groupby("period", sort=False).size().rename("__needed").reset_index()
+        grouped = merged.groupby(["period", *dims], as_index=False, sort=False, dropna=False)
+        result = grouped.agg(value=("value", "sum"), __found=("value", "size"))
+        result = result.merge(needed, on="period")
+        result = result[result["__found"] == result["__needed"]].drop(
+            columns=["__found", "__needed"]
+        )
+        shown = set(result["period"])
+        empty = [label for label in self.labels if label not in shown]
+        if empty:
+            wanted = sorted(set(parts.loc[parts["period"].isin(empty), "__year"]))
+            self.notes.append(
+                f"geen cijfer voor {_span(empty)}: {'pro_rata' if pro_rata else 'year_value'}"
+                f"({arg.name}) heeft geen cijfer voor {', '.join(wanted)}"
+                + _because(self.reasons(arg.name, True), "per jaar")
+            )
+        if not dims:  # every period keeps its row (no figure where none is found)
+            result = pd.DataFrame({"period": self.labels}).merge(result, how="left")
+        return result
 
     def _previous_year(self, arg: ast.Expr) -> pd.DataFrame:
         """The figure of the year before each period's year; where that year has no figure
@@ -146,6 +188,24 @@ class Combiner:
                 f"{which}" + _because(self.reasons(arg.name, True), "per jaar")
             )
         return merged.drop(columns=["__year", "period_year"])
+
+
+def _year_parts(labels: list[str], pro_rata: bool) -> pd.DataFrame:
+    """Per period label, the years whose figures it takes (column __year, a year label) and
+    the share of each (column __share): 1 for the year a label names; pro rata, the
+    period's days in that year over the year's days."""
+    rows = []
+    for label in labels:
+        if not pro_rata:
+            rows.append((label, label[:4], 1.0))
+            continue
+        period = parse_period(label)
+        for year in range(period.begin.year, period.end.year + 1):
+            first = max(period.begin, dt.date(year, 1, 1))
+            last = min(period.end, dt.date(year, 12, 31))
+            days_in_year = (dt.date(year, 12, 31) - dt.date(year, 1, 1)).days + 1
+            rows.append((label, f"{year:04d}", ((last - first).days + 1) / days_in_year))
+    return pd.DataFrame(rows, columns=["period", "__year", "__share"])
 
 
 def _because(reasons: list[str], context: str = "") -> str:
