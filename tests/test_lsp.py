@@ -4,21 +4,19 @@ pygls's client; and the pure functions under it (the symbol index, position -> s
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 from pathlib import Path
 
 import pytest
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException
+from pygls.lsp.client import LanguageClient
+from pygls.uris import from_fs_path
 
-pytest.importorskip("pygls")
-
-from lsprotocol import types  # noqa: E402
-from pygls.exceptions import JsonRpcException  # noqa: E402
-from pygls.lsp.client import LanguageClient  # noqa: E402
-from pygls.uris import from_fs_path  # noqa: E402
-
-from maatstaf.dsl.load import bundled_definitions  # noqa: E402
-from maatstaf.lsp.analysis import ParseCache, analyse, context_files, context_root  # noqa: E402
-from maatstaf.lsp.symbols import symbol_at  # noqa: E402
+from maatstaf.dsl.load import bundled_definitions
+from maatstaf.lsp.analysis import ParseCache, analyse, context_files, context_root
+from maatstaf.lsp.symbols import symbol_at
 
 OWN = """\
 measure gemeente.wmo_starts {
@@ -99,10 +97,8 @@ class Session:
             if found is not None and predicate(found):
                 return found
             self.arrived.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.arrived.wait(), 0.1)
-            except TimeoutError:
-                pass
         raise AssertionError(f"no such diagnostics for {path}: {self.diagnostics}")
 
     async def stop(self) -> None:
@@ -254,7 +250,7 @@ def test_completion_hover_definition_references_rename(project: Path) -> None:
             _uri(share): [(6, 10, "gemeente.start")],
         }
         # a name that exists is refused, with a message
-        with pytest.raises(JsonRpcException, match="a measure named 'wmo.instroom' exists"):
+        with pytest.raises(JsonRpcException, match=r"a measure named 'wmo\.instroom' exists"):
             await s.client.text_document_rename_async(
                 types.RenameParams(text_document=doc, position=_at(0, 12), new_name="wmo.instroom")
             )
