@@ -45,7 +45,7 @@ class KpiServer(LanguageServer):
         self.cache = ParseCache()
         self.generation = 0  # raised by every change to an open document
         self.memo: dict[tuple[Path, ...], tuple[int, Analysis]] = {}
-        self.published: set[str] = set()
+        self.published: dict[frozenset[str], set[str]] = {}  # by library: its files' uris
 
     def unsaved(self) -> dict[Path, str]:
         docs = self.workspace.text_documents
@@ -76,9 +76,10 @@ class KpiServer(LanguageServer):
             text = analysis.texts.get(name or "", "")
             self._send(target, [_diagnostic(d, s, text) for d, s in problems])
             shown.add(target)
-        for gone in (self.published - shown) | ({uri} - shown):
+        library = frozenset(analysis.paths)
+        for gone in (self.published.get(library, set()) - shown) | ({uri} - shown):
             self._send(gone, [])
-        self.published = shown
+        self.published[library] = shown
 
     def _send(self, uri: str, diagnostics: list[types.Diagnostic]) -> None:
         self.text_document_publish_diagnostics(
