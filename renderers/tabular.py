@@ -55,7 +55,8 @@ TRAILING = (
 )
 COMPARISON = ("previous_period", "previous_value", "year_earlier_period", "year_earlier_value")
 CLOSING = ("definition_hash", "notes")
-FIXED = frozenset(LEADING + TRAILING + COMPARISON + CLOSING)
+# the published database adds run_id, and its view published_at and as_of
+FIXED = frozenset((*LEADING, *TRAILING, *COMPARISON, *CLOSING, "run_id", "published_at", "as_of"))
 TABULAR_SCHEMA_VERSION = "1"  # the columns above; a change that breaks a reader bumps it
 
 
