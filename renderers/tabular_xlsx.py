@@ -19,6 +19,7 @@ from collections.abc import Sequence
 import pyarrow as pa
 import pyarrow.compute as pc
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -90,8 +91,19 @@ def _figures_sheet(sheet: Worksheet, table: pa.Table) -> None:
         for index in formats:
             cell = sheet.cell(row=row_number, column=index)
             cell.number_format = value_format(units[row_number - 2], cell.value)
+            exact(cell)
     _date_formats(sheet, names)
     _finish(sheet, names)
+
+
+def exact(cell: Cell) -> None:
+    """Write a float in full (shortest round-trip) precision: openpyxl would write 16
+    significant digits, which is not always the double the JSON has. The cell stays a
+    number (type n); Excel shows 15 digits of it, every reader gets the exact value."""
+    if isinstance(cell.value, float):
+        text = repr(cell.value)
+        cell.value = text
+        cell.data_type = "n"
 
 
 def value_format(unit: str | None, value: object) -> str:
@@ -226,9 +238,15 @@ def _fit_widths(sheet: Worksheet) -> None:
     """Each column as wide as its widest cell (dates and numbers as Excel shows them),
     within bounds, so nothing shows as ##### and no label runs off the screen."""
     for column in sheet.iter_cols():
-        widest = max((_shown_width(cell.value) for cell in column), default=8)
+        widest = max((_shown_width(_value_of(cell)) for cell in column), default=8)
         letter = get_column_letter(column[0].column)
         sheet.column_dimensions[letter].width = min(max(widest + 2, 8), WIDEST)
+
+
+def _value_of(cell: Cell) -> object:
+    return (
+        float(cell.value) if cell.data_type == "n" and isinstance(cell.value, str) else cell.value
+    )
 
 
 def _shown_width(value: object) -> int:
