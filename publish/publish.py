@@ -4,7 +4,7 @@ tidy table), its definitions, notes and rejection counts, and keeps ``figures_cu
 A run is identified by what determines its figures: the hash of the definitions used (each
 measure version's content hash: its text, table rules, parameters and dependencies), the
 hash of the data, and the options (grain, periods, as-of, suppression, dimensions, measures,
-mapping). Publishing a run that is already there changes nothing, and a failure anywhere
+mapping), and by the hash of the figures themselves (see ``run_id_of``). Publishing a run that is already there changes nothing, and a failure anywhere
 leaves the database as it was.
 """
 
@@ -23,7 +23,8 @@ from maatstaf.engine.periods import parse_period
 from maatstaf.engine.result import SCHEMA_VERSION, RunResult
 from maatstaf.publish.database import Database, PublishError, Target, connect, write_table
 from maatstaf.publish.schema import define_current_view, ensure_columns, ensure_schema
-from maatstaf.renderers.tabular import tidy_table
+from maatstaf.renderers.tabular import tidy_table, version_of
+from maatstaf.renderers.tabular_files import csv_bytes
 
 
 @dataclass(frozen=True)
@@ -39,11 +40,20 @@ def definitions_hash(result: RunResult) -> str:
     return hashlib.sha256(json.dumps(used).encode()).hexdigest()
 
 
-def run_id_of(result: RunResult, options: Mapping[str, object]) -> str:
+def figures_hash(figures: pa.Table) -> str:
+    """The hash of the tidy figures themselves (their CSV)."""
+    return hashlib.sha256(csv_bytes(figures.replace_schema_metadata(None))).hexdigest()
+
+
+def run_id_of(result: RunResult, options: Mapping[str, object], figures: pa.Table) -> str:
+    """The identity of a run. The figures' own hash is part of it: a database source's
+    data fingerprint is a summary (row counts, key ranges) that a value corrected in place
+    leaves unchanged, and such a run must be published, never taken for the earlier one."""
     parts = {
         "definitions": definitions_hash(result),
         "data": result.provenance.data_fingerprint,
         "options": _canonical(options),
+        "figures": figures_hash(figures),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:32]
 
@@ -81,13 +91,13 @@ def _publish(
     options: Mapping[str, object],
     now: dt.datetime,
 ) -> Published:
-    run_id = run_id_of(result, options)
     figures = tidy_table(result, library)
+    run_id = run_id_of(result, options, figures)
     with database.transaction():
         ensure_schema(database)
         if database.fetch("SELECT 1 FROM runs WHERE run_id = ?", [run_id]):
             return Published(run_id, len(figures), already=True)
-        _insert_run(database, run_id, result, options, now, len(figures))
+        _insert_run(database, run_id, result, options, now, figures)
         rows = _with_run_id(figures, run_id)
         ensure_columns(database, rows)
         write_table(database, "figures", rows)
@@ -104,19 +114,20 @@ def _insert_run(
     result: RunResult,
     options: Mapping[str, object],
     now: dt.datetime,
-    figure_count: int,
+    figures: pa.Table,
 ) -> None:
     provenance = result.provenance
     first, last = parse_period(provenance.period_from), parse_period(provenance.period_to)
     suppression = result.suppression
     database.execute(
-        "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             run_id,
             now,
             SCHEMA_VERSION,
             definitions_hash(result),
             provenance.data_fingerprint,
+            figures_hash(figures),
             _canonical(options),
             dt.date.fromisoformat(provenance.as_of) if provenance.as_of else None,
             provenance.grain,
@@ -126,7 +137,7 @@ def _insert_run(
             last.end,
             provenance.engine,
             provenance.engine_version,
-            figure_count,
+            len(figures),
             provenance.rejected_rows,
             suppression.model_dump_json() if suppression else None,
             provenance.model_dump_json(),
@@ -141,7 +152,7 @@ def _with_run_id(figures: pa.Table, run_id: str) -> pa.Table:
 
 def _definitions(result: RunResult, library: Library, run_id: str) -> pa.Table:
     used = result.provenance.measures
-    versions = [_version(library, m.measure, m.version) for m in used]
+    versions = [version_of(library, m.measure, m.version) for m in used]
     return pa.table(
         {
             "run_id": pa.array([run_id] * len(used), pa.string()),
@@ -157,12 +168,6 @@ def _definitions(result: RunResult, library: Library, run_id: str) -> pa.Table:
             "definition_hash": pa.array([m.hash for m in used], pa.string()),
         }
     )
-
-
-def _version(library: Library, measure: str, number: int):  # noqa: ANN202
-    found = library.measures.get(measure)
-    matching = [v for v in found.versions if v.number == number] if found else []
-    return matching[0] if matching else None
 
 
 def _notes(result: RunResult, run_id: str) -> pa.Table:

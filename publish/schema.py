@@ -43,6 +43,7 @@ TABLES = (
         output_schema_version TEXT NOT NULL,
         definitions_hash TEXT NOT NULL,
         data_hash TEXT NOT NULL,
+        figures_hash TEXT NOT NULL,
         options TEXT NOT NULL,
         as_of DATE,
         grain TEXT NOT NULL,
@@ -160,4 +161,3 @@ def define_current_view(database: Database) -> None:
         ) AS ranked
         WHERE latest = 1"""
     )
-

@@ -26,7 +26,7 @@ from functools import cache
 
 import pyarrow as pa
 
-from maatstaf.dsl.model import Library
+from maatstaf.dsl.model import Library, MeasureVersion
 from maatstaf.engine.periods import Period, parse_period
 from maatstaf.engine.result import SCHEMA_VERSION, Figure, RunResult
 from maatstaf.renderers.base import finite_only
@@ -72,6 +72,13 @@ def dimension_key(dimensions: dict[str, str]) -> str:
 def dimensions_of(figures: Iterable[Figure]) -> list[str]:
     """The union of the figures' dimensions, in name order."""
     return sorted({name for figure in figures for name in figure.dimensions})
+
+
+def version_of(library: Library, measure: str, number: int) -> MeasureVersion | None:
+    """The library's version ``number`` of a measure (None for one the library lacks)."""
+    found = library.measures.get(measure)
+    matching = [v for v in found.versions if v.number == number] if found else []
+    return matching[0] if matching else None
 
 
 @cache

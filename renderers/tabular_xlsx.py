@@ -28,7 +28,7 @@ from maatstaf.dsl.model import Library
 from maatstaf.engine.result import SCHEMA_VERSION, RunResult
 from maatstaf.renderers.domains import domain_key
 from maatstaf.renderers.format import MONEY_UNITS, SHARE_UNITS
-from maatstaf.renderers.tabular import FIXED, tidy_table
+from maatstaf.renderers.tabular import FIXED, tidy_table, version_of
 
 COUNT, DECIMAL, SHARE = "#,##0", "#,##0.0", "0.0%"
 EURO = "[$€-413] #,##0.00"
@@ -133,9 +133,7 @@ def _definitions_sheet(sheet: Worksheet, result: RunResult, library: Library) ->
     ]
     rows = []
     for used in result.provenance.measures:
-        measure = library.measures.get(used.measure)
-        found = [v for v in measure.versions if v.number == used.version] if measure else []
-        version = found[0] if found else None
+        version = version_of(library, used.measure, used.version)
         rows.append(
             [
                 used.measure,

@@ -130,7 +130,9 @@ def publish_command(
         if published.already:
             err(f"run {published.run_id} is already in {target.shown}: nothing changed")
         else:
-            err(f"published run {published.run_id}: {published.figures} figures into {target.shown}")
+            err(
+                f"published run {published.run_id}: {published.figures} figures into {target.shown}"
+            )
 
 
 def _file_of(target: object) -> Path | None:
