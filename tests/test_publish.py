@@ -47,10 +47,22 @@ OPTIONS = {"grain": "month", "suppress": "off"}
 
 
 @pytest.fixture(scope="module")
-def sample() -> RunResult:
+def sample_data():
     folder = Path(tempfile.mkdtemp(prefix="maatstaf-publish-"))
     write_sample_csv(folder)
-    return run_engine(load_data(str(folder)), "month", D(2021, 1, 1), D(2021, 3, 31))
+    return load_data(str(folder))
+
+
+@pytest.fixture(scope="module")
+def sample(sample_data) -> RunResult:
+    return run_engine(sample_data, "month", D(2021, 1, 1), D(2021, 3, 31))
+
+
+@pytest.fixture(scope="module")
+def two_years(sample_data) -> RunResult:
+    return run_engine(
+        sample_data, "month", D(2020, 1, 1), D(2021, 12, 31), ["jeugd.unieke_clienten"]
+    )
 
 
 def small_run(rows: list[dict], measures: tuple[str, ...], suppress: bool = True) -> RunResult:
@@ -294,6 +306,32 @@ def test_tables_maatstaf_did_not_make_are_left_alone(target: Target, small: RunR
     database.close()
     with pytest.raises(PublishError, match="tables 'runs' or 'figures' that maatstaf did not make"):
         do_publish(target, small)
+
+
+# --- the documented tile -----------------------------------------------------------------------
+
+
+def documented_tile() -> str:
+    text = (Path(__file__).parents[1] / "docs" / "dashboards.md").read_text(encoding="utf-8")
+    section = text.split("## A typical tile", 1)[1]
+    return section.split("```sql\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_documented_tile_query_runs_and_gives_the_figures(
+    target: Target, two_years: RunResult, sample: RunResult
+) -> None:
+    do_publish(target, two_years)
+    do_publish(target, sample, now=T0 + dt.timedelta(days=1))  # 2021-01..03 again: same values
+    rows, names = rows_of(target, documented_tile())
+    assert names == ["maand", "dit_jaar", "vorig_jaar"]
+    values = {
+        f.period: f.value
+        for f in two_years.figures
+        if f.measure == "jeugd.unieke_clienten" and not f.dimensions
+    }
+    assert [(int(r["maand"]), r["dit_jaar"], r["vorig_jaar"]) for r in rows] == [
+        (month, values[f"2021-{month:02d}"], values[f"2020-{month:02d}"]) for month in range(1, 13)
+    ]
 
 
 # --- the --database value, and the command ------------------------------------------------------
