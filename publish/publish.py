@@ -84,6 +84,18 @@ def publish(
         database.close()
 
 
+def check_target(target: Target) -> None:
+    """Before any work: the database can be reached, and its schema (if any) is one this
+    maatstaf writes. Nothing is created."""
+    database = connect(target)
+    try:
+        if database.columns("maatstaf_schema"):
+            with database.transaction():
+                ensure_schema(database)
+    finally:
+        database.close()
+
+
 def _publish(
     database: Database,
     result: RunResult,

@@ -371,3 +371,13 @@ def test_publish_command_twice_into_a_duckdb_file(tmp_path: Path) -> None:
     assert second.exit_code == 0 and "nothing changed" in second.output
     bad = runner.invoke(app, [*args[:2], "mysql://x", *args[3:]])
     assert bad.exit_code == 2 and "unknown kind of database 'mysql'" in bad.output
+
+
+def test_an_unreachable_database_is_named_before_any_work(tmp_path: Path) -> None:
+    from maatstaf.cli import app
+
+    url = f"postgresql://nobody@/cijfers?host={tmp_path}/no-server"
+    args = ["publish", "--database", url, "--data", str(tmp_path / "no-data")]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1
+    assert result.output.startswith(f"error: {url}: cannot connect:"), result.output

@@ -77,7 +77,7 @@ def publish_command(
         from maatstaf.engine.suppression import apply as apply_suppression
         from maatstaf.progress import measure_progress
         from maatstaf.publish.database import PublishError, target_of
-        from maatstaf.publish.publish import publish
+        from maatstaf.publish.publish import check_target, publish
 
         try:
             target = target_of(database)
@@ -87,6 +87,11 @@ def publish_command(
             {"--quarantine": quarantine, "--database": _file_of(target)},
             {"--data": data, "--mapping": mapping, "--definitions": definitions},
         )
+        try:
+            check_target(target)
+        except PublishError as exc:
+            err(f"error: {exc}")
+            raise typer.Exit(1) from None
         selections = [selection_of(m) for m in measure] if measure else None
         policy = policy_of(suppress)
         check_periods(period_from, period_to, grain)
