@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import io
 import json
+import tempfile
 from pathlib import Path
 
 import openpyxl
@@ -73,7 +74,7 @@ SMALL_ROWS = [
 
 @pytest.fixture(scope="module")
 def sample() -> RunResult:
-    folder = Path(__import__("tempfile").mkdtemp(prefix="maatstaf-tabular-"))
+    folder = Path(tempfile.mkdtemp(prefix="maatstaf-tabular-"))
     write_sample_csv(folder)
     return run_engine(load_data(str(folder)), "month", D(2021, 1, 1), D(2021, 3, 31))
 
