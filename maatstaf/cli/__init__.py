@@ -38,6 +38,7 @@ def _install(handler: object) -> object:
 
 _previous = _install(_interrupted_while_starting)
 try:
+    import maatstaf.cli.publish  # noqa: F401 (registers the command)
     from maatstaf.cli import compare, definitions, demo, figures, reconcile, report  # noqa: F401
     from maatstaf.cli import lsp  # noqa: F401
     from maatstaf.cli.boundary import app

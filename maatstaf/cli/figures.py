@@ -22,7 +22,7 @@ from maatstaf.cli.options import (
     policy_of,
     selection_of,
 )
-from maatstaf.cli.outputs import check_outputs, write
+from maatstaf.cli.outputs import FORMATS, check_format, check_outputs, write
 
 if TYPE_CHECKING:  # imported where used: registering the commands must stay light (--help)
     from maatstaf.adapters.base import LoadedData
@@ -85,9 +85,7 @@ def run_command(
     measure: Annotated[
         list[str] | None, typer.Option("--measure", "-m", help="ID or ID@VERSION; repeatable.")
     ] = None,
-    format: Annotated[
-        str, typer.Option("--format", "-f", help="json, markdown, html (or a plugin).")
-    ] = "json",
+    format: Annotated[str, typer.Option("--format", "-f", help=f"{FORMATS}.")] = "json",
     locale: Annotated[str, typer.Option("--locale", help="nl or en (html and markdown).")] = "nl",
     mapping: MappingOpt = None,
     pseudonymize: PseudonymizeOpt = None,
@@ -141,6 +139,7 @@ def run_command(
             {"--data": data, "--mapping": mapping, "--definitions": definitions},
         )
         renderer = get_renderer(format, locale=locale)
+        check_format(renderer, output)
         selections = [selection_of(m) for m in measure] if measure else None
         policy = policy_of(suppress)
         check_periods(period_from, period_to, grain)

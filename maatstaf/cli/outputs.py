@@ -7,14 +7,36 @@ import sys
 from pathlib import Path
 
 from maatstaf.cli.boundary import UsageError
-from maatstaf.renderers.atomic import write_text
+from maatstaf.renderers.atomic import write_bytes, write_text
+
+FORMATS = "json, markdown, html, csv, xlsx, parquet (or a plugin)"
 
 
-def write(text: str, output: Path | None) -> None:
+def write(text: str | bytes, output: Path | None) -> None:
+    """Text or, for a binary format (xlsx, parquet), bytes: to the file, or to stdout."""
     if output is None:
-        sys.stdout.write(text)
+        if isinstance(text, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(text)
         return
-    write_text(output, text)
+    if isinstance(text, bytes):
+        write_bytes(output, text)
+    else:
+        write_text(output, text)
+
+
+def check_format(renderer: object, output: Path | None) -> None:
+    """Before any work: a binary format (xlsx, parquet) goes to a file or a pipe, never to
+    a terminal, where it would be unreadable noise."""
+    if output is None and getattr(renderer, "binary", False) and sys.stdout.isatty():
+        name = getattr(renderer, "name", "this format")
+        suffix = getattr(renderer, "suffix", "")
+        raise UsageError(
+            f"--format {name} is a binary file: give --output (e.g. --output figures{suffix})"
+        )
 
 
 def local_files(location: Path | str | None) -> list[Path]:
