@@ -3,7 +3,8 @@
 The stages: ``find_files`` (every .kpi file under the given paths), ``read_all`` (their
 bytes), then, unless the cache holds the library built from exactly those bytes,
 ``decode`` (UTF-8, with or without a byte order mark), ``parse`` per file,
-``with_standard_rules`` (the standard table rules join a user's own files) and ``resolve``.
+``apply_overrides`` (a measure defined again replaces the earlier one only with
+``overrides``), ``with_standard_rules`` (the standard table rules join a user's own files) and ``resolve``.
 The parser (Lark) and the resolver (networkx) are imported only when a library is built.
 """
 
@@ -127,15 +128,18 @@ def load_library(
         key = library_key(sources, options, _canonical_schema_bytes())
         if (cached := cache.get(key)) is not None:
             return cached
-    library, replaced, kept = _build(sources, problems, {n for _, n in standard}, schema)
+    measures_loaded = not paths or _has_bundled_measures(files)
+    library, replaced, kept = _build(
+        sources, problems, {n for _, n in standard}, schema, measures_loaded
+    )
     if paths:
         notes = library_notes(
             [n for _, n in standard if n in kept],
             replaced,
-            measures_loaded=_has_bundled_measures(files),
+            measures_loaded=measures_loaded,
             bundled=bundled_definitions(),
         )
-        library = library.model_copy(update={"notes": notes})
+        library = library.model_copy(update={"notes": notes + library.notes})
     if cache is not None and key is not None:
         cache.put(key, library)
     return library
@@ -154,16 +158,24 @@ def read_all(files: list[tuple[Path, str]]) -> tuple[list[Source], list[Diagnost
 
 
 def _build(
-    sources: list[Source], problems: list[Diagnostic], standard: set[str], schema: Schema | None
+    sources: list[Source],
+    problems: list[Diagnostic],
+    standard: set[str],
+    schema: Schema | None,
+    standard_measures_loaded: bool = True,
 ) -> tuple[Library, list[str], set[str]]:
     """The checked library; with what of the standard rules the user's files replace, and
     which files kept declarations (for the notes)."""
     from maatstaf.dsl.errors import with_source
+    from maatstaf.dsl.overrides import apply_overrides
     from maatstaf.dsl.resolve import resolve
     from maatstaf.dsl.schema import canonical_schema
     from maatstaf.dsl.table_decl import library_schema, without_unknown_extensions
 
     parsed, texts, problems = _parse_all(sources, problems)
+    overridden = apply_overrides(parsed, standard_measures_loaded=standard_measures_loaded)
+    parsed = overridden.files
+    problems.extend(with_source(d, texts) for d in overridden.problems)
     own = [f for f in parsed if f.path not in standard]
     added = [f for f in parsed if f.path in standard]
     merged, replaced = with_standard_rules(own, added)
@@ -177,7 +189,7 @@ def _build(
         problems.extend(exc.diagnostics)
     if problems:
         raise DefinitionError(problems)
-    library = library.model_copy(update={"data_schema": full})
+    library = library.model_copy(update={"data_schema": full, "notes": overridden.notes})
     return library, replaced, {f.path for f in merged if f.declarations}
 
 

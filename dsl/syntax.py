@@ -28,6 +28,7 @@ KEYWORDS = (
     "dimension",
     "of",
     "measure",
+    "overrides",
     "label",
     "labels",
     "additive",
