@@ -38,6 +38,7 @@ def find_files(paths: Sequence[Path]) -> list[tuple[Path, str]]:
     found: list[tuple[Path, str]] = []
     problems: list[Diagnostic] = []
     for path in paths:
+        before = len(found)
         if path.is_dir():
             root_name = (
                 "definitions" if path.resolve() == bundled_definitions().resolve() else str(path)
@@ -50,6 +51,8 @@ def find_files(paths: Sequence[Path]) -> list[tuple[Path, str]]:
             found.append((path, str(path)))
         else:
             problems.append(Diagnostic(message=f"{path}: no such file or folder"))
+        taken = {name for _, name in found[:before]}  # a name shown twice: the full path
+        found[before:] = [(f, str(f) if n in taken else n) for f, n in found[before:]]
     if problems:
         raise DefinitionError(problems)
     return found
