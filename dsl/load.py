@@ -10,6 +10,7 @@ The parser (Lark) and the resolver (networkx) are imported only when a library i
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -51,11 +52,25 @@ def find_files(paths: Sequence[Path]) -> list[tuple[Path, str]]:
             found.append((path, str(path)))
         else:
             problems.append(Diagnostic(message=f"{path}: no such file or folder"))
-        taken = {name for _, name in found[:before]}  # a name shown twice: the full path
-        found[before:] = [(f, str(f) if n in taken else n) for f, n in found[before:]]
+        earlier = found[:before]
+        seen = {f.resolve() for f, _ in earlier}  # a file given twice is read once
+        taken = {name for _, name in earlier}  # a name shown twice: the full path
+        found[before:] = [
+            (f, _distinct(f) if n in taken else n)
+            for f, n in found[before:]
+            if f.resolve() not in seen
+        ]
     if problems:
         raise DefinitionError(problems)
     return found
+
+
+def _distinct(file: Path) -> str:
+    """A name for a file whose usual name another file has (a project's own
+    definitions/wmo/instroom.kpi next to the standard one): ./ and the path from the current
+    folder, or the absolute path."""
+    relative = os.path.relpath(file)
+    return str(file.resolve()) if relative.startswith("..") else f"./{Path(relative).as_posix()}"
 
 
 def read_file(path: Path, name: str) -> str:
@@ -132,9 +147,14 @@ def load_library(
         if (cached := cache.get(key)) is not None:
             return cached
     measures_loaded = not paths or _has_bundled_measures(files)
-    library, replaced, kept = _build(
-        sources, problems, {n for _, n in standard}, schema, measures_loaded
+    # the standard rule files, also when given with the standard library's folder (as in a
+    # project): a 'table' block, parameter or dimension of the user's own replaces theirs
+    rules = (
+        {n for p, n in [*files, *standard] if _is_standard_rule(p)}
+        if paths and standard_rules
+        else set()
     )
+    library, replaced, kept = _build(sources, problems, rules, schema, measures_loaded)
     if paths:
         notes = library_notes(
             [n for _, n in standard if n in kept],
@@ -228,6 +248,11 @@ def _standard_files(files: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
         for file in STANDARD_RULES
         if (root / file).resolve() not in given
     ]
+
+
+def _is_standard_rule(path: Path) -> bool:
+    root = bundled_definitions().resolve()
+    return path.name in STANDARD_RULES and path.resolve().parent == root
 
 
 def _has_bundled_measures(files: list[tuple[Path, str]]) -> bool:

@@ -114,7 +114,9 @@ def _validated(document: Document, data: dict) -> ProjectFile:
     try:
         return ProjectFile.model_validate(data)
     except ValidationError as exc:
-        raise DefinitionError([_problem(document, e) for e in exc.errors()]) from None
+        problems = [_problem(document, e) for e in exc.errors()]
+        problems.sort(key=lambda d: (d.span.line, d.span.column) if d.span else (0, 0))
+        raise DefinitionError(problems) from None
 
 
 def _problem(document: Document, error: dict) -> Diagnostic:
