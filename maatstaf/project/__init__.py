@@ -13,11 +13,15 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from maatstaf.dsl.errors import DefinitionError, Diagnostic, did_you_mean
-from maatstaf.project.model import FILE_NAME, ProjectFile, known_keys
-from maatstaf.project.positions import Document, read_document
 
+if TYPE_CHECKING:  # read when a project file is: finding none costs no YAML parser
+    from maatstaf.project.model import ProjectFile
+    from maatstaf.project.positions import Document
+
+FILE_NAME = "maatstaf.yaml"
 VARIABLE = "MAATSTAF_PROJECT"
 OFF = "off"
 
@@ -88,6 +92,7 @@ def find_project(
 
 def load_project(file: Path) -> Project:
     """The project in that file; every problem in it at once, each at its key."""
+    from maatstaf.project.positions import read_document
     name = _shown(file)
     try:
         text = file.read_text(encoding="utf-8-sig")
@@ -111,6 +116,8 @@ def load_project(file: Path) -> Project:
 def _validated(document: Document, data: dict) -> ProjectFile:
     from pydantic import ValidationError
 
+    from maatstaf.project.model import ProjectFile
+
     try:
         return ProjectFile.model_validate(data)
     except ValidationError as exc:
@@ -120,6 +127,8 @@ def _validated(document: Document, data: dict) -> ProjectFile:
 
 
 def _problem(document: Document, error: dict) -> Diagnostic:
+    from maatstaf.project.model import known_keys
+
     location = tuple(p for p in error["loc"] if not str(p).startswith(("function-", "literal[")))
     key = ".".join(map(str, location)) or "the file"
     if error["type"] == "extra_forbidden":

@@ -27,8 +27,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from maatstaf.engine.periods import GRAINS, PeriodError, parse_period
 
-FILE_NAME = "maatstaf.yaml"
-
 
 class _Strict(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)

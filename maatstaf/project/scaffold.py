@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from maatstaf.project.model import FILE_NAME
+from maatstaf.project import FILE_NAME
 
 # (template, where it goes in the new project)
 FILES = (
