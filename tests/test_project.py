@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from maatstaf.cli import app
 from maatstaf.dsl.errors import DefinitionError
 from maatstaf.project import Project, find_project, load_project
-from maatstaf.project.scaffold import scaffold
+from maatstaf.project.scaffold import rendered, scaffold
 from tests import oracle
 
 STANDARD_INSTROOM = Path(__file__).parents[1] / "definitions" / "wmo" / "instroom.kpi"
@@ -389,3 +389,19 @@ def test_a_project_object_is_frozen(project: Path) -> None:
     assert isinstance(loaded, Project)
     with pytest.raises(Exception):  # noqa: B017 (dataclass or pydantic: either refuses)
         loaded.config.locale = "en"  # type: ignore[misc]
+
+
+def test_the_documented_project_file_is_valid() -> None:
+    import re
+
+    from maatstaf.project.model import ProjectFile
+
+    text = (Path(__file__).parents[1] / "docs" / "projects.md").read_text(encoding="utf-8")
+    [block] = re.findall(r"```yaml\n(.*?)```", text, flags=re.S)
+    config = ProjectFile.model_validate(yaml.safe_load(block))
+    assert config.suppression == "5" and config.periods is not None
+    assert config.periods.last == "2021-Q4" and config.reports[0].output is not None
+    template = yaml.safe_load(rendered("maatstaf.yaml", "X"))
+    assert set(ProjectFile.model_validate(template).model_fields_set) <= set(
+        ProjectFile.model_validate(yaml.safe_load(block)).model_fields_set
+    )
