@@ -405,3 +405,35 @@ def test_the_documented_project_file_is_valid() -> None:
     assert set(ProjectFile.model_validate(template).model_fields_set) <= set(
         ProjectFile.model_validate(yaml.safe_load(block)).model_fields_set
     )
+
+
+def test_overrides_parses_in_the_measure_block_and_round_trips_the_cache() -> None:
+    from maatstaf.dsl import codec
+    from maatstaf.dsl.parser import parse
+
+    text = STANDARD_INSTROOM.read_text(encoding="utf-8").replace(
+        "  count toewijzingen", "  overrides wmo.instroom\n  count toewijzingen"
+    )
+    parsed = parse(text, "eigen.kpi")
+    claim = parsed.declarations[0].body.overrides  # type: ignore[union-attr]
+    assert claim is not None and claim.measure == "wmo.instroom"
+    assert (claim.span.line, claim.span.column) == (line_of_text(text, "overrides"), 3)
+    assert codec.loads(codec.dumps(parsed)) == parsed
+
+
+def test_overrides_inside_a_version_is_a_positioned_syntax_error() -> None:
+    from maatstaf.dsl.parser import parse
+
+    text = 'measure gemeente.x {\n  label "x"\n  version 1 {\n    overrides gemeente.x\n  }\n}\n'
+    with pytest.raises(DefinitionError) as caught:
+        parse(text, "v.kpi")
+    assert caught.value.diagnostics[0].render() == (
+        "v.kpi:4:5: unexpected 'overrides'. 'overrides ID' is a line of a measure's own block, "
+        "not of a version.\n"
+        "      overrides gemeente.x\n"
+        "      ^^^^^^^^^"
+    )
+
+
+def line_of_text(text: str, part: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if part in line)
