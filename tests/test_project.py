@@ -437,3 +437,11 @@ def test_overrides_inside_a_version_is_a_positioned_syntax_error() -> None:
 
 def line_of_text(text: str, part: str) -> int:
     return next(n for n, line in enumerate(text.splitlines(), 1) if part in line)
+
+
+def test_the_project_is_active_only_while_a_command_runs(project: Path) -> None:
+    from maatstaf.project import active
+
+    code, _, stderr = cli("graph", "-f", "json")
+    assert code == 0, stderr
+    assert active() is None  # a later caller in this process is not steered by it

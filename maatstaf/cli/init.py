@@ -38,6 +38,7 @@ def read_project(ctx: typer.Context) -> None:
     from maatstaf.project.defaults import command_defaults
 
     activate(project)
+    ctx.call_on_close(lambda: activate(None))  # the next command (in this process) looks again
     ctx.default_map = {**(ctx.default_map or {}), **command_defaults(project)}
 
 
