@@ -93,6 +93,7 @@ def find_project(
 def load_project(file: Path) -> Project:
     """The project in that file; every problem in it at once, each at its key."""
     from maatstaf.project.positions import read_document
+
     name = _shown(file)
     try:
         text = file.read_text(encoding="utf-8-sig")
