@@ -468,6 +468,13 @@ class Target(Node):
 Grain = Literal["month", "4-weekly", "quarter", "half-year", "year"]
 
 
+class Overrides(Node):
+    """``overrides wmo.instroom``: this measure replaces the one of that id defined in an
+    earlier definition folder, on purpose (``dsl.overrides``)."""
+
+    measure: str
+
+
 class Body(Node):
     """The members of a measure or of one of its versions, as written."""
 
@@ -485,6 +492,7 @@ class Body(Node):
     optional_by: tuple[Dimension, ...] | None = None
     targets: tuple[Target, ...] | None = None
     additive: Additivity | None = None  # 'additive over ...' / 'not additive'
+    overrides: Overrides | None = None  # only in a measure's own block (grammar)
 
 
 class VersionDecl(Node):

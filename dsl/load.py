@@ -3,12 +3,14 @@
 The stages: ``find_files`` (every .kpi file under the given paths), ``read_all`` (their
 bytes), then, unless the cache holds the library built from exactly those bytes,
 ``decode`` (UTF-8, with or without a byte order mark), ``parse`` per file,
-``with_standard_rules`` (the standard table rules join a user's own files) and ``resolve``.
+``apply_overrides`` (a measure defined again replaces the earlier one only with
+``overrides``), ``with_standard_rules`` (the standard table rules join a user's own files) and ``resolve``.
 The parser (Lark) and the resolver (networkx) are imported only when a library is built.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -37,6 +39,7 @@ def find_files(paths: Sequence[Path]) -> list[tuple[Path, str]]:
     found: list[tuple[Path, str]] = []
     problems: list[Diagnostic] = []
     for path in paths:
+        before = len(found)
         if path.is_dir():
             root_name = (
                 "definitions" if path.resolve() == bundled_definitions().resolve() else str(path)
@@ -49,9 +52,25 @@ def find_files(paths: Sequence[Path]) -> list[tuple[Path, str]]:
             found.append((path, str(path)))
         else:
             problems.append(Diagnostic(message=f"{path}: no such file or folder"))
+        earlier = found[:before]
+        seen = {f.resolve() for f, _ in earlier}  # a file given twice is read once
+        taken = {name for _, name in earlier}  # a name shown twice: the full path
+        found[before:] = [
+            (f, _distinct(f) if n in taken else n)
+            for f, n in found[before:]
+            if f.resolve() not in seen
+        ]
     if problems:
         raise DefinitionError(problems)
     return found
+
+
+def _distinct(file: Path) -> str:
+    """A name for a file whose usual name another file has (a project's own
+    definitions/wmo/instroom.kpi next to the standard one): ./ and the path from the current
+    folder, or the absolute path."""
+    relative = os.path.relpath(file)
+    return str(file.resolve()) if relative.startswith("..") else f"./{Path(relative).as_posix()}"
 
 
 def read_file(path: Path, name: str) -> str:
@@ -127,15 +146,23 @@ def load_library(
         key = library_key(sources, options, _canonical_schema_bytes())
         if (cached := cache.get(key)) is not None:
             return cached
-    library, replaced, kept = _build(sources, problems, {n for _, n in standard}, schema)
+    measures_loaded = not paths or _has_bundled_measures(files)
+    # the standard rule files, also when given with the standard library's folder (as in a
+    # project): a 'table' block, parameter or dimension of the user's own replaces theirs
+    rules = (
+        {n for p, n in [*files, *standard] if _is_standard_rule(p)}
+        if paths and standard_rules
+        else set()
+    )
+    library, replaced, kept = _build(sources, problems, rules, schema, measures_loaded)
     if paths:
         notes = library_notes(
             [n for _, n in standard if n in kept],
             replaced,
-            measures_loaded=_has_bundled_measures(files),
+            measures_loaded=measures_loaded,
             bundled=bundled_definitions(),
         )
-        library = library.model_copy(update={"notes": notes})
+        library = library.model_copy(update={"notes": notes + library.notes})
     if cache is not None and key is not None:
         cache.put(key, library)
     return library
@@ -154,16 +181,24 @@ def read_all(files: list[tuple[Path, str]]) -> tuple[list[Source], list[Diagnost
 
 
 def _build(
-    sources: list[Source], problems: list[Diagnostic], standard: set[str], schema: Schema | None
+    sources: list[Source],
+    problems: list[Diagnostic],
+    standard: set[str],
+    schema: Schema | None,
+    standard_measures_loaded: bool = True,
 ) -> tuple[Library, list[str], set[str]]:
     """The checked library; with what of the standard rules the user's files replace, and
     which files kept declarations (for the notes)."""
     from maatstaf.dsl.errors import with_source
+    from maatstaf.dsl.overrides import apply_overrides
     from maatstaf.dsl.resolve import resolve
     from maatstaf.dsl.schema import canonical_schema
     from maatstaf.dsl.table_decl import library_schema, without_unknown_extensions
 
     parsed, texts, problems = _parse_all(sources, problems)
+    overridden = apply_overrides(parsed, standard_measures_loaded=standard_measures_loaded)
+    parsed = overridden.files
+    problems.extend(with_source(d, texts) for d in overridden.problems)
     own = [f for f in parsed if f.path not in standard]
     added = [f for f in parsed if f.path in standard]
     merged, replaced = with_standard_rules(own, added)
@@ -177,7 +212,7 @@ def _build(
         problems.extend(exc.diagnostics)
     if problems:
         raise DefinitionError(problems)
-    library = library.model_copy(update={"data_schema": full})
+    library = library.model_copy(update={"data_schema": full, "notes": overridden.notes})
     return library, replaced, {f.path for f in merged if f.declarations}
 
 
@@ -213,6 +248,11 @@ def _standard_files(files: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
         for file in STANDARD_RULES
         if (root / file).resolve() not in given
     ]
+
+
+def _is_standard_rule(path: Path) -> bool:
+    root = bundled_definitions().resolve()
+    return path.name in STANDARD_RULES and path.resolve().parent == root
 
 
 def _has_bundled_measures(files: list[tuple[Path, str]]) -> bool:

@@ -28,6 +28,7 @@ KEYWORDS = (
     "dimension",
     "of",
     "measure",
+    "overrides",
     "label",
     "labels",
     "additive",
@@ -178,6 +179,8 @@ def syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic:
         found = str(token)
         message = f"unexpected {found!r}"
         hint = _keyword_hint(found, exc) or _expected_hint(expected)
+        if found == "overrides":  # written inside a version block (or outside a measure)
+            hint = "'overrides ID' is a line of a measure's own block, not of a version."
         return Diagnostic(message=message, span=span, hint=hint)
     assert isinstance(exc, UnexpectedCharacters)
     word = _word_at(text, exc.pos_in_stream)

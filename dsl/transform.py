@@ -16,12 +16,13 @@ from maatstaf.dsl.errors import DefinitionError, Diagnostic, Span
 from maatstaf.dsl.transform_expr import string_value
 from maatstaf.dsl.transform_labels import LabelsRules
 from maatstaf.dsl.transform_params import ParameterRules
+from maatstaf.dsl.transform_project import ProjectRules
 from maatstaf.dsl.transform_table import TableRules
 from maatstaf.dsl.transform_windows_measure import MeasureWindowRules
 
 
 @v_args(meta=True, inline=True)
-class ToAst(TableRules, MeasureWindowRules, LabelsRules, ParameterRules):
+class ToAst(TableRules, MeasureWindowRules, LabelsRules, ParameterRules, ProjectRules):
     """One method per declaration, member and aggregate rule."""
 
     # -- declarations

@@ -41,6 +41,7 @@ try:
     import maatstaf.cli.publish  # noqa: F401 (registers the command)
     from maatstaf.cli import compare, definitions, demo, figures, reconcile, report  # noqa: F401
     from maatstaf.cli import lsp  # noqa: F401
+    from maatstaf.cli import init as init  # maatstaf init, and the project file
     from maatstaf.cli.boundary import app
 finally:
     if _previous is not None:

@@ -75,9 +75,12 @@ def _stop_at_once() -> None:
 
 
 @app.callback()
-def _main() -> None:
+def _main(ctx: typer.Context) -> None:
     """Explicit, versioned definitions of social-domain figures (Wmo, Jeugd, Participatie)."""
     signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl-C: no half-written file
+    from maatstaf.cli.init import read_project  # maatstaf.yaml: the defaults of the options
+
+    read_project(ctx)
 
 
 @contextmanager

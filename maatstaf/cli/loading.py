@@ -29,7 +29,12 @@ def load(
     from maatstaf.adapters.assemble import LoadOptions
     from maatstaf.adapters.mapping import load_mapping
     from maatstaf.adapters.registry import load_data
+    from maatstaf.project import active
 
+    project = active()
+    if project is not None and project.is_data(location):  # the source's own mapping
+        mapping = mapping or project.mapping
+        pseudonymize = pseudonymize or list(project.config.data.pseudonymize)  # type: ignore[union-attr]
     options = LoadOptions(
         mapping=load_mapping(mapping) if mapping else None, pseudonymize=tuple(pseudonymize or ())
     )

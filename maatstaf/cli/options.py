@@ -35,11 +35,18 @@ DefinitionsOpt = Annotated[
 
 def library_of(definitions: list[Path] | None) -> Library:
     """The checked library of those files (the standard library without any), from the
-    cache when nothing it was built from has changed."""
+    cache when nothing it was built from has changed. In a project (maatstaf.yaml) the
+    standard library comes first, unless the project says 'standard_library: false'."""
     from maatstaf.dsl.cache import LibraryCache
-    from maatstaf.dsl.load import load_library
+    from maatstaf.dsl.load import bundled_definitions, load_library
+    from maatstaf.project import active
 
-    return load_library(definitions or None, cache=LibraryCache.from_environment())
+    paths = list(definitions or [])
+    project = active()
+    if project is not None and project.config.standard_library and paths:
+        bundled = bundled_definitions().resolve()
+        paths = [bundled, *(p for p in paths if p.resolve() != bundled)]
+    return load_library(paths or None, cache=LibraryCache.from_environment())
 
 
 def policy_of(text: str) -> Policy | None:
