@@ -106,7 +106,7 @@ def parse(stream: IO[bytes]) -> Message:
         for event, elem in parser:
             if not isinstance(elem.tag, str):  # a comment or processing instruction
                 continue
-            name = etree.QName(elem).localname
+            name = elem.tag.rsplit("}", 1)[-1]
             if event == "start":
                 parent = stack[-1] if stack else None
                 if parent is None:
@@ -159,16 +159,17 @@ def _relative(stack: list[_Frame], record_at: int, name: str) -> str:
 
 
 def _root(message: Message, elem: etree._Element) -> None:
-    qname = etree.QName(elem)
-    found = NAMESPACE.fullmatch(qname.namespace or "")
+    namespace, _, localname = elem.tag.rpartition("}")
+    namespace = namespace.removeprefix("{")
+    found = NAMESPACE.fullmatch(namespace)
     line = elem.sourceline or 0
-    if qname.localname != "Bericht" or found is None:
+    if localname != "Bericht" or found is None:
         message.problems.append(
             Problem(
-                qname.localname,
+                localname,
                 line,
-                f"not an iJw/iWmo 3.2 message (root element '{qname.localname}' in namespace "
-                f"'{qname.namespace or ''}'; expected Bericht in "
+                f"not an iJw/iWmo 3.2 message (root element '{localname}' in namespace "
+                f"'{namespace}'; expected Bericht in "
                 "http://www.istandaarden.nl/ijw/3_2/jwNNN/schema or .../iwmo/3_2/wmoNNN/schema)",
             )
         )
