@@ -55,15 +55,21 @@ def product301(nummer: int, datum: str, tijd: str, ingang: str, eind: str | None
     parts = [f"<M:ToewijzingNummer>{nummer}</M:ToewijzingNummer>"]
     if referentie:
         parts.append(f"<M:ReferentieAanbieder>{referentie}</M:ReferentieAanbieder>")
-    parts.append(f"<M:Product><b:Categorie>{code[:2]}</b:Categorie><b:Code>{code}</b:Code></M:Product>")
-    parts.append(f"<M:Toewijzingsdatum>{datum}</M:Toewijzingsdatum><M:Toewijzingstijd>{tijd}</M:Toewijzingstijd>")
+    parts.append(
+        f"<M:Product><b:Categorie>{code[:2]}</b:Categorie><b:Code>{code}</b:Code></M:Product>"
+    )
+    parts.append(
+        f"<M:Toewijzingsdatum>{datum}</M:Toewijzingsdatum><M:Toewijzingstijd>{tijd}</M:Toewijzingstijd>"
+    )
     parts.append(f"<M:Ingangsdatum>{ingang}</M:Ingangsdatum>")
     if eind:
         parts.append(f"<M:Einddatum>{eind}</M:Einddatum>")
     if reden:
         parts.append(f"<M:RedenWijziging>{reden}</M:RedenWijziging>")
     if budget is None:
-        parts.append(f"<M:Omvang><b:Volume>{volume}</b:Volume><b:Eenheid>04</b:Eenheid><b:Frequentie>2</b:Frequentie></M:Omvang>")
+        parts.append(
+            f"<M:Omvang><b:Volume>{volume}</b:Volume><b:Eenheid>04</b:Eenheid><b:Frequentie>2</b:Frequentie></M:Omvang>"
+        )
     else:
         parts.append(f"<M:Budget>{budget}</M:Budget>")
     return "<M:ToegewezenProduct>" + "".join(parts) + "</M:ToegewezenProduct>"
@@ -75,31 +81,41 @@ def client_levering(kind: str, products: str, bsn: str = BSN) -> str:
 
 
 def start(nummer: int, begin: str, status: str = "1", code: str = "45A48") -> str:
-    return (f"<M:StartProduct><M:ToewijzingNummer>{nummer}</M:ToewijzingNummer><M:Product><b:Categorie>{code[:2]}</b:Categorie>"
-            f"<b:Code>{code}</b:Code></M:Product><M:Begindatum>{begin}</M:Begindatum><M:StatusAanlevering>{status}</M:StatusAanlevering></M:StartProduct>")  # fmt: skip
+    return (
+        f"<M:StartProduct><M:ToewijzingNummer>{nummer}</M:ToewijzingNummer><M:Product><b:Categorie>{code[:2]}</b:Categorie>"
+        f"<b:Code>{code}</b:Code></M:Product><M:Begindatum>{begin}</M:Begindatum><M:StatusAanlevering>{status}</M:StatusAanlevering></M:StartProduct>"
+    )
 
 
-def stop(nummer: int, begin: str, reden: str, eind: str, status: str = "1", code: str = "45A48") -> str:
-    return (f"<M:StopProduct><M:ToewijzingNummer>{nummer}</M:ToewijzingNummer><M:Product><b:Categorie>{code[:2]}</b:Categorie>"
-            f"<b:Code>{code}</b:Code></M:Product><M:Begindatum>{begin}</M:Begindatum><M:RedenBeeindiging>{reden}</M:RedenBeeindiging>"
-            f"<M:Einddatum>{eind}</M:Einddatum><M:StatusAanlevering>{status}</M:StatusAanlevering></M:StopProduct>")  # fmt: skip
+def stop(
+    nummer: int, begin: str, reden: str, eind: str, status: str = "1", code: str = "45A48"
+) -> str:
+    return (
+        f"<M:StopProduct><M:ToewijzingNummer>{nummer}</M:ToewijzingNummer><M:Product><b:Categorie>{code[:2]}</b:Categorie>"
+        f"<b:Code>{code}</b:Code></M:Product><M:Begindatum>{begin}</M:Begindatum><M:RedenBeeindiging>{reden}</M:RedenBeeindiging>"
+        f"<M:Einddatum>{eind}</M:Einddatum><M:StatusAanlevering>{status}</M:StatusAanlevering></M:StopProduct>"
+    )
 
 
 def declaratie(prestaties: str, nummer: str = "DN1", bsn: str = BSN) -> str:
-    return (f"<M:Declaratie><M:DeclaratieNummer>{nummer}</M:DeclaratieNummer><M:DeclaratiePeriode><b:Begindatum>2026-03-01</b:Begindatum>"
-            f"<b:Einddatum>2026-03-31</b:Einddatum></M:DeclaratiePeriode><M:DeclaratieDagtekening>2026-04-02</M:DeclaratieDagtekening>"
-            f"<M:TotaalIngediendBedrag><b:TotaalBedrag>0</b:TotaalBedrag><b:DebetCredit>D</b:DebetCredit></M:TotaalIngediendBedrag>"
-            f"<M:Clienten><M:Client><M:Bsn>{bsn}</M:Bsn><M:Prestaties>{prestaties}</M:Prestaties></M:Client></M:Clienten></M:Declaratie>")  # fmt: skip
+    return (
+        f"<M:Declaratie><M:DeclaratieNummer>{nummer}</M:DeclaratieNummer><M:DeclaratiePeriode><b:Begindatum>2026-03-01</b:Begindatum>"
+        f"<b:Einddatum>2026-03-31</b:Einddatum></M:DeclaratiePeriode><M:DeclaratieDagtekening>2026-04-02</M:DeclaratieDagtekening>"
+        f"<M:TotaalIngediendBedrag><b:TotaalBedrag>0</b:TotaalBedrag><b:DebetCredit>D</b:DebetCredit></M:TotaalIngediendBedrag>"
+        f"<M:Clienten><M:Client><M:Bsn>{bsn}</M:Bsn><M:Prestaties>{prestaties}</M:Prestaties></M:Client></M:Clienten></M:Declaratie>"
+    )
 
 
 def prestatie(ref: str, nummer: int, cents: int, dc: str = "D", vorig: str | None = None,
               begin: str = "2026-03-01", eind: str = "2026-03-31") -> str:  # fmt: skip
     v = f"<b:VorigReferentieNummer>{vorig}</b:VorigReferentieNummer>" if vorig else ""
-    return (f"<M:Prestatie><M:ProductReferentie><b:ReferentieNummer>{ref}</b:ReferentieNummer>{v}</M:ProductReferentie>"
-            f"<M:ToewijzingNummer>{nummer}</M:ToewijzingNummer><M:ProductCategorie>45</M:ProductCategorie><M:ProductCode>45A48</M:ProductCode>"
-            f"<M:ProductPeriode><b:Begindatum>{begin}</b:Begindatum><b:Einddatum>{eind}</b:Einddatum></M:ProductPeriode>"
-            f"<M:GeleverdVolume>4</M:GeleverdVolume><M:Eenheid>04</M:Eenheid><M:ProductTarief>1250</M:ProductTarief>"
-            f"<M:IngediendBedrag><b:Bedrag>{cents}</b:Bedrag><b:DebetCredit>{dc}</b:DebetCredit></M:IngediendBedrag></M:Prestatie>")  # fmt: skip
+    return (
+        f"<M:Prestatie><M:ProductReferentie><b:ReferentieNummer>{ref}</b:ReferentieNummer>{v}</M:ProductReferentie>"
+        f"<M:ToewijzingNummer>{nummer}</M:ToewijzingNummer><M:ProductCategorie>45</M:ProductCategorie><M:ProductCode>45A48</M:ProductCode>"
+        f"<M:ProductPeriode><b:Begindatum>{begin}</b:Begindatum><b:Einddatum>{eind}</b:Einddatum></M:ProductPeriode>"
+        f"<M:GeleverdVolume>4</M:GeleverdVolume><M:Eenheid>04</M:Eenheid><M:ProductTarief>1250</M:ProductTarief>"
+        f"<M:IngediendBedrag><b:Bedrag>{cents}</b:Bedrag><b:DebetCredit>{dc}</b:DebetCredit></M:IngediendBedrag></M:Prestatie>"
+    )
 
 
 def write(folder: Path, files: dict[str, str]) -> Path:
@@ -125,44 +141,113 @@ def _key(monkeypatch: pytest.MonkeyPatch) -> None:
 
 SEQUENCE = {
     # the allocation: 1001 from 1 January to 30 June, 2 hours a week; 1002 to be deleted
-    "a_toewijzing.xml": message("jw", "301", client301(
-        product301(1001, "2026-01-01", "09:00:00", "2026-01-01", "2026-06-30")
-        + product301(1002, "2026-01-01", "09:00:00", "2026-02-01", "2026-12-31", code="45A53")),
-        ident="A1", day="2026-01-01"),  # fmt: skip
+    "a_toewijzing.xml": message(
+        "jw",
+        "301",
+        client301(
+            product301(1001, "2026-01-01", "09:00:00", "2026-01-01", "2026-06-30")
+            + product301(1002, "2026-01-01", "09:00:00", "2026-02-01", "2026-12-31", code="45A53")
+        ),
+        ident="A1",
+        day="2026-01-01",
+    ),
     # sent later but dated earlier: must lose against every later version
-    "z_stale.xml": message("jw", "301", client301(
-        product301(1001, "2025-12-31", "23:59:59", "2026-01-01", "2026-03-31", volume=9)),
-        ident="A0", day="2025-12-31"),  # fmt: skip
+    "z_stale.xml": message(
+        "jw",
+        "301",
+        client301(product301(1001, "2025-12-31", "23:59:59", "2026-01-01", "2026-03-31", volume=9)),
+        ident="A0",
+        day="2025-12-31",
+    ),
     # a change (shortening, reden 05) then an extension with the same number (reden 04);
     # 1002 missing from these messages is NOT deleted by it
-    "b_wijziging.xml": message("jw", "301", client301(
-        product301(1001, "2026-02-01", "10:00:00", "2026-01-01", "2026-04-30", reden="05")),
-        ident="A2", day="2026-02-01"),  # fmt: skip
-    "c_verlenging.xml": message("jw", "301", client301(
-        product301(1001, "2026-04-15", "08:30:00", "2026-01-01", "2026-12-31", reden="04")),
-        ident="A3", day="2026-04-15"),  # fmt: skip
+    "b_wijziging.xml": message(
+        "jw",
+        "301",
+        client301(
+            product301(1001, "2026-02-01", "10:00:00", "2026-01-01", "2026-04-30", reden="05")
+        ),
+        ident="A2",
+        day="2026-02-01",
+    ),
+    "c_verlenging.xml": message(
+        "jw",
+        "301",
+        client301(
+            product301(1001, "2026-04-15", "08:30:00", "2026-01-01", "2026-12-31", reden="04")
+        ),
+        ident="A3",
+        day="2026-04-15",
+    ),
     # 1003: allocated, then deleted by reden 13 (Einddatum = Ingangsdatum)
-    "d_toewijzing.xml": message("jw", "301", client301(
-        product301(1003, "2026-03-01", "09:00:00", "2026-03-01", "2026-08-31", code="45A53")),
-        ident="A4", day="2026-03-01"),  # fmt: skip
-    "e_verwijderd.xml": message("jw", "301", client301(
-        product301(1003, "2026-03-02", "09:00:00", "2026-03-01", "2026-03-01", reden="13", code="45A53")),
-        ident="A5", day="2026-03-02"),  # fmt: skip
+    "d_toewijzing.xml": message(
+        "jw",
+        "301",
+        client301(
+            product301(1003, "2026-03-01", "09:00:00", "2026-03-01", "2026-08-31", code="45A53")
+        ),
+        ident="A4",
+        day="2026-03-01",
+    ),
+    "e_verwijderd.xml": message(
+        "jw",
+        "301",
+        client301(
+            product301(
+                1003, "2026-03-02", "09:00:00", "2026-03-01", "2026-03-01", reden="13", code="45A53"
+            )
+        ),
+        ident="A5",
+        day="2026-03-02",
+    ),
     # start of care, a wrong start withdrawn (status 3), and the stop (31: volgens plan in iJw)
-    "f_start.xml": message("jw", "305", client_levering("Start", start(1001, "2026-01-05")
-        + start(1002, "2026-02-03")), ident="S1", day="2026-01-06"),  # fmt: skip
-    "g_start_fout.xml": message("jw", "305", client_levering("Start", start(1001, "2026-01-09")),
-        ident="S2", day="2026-01-10"),  # fmt: skip
-    "h_start_weg.xml": message("jw", "305", client_levering("Start", start(1001, "2026-01-09", "3")),
-        ident="S3", day="2026-01-11"),  # fmt: skip
-    "i_stop.xml": message("jw", "307", client_levering("Stop", stop(1001, "2026-01-05", "31", "2026-11-30")),
-        ident="T1", day="2026-12-01"),  # fmt: skip
+    "f_start.xml": message(
+        "jw",
+        "305",
+        client_levering("Start", start(1001, "2026-01-05") + start(1002, "2026-02-03")),
+        ident="S1",
+        day="2026-01-06",
+    ),
+    "g_start_fout.xml": message(
+        "jw",
+        "305",
+        client_levering("Start", start(1001, "2026-01-09")),
+        ident="S2",
+        day="2026-01-10",
+    ),
+    "h_start_weg.xml": message(
+        "jw",
+        "305",
+        client_levering("Start", start(1001, "2026-01-09", "3")),
+        ident="S3",
+        day="2026-01-11",
+    ),
+    "i_stop.xml": message(
+        "jw",
+        "307",
+        client_levering("Stop", stop(1001, "2026-01-05", "31", "2026-11-30")),
+        ident="T1",
+        day="2026-12-01",
+    ),
     # claims: two debets, one credited (cancelled), and a credit without its original
-    "j_declaratie.xml": message("jw", "323", declaratie(
-        prestatie("R1", 1001, 5000) + prestatie("R2", 1001, 2500, begin="2026-03-01", eind="2026-03-15")
-        + prestatie("R9", 1002, 1234, "C", vorig="R0")), ident="D1", day="2026-04-02"),  # fmt: skip
-    "k_credit.xml": message("jw", "323", declaratie(prestatie("R3", 1001, 2500, "C", vorig="R2"),
-        nummer="DN2"), ident="D2", day="2026-05-02"),  # fmt: skip
+    "j_declaratie.xml": message(
+        "jw",
+        "323",
+        declaratie(
+            prestatie("R1", 1001, 5000)
+            + prestatie("R2", 1001, 2500, begin="2026-03-01", eind="2026-03-15")
+            + prestatie("R9", 1002, 1234, "C", vorig="R0")
+        ),
+        ident="D1",
+        day="2026-04-02",
+    ),
+    "k_credit.xml": message(
+        "jw",
+        "323",
+        declaratie(prestatie("R3", 1001, 2500, "C", vorig="R2"), nummer="DN2"),
+        ident="D2",
+        day="2026-05-02",
+    ),
 }
 
 
@@ -177,7 +262,10 @@ def test_the_sequence_folds_into_exactly_the_rows_the_rules_demand(tmp_path: Pat
     assert (latest["omvang_eenheid"], latest["omvang_frequentie"]) == ("uur", "week")
     assert (latest["productcategorie"], latest["productcode"]) == ("45", "45A48")
     assert (latest["hoofdcategorie"], latest["wet"], latest["aanbieder"]) == (
-        "ambulant", "jeugdwet", "42420001")  # fmt: skip
+        "ambulant",
+        "jeugdwet",
+        "42420001",
+    )
     assert str(latest["geregistreerd_op"]) == "2026-04-15 08:30:00"
     kept = toewijzingen["0384-jw-1002"]  # missing from later 301s: not deleted
     assert (str(kept["einddatum"]), kept["reden_wijziging"]) == ("2026-12-31", None)
@@ -216,8 +304,14 @@ def test_reden_beeindiging_31_is_read_per_law(tmp_path: Path) -> None:
 
 
 def test_budget_is_read_from_eurocents(tmp_path: Path) -> None:
-    body = client301(product301(5, "2026-01-01", "09:00:00", "2026-01-01", "2026-12-31", budget=1234567))
-    (row,) = load(write(tmp_path / "b", {"a.xml": message("jw", "301", body)})).tables["toewijzingen"].to_pylist()
+    body = client301(
+        product301(5, "2026-01-01", "09:00:00", "2026-01-01", "2026-12-31", budget=1234567)
+    )
+    (row,) = (
+        load(write(tmp_path / "b", {"a.xml": message("jw", "301", body)}))
+        .tables["toewijzingen"]
+        .to_pylist()
+    )
     assert str(row["budget"]) == "12345.67" and row["omvang_volume"] is None
 
 
@@ -234,14 +328,20 @@ def test_a_zip_folds_like_the_folder(tmp_path: Path) -> None:
 
 VERSIONS = st.lists(
     st.tuples(
-        st.dates(min_value=__import__("datetime").date(2024, 1, 1), max_value=__import__("datetime").date(2026, 12, 31)),
+        st.dates(
+            min_value=__import__("datetime").date(2024, 1, 1),
+            max_value=__import__("datetime").date(2026, 12, 31),
+        ),
         st.times(),
-        st.dates(min_value=__import__("datetime").date(2024, 1, 1), max_value=__import__("datetime").date(2026, 12, 31)),
+        st.dates(
+            min_value=__import__("datetime").date(2024, 1, 1),
+            max_value=__import__("datetime").date(2026, 12, 31),
+        ),
     ),
     min_size=1,
     max_size=6,
     unique_by=lambda v: (v[0], v[1].replace(microsecond=0)),
-)  # fmt: skip
+)
 
 
 @settings(max_examples=25, deadline=None)
@@ -255,8 +355,16 @@ def test_the_latest_version_by_date_and_time_wins_in_any_arrival_order(
     files = {}
     for i, (datum, tijd, eind) in enumerate(versions):
         ingang = "2024-01-01"
-        body = client301(product301(42, datum.isoformat(), tijd.strftime("%H:%M:%S"), ingang,
-                                    eind.isoformat(), volume=i + 1))  # fmt: skip
+        body = client301(
+            product301(
+                42,
+                datum.isoformat(),
+                tijd.strftime("%H:%M:%S"),
+                ingang,
+                eind.isoformat(),
+                volume=i + 1,
+            )
+        )
         files[f"v{i}.xml"] = message("jw", "301", body, ident=f"M{i}", day=datum.isoformat())
     names = list(files)
     order.shuffle(names)  # the file names decide the reading order

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from maatstaf.adapters.duck import connect
 from maatstaf.adapters.istandaarden import fold
 from maatstaf.adapters.istandaarden.collect import Collector
 from maatstaf.adapters.istandaarden.parse import parse
-from maatstaf.adapters.duck import connect
 from tests.test_istandaarden_fold import KEY, client301, load, message, product301, write
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / ".." / "shared" / "istandaarden"
@@ -72,13 +72,22 @@ def test_the_examples_values_reach_the_tables(tmp_path: Path) -> None:
     assert (jw["productcategorie"], jw["productcode"], jw["wet"]) == ("55", "55A11", "jeugdwet")
     assert (str(jw["startdatum"]), str(jw["einddatum"])) == ("2026-04-01", "2026-07-14")
     assert (float(jw["omvang_volume"]), jw["omvang_eenheid"], jw["omvang_frequentie"]) == (
-        2, "uur", "week")  # fmt: skip
+        2,
+        "uur",
+        "week",
+    )
     assert toewijzingen["0384-jw-300202"]["omvang_eenheid"] == "dagdeel"
     wmo = toewijzingen["0384-wmo-101"]  # WMO301.xml
     assert (wmo["productcode"], str(wmo["startdatum"]), str(wmo["einddatum"])) == (
-        "01A01", "2023-01-01", "2023-12-31")  # fmt: skip
+        "01A01",
+        "2023-01-01",
+        "2023-12-31",
+    )
     assert (float(wmo["omvang_volume"]), wmo["omvang_eenheid"], wmo["omvang_frequentie"]) == (
-        10, "minuut", "dag")  # fmt: skip
+        10,
+        "minuut",
+        "dag",
+    )
     # the rejected messages are in the quarantine with file, element path and line
     rejected = {(Path(r.file).name, r.row, r.column) for r in loaded.rejected}
     assert ("JW318.xml", 33, "Bericht/Client/Verzoek/RetourCode") in rejected
@@ -105,18 +114,34 @@ def test_claims_and_deliveries_of_the_examples_fold_to_their_values() -> None:
     }  # fmt: skip
     jw = leveringen[("0363-jw-300201", "2026-04-03")]
     assert (jw["einddatum"], jw["reden_beeindiging"], jw["beeindiging"]) == (
-        "2026-07-17", "31", "volgens_plan")  # fmt: skip
+        "2026-07-17",
+        "31",
+        "volgens_plan",
+    )
     assert any(r["beeindiging"] == "verhuizing" for r in leveringen.values() if r["wet"] == "wmo")
     claims = {r["declaratie_id"]: r for r in fold.declaraties(con).arrow().read_all().to_pylist()}
     first = claims["65656055-jw-RN001"]
-    assert (first["toewijzing_id"], first["bedrag"], first["periode_start"], first["periode_eind"]) == (
-        "0384-jw-10072", "50.00", "2026-04-01", "2026-04-30")  # fmt: skip
+    assert (
+        first["toewijzing_id"],
+        first["bedrag"],
+        first["periode_start"],
+        first["periode_eind"],
+    ) == ("0384-jw-10072", "50.00", "2026-04-01", "2026-04-30")
     assert claims["65656055-jw-RN002"]["bedrag"] == "240.00"
 
 
 def _reject(tmp_path: Path, text: str) -> list[str]:
-    loaded = load(write(tmp_path / "m", {"ok.xml": message("jw", "301", client301(
-        product301(1, "2026-01-01", "09:00:00", "2026-01-01"))), "bad.xml": text}))  # fmt: skip
+    loaded = load(
+        write(
+            tmp_path / "m",
+            {
+                "ok.xml": message(
+                    "jw", "301", client301(product301(1, "2026-01-01", "09:00:00", "2026-01-01"))
+                ),
+                "bad.xml": text,
+            },
+        )
+    )
     assert loaded.tables["toewijzingen"].num_rows == 1  # the rest of the source is used
     return [r.render() for r in loaded.rejected if r.file.endswith("bad.xml")]
 
@@ -128,7 +153,9 @@ def test_a_date_with_a_time_zone_is_rejected(tmp_path: Path) -> None:
 
 
 def test_an_unknown_code_is_rejected_per_law(tmp_path: Path) -> None:
-    bad = message("jw", "301", client301(product301(2, "2026-01-01", "09:00:00", "2026-01-01", code="01A01")))
+    bad = message(
+        "jw", "301", client301(product301(2, "2026-01-01", "09:00:00", "2026-01-01", code="01A01"))
+    )
     (found,) = _reject(tmp_path, bad)  # category 01 is Wmo's, not iJw's
     assert "Product/Categorie" in found and "unknown code '01'" in found
 
@@ -146,24 +173,56 @@ def test_a_missing_required_element_and_bad_xml_are_rejected(tmp_path: Path) -> 
 
 
 def test_an_invalid_bsn_is_rejected_and_never_shown(tmp_path: Path) -> None:
-    bad = message("jw", "301", client301(product301(2, "2026-01-01", "09:00:00", "2026-01-01"), bsn="123456789"))
+    bad = message(
+        "jw",
+        "301",
+        client301(product301(2, "2026-01-01", "09:00:00", "2026-01-01"), bsn="123456789"),
+    )
     (found,) = _reject(tmp_path, bad)
     assert "elfproef" in found and "123456789" not in found
 
 
 def test_no_bsn_name_or_address_reaches_any_output(tmp_path: Path) -> None:
-    folder = write(tmp_path / "m", {"a.xml": message("jw", "301", client301(
-        product301(1, "2026-01-01", "09:00:00", "2026-01-01", "2026-12-31"))),  # fmt: skip
-        "b.xml": message("jw", "301", client301(product301(2, "2026-13-01", "09:00:00", "2026-01-01")))})
-    out, quarantine = tmp_path / "out", tmp_path / "q.csv"
+    folder = write(
+        tmp_path / "m",
+        {
+            "a.xml": message(
+                "jw",
+                "301",
+                client301(product301(1, "2026-01-01", "09:00:00", "2026-01-01", "2026-12-31")),
+            ),
+            "b.xml": message(
+                "jw", "301", client301(product301(2, "2026-13-01", "09:00:00", "2026-01-01"))
+            ),
+        },
+    )
+    quarantine = tmp_path / "q.csv"
     env = {**os.environ, "MAATSTAF_PSEUDONYM_KEY": KEY}
     texts = []
     for fmt in ("json", "markdown"):
         result = subprocess.run(
-            [sys.executable, "-m", "maatstaf", "run", "--data", str(folder), "--from", "2026-01",
-             "--to", "2026-03", "--format", fmt, "--quarantine", str(quarantine)],
-            capture_output=True, text=True, env=env, check=False, cwd=tmp_path,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "maatstaf",
+                "run",
+                "--data",
+                str(folder),
+                "--from",
+                "2026-01",
+                "--to",
+                "2026-03",
+                "--format",
+                fmt,
+                "--quarantine",
+                str(quarantine),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+            cwd=tmp_path,
+        )
         assert result.returncode == 0, result.stderr
         texts += [result.stdout, result.stderr, quarantine.read_text()]
     assert "2026-13-01 is not a real date" in "".join(texts)  # the rejection is reported

@@ -69,7 +69,11 @@ def table_folder(location: Path) -> Iterator[Path]:
             limits = current_limits()
             for info in archive.infolist():
                 name = Path(info.filename)
-                if info.is_dir() or len(name.parts) != 1 or name.suffix.lower() not in TABLE_SUFFIXES:
+                if (
+                    info.is_dir()
+                    or len(name.parts) != 1
+                    or name.suffix.lower() not in TABLE_SUFFIXES
+                ):
                     continue
                 check_bytes(f"{location}!/{info.filename}", info.file_size, limits)
                 with archive.open(info) as source, (folder / name.name).open("wb") as target:

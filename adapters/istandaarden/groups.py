@@ -71,7 +71,11 @@ def _read(data: bytes, where: str) -> pa.Table:
 def _problems(table: pa.Table, where: str) -> list[str]:
     problems = []
     checks = (
-        ("wet", pc.is_in(table["wet"], pa.array(["wmo", "jeugdwet"])), "wet must be wmo or jeugdwet"),
+        (
+            "wet",
+            pc.is_in(table["wet"], pa.array(["wmo", "jeugdwet"])),
+            "wet must be wmo or jeugdwet",
+        ),
         ("productcategorie", pc.is_valid(table["productcategorie"]), "productcategorie is empty"),
         ("hoofdcategorie", pc.is_valid(table["hoofdcategorie"]), "hoofdcategorie is empty"),
         (

@@ -193,8 +193,10 @@ def _place(message: Message, parent: _Frame, name: str, line: int) -> None:
     if name == "RetourCode" and parent.name != "RetourCodes":
         message.problems.append(
             Problem(
-                f"{parent.path}/{name}", line, f"element out of place: RetourCode in {parent.name} "
-                "(a RetourCode belongs inside RetourCodes)"
+                f"{parent.path}/{name}",
+                line,
+                f"element out of place: RetourCode in {parent.name} "
+                "(a RetourCode belongs inside RetourCodes)",
             )
         )
         return
@@ -259,11 +261,11 @@ def _check_value(message: Message, frame: _Frame, stack: list[_Frame], text: str
     elif name == "Bsn" and not (len(text) == 9 and elfproef(text)):
         reason = "not a valid BSN (9 digits, elfproef)"  # never echoed
     elif name == "Type" and stack and stack[-1].name == "Verwijzer":
-        if text not in codes.VERWIJZER:
-            reason = _unknown(name, text, codes.VERWIJZER, "COD327")
+        known = text in codes.VERWIJZER
+        reason = None if known else _unknown(name, text, codes.VERWIJZER, "COD327")
     elif law and message.folded and (allowed := codes.allowed(name, law)) is not None:
-        if text not in allowed:
-            reason = _unknown(name, text, allowed, f"the {codes.WET[law]} code list")
+        known = text in allowed
+        reason = None if known else _unknown(name, text, allowed, f"the {codes.WET[law]} code list")
     if reason:
         message.problems.append(Problem(frame.path, frame.line, f"{name}: {reason}"))
 
@@ -300,7 +302,7 @@ def _time_problem(text: str) -> str | None:
 
 def _check_header(message: Message) -> None:
     """The BerichtCode and version the namespace promises; gemeente and AGB codes."""
-    if message.code == "?" or not message.law or message.problems and not message.header:
+    if message.code == "?" or not message.law or (message.problems and not message.header):
         return
     header, law = message.header, message.law
     expected = codes.BERICHTCODE[law][message.code]
@@ -316,11 +318,11 @@ def _check_header(message: Message) -> None:
     gemeente, agb = ("Afzender", "Ontvanger")
     if message.code not in GEMEENTE_SENDS:
         gemeente, agb = agb, gemeente
-    if message.code not in ("302", "306", "308", "316", "318", "320"):  # answers: reversed
-        if header.get(gemeente) is not None and not re.fullmatch(r"\d{4}", header[gemeente]):
-            problems.append(f"{gemeente} {header[gemeente]!r} is not a gemeente code (4 digits)")
-        if header.get(agb) is not None and not re.fullmatch(r"\d{8}", header[agb]):
-            problems.append(f"{agb} {header[agb]!r} is not an AGB code (8 digits)")
+    checked = message.code not in ("302", "306", "308", "316", "318", "320")  # answers: reversed
+    if checked and not re.fullmatch(r"\d{4}", header.get(gemeente, "0000")):
+        problems.append(f"{gemeente} {header[gemeente]!r} is not a gemeente code (4 digits)")
+    if checked and not re.fullmatch(r"\d{8}", header.get(agb, "00000000")):
+        problems.append(f"{agb} {header[agb]!r} is not an AGB code (8 digits)")
     message.problems += [Problem("Bericht/Header", 0, p) for p in problems]
 
 
