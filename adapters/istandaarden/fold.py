@@ -141,8 +141,8 @@ def leveringen(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
                 AND s.begin = e.begin
         )
         SELECT
-            j.gemeente || '-' || j.wet || '-' || j.aanbieder || '-' || j.key || '-' || j.begin
-                AS levering_id,
+            j.gemeente || '-' || j.wet || '-' || j.aanbieder || '-' || j.begin || '-'
+                || substr(md5(concat_ws('|', j.client, j.key)), 1, 12) AS levering_id,
             CASE WHEN j.nummer IS NOT NULL THEN {TOEWIJZING_ID.format(a="j")} END
                 AS toewijzing_id,
             j.client AS client_id,
