@@ -42,6 +42,10 @@ def adapter_name(location: str) -> str:
             return "postgres"
         raise LoadError(f"{_safe(location)}: unknown kind of database (expected postgresql://...)")
     path = Path(location)
+    from maatstaf.adapters.istandaarden.files import is_message_source
+
+    if is_message_source(path):  # iJw/iWmo messages (a .zip, or a folder with .xml files)
+        return "istandaarden"
     if path.is_dir():
         return "csv"
     if path.suffix.lower() == ".xlsx" and path.is_file():
