@@ -225,13 +225,14 @@ class _Sink:
 
     def add(self, name: str, data: bytes) -> None:
         if self.archive is not None:
-            self.archive.writestr(name, data)
+            self.archive.writestr(_entry(name), data)
         else:
             (self.target / name).write_bytes(data)
 
     def add_file(self, name: str, path: Path) -> None:
         if self.archive is not None:
-            self.archive.write(path, name)
+            with open(path, "rb") as source, self.archive.open(_entry(name), "w") as entry:
+                shutil.copyfileobj(source, entry, 1 << 20)
         else:
             shutil.copyfile(path, self.target / name)
 
@@ -243,6 +244,16 @@ class _Sink:
             return
         self.archive.close()
         if kind is None:
+            mask = os.umask(0)
+            os.umask(mask)
+            os.chmod(self.temporary, 0o666 & ~mask)
             os.replace(self.temporary, self.target)
         else:
             self.temporary.unlink(missing_ok=True)
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    """A zip entry with a fixed time, so the same tables give the same archive bytes."""
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info

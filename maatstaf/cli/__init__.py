@@ -38,7 +38,7 @@ def _install(handler: object) -> object:
 
 _previous = _install(_interrupted_while_starting)
 try:
-    from maatstaf.cli import compare, definitions, demo, figures, reconcile, report  # noqa: F401
+    from maatstaf.cli import compare, definitions, demo, figures, reconcile, report, tables  # noqa: F401
     from maatstaf.cli.boundary import app
 finally:
     if _previous is not None:
