@@ -206,19 +206,21 @@ def test_every_message_of_the_hand_tables_validates_against_the_3_2_xsds(hand) -
 
 @needs_xsd
 def test_the_sample_municipality_as_messages_validates_and_loses_nothing(tmp_path) -> None:
-    """Every message of the whole sample validates; every toewijzing is in a 301 or in
-    toewijzingen.csv beside them, and the claims' cents add up to the sample's."""
-    from maatstaf.adapters.sample import generate_sample
+    """``maatstaf demo --messages``: every message of the whole sample validates; every
+    toewijzing is in a 301 or in toewijzingen.csv beside them, and the claims' cents add up
+    to the sample's."""
+    from typer.testing import CliRunner
 
-    tables = {
-        name: pa.Table.from_pandas(frame, preserve_index=False)
-        for name, frame in generate_sample().items()
-    }
+    from maatstaf.adapters.sample import generate_sample
+    from maatstaf.cli import app
+
     folder = tmp_path / "sample"
-    written = write_messages(
-        tables, folder, WriteOptions(derive_leveringen=True, as_of=d("2021-12-31"))
-    )
+    result = CliRunner().invoke(app, ["demo", "--messages", str(folder)])
+    assert result.exit_code == 0, result.stderr
+    assert "the BSNs in it are synthetic" in result.stderr
+    assert "a personal budget (pgb) is not messaged (OP043)" in result.stderr
     assert invalid_messages(folder) == []
+    sample = generate_sample()
     numbers = {
         int(n.text)
         for _, root in parsed_all(folder, "301")
@@ -227,17 +229,18 @@ def test_the_sample_municipality_as_messages_validates_and_loses_nothing(tmp_pat
     beside = pacsv.read_csv(
         folder / "toewijzingen.csv", convert_options=_text_columns("toewijzing_id")
     )
-    assert len(numbers) + beside.num_rows == tables["toewijzingen"].num_rows
+    assert len(numbers) + beside.num_rows == len(sample["toewijzingen"])
     assert numbers.isdisjoint(int(n) for n in beside["toewijzing_id"].to_pylist())
     messaged = sum(signed_cents(root) for _, root in parsed_all(folder, "323"))
     claims_beside = pacsv.read_csv(
         folder / "declaraties.csv", convert_options=_text_columns("bedrag")
     )
     beside_cents = sum(round(Decimal(v) * 100) for v in claims_beside["bedrag"].to_pylist())
-    total = sum(round(Decimal(str(v)) * 100) for v in tables["declaraties"]["bedrag"].to_pylist())
+    total = sum(round(Decimal(str(v)) * 100) for v in sample["declaraties"]["bedrag"])
     assert messaged + beside_cents == total
-    assert written.not_messaged[("toewijzingen", "a personal budget (pgb) is not messaged (OP043)")]
-    assert set(written.beside) >= {"clienten.csv", "populatie.csv", "begroting.csv"}
+    assert {p.name for p in folder.glob("*.csv")} >= {"clienten.csv", "populatie.csv"}
+    again = CliRunner().invoke(app, ["demo", "--messages", str(folder)])
+    assert again.exit_code == 2 and "is not empty" in again.stderr
 
 
 def parsed_all(folder: Path, kind: str) -> list[tuple[str, etree._Element]]:
