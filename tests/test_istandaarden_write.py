@@ -67,90 +67,56 @@ def d(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
+def by_rows(columns: str, *rows: tuple) -> pa.Table:
+    names = columns.split()
+    return pa.table({name: [row[i] for row in rows] for i, name in enumerate(names)})
+
+
+T = dt.datetime
+TOEWIJZING = (
+    "toewijzing_id client_id wet productcategorie productcode omvang_volume omvang_eenheid "
+    "omvang_frequentie verwijzer_type aanbieder leveringsvorm startdatum einddatum "
+    "reden_wijziging budget geregistreerd_op"
+)
+CLAIM = "declaratie_id toewijzing_id client_id periode_start periode_eind bedrag ingediend_op"
+
+
 def hand_tables() -> dict[str, pa.Table]:
     """A small municipality, checked by hand against the expected XML below."""
-    tw = pa.table(
-        {
-            "toewijzing_id": ["T1", "T2", "T3", "T4", "T5", "T6"],
-            "client_id": ["C1", "C1", "C2", "C2", "C3", "C2"],
-            "wet": ["jeugdwet", "jeugdwet", "wmo", "wmo", "wmo", "wmo"],
-            "productcategorie": ["45", "45", "01", "02", "12", "14"],
-            "productcode": ["45A48", "45A53", "01A01", "02A05", "12A01", "14A01"],
-            "hoofdcategorie": [
-                "ambulant",
-                "ambulant",
-                "huishoudelijke_hulp",
-                "begeleiding",
-                "vervoer",
-                "materiele_voorziening",
-            ],
-            "omvang_volume": [2.0, 1.5, 3.0, 2.0, 1500.0, None],
-            "omvang_eenheid": ["uur", "uur", "uur", "uur", "km", None],
-            "omvang_frequentie": ["week", "week", "week", "week", "jaar", None],
-            "verwijzer_type": ["huisarts", None, "gemeente", None, None, None],
-            "aanbieder": ["12345678", "12345678", "87654321", "87654321", "87654321", "87654321"],
-            "leveringsvorm": ["zin", "zin", "zin", "pgb", "zin", "zin"],
-            "startdatum": [
-                d("2023-01-01"),
-                d("2023-02-01"),
-                d("2023-03-01"),
-                d("2023-01-01"),
-                d("2023-01-01"),
-                d("2023-01-01"),
-            ],
-            "einddatum": [d("2023-06-30"), None, d("2023-12-31"), None, None, d("2023-12-31")],
-            "reden_wijziging": [None, "04", "13", None, None, None],
-            "budget": [1000.5, None, None, None, None, 250.0],
-            "geregistreerd_op": [
-                dt.datetime(2023, 1, 2, 9, 30),
-                dt.datetime(2023, 2, 3, 10, 0),
-                dt.datetime(2023, 3, 10, 11, 0),
-                dt.datetime(2023, 1, 2, 9, 0),
-                dt.datetime(2023, 1, 2, 9, 0),
-                dt.datetime(2023, 1, 2, 8, 0),
-            ],
-        }
+    a, b = "12345678", "87654321"
+    tw = by_rows(
+        TOEWIJZING,
+        ("T1", "C1", "jeugdwet", "45", "45A48", 2.0, "uur", "week", "huisarts", a, "zin",
+         d("2023-01-01"), d("2023-06-30"), None, 1000.5, T(2023, 1, 2, 9, 30)),
+        ("T2", "C1", "jeugdwet", "45", "45A53", 1.5, "uur", "week", None, a, "zin",
+         d("2023-02-01"), None, "04", None, T(2023, 2, 3, 10, 0)),
+        ("T3", "C2", "wmo", "01", "01A01", 3.0, "uur", "week", "gemeente", b, "zin",
+         d("2023-03-01"), d("2023-12-31"), "13", None, T(2023, 3, 10, 11, 0)),
+        ("T4", "C2", "wmo", "02", "02A05", 2.0, "uur", "week", None, b, "pgb",
+         d("2023-01-01"), None, None, None, T(2023, 1, 2, 9, 0)),
+        ("T5", "C3", "wmo", "12", "12A01", 1500.0, "km", "jaar", None, b, "zin",
+         d("2023-01-01"), None, None, None, T(2023, 1, 2, 9, 0)),
+        ("T6", "C2", "wmo", "14", "14A01", None, None, None, None, b, "zin",
+         d("2023-01-01"), d("2023-12-31"), None, 250.0, T(2023, 1, 2, 8, 0)),
+        ("T7", "C1", "jeugdwet", "45", "45A48", 1.0, "uur", "week", None, a, "zin",
+         d("2023-04-01"), d("2023-04-30"), None, None, T(2023, 4, 1, 12, 0)),
+    )  # fmt: skip
+    claims = by_rows(
+        CLAIM,
+        ("D1", "T1", "C1", d("2023-01-01"), d("2023-01-31"), 123.45, d("2023-02-15")),
+        ("D2", "T1", "C1", d("2023-01-01"), d("2023-01-31"), -123.45, d("2023-03-01")),
+        ("D3", "T1", "C1", d("2023-02-01"), d("2023-02-28"), 200.0, d("2023-03-01")),
+        ("D4", "T1", "C1", d("2023-02-01"), d("2023-02-28"), -50.0, d("2023-04-01")),
+        ("D5", "T1", "C1", d("2023-03-15"), d("2023-04-10"), 80.0, d("2023-05-01")),
+        ("D6", "T5", "C3", d("2023-01-01"), d("2023-01-31"), 12.0, d("2023-02-01")),
+        ("D7", "T1", "C1", d("2023-01-01"), d("2023-01-31"), -10.0, d("2023-05-01")),
+    )  # fmt: skip
+    people = by_rows(
+        "client_id geboortedatum geslacht",
+        ("C1", d("2010-05-01"), "2"),
+        ("C3", d("1950-01-01"), "1"),
     )
-    claims = pa.table(
-        {
-            "declaratie_id": ["D1", "D2", "D3", "D4", "D5", "D6"],
-            "toewijzing_id": ["T1", "T1", "T1", "T1", "T1", "T5"],
-            "client_id": ["C1", "C1", "C1", "C1", "C1", "C3"],
-            "periode_start": [
-                d("2023-01-01"),
-                d("2023-01-01"),
-                d("2023-02-01"),
-                d("2023-02-01"),
-                d("2023-03-15"),
-                d("2023-01-01"),
-            ],
-            "periode_eind": [
-                d("2023-01-31"),
-                d("2023-01-31"),
-                d("2023-02-28"),
-                d("2023-02-28"),
-                d("2023-04-10"),
-                d("2023-01-31"),
-            ],
-            "bedrag": [123.45, -123.45, 200.0, -50.0, 80.0, 12.0],
-            "ingediend_op": [
-                d("2023-02-15"),
-                d("2023-03-01"),
-                d("2023-03-01"),
-                d("2023-04-01"),
-                d("2023-05-01"),
-                d("2023-02-01"),
-            ],
-        }
-    )
-    people = pa.table(
-        {
-            "client_id": ["C1", "C3"],
-            "geboortedatum": [d("2010-05-01"), d("1950-01-01")],
-            "geslacht": ["2", "1"],
-        }
-    )
-    population = pa.table({"peildatum": [d("2023-01-01")], "leeftijd": [10], "aantal": [500]})
+    population = by_rows("peildatum leeftijd aantal", (d("2023-01-01"), 10, 500))
     return {"toewijzingen": tw, "declaraties": claims, "clienten": people, "populatie": population}
 
 
@@ -192,9 +158,9 @@ def test_every_message_of_the_hand_tables_validates_against_the_3_2_xsds(hand) -
     folder, written = hand
     assert invalid_messages(folder) == []
     assert written.messages == {
-        "ijw301": 2,
-        "ijw305": 2,
-        "ijw307": 1,
+        "ijw301": 3,
+        "ijw305": 3,
+        "ijw307": 2,
         "ijw315": 1,
         "ijw323": 3,
         "iwmo301": 2,
@@ -293,12 +259,33 @@ def test_a_fraction_of_an_hour_travels_as_minutes_and_the_reason_with_the_change
 
 
 def test_a_later_301_sends_the_valid_toewijzingen_again_without_a_reason(hand) -> None:
-    """OP087: the 301 of 2023-02-03 to the same aanbieder holds T1 (still valid) again,
-    unchanged, so without RedenWijziging (IV099) and with its own Toewijzingsdatum."""
+    """OP087: the 301 of 2023-04-01 (T7) to the same aanbieder holds T1 and T2 (still
+    valid) again, unchanged, so without RedenWijziging (IV099) and with their own
+    Toewijzingsdatum; the 301 of 2023-02-03 holds T1 again."""
     found = allocations(hand[0])
-    again = found[("2023-02-03", 1)]
-    assert again["Toewijzingsdatum"] == "2023-01-02"
+    assert found[("2023-02-03", 1)]["Toewijzingsdatum"] == "2023-01-02"
+    again = found[("2023-04-01", 2)]
+    assert (again["Toewijzingsdatum"], again["Toewijzingstijd"]) == ("2023-02-03", "10:00:00")
     assert "RedenWijziging" not in again
+    assert {n for day, n in found if day == "2023-04-01"} == {1, 2, 7}
+    assert {n for day, n in found if day == "2023-01-02"} == {1, 6}
+
+
+def test_an_ended_toewijzing_is_not_sent_again(tmp_path) -> None:
+    """T1 ended 2023-06-30: a 301 to the same client and aanbieder after that day does
+    not hold it (its absence is no deletion: the reader keeps it)."""
+    tables = hand_tables()
+    later = by_rows(
+        TOEWIJZING,
+        ("T8", "C1", "jeugdwet", "45", "45A48", 1.0, "uur", "week", None, "12345678", "zin",
+         d("2023-08-01"), d("2023-08-31"), None, None, T(2023, 8, 1, 8, 0)),
+    )  # fmt: skip
+    tables["toewijzingen"] = pa.concat_tables(
+        [tables["toewijzingen"], later.cast(tables["toewijzingen"].schema)]
+    )
+    write_messages(tables, tmp_path / "a", AS_OF)
+    found = allocations(tmp_path / "a")
+    assert {n for day, n in found if day == "2023-08-01"} == {2, 8}
 
 
 def test_a_removed_toewijzing_ends_on_its_first_day_with_reason_13(hand) -> None:
@@ -399,10 +386,15 @@ def test_start_and_stop_as_allocated(hand) -> None:
         ("1", "2023-01-01"),
         ("2", "2023-02-01"),
         ("6", "2023-01-01"),
+        ("7", "2023-04-01"),
     ]  # not the removed T3
     assert sorted(
         (s["ToewijzingNummer"], s["Einddatum"], s["RedenBeeindiging"]) for s in stops
-    ) == [("1", "2023-06-30", "31"), ("6", "2023-12-31", "19")]  # volgens plan, per law
+    ) == [
+        ("1", "2023-06-30", "31"),
+        ("6", "2023-12-31", "19"),
+        ("7", "2023-04-30", "31"),
+    ]  # volgens plan, per law
 
 
 @needs_xsd
@@ -440,6 +432,7 @@ def test_what_no_message_carries_is_beside_them_with_its_reason(hand) -> None:
         ("toewijzingen", "omvang_eenheid has no WJ756 code"): 1,
         ("declaraties", "its toewijzing is not messaged"): 1,
         ("declaraties", "the period is not within one calendar month (CS337)"): 1,
+        ("declaraties", "the claim it corrects was credited before (OP360)"): 1,
     }
     tw = pacsv.read_csv(
         folder / "toewijzingen.csv", convert_options=_text_columns("toewijzing_id", "client_id")
@@ -448,8 +441,13 @@ def test_what_no_message_carries_is_beside_them_with_its_reason(hand) -> None:
     claims = pacsv.read_csv(
         folder / "declaraties.csv", convert_options=_text_columns("toewijzing_id", "client_id")
     )
-    assert claims["declaratie_id"].to_pylist() == ["D5", "D6"]
-    assert claims["toewijzing_id"].to_pylist() == ["1", "5"]
+    assert sorted(
+        zip(claims["declaratie_id"].to_pylist(), claims["toewijzing_id"].to_pylist(), strict=True)
+    ) == [
+        ("D5", "1"),
+        ("D6", "5"),
+        ("D7", "1"),
+    ]
     assert set(written.beside) == {
         "toewijzingen.csv",
         "declaraties.csv",
