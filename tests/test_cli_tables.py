@@ -130,3 +130,29 @@ def test_no_bsn_in_any_table_read_from_messages(tmp_path, monkeypatch) -> None:
             assert bsn not in text, f"a BSN in {path.name}"
     for bsn in bsns:
         assert bsn not in result.stderr
+
+
+def test_arrow_tables_of_any_adapter_are_written_as_they_are(tmp_path) -> None:
+    """An adapter that hands Arrow tables (Excel, a plugin) is written through the same
+    DuckDB copy: ISO dates, a decimal point, an empty cell for a missing value."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from maatstaf.adapters.base import LoadedData
+    from maatstaf.cli.tables import write_tables
+
+    table = pa.table(
+        {
+            "jaar": pa.array([2021, 2022], pa.int64()),
+            "wet": ["wmo", None],
+            "bedrag": pa.array([Decimal("12.30"), Decimal("-4.05")], pa.decimal128(18, 2)),
+            "peildatum": [dt.date(2021, 1, 1), None],
+        }
+    )
+    written = write_tables(LoadedData(tables={"begroting": table}), tmp_path, "csv")
+    assert written == [("begroting", 2, tmp_path / "begroting.csv")]
+    assert (tmp_path / "begroting.csv").read_text() == (
+        "jaar,wet,bedrag,peildatum\n2021,wmo,12.30,2021-01-01\n2022,,-4.05,\n"
+    )
+    write_tables(LoadedData(tables={"begroting": table}), tmp_path, "parquet")
+    assert pq.read_table(tmp_path / "begroting.parquet").equals(table)
