@@ -38,10 +38,18 @@ def _install(handler: object) -> object:
 
 _previous = _install(_interrupted_while_starting)
 try:
-    import maatstaf.cli.publish  # noqa: F401 (registers the command)
-    from maatstaf.cli import compare, definitions, demo, figures, reconcile, report  # noqa: F401
-    from maatstaf.cli import lsp  # noqa: F401
-    from maatstaf.cli import init as init  # maatstaf init, and the project file
+    from maatstaf.cli import (  # noqa: F401 (each registers its commands)
+        compare,
+        definitions,
+        demo,
+        figures,
+        init,
+        lsp,
+        publish,
+        reconcile,
+        report,
+        tables,
+    )
     from maatstaf.cli.boundary import app
 finally:
     if _previous is not None:
