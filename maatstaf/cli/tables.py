@@ -68,8 +68,14 @@ def _check_not_source(output: Path, data: str) -> None:
     source = Path(data)
     if "://" in data or data.startswith("env:") or not source.exists():
         return
-    folder = source if source.is_dir() else source.parent
     place = output.resolve()
+    if not source.is_dir():  # a zip or a workbook: only the file itself is the source
+        if place == source.resolve():
+            raise UsageError(
+                f"--output {output} is the source {source}: write the tables to a folder"
+            )
+        return
+    folder = source
     if place == folder.resolve() or folder.resolve() in place.parents:
         raise UsageError(
             f"--output {output} is (inside) the source folder {folder}: "
