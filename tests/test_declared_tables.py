@@ -174,8 +174,16 @@ def test_a_declared_table_joins_the_canonical_schema(kpi: Path) -> None:
     assert library.scopes["toewijzingen"]
 
 
-def test_without_declarations_the_schema_is_the_canonical_one() -> None:
-    assert load_library().table_schema == canonical_schema()
+def test_the_standard_library_adds_only_the_message_tables() -> None:
+    """The canonical tables, plus what the iJw/iWmo messages carry (definitions/berichten.kpi):
+    the table leveringen and the referrer's name on toewijzingen; nothing else changes."""
+    schema, canonical = load_library().table_schema, canonical_schema()
+    assert set(schema.table_names) - set(canonical.table_names) == {"leveringen"}
+    for table in canonical.tables:
+        extended = schema.table(table.name)
+        assert extended is not None
+        added = {c.name for c in extended.columns} - {c.name for c in table.columns}
+        assert added == ({"verwijzer_naam"} if table.name == "toewijzingen" else set())
 
 
 def test_the_cache_gives_back_the_declared_table(kpi: Path, tmp_path: Path) -> None:

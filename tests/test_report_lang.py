@@ -13,6 +13,7 @@ from maatstaf.dsl.parser import parse
 from maatstaf.dsl.report_format import format_report
 from maatstaf.dsl.resolve import resolve
 from maatstaf.dsl.schema import canonical_schema
+from maatstaf.dsl.table_decl import library_schema, without_unknown_extensions
 from maatstaf.engine.graph import build_graph, graph_json, impact_reports
 
 FULL = '''report voorbeeld {
@@ -76,7 +77,11 @@ def _standard():
 
 def _library(text: str, name: str = "rapport.kpi"):
     files, sources = _standard()
-    return resolve([*files, parse(text, name)], {**sources, name: text}, canonical_schema())
+    merged = [*files, parse(text, name)]
+    # the tables the standard library declares (leveringen) join the canonical ones first
+    full, declared = library_schema(merged, canonical_schema())
+    assert not declared
+    return resolve(without_unknown_extensions(merged, full), {**sources, name: text}, full)
 
 
 def _error(text: str) -> str:

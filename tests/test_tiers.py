@@ -118,12 +118,14 @@ def _module_markers(tree: ast.Module) -> set[str]:
         if isinstance(node, ast.Assign)
         and any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in node.targets)
     ]
-    # and the markers of test functions: a module whose one browser test carries
-    # @pytest.mark.browser keeps its other tests in the fast tier
+    # and the markers of test functions and of fixture parameters: a module whose one
+    # browser test carries @pytest.mark.browser, or whose fixture runs each test on DuckDB
+    # and on PostgreSQL (pytest.param(..., marks=pytest.mark.postgres)), keeps its other
+    # tests in the fast tier
     marks += [
         decorator
         for node in tree.body
-        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")
+        if isinstance(node, ast.FunctionDef)
         for decorator in node.decorator_list
     ]
     return {
