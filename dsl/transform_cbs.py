@@ -66,7 +66,7 @@ class MergedTableRules(ExpressionRules):
                 first = seen[line.kind].span
                 problems.append(
                     Diagnostic(
-                        message=f"'{_WORDS[line.kind]}' is given twice in table '{name}'",
+                        message=f"{_WORDS[line.kind]} is given twice in table '{name}'",
                         span=line.span,
                         hint=f"First given at {first.file}:{first.line}:{first.column}.",
                     )
@@ -76,7 +76,10 @@ class MergedTableRules(ExpressionRules):
         for kind, hint in _REQUIRED.items():
             if kind not in seen:
                 problems.append(
-                    Diagnostic(message=f"table '{name}' merges rows but says not {hint}", span=span)
+                    Diagnostic(
+                        message=f"table '{name}' merges rows but does not say {hint}",
+                        span=self._tspan(name),
+                    )
                 )
         per = seen["per"].tokens if "per" in seen else ()
         keep = seen["keep"].tokens if "keep" in seen else ()
@@ -87,6 +90,8 @@ class MergedTableRules(ExpressionRules):
             )
         if problems:
             raise DefinitionError(problems)
+        spans = {"name": self._tspan(name), "link:client": self._tspan(name)}
+        spans |= {f"column:{t}": self._tspan(t) for t in (*per, *keep)}
         definition = merged_definition(
             name=str(name),
             source=str(source),
@@ -95,9 +100,8 @@ class MergedTableRules(ExpressionRules):
             per=tuple(str(t) for t in per),
             gap_days=seen["merge"].value,
             keep=tuple(str(t) for t in keep),
+            spans={"source": self._tspan(source)} | spans,
         )
-        spans = {"name": self._tspan(name), "link:client": self._tspan(name)}
-        spans |= {f"column:{t}": self._tspan(t) for t in (*per, *keep)}
         return MergedTableDecl(
             span=span,
             table=str(name),
@@ -110,11 +114,11 @@ class MergedTableRules(ExpressionRules):
 
 
 _WORDS = {
-    "description": "description",
-    "where": "where",
-    "per": "per",
-    "merge": "overlapping/adjoining",
-    "keep": "keep",
+    "description": "'description'",
+    "where": "'where'",
+    "per": "'per'",
+    "merge": "a merge rule ('overlapping' or 'adjoining')",
+    "keep": "'keep'",
 }
 _REQUIRED = {
     "per": "per which columns ('per client_id, hulpvorm')",
@@ -126,13 +130,12 @@ def _names_once(per: tuple[Token, ...], keep: tuple[Token, ...], tspan: Any) -> 
     problems: list[Diagnostic] = []
     seen: set[str] = set()
     for token in (*per, *keep):
-        if str(token) in seen or str(token) in (START, END, RECORDS):
-            problems.append(
-                Diagnostic(
-                    message=f"column '{token}' is named twice in a merged table",
-                    span=tspan(token),
-                    hint=f"A merged table has {START}, {END} and {RECORDS} of its own.",
-                )
-            )
+        if str(token) in (START, END, RECORDS):
+            message = f"'{token}' is a column of every merged table; it cannot be kept or merged on"
+            hint = f"A merged table has {START}, {END} and {RECORDS} of its own."
+            problems.append(Diagnostic(message=message, span=tspan(token), hint=hint))
+        elif str(token) in seen:
+            message = f"column '{token}' is named twice in a merged table"
+            problems.append(Diagnostic(message=message, span=tspan(token)))
         seen.add(str(token))
     return problems
