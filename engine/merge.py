@@ -10,6 +10,8 @@ of the row that ends last."""
 
 from __future__ import annotations
 
+import threading
+
 import ibis
 import ibis.expr.types as ir
 
@@ -107,14 +109,33 @@ def _runs(rows: ir.Table, table: MergedTable, keys: list[str], tiebreaks: int) -
 def merged_tables_in(
     con: ibis.BaseBackend, data: object, ctx: Context, tables: dict[str, ir.Table]
 ) -> dict[str, ir.Table]:
-    """The merged tables over the scoped ``tables``, computed once in process (every
-    measure starts from the same rows); a database keeps them as views."""
-    from maatstaf.adapters.duck import unique_name
-
+    """The scoped ``tables`` with the merged tables over them. In process, a merged table
+    is computed once, when a measure first uses it (every measure then starts from the same
+    rows); a run without such a measure pays nothing for it. A database keeps views."""
     merged = merge_tables(Context(ctx.schema, ctx.library, tables, ctx.semi_joins))
     if getattr(data, "backend", None) is not None:
-        return merged
-    return {
-        name: con.create_table(unique_name(f"merged_{name}"), rel, temp=True)
-        for name, rel in merged.items()
-    }
+        return {**tables, **merged}
+    return _ComputedOnUse(con, tables, merged)
+
+
+class _ComputedOnUse(dict):  # type: ignore[type-arg]
+    """A dict of relations whose merged tables become temporary tables when first read
+    through ``[]`` (iterating gives their views, which hold the same rows)."""
+
+    def __init__(
+        self, con: ibis.BaseBackend, tables: dict[str, ir.Table], merged: dict[str, ir.Table]
+    ) -> None:
+        super().__init__({**tables, **merged})
+        self._con, self._pending, self._lock = con, set(merged), threading.Lock()
+
+    def __getitem__(self, name: str) -> ir.Table:
+        if name in self._pending:
+            from maatstaf.adapters.duck import unique_name
+
+            with self._lock:
+                if name in self._pending:
+                    view = super().__getitem__(name)
+                    table = self._con.create_table(unique_name(f"merged_{name}"), view, temp=True)
+                    super().__setitem__(name, table)
+                    self._pending.discard(name)
+        return super().__getitem__(name)

@@ -83,8 +83,7 @@ def scoped_tables(
         if data.backend is None and (versions or _scope_links(ctx, name)):
             table = con.create_table(unique_name(f"scoped_{name}"), table, temp=True)
         tables[name] = table
-    tables.update(merged_tables_in(con, data, ctx, tables))  # derived: 'table T merges S'
-    return tables
+    return merged_tables_in(con, data, ctx, tables)  # and those derived: 'table T merges S'
 
 
 def _arrow_views(con: ibis.BaseBackend, data: LoadedData) -> dict[str, ir.Table]:
