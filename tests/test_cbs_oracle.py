@@ -112,6 +112,17 @@ def test_cbs_engine_equals_oracle(rows: list[dict], benefits: list[dict], grain:
         {"toewijzingen": rows, "uitkeringen": benefits}, grain, 2019, 2020
     )
     assert_equal(got, expected)
+    for period in {p for _, p, _ in got}:
+        assert got[("cbs.jeugd.begonnen_trajecten", period, ())] == (
+            got[("cbs.jeugd.nieuwe_trajecten", period, ())]
+            + got[("cbs.jeugd.herhaald_beroep", period, ())]
+        )
+        stapeling = [v for (m, p, _), v in got.items() if m == "cbs.wmo.stapeling" and p == period]
+        assert sum(stapeling) == got[("cbs.wmo.clienten_maatwerk", period, ())]
+        assert got[("cbs.stapeling.alle_drie", period, ())] <= min(
+            got[(f"cbs.stapeling.{pair}", period, ())]
+            for pair in ("wmo_en_jeugd", "wmo_en_participatie", "jeugd_en_participatie")
+        )
 
 
 def test_every_cbs_measure_has_an_oracle() -> None:
