@@ -71,6 +71,15 @@ def _canonical(schema: Schema) -> bool:
     return schema == canonical_schema()
 
 
+def read_schema(schema: Schema) -> Schema:
+    """The tables an adapter reads: every table but the merged ones, which the engine
+    derives from the tables read (``table T merges S``, dsl/merged_table.py)."""
+    from maatstaf.dsl.merged_table import MergedTable
+
+    kept = tuple(t for t in schema.tables if not isinstance(t, MergedTable))
+    return schema if len(kept) == len(schema.tables) else Schema(tables=kept)
+
+
 def load_data(
     location: str, options: LoadOptions | None = None, schema: Schema | None = None
 ) -> LoadedData:
@@ -78,6 +87,7 @@ def load_data(
     ones); running out of memory is a LoadError naming it (the file adapters name the file
     within it themselves)."""
     name = adapter_name(location)
+    schema = read_schema(schema) if schema is not None else None  # merged tables are derived
     adapter = get_adapter(name) if schema is None else get_adapter(name, schema)
     try:
         if options is None:

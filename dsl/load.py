@@ -191,6 +191,7 @@ def _build(
     which files kept declarations (for the notes)."""
     from maatstaf.dsl.errors import with_source
     from maatstaf.dsl.overrides import apply_overrides
+    from maatstaf.dsl.merged_table import check_merged
     from maatstaf.dsl.resolve import resolve
     from maatstaf.dsl.schema import canonical_schema
     from maatstaf.dsl.table_decl import library_schema, without_unknown_extensions
@@ -210,6 +211,11 @@ def _build(
         library = resolve(merged, texts, full)
     except DefinitionError as exc:
         problems.extend(exc.diagnostics)
+    else:  # the names merged tables use, against the tables they merge (dsl/merged_table.py)
+        problems.extend(
+            with_source(d, texts)
+            for d in check_merged(full, library.dimensions, library.parameters)
+        )
     if problems:
         raise DefinitionError(problems)
     library = library.model_copy(update={"data_schema": full, "notes": overridden.notes})

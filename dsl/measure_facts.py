@@ -247,7 +247,7 @@ def _per_entity(node: object, entity: str) -> bool:
     match node:
         case ast.Simultaneous(entity=name):
             return name == entity
-        case ast.Call(function="spell_start", args=(ast.NameRef(name=name), *_)):
+        case ast.Call(function="spell_start" | "rows_per", args=(ast.NameRef(name=name), *_)):
             return name == entity
         case BaseModel():
             return any(_per_entity(getattr(node, f), entity) for f in type(node).model_fields)

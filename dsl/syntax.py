@@ -15,6 +15,10 @@ KEYWORDS = (
     "table",
     # table declarations (docs/language.md, "Tables")
     "extends",
+    "merges",
+    "overlapping",
+    "adjoining",
+    "keep",  # merged tables (docs/cbs.md)
     "column",
     "required",
     "personal",

@@ -13,6 +13,7 @@ from lark.tree import Meta
 from maatstaf.dsl import ast
 from maatstaf.dsl.bands import check_band
 from maatstaf.dsl.errors import DefinitionError, Diagnostic, Span
+from maatstaf.dsl.transform_cbs import MergedTableRules
 from maatstaf.dsl.transform_expr import string_value
 from maatstaf.dsl.transform_labels import LabelsRules
 from maatstaf.dsl.transform_params import ParameterRules
@@ -22,7 +23,9 @@ from maatstaf.dsl.transform_windows_measure import MeasureWindowRules
 
 
 @v_args(meta=True, inline=True)
-class ToAst(TableRules, MeasureWindowRules, LabelsRules, ParameterRules, ProjectRules):
+class ToAst(
+    TableRules, MeasureWindowRules, LabelsRules, ParameterRules, ProjectRules, MergedTableRules
+):
     """One method per declaration, member and aggregate rule."""
 
     # -- declarations

@@ -33,6 +33,7 @@ FUNCTIONS = {
     "age": "age(birth date, day): completed years on that day",
     "spell_start": "spell_start(entity): first day of the entity's spell of merged rows",
     "ifempty": "ifempty(value, fallback): the value, or the fallback where it is empty",
+    "rows_per": "rows_per(entity): in a dimension, the entity's number of counted rows in the period",
     "year": "year(date): the calendar year of a date",
     "start_of_year": "start_of_year(date): 1 January of that date's year",
     "end_of_year": "end_of_year(date): 31 December of that date's year",
@@ -46,6 +47,7 @@ FUNCTIONS = {
 ARITY = {
     "age": 2,
     "spell_start": 1,
+    "rows_per": 1,
     "ifempty": 2,
     "year": 1,
     "start_of_year": 1,
@@ -221,6 +223,8 @@ def _call_type(node: ast.Call, scope: Scope) -> Type | None:
     match node.function:
         case "spell_start":
             return _spell_type(node, scope)
+        case "rows_per":  # GMSD stapeling: arrangements per person in the period
+            return _rows_per_type(node, scope)
         case "previous_year" | "year_value" | "pro_rata":
             arg = node.args[0]
             if scope.table is not None or not isinstance(arg, ast.NameRef):
@@ -244,6 +248,15 @@ def _call_type(node: ast.Call, scope: Scope) -> Type | None:
         found = expr_type(arg, scope)
         if found not in (None, kind):
             scope.error(f"{node.function} needs {TYPE_NAMES[kind]}, not {TYPE_NAMES[found]}", arg)
+    return "number"
+
+
+def _rows_per_type(node: ast.Call, scope: Scope) -> Type | None:
+    arg = node.args[0]
+    if not isinstance(arg, ast.NameRef) or scope.table is None:
+        scope.error("rows_per needs a column of the counted table", node, FUNCTIONS["rows_per"])
+        return None
+    _entity_column(arg.name, arg, scope)
     return "number"
 
 

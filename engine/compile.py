@@ -267,7 +267,9 @@ def _filter(env: Env, conditions: list[ast.Condition]) -> ir.Table:
     # rows, so it goes first and the others meet fewer rows
     exists = [c for c in conditions if isinstance(c, ast.Exists)]
     for condition in sorted(exists, key=lambda c: -len(_expanded_same(c, env.ctx))):
-        rel = _exists(condition, replace(env, rel=rel))
+        # where the periods are joined in, a second exists reads them from the filtered rows
+        periods = rel if env.periods is env.rel else env.periods
+        rel = _exists(condition, replace(env, rel=rel, periods=periods))
     return rel
 
 

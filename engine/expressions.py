@@ -281,6 +281,11 @@ def _call(node: ast.Call, env: Env) -> ir.Value:
             entity = node.args[0]
             assert isinstance(entity, ast.NameRef)
             return env.rel[spell_column(entity.name)]
+        case "rows_per":  # the entity's counted rows in the period (a window, per period)
+            if PERIOD not in env.rel.columns:
+                raise CompileError("rows_per(...) telt rijen per periode: alleen in een dimensie")
+            by = [env.rel[PERIOD], compile_expr(node.args[0], env)]
+            return env.rel[PERIOD].count().over(ibis.window(group_by=by))
         case "ifempty":
             value, fallback = (compile_expr(a, env) for a in node.args)
             return value.fill_null(fallback)

@@ -60,6 +60,7 @@ def sweepable(version: MeasureVersion, ctx: Context) -> bool:
     return not any(
         isinstance(dim, ast.EntityDimension)
         or _uses(dim, ast.Simultaneous)
+        or any(isinstance(n, ast.Call) and n.function == "rows_per" for n in walk(dim))
         or _per_period(dim.name, dim.value, table, ctx)
         for dim in version.by
     )

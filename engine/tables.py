@@ -26,6 +26,7 @@ from maatstaf.engine.compile import (
     walk,
     with_links,
 )
+from maatstaf.engine.merge import merged_tables_in
 from maatstaf.engine.periods import Period, year_start
 from maatstaf.engine.windows import YEAR_BEGIN
 
@@ -82,7 +83,7 @@ def scoped_tables(
         if data.backend is None and (versions or _scope_links(ctx, name)):
             table = con.create_table(unique_name(f"scoped_{name}"), table, temp=True)
         tables[name] = table
-    return tables
+    return merged_tables_in(con, data, ctx, tables)  # and those derived: 'table T merges S'
 
 
 def _arrow_views(con: ibis.BaseBackend, data: LoadedData) -> dict[str, ir.Table]:

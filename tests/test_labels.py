@@ -195,8 +195,9 @@ def test_every_standard_label_is_a_value_the_library_knows():
     """Strictly checked against the whole standard library (a user's own files get only the
     standard labels their definitions use, without complaint)."""
     library = standard_library()
-    text = (bundled_definitions() / "labels.kpi").read_text(encoding="utf-8")
-    decls = [d for d in parse(text, "labels.kpi").declarations if isinstance(d, LabelsDecl)]
+    files = sorted(bundled_definitions().rglob("*.kpi"))  # labels.kpi, and definitions/cbs
+    texts = [(f.read_text(encoding="utf-8"), f.name) for f in files]
+    decls = [d for t in texts for d in parse(*t).declarations if isinstance(d, LabelsDecl)]
     assert len(decls) == len(library.labels) >= 10
     for decl in decls:
         assert _check_labels(decl, library, canonical_schema()) == [], decl.name

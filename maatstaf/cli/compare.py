@@ -23,8 +23,11 @@ def diff_command(
     measure: Annotated[str, typer.Argument(help="The measure to compare.")],
     data: Annotated[str, typer.Option("--data", help="Folder with the input tables.")],
     period: Annotated[str, typer.Option("--period", help="2020, 2020-Q1 or 2020-01.")],
-    left: Annotated[str, typer.Option("--left", help="A version (1), or another ID[@N].")],
-    right: Annotated[str, typer.Option("--right", help="A version (2), or another ID[@N].")],
+    other: Annotated[
+        str | None, typer.Argument(help="A CBS measure (cbs.*): why its figure differs.")
+    ] = None,
+    left: Annotated[str | None, typer.Option("--left", help="A version (1), or ID[@N].")] = None,
+    right: Annotated[str | None, typer.Option("--right", help="A version (2), or ID[@N].")] = None,
     definitions: DefinitionsOpt = None,
     records: Annotated[
         bool,
@@ -37,8 +40,17 @@ def diff_command(
     mapping: MappingOpt = None,
     pseudonymize: PseudonymizeOpt = None,
 ) -> None:
-    """Explain, client by client, how two versions or two measures differ for one period."""
+    """Explain, client by client, how two versions or two measures differ for one period;
+    or, with a second measure from definitions/cbs, why the municipal figure differs from CBS's."""
     with boundary():
+        if other is not None:  # maatstaf diff MUNICIPAL CBS (maatstaf/cli/diff.py)
+            from maatstaf.cli.diff import cbs_diff
+
+            key = _records_key() if records and not _pseudonymized(mapping, pseudonymize) else None
+            args = (measure, other, data, period, definitions, mapping, pseudonymize)
+            return cbs_diff(*args, records=records, key=key, format=format)
+        if left is None or right is None:
+            raise UsageError("give --left and --right, or a CBS measure to compare with (cbs.*)")
         from maatstaf.cli.loading import load
         from maatstaf.engine.diff import diff, pseudonymous, resolve_side
         from maatstaf.engine.periods import parse_period
