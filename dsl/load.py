@@ -190,8 +190,8 @@ def _build(
     """The checked library; with what of the standard rules the user's files replace, and
     which files kept declarations (for the notes)."""
     from maatstaf.dsl.errors import with_source
-    from maatstaf.dsl.overrides import apply_overrides
     from maatstaf.dsl.merged_table import check_merged
+    from maatstaf.dsl.overrides import apply_overrides
     from maatstaf.dsl.resolve import resolve
     from maatstaf.dsl.schema import canonical_schema
     from maatstaf.dsl.table_decl import library_schema, without_unknown_extensions
