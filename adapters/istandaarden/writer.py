@@ -192,9 +192,7 @@ def _beside_query(view: str, columns: list[str], gemeente: str) -> str:
         replace.append("coalesce(b.bsn, CAST(t.client_id AS VARCHAR)) AS client_id")
         joins.append("LEFT JOIN bsn_map b ON b.client_id = CAST(t.client_id AS VARCHAR)")
     if "toewijzing_id" in columns:
-        replace.append(
-            "coalesce(n.ref, CAST(t.toewijzing_id AS VARCHAR)) AS toewijzing_id"
-        )
+        replace.append("coalesce(n.ref, CAST(t.toewijzing_id AS VARCHAR)) AS toewijzing_id")
         joins.append("LEFT JOIN ref_map n ON n.toewijzing_id = CAST(t.toewijzing_id AS VARCHAR)")
     if "gemeente" in columns:
         code = gemeente.replace("'", "''")
