@@ -152,7 +152,8 @@ def test_every_year_the_messages_give_the_csv_figures(
 def test_rows_beside_the_messages_join_the_folded_rows(tmp_path: Path) -> None:
     """A pgb toewijzing and a km-per-year one are in toewijzingen.csv beside the messages,
     by the reader's id; a claim on one of them in declaraties.csv. A row beside that is
-    wrong is rejected with its own file and row, not a message's."""
+    wrong is rejected with its own file and row, not a message's. The client_id of every
+    file beside is pseudonymised like the messages' clients, asked or not."""
     folder = tmp_path / "archive"
     write_messages(
         hand_tables(), folder, WriteOptions(gemeente="0384", as_of=dt.date(2023, 12, 31))
@@ -167,7 +168,7 @@ def test_rows_beside_the_messages_join_the_folded_rows(tmp_path: Path) -> None:
     mp = pytest.MonkeyPatch()
     mp.setenv("MAATSTAF_PSEUDONYM_KEY", KEY)
     try:
-        loaded = MessageAdapter().load(str(folder), LoadOptions(pseudonymize=("client_id",)))
+        loaded = MessageAdapter().load(str(folder))  # client_id beside: pseudonymised anyway
     finally:
         mp.undo()
     ids = set(loaded.tables["toewijzingen"]["toewijzing_id"].to_pylist())
@@ -177,5 +178,7 @@ def test_rows_beside_the_messages_join_the_folded_rows(tmp_path: Path) -> None:
         ("D6", "0384-wmo-5")  # a claim beside on a toewijzing beside
     }
     assert str(sum(c["bedrag"] for c in claims)) == "232.00"  # signed: credits included
+    for name in ("toewijzingen", "declaraties", "clienten"):
+        assert all(c.startswith("P") for c in loaded.tables[name]["client_id"].to_pylist())
     bad = [r for r in loaded.rejected if r.table == "toewijzingen"]
     assert bad and {(Path(r.file).name, r.row) for r in bad} == {("toewijzingen.csv", 4)}

@@ -10,7 +10,8 @@ element path, line and reason, and counts in every output's provenance.
 BSNs are checked (elfproef) while parsing and replaced by their pseudonym (HMAC with
 MAATSTAF_PSEUDONYM_KEY, as ``--pseudonymize``) before any row is stored; a key is
 therefore required. Columns named by ``--pseudonymize`` in the CSV/Parquet files beside
-are pseudonymised with the same key, so the tables join.
+are pseudonymised with the same key, and ``client_id`` always: the tables join, and no
+BSN beside the messages reaches a table.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ from maatstaf.adapters.limits import current_limits
 from maatstaf.adapters.mapping import apply_mapping
 from maatstaf.adapters.pseudonym import key_from_environment
 from maatstaf.dsl.schema import Schema, canonical_schema
+
+CLIENT = "client_id"
 
 
 class _Hashing:
@@ -115,9 +118,13 @@ class MessageAdapter:
         self, folder: Path, options: LoadOptions, key: bytes, in_place: bool
     ) -> tuple[dict[str, RawTable], list[pa.Table]]:
         """The CSV/Parquet files for the other tables, mapped and pseudonymised as
-        ``options`` say (here, so that the folded tables' pseudonyms are not hashed again)."""
+        ``options`` say (here, so that the folded tables' pseudonyms are not hashed again).
+        ``client_id`` is always a BSN beside messages, and always pseudonymised: the
+        folded rows hold pseudonyms only, so only then do the tables join, and no BSN
+        reaches a table."""
         mapping, limits = options.mapping, current_limits()
         personal = set(options.pseudonymize) | set(mapping.pseudonymize if mapping else ())
+        personal.add(CLIENT)  # the messages' clients are pseudonyms: these must be too
         raws: dict[str, RawTable] = {}
         invalid: list[pa.Table] = []
         for table in self.schema.tables:
