@@ -16,7 +16,9 @@ tables no message holds (clienten, populatie, begroting, ...), and the rows of t
 and declaraties that no message can hold (a pgb, a unit without a WJ756 code, ...). In
 the archive a client is a synthetic BSN (``writer_rows.synthetic_bsns``), in the messages
 and in ``client_id`` of the tables beside them alike; a toewijzing is its
-ToewijzingNummer, also in ``toewijzing_id`` beside them.
+ToewijzingNummer in the messages and, beside them, the id the reader folds it into
+(``gemeente-jw|wmo-nummer``, ``toewijzing_id`` of toewijzingen, declaraties,
+budgetboekingen, ...); an empty ``gemeente`` beside them is the archive's.
 
 The archive is written message by message (memory holds one message, never the archive).
 """
