@@ -229,7 +229,8 @@ SEQUENCE = {
         ident="T1",
         day="2026-12-01",
     ),
-    # claims: two debets, one credited (cancelled), and a credit without its original
+    # claims: two debets, one credited (cancelled in every sum), and a credit without its
+    # original
     "j_declaratie.xml": message(
         "jw",
         "323",
@@ -282,7 +283,11 @@ def test_the_sequence_folds_into_exactly_the_rows_the_rules_demand(tmp_path: Pat
     ]  # fmt: skip
 
     declaraties = {r["declaratie_id"]: r for r in loaded.tables["declaraties"].to_pylist()}
-    assert set(declaraties) == {"42420001-jw-R1", "42420001-jw-R9"}  # R2 and its credit R3 cancel
+    # R2 and its credit R3 are both rows, signed: they cancel in every sum, and the
+    # client still had a claim (the definitions count credits)
+    assert set(declaraties) == {f"42420001-jw-R{n}" for n in (1, 2, 3, 9)}
+    assert str(declaraties["42420001-jw-R2"]["bedrag"]) == "25.00"
+    assert str(declaraties["42420001-jw-R3"]["bedrag"]) == "-25.00"
     assert str(declaraties["42420001-jw-R1"]["bedrag"]) == "50.00"
     assert str(declaraties["42420001-jw-R9"]["bedrag"]) == "-12.34"  # a credit, no original
     assert str(declaraties["42420001-jw-R1"]["periode_start"]) == "2026-03-01"

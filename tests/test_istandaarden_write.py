@@ -196,7 +196,10 @@ def test_the_sample_municipality_as_messages_validates_and_loses_nothing(tmp_pat
         folder / "toewijzingen.csv", convert_options=_text_columns("toewijzing_id")
     )
     assert len(numbers) + beside.num_rows == len(sample["toewijzingen"])
-    assert numbers.isdisjoint(int(n) for n in beside["toewijzing_id"].to_pylist())
+    # beside, a toewijzing is the id the reader folds its messages into: gemeente-law-number
+    ids = beside["toewijzing_id"].to_pylist()
+    assert all(i.split("-")[0] == "9999" and i.split("-")[1] in ("jw", "wmo") for i in ids)
+    assert numbers.isdisjoint(int(i.split("-")[2]) for i in ids)
     messaged = sum(signed_cents(root) for _, root in parsed_all(folder, "323"))
     claims_beside = pacsv.read_csv(
         folder / "declaraties.csv", convert_options=_text_columns("bedrag")
@@ -437,16 +440,16 @@ def test_what_no_message_carries_is_beside_them_with_its_reason(hand) -> None:
     tw = pacsv.read_csv(
         folder / "toewijzingen.csv", convert_options=_text_columns("toewijzing_id", "client_id")
     )
-    assert tw["toewijzing_id"].to_pylist() == ["4", "5"]
+    assert tw["toewijzing_id"].to_pylist() == ["0384-wmo-4", "0384-wmo-5"]  # as folded
     claims = pacsv.read_csv(
         folder / "declaraties.csv", convert_options=_text_columns("toewijzing_id", "client_id")
     )
     assert sorted(
         zip(claims["declaratie_id"].to_pylist(), claims["toewijzing_id"].to_pylist(), strict=True)
     ) == [
-        ("D5", "1"),
-        ("D6", "5"),
-        ("D7", "1"),
+        ("D5", "0384-jw-1"),
+        ("D6", "0384-wmo-5"),
+        ("D7", "0384-jw-1"),
     ]
     assert set(written.beside) == {
         "toewijzingen.csv",

@@ -10,7 +10,8 @@ element path, line and reason, and counts in every output's provenance.
 BSNs are checked (elfproef) while parsing and replaced by their pseudonym (HMAC with
 MAATSTAF_PSEUDONYM_KEY, as ``--pseudonymize``) before any row is stored; a key is
 therefore required. Columns named by ``--pseudonymize`` in the CSV/Parquet files beside
-are pseudonymised with the same key, so the tables join.
+are pseudonymised with the same key, and ``client_id`` always: the tables join, and no
+BSN beside the messages reaches a table.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ from maatstaf.adapters.limits import current_limits
 from maatstaf.adapters.mapping import apply_mapping
 from maatstaf.adapters.pseudonym import key_from_environment
 from maatstaf.dsl.schema import Schema, canonical_schema
+
+CLIENT = "client_id"
 
 
 class _Hashing:
@@ -76,12 +79,8 @@ class MessageAdapter:
             groups = load_groups(con, folder)
             raws, where = self._folded(con, groups, digest.digest(), location)
             beside, invalid = self._beside(folder, options, key, path.is_dir())
-            clash = sorted(set(raws) & set(beside))
-            if clash:
-                raise LoadError(
-                    f"{location}: table '{clash[0]}' comes both from the messages and from "
-                    f"{beside[clash[0]].where}; remove the file (or the messages)"
-                )
+            for name in sorted(set(raws) & set(beside)):
+                raws[name], where[name] = _combined(raws[name], where[name], beside.pop(name))
             if "toewijzingen" not in raws and "toewijzingen" not in beside:
                 raise LoadError(f"{location}: no 301 message (toewijzing) and no toewijzingen file")
             loaded = assemble({**raws, **beside}, self.schema, LoadOptions(), con)
@@ -119,9 +118,13 @@ class MessageAdapter:
         self, folder: Path, options: LoadOptions, key: bytes, in_place: bool
     ) -> tuple[dict[str, RawTable], list[pa.Table]]:
         """The CSV/Parquet files for the other tables, mapped and pseudonymised as
-        ``options`` say (here, so that the folded tables' pseudonyms are not hashed again)."""
+        ``options`` say (here, so that the folded tables' pseudonyms are not hashed again).
+        ``client_id`` is always a BSN beside messages, and always pseudonymised: the
+        folded rows hold pseudonyms only, so only then do the tables join, and no BSN
+        reaches a table."""
         mapping, limits = options.mapping, current_limits()
         personal = set(options.pseudonymize) | set(mapping.pseudonymize if mapping else ())
+        personal.add(CLIENT)  # the messages' clients are pseudonyms: these must be too
         raws: dict[str, RawTable] = {}
         invalid: list[pa.Table] = []
         for table in self.schema.tables:
@@ -143,6 +146,27 @@ class MessageAdapter:
             shown = raw.where if in_place else f"{found[0].name} in the archive"
             raws[table.name] = dataclasses.replace(raw, raw=text, where=shown)
         return raws, invalid
+
+
+def _combined(
+    folded: RawTable, where: tuple[pa.Array, pa.Array], beside: RawTable
+) -> tuple[RawTable, tuple[pa.Array, pa.Array]]:
+    """A table both folded from messages and in a file beside them: the rows of both (the
+    rows no message can carry, such as a pgb toewijzing or its claims, are beside the
+    messages). A row of the file is named by its file and row in every rejection."""
+    assert folded.raw is not None and beside.raw is not None
+    rows = pc.cast(beside.raw[ROW], pa.int64())
+    text = pa.concat_tables(
+        [folded.raw.drop_columns([ROW]), beside.raw.drop_columns([ROW])],
+        promote_options="default",
+    )
+    text = text.append_column(ROW, pa.array(np.arange(1, text.num_rows + 1)))
+    files = pa.concat_arrays(
+        [where[0].cast(pa.string()), pc.fill_null(pa.nulls(len(rows), pa.string()), beside.where)]
+    )
+    lines = pa.concat_arrays([where[1].cast(pa.int64()), rows.combine_chunks()])
+    content = hashlib.sha256(folded.content + beside.content).digest()
+    return dataclasses.replace(folded, raw=text, content=content), (files, lines)
 
 
 def _staged(con: object, kind: str, name: str) -> bool:

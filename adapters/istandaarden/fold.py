@@ -12,9 +12,11 @@ DuckDB SQL (no Python loop over rows).
   record per key by message date counts, and a latest one with StatusAanlevering 3 means
   the key was never sent. A start takes the definitive stop with the latest Einddatum,
   else the temporary (20) one.
-- declaraties: one row per prestatie, the amount from eurocents and signed by DebetCredit;
-  a credit whose VorigReferentieNummer names a debet of the same aanbieder and law with
-  the same amount cancels it (both go); a credit without its original stays, negative.
+- declaraties: one row per prestatie, the amount from eurocents and signed by DebetCredit:
+  a credit (VorigReferentieNummer naming its original) cancels its original in every sum
+  and stays a row of its own, as a municipality's ledger holds it. Dropping both would
+  change no sum but would drop the client of a fully credited claim from every count
+  "per client with a claim" (the definitions count credits: they are claims too).
 """
 
 from __future__ import annotations
@@ -164,16 +166,10 @@ def leveringen(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
 
 
 def declaraties(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
-    """One row per prestatie that no credit cancels."""
+    """One row per prestatie, signed: a credit is a negative row beside its original."""
     p = staging("prestatie")
     return con.sql(
         f"""
-        WITH cancelled AS (
-            SELECT c.aanbieder, c.wet, c.referentie AS credit, c.vorig AS original
-            FROM {p} c JOIN {p} d ON c.dc = 'C' AND d.dc = 'D' AND c.aanbieder = d.aanbieder
-                AND c.wet = d.wet AND c.vorig = d.referentie
-                AND CAST(c.bedrag AS BIGINT) = CAST(d.bedrag AS BIGINT)
-        )
         SELECT
             p.aanbieder || '-' || p.wet || '-' || p.referentie AS declaratie_id,
             {TOEWIJZING_ID.format(a="p")} AS toewijzing_id,
@@ -186,10 +182,6 @@ def declaraties(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
             p.gemeente AS gemeente,
             p.file AS __file, CAST(p.line AS BIGINT) AS __line
         FROM {p} p
-        WHERE NOT EXISTS (
-            SELECT 1 FROM cancelled x WHERE x.aanbieder = p.aanbieder AND x.wet = p.wet
-                AND ((p.dc = 'C' AND p.referentie = x.credit)
-                  OR (p.dc = 'D' AND p.referentie = x.original)))
         ORDER BY p.file, CAST(p.line AS BIGINT)
         """
     )

@@ -16,7 +16,9 @@ tables no message holds (clienten, populatie, begroting, ...), and the rows of t
 and declaraties that no message can hold (a pgb, a unit without a WJ756 code, ...). In
 the archive a client is a synthetic BSN (``writer_rows.synthetic_bsns``), in the messages
 and in ``client_id`` of the tables beside them alike; a toewijzing is its
-ToewijzingNummer, also in ``toewijzing_id`` beside them.
+ToewijzingNummer in the messages and, beside them, the id the reader folds it into
+(``gemeente-jw|wmo-nummer``, ``toewijzing_id`` of toewijzingen, declaraties,
+budgetboekingen, ...); an empty ``gemeente`` beside them is the archive's.
 
 The archive is written message by message (memory holds one message, never the archive).
 """
@@ -120,7 +122,8 @@ def _write(
                 name = f"{PREFIX[law].upper()}{kind}_{sender}_{receiver}_{ident}.xml"
                 sink.add(name, etree.tostring(tree, xml_declaration=True, encoding="UTF-8"))
                 counts[f"{law}{kind}"] += 1
-        beside = _beside(con, tables, sink)
+        con.execute(rows.reference_map_sql())
+        beside = _beside(con, tables, sink, options.gemeente)
         missing = con.execute(
             "SELECT 'toewijzingen', why_not, count(*) FROM tw_all WHERE why_not IS NOT NULL "
             "GROUP BY ALL UNION ALL SELECT 'declaraties', why_not, count(*) FROM dc_all "
@@ -155,15 +158,19 @@ def _groups(con: Any, sql: str, key: tuple[str, ...]) -> Iterator[tuple[tuple, l
 # --- the tables beside the messages --------------------------------------------------------
 
 
-def _beside(con: Any, tables: Mapping[str, pa.Table], sink: _Sink) -> tuple[str, ...]:
+def _beside(
+    con: Any, tables: Mapping[str, pa.Table], sink: _Sink, gemeente: str
+) -> tuple[str, ...]:
     """Every table no message carries, and the rows of toewijzingen and declaraties no
-    message could carry, as CSV, with the client as its synthetic BSN and the toewijzing
-    as its number."""
+    message could carry, as CSV, with the client as its synthetic BSN, the toewijzing as
+    the id a reader folds its messages into (``gemeente-jw|wmo-nummer``, so that the rows
+    beside and the folded rows join) and an empty ``gemeente`` as the archive's (the code
+    in the messages' headers, so that every table names the same municipality)."""
     written = []
     for name, table in tables.items():
         view = f"beside_{name}"
         con.register(view, table)
-        query = _beside_query(view, table.column_names)
+        query = _beside_query(view, table.column_names, gemeente)
         if name == "toewijzingen":
             query += " WHERE t.toewijzing_id IN (SELECT toewijzing_id FROM tw_all WHERE why_not IS NOT NULL)"
         elif name == "declaraties":
@@ -180,17 +187,18 @@ def _beside(con: Any, tables: Mapping[str, pa.Table], sink: _Sink) -> tuple[str,
     return tuple(written)
 
 
-def _beside_query(view: str, columns: list[str]) -> str:
+def _beside_query(view: str, columns: list[str], gemeente: str) -> str:
     replace = []
     joins = []
     if "client_id" in columns:
         replace.append("coalesce(b.bsn, CAST(t.client_id AS VARCHAR)) AS client_id")
         joins.append("LEFT JOIN bsn_map b ON b.client_id = CAST(t.client_id AS VARCHAR)")
     if "toewijzing_id" in columns:
-        replace.append(
-            "coalesce(CAST(n.nummer AS VARCHAR), CAST(t.toewijzing_id AS VARCHAR)) AS toewijzing_id"
-        )
-        joins.append("LEFT JOIN nummer_map n ON n.toewijzing_id = t.toewijzing_id")
+        replace.append("coalesce(n.ref, CAST(t.toewijzing_id AS VARCHAR)) AS toewijzing_id")
+        joins.append("LEFT JOIN ref_map n ON n.toewijzing_id = CAST(t.toewijzing_id AS VARCHAR)")
+    if "gemeente" in columns:
+        code = gemeente.replace("'", "''")
+        replace.append(f"coalesce(CAST(t.gemeente AS VARCHAR), '{code}') AS gemeente")
     star = f"t.* REPLACE ({', '.join(replace)})" if replace else "t.*"
     return f"SELECT {star} FROM {view} t {' '.join(joins)}"
 

@@ -243,6 +243,20 @@ def toewijzingen_sql(gemeente: str) -> str:
     """
 
 
+def reference_map_sql() -> str:
+    """``ref_map`` (toewijzing_id, ref): the id a reader gives each toewijzing, made of
+    what its messages carry: ``gemeente-jw|wmo-nummer`` (a ToewijzingNummer is unique
+    only per municipality and law). Rows beside the messages refer to it, so they join
+    the folded rows. A toewijzing no message carries gets the same form."""
+    return """
+    CREATE TEMP TABLE ref_map AS
+    SELECT CAST(toewijzing_id AS VARCHAR) AS toewijzing_id,
+      gemeente || '-' || CASE law WHEN 'ijw' THEN 'jw' ELSE 'wmo' END || '-'
+        || CAST(nummer AS VARCHAR) AS ref
+    FROM tw_all WHERE law IS NOT NULL AND nummer IS NOT NULL
+    """
+
+
 # --- the rows of each message type, ordered by message -------------------------------------
 
 PERSON = """
