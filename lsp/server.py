@@ -17,7 +17,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from maatstaf.dsl.errors import Diagnostic, Span
-from maatstaf.lsp.analysis import Analysis, ParseCache, Severity, analyse, context_files
+from maatstaf.lsp.analysis import Analysis, ParseCache, Severity, analyse, context
 from maatstaf.lsp.completion import complete
 from maatstaf.lsp.hover import hover
 from maatstaf.lsp.navigation import RenameRefused, definition, references, renamable, rename
@@ -44,7 +44,7 @@ class KpiServer(LanguageServer):
         super().__init__("maatstaf", version("maatstaf"))
         self.cache = ParseCache()
         self.generation = 0  # raised by every change to an open document
-        self.memo: dict[tuple[Path, ...], tuple[int, Analysis]] = {}
+        self.memo: dict[tuple, tuple[int, Analysis]] = {}
         self.published: dict[frozenset[str], set[str]] = {}  # by library: its files' uris
 
     def unsaved(self) -> dict[Path, str]:
@@ -53,12 +53,12 @@ class KpiServer(LanguageServer):
 
     def analysis(self, uri: str) -> Analysis:
         unsaved = self.unsaved()
-        files = context_files(_path(uri), frozenset(unsaved))
-        key = tuple(path for path, _ in files)
+        ctx = context(_path(uri), frozenset(unsaved))
+        key = ctx.key
         found = self.memo.get(key)
         if found is not None and found[0] == self.generation:
             return found[1]
-        made = analyse(files, unsaved, self.cache)
+        made = analyse(ctx, unsaved, self.cache)
         self.memo[key] = (self.generation, made)
         return made
 

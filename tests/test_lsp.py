@@ -15,7 +15,7 @@ from pygls.lsp.client import LanguageClient
 from pygls.uris import from_fs_path
 
 from maatstaf.dsl.load import bundled_definitions
-from maatstaf.lsp.analysis import ParseCache, analyse, context_files, context_root
+from maatstaf.lsp.analysis import ParseCache, analyse, context, context_root
 from maatstaf.lsp.symbols import symbol_at
 
 OWN = """\
@@ -267,15 +267,14 @@ def test_completion_hover_definition_references_rename(project: Path) -> None:
 
 
 def _analysis(project: Path):
-    files = context_files(project / "starts.kpi")
-    return analyse(files, {}, ParseCache())
+    return analyse(context(project / "starts.kpi"), {}, ParseCache())
 
 
 def test_context_is_the_standard_library_and_the_definitions_folder(project: Path) -> None:
     nested = project / "wmo"
     nested.mkdir()
     assert context_root(nested / "x.kpi") == project
-    names = [name for _, name in context_files(project / "starts.kpi")]
+    names = [name for _, name in context(project / "starts.kpi").files]
     assert f"{project}/share.kpi" in names and "definitions/wmo/instroom.kpi" in names
 
 
@@ -326,6 +325,6 @@ def test_a_column_hides_a_parameter_of_the_same_name(tmp_path: Path) -> None:
         ),
         "utf-8",
     )
-    analysis = analyse(context_files(folder / "a.kpi"), {}, ParseCache())
+    analysis = analyse(context(folder / "a.kpi"), {}, ParseCache())
     uses = analysis.index.references("parameter", "wet")
     assert [(o.span.line, o.span.column) for o in uses] == [(1, 11)]
