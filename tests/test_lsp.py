@@ -503,3 +503,22 @@ def test_project_context(tmp_path: Path) -> None:
     assert analysis.by_file()[None] == [(problem, "error")]
     # MAATSTAF_PROJECT=off: no project, no error
     assert context(root / "eigen" / "eigen.kpi", environ={"MAATSTAF_PROJECT": "off"}).problems == ()
+
+
+def test_a_broken_project_file_is_said_on_the_document(project: Path) -> None:
+    """The project file's error, with its own file, line and column, at the document's
+    start; the document is checked meanwhile as outside a project."""
+    (project.parent / "maatstaf.yaml").write_text("definition: [definitions]\n", "utf-8")
+    starts = project / "starts.kpi"
+
+    async def scenario(s: Session) -> None:
+        await s.start(project.parent)
+        s.open(starts, TYPO)
+        found = await s.wait_for(starts, lambda d: len(d) == 2)
+        first, second = sorted(found, key=lambda d: d.range.start.line)
+        assert first.range == types.Range(start=_at(0, 0), end=_at(0, 0))
+        assert f"{project.parent}/maatstaf.yaml:1:1: unknown key 'definition'" in first.message
+        assert "Did you mean 'definitions'?" in first.message
+        assert second.message.startswith("unknown column 't.wett'")
+
+    run(scenario)
