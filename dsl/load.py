@@ -11,7 +11,8 @@ The parser (Lark) and the resolver (networkx) are imported only when a library i
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence, Set
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -116,6 +117,33 @@ def _not_utf8(data: bytes, exc: UnicodeDecodeError, name: str) -> Diagnostic:
     )
 
 
+@dataclass(frozen=True)
+class Plan:
+    """The files a library is built from: those under the given paths, the standard rule
+    files they lack, which of all these are standard rule files (a user's own 'table'
+    block, parameter or dimension replaces theirs), and whether the standard measures are
+    among them."""
+
+    files: list[tuple[Path, str]]
+    standard: list[tuple[Path, str]]
+    rules: set[str]
+    measures_loaded: bool
+
+
+def plan_files(paths: Sequence[Path] | None, *, standard_rules: bool = True) -> Plan:
+    """What ``load_library`` reads for these paths (without any: the standard library)."""
+    files = find_files(paths or [bundled_definitions()])
+    standard = _standard_files(files) if paths and standard_rules else []
+    # the standard rule files, also when given with the standard library's folder (as in a
+    # project): a 'table' block, parameter or dimension of the user's own replaces theirs
+    rules = (
+        {n for p, n in [*files, *standard] if _is_standard_rule(p)}
+        if paths and standard_rules
+        else set()
+    )
+    return Plan(files, standard, rules, not paths or _has_bundled_measures(files))
+
+
 def load_library(
     paths: Sequence[Path] | None = None,
     schema: Schema | None = None,
@@ -133,12 +161,12 @@ def load_library(
     With a cache (and the canonical schema): the library built earlier from the very same
     bytes, when there is one; a library built now is stored there.
     """
-    files = find_files(paths or [bundled_definitions()])
+    plan = plan_files(paths, standard_rules=standard_rules)
+    files, standard = plan.files, plan.standard
     if not files:
         raise DefinitionError(
             [Diagnostic(message=f"no {SUFFIX} files in {', '.join(map(str, paths or []))}")]
         )
-    standard = _standard_files(files) if paths and standard_rules else []
     sources, problems = read_all([*files, *standard])
     key = None
     if cache is not None and schema is None and not problems:
@@ -146,14 +174,7 @@ def load_library(
         key = library_key(sources, options, _canonical_schema_bytes())
         if (cached := cache.get(key)) is not None:
             return cached
-    measures_loaded = not paths or _has_bundled_measures(files)
-    # the standard rule files, also when given with the standard library's folder (as in a
-    # project): a 'table' block, parameter or dimension of the user's own replaces theirs
-    rules = (
-        {n for p, n in [*files, *standard] if _is_standard_rule(p)}
-        if paths and standard_rules
-        else set()
-    )
+    measures_loaded, rules = plan.measures_loaded, plan.rules
     library, replaced, kept = _build(sources, problems, rules, schema, measures_loaded)
     if paths:
         notes = library_notes(
@@ -189,6 +210,62 @@ def _build(
 ) -> tuple[Library, list[str], set[str]]:
     """The checked library; with what of the standard rules the user's files replace, and
     which files kept declarations (for the notes)."""
+    texts: list[TextSource] = []
+    problems = list(problems)
+    for source in sources:
+        try:
+            texts.append(TextSource(source.name, source.path, decode(source.data, source.name)))
+        except DefinitionError as exc:
+            problems.extend(exc.diagnostics)
+    built = build_library(
+        texts,
+        problems,
+        standard=standard,
+        schema=schema,
+        standard_measures_loaded=standard_measures_loaded,
+    )
+    if built.library is None:
+        raise DefinitionError(built.problems)
+    return built.library, built.replaced, built.kept
+
+
+@dataclass(frozen=True)
+class TextSource:
+    """One definition file as text (read from disk, or an editor's unsaved buffer)."""
+
+    name: str  # as shown in messages
+    path: Path
+    text: str
+
+
+@dataclass(frozen=True)
+class Built:
+    """What ``build_library`` made: the library (None when there is any error), every
+    problem, and the parts an editor needs also when there are errors."""
+
+    library: Library | None
+    problems: tuple[Diagnostic, ...]
+    files: tuple[DefinitionFile, ...]  # in effect: overrides and replaced rules left out
+    texts: dict[str, str]  # by the name shown in messages
+    schema: Schema  # the canonical tables with those the files declare
+    replaced: list[str]  # what of the standard rules the user's files replace
+    kept: set[str]  # the files that kept declarations
+
+
+def build_library(
+    sources: Sequence[TextSource],
+    problems: Sequence[Diagnostic] = (),
+    *,
+    standard: Set[str] = frozenset(),
+    schema: Schema | None = None,
+    standard_measures_loaded: bool = True,
+    parse: Callable[[str, str], DefinitionFile] | None = None,
+) -> Built:
+    """The library of definition texts already in memory, as ``load_library`` builds it
+    from files: parse each text, ``apply_overrides``, ``with_standard_rules`` (``standard``:
+    the names of the standard rule files among the sources), the declared tables, then
+    ``resolve``. Every problem is collected, none raised. ``parse(text, name)`` may be a
+    cache (an editor reparses only the file that changed)."""
     from maatstaf.dsl.errors import with_source
     from maatstaf.dsl.merged_table import check_merged
     from maatstaf.dsl.overrides import apply_overrides
@@ -196,48 +273,43 @@ def _build(
     from maatstaf.dsl.schema import canonical_schema
     from maatstaf.dsl.table_decl import library_schema, without_unknown_extensions
 
-    parsed, texts, problems = _parse_all(sources, problems)
+    if parse is None:
+        from maatstaf.dsl.parser import parse
+    found = list(problems)
+    parsed: list[DefinitionFile] = []
+    texts: dict[str, str] = {}
+    for source in sources:
+        texts[source.name] = source.text
+        try:
+            parsed.append(parse(source.text, source.name))
+        except DefinitionError as exc:
+            found.extend(exc.diagnostics)
     overridden = apply_overrides(parsed, standard_measures_loaded=standard_measures_loaded)
-    parsed = overridden.files
-    problems.extend(with_source(d, texts) for d in overridden.problems)
-    own = [f for f in parsed if f.path not in standard]
-    added = [f for f in parsed if f.path in standard]
+    found.extend(with_source(d, texts) for d in overridden.problems)
+    own = [f for f in overridden.files if f.path not in standard]
+    added = [f for f in overridden.files if f.path in standard]
     merged, replaced = with_standard_rules(own, added)
     # the tables the files declare join the canonical ones before anything is checked
     full, declared = library_schema(merged, schema or canonical_schema())
-    problems.extend(with_source(d, texts) for d in declared)
+    found.extend(with_source(d, texts) for d in declared)
     merged = without_unknown_extensions(merged, full)  # said once, by library_schema
+    library: Library | None = None
     try:
         library = resolve(merged, texts, full)
     except DefinitionError as exc:
-        problems.extend(exc.diagnostics)
+        found.extend(exc.diagnostics)
     else:  # the names merged tables use, against the tables they merge (dsl/merged_table.py)
-        problems.extend(
+        assert library is not None
+        found.extend(
             with_source(d, texts)
             for d in check_merged(full, library.dimensions, library.parameters)
         )
-    if problems:
-        raise DefinitionError(problems)
-    library = library.model_copy(update={"data_schema": full, "notes": overridden.notes})
-    return library, replaced, {f.path for f in merged if f.declarations}
-
-
-def _parse_all(
-    sources: list[Source], problems: list[Diagnostic]
-) -> tuple[list[DefinitionFile], dict[str, str], list[Diagnostic]]:
-    from maatstaf.dsl.parser import parse
-
-    parsed: list[DefinitionFile] = []
-    texts: dict[str, str] = {}
-    problems = list(problems)
-    for source in sources:
-        try:
-            text = decode(source.data, source.name)
-            texts[source.name] = text
-            parsed.append(parse(text, source.name))
-        except DefinitionError as exc:
-            problems.extend(exc.diagnostics)
-    return parsed, texts, problems
+    if found:
+        library = None
+    elif library is not None:
+        library = library.model_copy(update={"data_schema": full, "notes": overridden.notes})
+    kept = {f.path for f in merged if f.declarations}
+    return Built(library, tuple(found), tuple(merged), texts, full, replaced, kept)
 
 
 def _canonical_schema_bytes() -> bytes:

@@ -1,11 +1,16 @@
 """analysis: the definition files an open document belongs to -> diagnostics and symbols.
 
-A document is checked in the context of its library: the standard library and the folder
-of definitions it lies in (the nearest folder named ``definitions`` above it, else its own
-folder). The unsaved text of open documents replaces the files on disk. Each file is
-parsed once per text (``ParseCache``); the library is then resolved as ``maatstaf check``
-resolves it (``maatstaf.dsl.load``: declared tables join the schema, then ``resolve``), so
-the editor shows the same positioned errors, and ``check``'s grain warnings as warnings.
+A document is checked in the context of its library, the one ``maatstaf check`` would
+load for it. In a project (a ``maatstaf.yaml`` in the document's folder or above it, or
+the one ``MAATSTAF_PROJECT`` names): the standard library (unless the project says
+``standard_library: false``) and the project's definition folders in order; a document
+outside those folders joins them, as ``maatstaf check <folders> <document>`` would read it.
+Outside a project: the standard library and the folder of definitions the document lies
+in (the nearest folder named ``definitions`` above it, else its own folder). The unsaved
+text of open documents replaces the files on disk. The library is built by
+``maatstaf.dsl.load.build_library``, the same code ``check`` runs (overrides, the standard
+table rules, declared tables, ``resolve``), with each file parsed once per text
+(``ParseCache``); ``check``'s grain warnings show as warnings.
 """
 
 from __future__ import annotations
@@ -18,10 +23,18 @@ from pathlib import Path
 from typing import Literal
 
 from maatstaf.dsl import ast
-from maatstaf.dsl.errors import DefinitionError, Diagnostic, with_source
-from maatstaf.dsl.load import SUFFIX, bundled_definitions, decode, find_files, read_bytes
+from maatstaf.dsl.errors import DefinitionError, Diagnostic
+from maatstaf.dsl.load import (
+    SUFFIX,
+    TextSource,
+    build_library,
+    bundled_definitions,
+    decode,
+    plan_files,
+    read_bytes,
+)
 from maatstaf.dsl.model import Library
-from maatstaf.dsl.schema import Schema, canonical_schema
+from maatstaf.dsl.schema import Schema
 from maatstaf.lsp.symbols import Known, SymbolIndex, occurrences
 
 Severity = Literal["error", "warning"]
@@ -60,6 +73,13 @@ class ParseCache:
             self.entries.popitem(last=False)
         return parsed
 
+    def parser(self, text: str, name: str) -> ast.DefinitionFile:
+        """``parse(text, name)`` through the cache: the tree, or the DefinitionError."""
+        found = self.parse(name, text)
+        if found.file is None:
+            raise DefinitionError(found.diagnostics)
+        return found.file
+
 
 @dataclass(frozen=True)
 class Analysis:
@@ -92,7 +112,8 @@ class Analysis:
 
 
 def context_root(document: Path) -> Path:
-    """The folder of definitions a document belongs to (see the module's docstring)."""
+    """The folder of definitions a document outside a project belongs to (see the module's
+    docstring)."""
     folder = document.parent
     for candidate in (folder, *folder.parents):
         if candidate.name == FOLDER:
@@ -100,47 +121,123 @@ def context_root(document: Path) -> Path:
     return folder
 
 
-def context_files(
-    document: Path, open_paths: frozenset[Path] = frozenset()
-) -> list[tuple[Path, str]]:
-    """The definition files of a document's library, with the names shown in messages:
-    the standard library, the document's folder of definitions, and the open documents
-    in that folder not yet on disk."""
-    bundled = bundled_definitions().resolve()
-    root = context_root(document.resolve())
-    roots = [bundled] if root.is_relative_to(bundled) or not root.is_dir() else [bundled, root]
-    files = find_files(roots)
-    known = {p.resolve() for p, _ in files}
+@dataclass(frozen=True)
+class Context:
+    """The files of a document's library, in reading order, with the names shown in
+    messages; which of them are standard rule files; whether the standard measures are
+    among them; and the project file's errors when it has any (the library is then the
+    one outside a project)."""
+
+    files: tuple[tuple[Path, str], ...]
+    rules: frozenset[str] = frozenset()
+    measures_loaded: bool = True
+    problems: tuple[Diagnostic, ...] = ()
+    project: Path | None = None  # the project file in effect
+
+    @property
+    def key(self) -> tuple:
+        return (tuple(p for p, _ in self.files), self.rules, self.measures_loaded, self.problems)
+
+
+def context(
+    document: Path,
+    open_paths: frozenset[Path] = frozenset(),
+    environ: Mapping[str, str] | None = None,
+) -> Context:
+    """The library a document belongs to: its project's, else today's folder rule; with
+    the open documents of that library not yet on disk."""
+    document = document.absolute()
+    roots, project, problems = _project_roots(document, environ)
+    if project is None:
+        bundled = bundled_definitions().resolve()
+        root = context_root(document.resolve())
+        inside = root.is_relative_to(bundled) or not root.is_dir()
+        roots = [bundled] if inside else [bundled, root]
+    plan = plan_files(roots)
+    files = list(plan.files)
+    known = {p.resolve() for p, _ in [*files, *plan.standard]}
+    folders = [r.resolve() for r in roots if r.is_dir()]
     for path in sorted(open_paths | {document}):
         resolved = path.resolve()
-        if resolved not in known and resolved.suffix == SUFFIX and resolved.is_relative_to(root):
+        if resolved in known or resolved.suffix != SUFFIX:
+            continue
+        if resolved == document.resolve() or any(resolved.is_relative_to(f) for f in folders):
             files.append((path, str(path)))
             known.add(resolved)
-    return files
+    return Context(
+        files=(*files, *plan.standard),
+        rules=frozenset(plan.rules),
+        measures_loaded=plan.measures_loaded,
+        problems=problems,
+        project=project,
+    )
 
 
-def analyse(
-    files: list[tuple[Path, str]], unsaved: Mapping[Path, str], cache: ParseCache
-) -> Analysis:
-    """Parse (through the cache) and resolve the files; collect every problem."""
-    texts, problems = _texts(files, {p.resolve(): t for p, t in unsaved.items()})
-    parsed: dict[str, ast.DefinitionFile] = {}
-    for name, text in texts.items():
-        result = cache.parse(name, text)
-        problems.extend((d, "error") for d in result.diagnostics)
-        if result.file is not None:
-            parsed[name] = result.file
-    library, schema, found = _resolve(list(parsed.values()), texts)
-    problems.extend(found)
-    known = _known(parsed.values(), schema)
-    index = SymbolIndex.of({n: occurrences(f, texts[n], known) for n, f in parsed.items()})
+def _project_roots(
+    document: Path, environ: Mapping[str, str] | None
+) -> tuple[list[Path], Path | None, tuple[Diagnostic, ...]]:
+    """The definition paths of the document's project (the standard library first unless
+    it says otherwise), the project file; or no project, with its file's errors."""
+    from maatstaf.project import find_project
+
+    try:
+        file = find_project(document.parent, environ)
+        if file is None:
+            return [], None, ()
+        project = _load_project(file)
+    except DefinitionError as exc:
+        return [], None, tuple(exc.diagnostics)
+    bundled = [bundled_definitions().resolve()] if project.config.standard_library else []
+    return [*bundled, *project.definition_paths], project.file, ()
+
+
+_projects: dict[tuple[Path, int, int], object] = {}
+
+
+def _load_project(file: Path):
+    """The checked project in that file, read again only when the file changed."""
+    from maatstaf.project import load_project
+
+    stat = file.stat()
+    key = (file.resolve(), stat.st_mtime_ns, stat.st_size)
+    found = _projects.get(key)
+    if found is None:
+        found = load_project(file)
+        _projects.clear()  # one project per file is current
+        _projects[key] = found
+    return found
+
+
+def analyse(ctx: Context, unsaved: Mapping[Path, str], cache: ParseCache) -> Analysis:
+    """Build the library (through the parse cache) as ``check`` does; collect every
+    problem, and the symbols of the definitions in effect."""
+    sources, read = _texts(list(ctx.files), {p.resolve(): t for p, t in unsaved.items()})
+    built = build_library(
+        sources,
+        read,
+        standard=ctx.rules,
+        standard_measures_loaded=ctx.measures_loaded,
+        parse=cache.parser,
+    )
+    problems: list[tuple[Diagnostic, Severity]] = [(d, "error") for d in ctx.problems]
+    problems.extend((d, "error") for d in built.problems)
+    library = built.library
+    if library is not None:
+        from maatstaf.dsl.check_grains import grain_warnings
+        from maatstaf.dsl.errors import with_source
+
+        found = grain_warnings(library)
+        problems.extend((with_source(w, built.texts), "warning") for w in found)
+    files = {f.path: f for f in built.files if f.path in built.texts}
+    known = _known(files.values(), built.schema)
+    index = SymbolIndex.of({n: occurrences(f, built.texts[n], known) for n, f in files.items()})
     return Analysis(
-        paths={name: path for path, name in files if name in texts},
-        texts=texts,
-        files=parsed,
+        paths={name: path for path, name in ctx.files if name in built.texts},
+        texts=built.texts,
+        files=files,
         problems=tuple(problems),
         library=library,
-        schema=schema,
+        schema=built.schema,
         known=known,
         index=index,
     )
@@ -148,40 +245,17 @@ def analyse(
 
 def _texts(
     files: list[tuple[Path, str]], unsaved: dict[Path, str]
-) -> tuple[dict[str, str], list[tuple[Diagnostic, Severity]]]:
-    texts: dict[str, str] = {}
-    problems: list[tuple[Diagnostic, Severity]] = []
+) -> tuple[list[TextSource], list[Diagnostic]]:
+    sources: list[TextSource] = []
+    problems: list[Diagnostic] = []
     for path, name in files:
         try:
             text = unsaved.get(path.resolve())
-            texts[name] = text if text is not None else decode(read_bytes(path, name), name)
+            text = text if text is not None else decode(read_bytes(path, name), name)
+            sources.append(TextSource(name, path, text))
         except DefinitionError as exc:
-            problems.extend((d, "error") for d in exc.diagnostics)
-    return texts, problems
-
-
-def _resolve(
-    files: list[ast.DefinitionFile], texts: dict[str, str]
-) -> tuple[Library | None, Schema, list[tuple[Diagnostic, Severity]]]:
-    """The library as ``check`` builds it, or None; with its errors and warnings."""
-    from maatstaf.dsl.check_grains import grain_warnings
-    from maatstaf.dsl.resolve import resolve
-    from maatstaf.dsl.table_decl import library_schema, without_unknown_extensions
-
-    schema, declared = library_schema(files, canonical_schema())
-    problems: list[tuple[Diagnostic, Severity]] = [
-        (with_source(d, texts), "error") for d in declared
-    ]
-    try:
-        library = resolve(without_unknown_extensions(files, schema), texts, schema)
-    except DefinitionError as exc:
-        problems.extend((d, "error") for d in exc.diagnostics)
-        return None, schema, problems
-    library = library.model_copy(update={"data_schema": schema})
-    if any(severity == "error" for _, severity in problems):
-        return None, schema, problems
-    problems.extend((with_source(w, texts), "warning") for w in grain_warnings(library))
-    return library, schema, problems
+            problems.extend(exc.diagnostics)
+    return sources, problems
 
 
 def _known(files, schema: Schema) -> Known:

@@ -17,7 +17,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from maatstaf.dsl.errors import Diagnostic, Span
-from maatstaf.lsp.analysis import Analysis, ParseCache, Severity, analyse, context_files
+from maatstaf.lsp.analysis import Analysis, ParseCache, Severity, analyse, context
 from maatstaf.lsp.completion import complete
 from maatstaf.lsp.hover import hover
 from maatstaf.lsp.navigation import RenameRefused, definition, references, renamable, rename
@@ -44,7 +44,7 @@ class KpiServer(LanguageServer):
         super().__init__("maatstaf", version("maatstaf"))
         self.cache = ParseCache()
         self.generation = 0  # raised by every change to an open document
-        self.memo: dict[tuple[Path, ...], tuple[int, Analysis]] = {}
+        self.memo: dict[tuple, tuple[int, Analysis]] = {}
         self.published: dict[frozenset[str], set[str]] = {}  # by library: its files' uris
 
     def unsaved(self) -> dict[Path, str]:
@@ -53,12 +53,12 @@ class KpiServer(LanguageServer):
 
     def analysis(self, uri: str) -> Analysis:
         unsaved = self.unsaved()
-        files = context_files(_path(uri), frozenset(unsaved))
-        key = tuple(path for path, _ in files)
+        ctx = context(_path(uri), frozenset(unsaved))
+        key = ctx.key
         found = self.memo.get(key)
         if found is not None and found[0] == self.generation:
             return found[1]
-        made = analyse(files, unsaved, self.cache)
+        made = analyse(ctx, unsaved, self.cache)
         self.memo[key] = (self.generation, made)
         return made
 
@@ -68,14 +68,18 @@ class KpiServer(LanguageServer):
         except Exception as exc:  # a folder that went away: said on the document, not lost
             self._send(uri, [_general(f"maatstaf could not check this file: {exc}")])
             return
-        shown: set[str] = set()
+        sent: dict[str, list[types.Diagnostic]] = {}  # a problem of no file joins the document's
         for name, problems in analysis.by_file().items():
             target = uri if name is None else from_fs_path(str(analysis.paths[name]))
             if target is None or not problems:
                 continue
             text = analysis.texts.get(name or "", "")
-            self._send(target, [_diagnostic(d, s, text) for d, s in problems])
-            shown.add(target)
+            sent.setdefault(target, []).extend(
+                _diagnostic(d, s, text, elsewhere=name is None) for d, s in problems
+            )
+        for target, diagnostics in sent.items():
+            self._send(target, diagnostics)
+        shown = set(sent)
         library = frozenset(analysis.paths)
         for gone in (self.published.get(library, set()) - shown) | ({uri} - shown):
             self._send(gone, [])
@@ -106,9 +110,25 @@ def _general(message: str) -> types.Diagnostic:
     )
 
 
-def _diagnostic(diagnostic: Diagnostic, severity: Severity, text: str) -> types.Diagnostic:
+def _at_start(message: str, severity: Severity) -> types.Diagnostic:
+    start = types.Position(line=0, character=0)
+    return types.Diagnostic(
+        range=types.Range(start=start, end=start),
+        message=message,
+        severity=_SEVERITY[severity],
+        source="maatstaf",
+    )
+
+
+def _diagnostic(
+    diagnostic: Diagnostic, severity: Severity, text: str, *, elsewhere: bool = False
+) -> types.Diagnostic:
     """The protocol's diagnostic: the message with its hint, without the position (the
-    editor shows that itself)."""
+    editor shows that itself); a problem of no file of the library (the project file's)
+    stands at the document's start, with its own file, line and column in the message."""
+    if elsewhere:
+        message = diagnostic.model_copy(update={"source_line": None}).render()
+        return _at_start(message, severity)
     message = diagnostic.model_copy(update={"span": None, "source_line": None}).render()
     start = types.Position(line=0, character=0)
     span = diagnostic.span

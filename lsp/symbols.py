@@ -142,7 +142,9 @@ class _Walker:
             case ast.TableScopeDecl():
                 declares = isinstance(decl, TableDecl) and not decl.extends
                 self.at("table", decl.table, decl, after=len("table"), definition=declares)
-                self.walk(decl, (decl.table,))
+                # a merged table's 'where' and 'per' name columns of the table it merges
+                source = getattr(getattr(decl, "definition", None), "source", None)
+                self.walk(decl, (decl.table, source) if source else (decl.table,))
             case _:  # reports, labels, published tables: their measures and dimensions
                 self.walk(decl, ())
 

@@ -15,7 +15,7 @@ from pygls.lsp.client import LanguageClient
 from pygls.uris import from_fs_path
 
 from maatstaf.dsl.load import bundled_definitions
-from maatstaf.lsp.analysis import ParseCache, analyse, context_files, context_root
+from maatstaf.lsp.analysis import ParseCache, analyse, context, context_root
 from maatstaf.lsp.symbols import symbol_at
 
 OWN = """\
@@ -267,15 +267,14 @@ def test_completion_hover_definition_references_rename(project: Path) -> None:
 
 
 def _analysis(project: Path):
-    files = context_files(project / "starts.kpi")
-    return analyse(files, {}, ParseCache())
+    return analyse(context(project / "starts.kpi"), {}, ParseCache())
 
 
 def test_context_is_the_standard_library_and_the_definitions_folder(project: Path) -> None:
     nested = project / "wmo"
     nested.mkdir()
     assert context_root(nested / "x.kpi") == project
-    names = [name for _, name in context_files(project / "starts.kpi")]
+    names = [name for _, name in context(project / "starts.kpi").files]
     assert f"{project}/share.kpi" in names and "definitions/wmo/instroom.kpi" in names
 
 
@@ -326,6 +325,200 @@ def test_a_column_hides_a_parameter_of_the_same_name(tmp_path: Path) -> None:
         ),
         "utf-8",
     )
-    analysis = analyse(context_files(folder / "a.kpi"), {}, ParseCache())
+    analysis = analyse(context(folder / "a.kpi"), {}, ParseCache())
     uses = analysis.index.references("parameter", "wet")
     assert [(o.span.line, o.span.column) for o in uses] == [(1, 11)]
+
+
+# ---- in a project (maatstaf.yaml) -------------------------------------------------
+
+OVERRIDES = "  overrides wmo.instroom\n"
+
+
+def _environ() -> dict[str, str]:
+    import os
+
+    return {k: v for k, v in os.environ.items() if k != "MAATSTAF_PROJECT"}
+
+
+def _init(tmp_path: Path) -> Path:
+    """A project made by 'maatstaf init' (no sample data: the editor reads none)."""
+    import subprocess
+
+    folder = tmp_path / "gemeente"
+    subprocess.run(
+        [sys.executable, "-m", "maatstaf", "init", str(folder), "--name=Testdorp", "--no-sample"],
+        check=True,
+        capture_output=True,
+        env=_environ(),
+    )
+    return folder
+
+
+def _line_of(text: str, needle: str) -> int:
+    """The 0-based line on which a text first holds the needle."""
+    return next(n for n, line in enumerate(text.split("\n")) if needle in line)
+
+
+def test_a_project_gets_its_own_library_and_its_overrides(tmp_path: Path) -> None:
+    """A document of a project made by 'maatstaf init' is checked with the project's library:
+    its override of wmo.instroom shows no error and is the wmo.instroom the report uses;
+    without 'overrides' (unsaved) the error names both files, as 'check' does."""
+    root = _init(tmp_path)
+    instroom = root / "definitions" / "wmo" / "instroom.kpi"
+    report = root / "definitions" / "rapporten" / "kwartaalrapport.kpi"
+    own, shown = instroom.read_text("utf-8"), report.read_text("utf-8")
+    assert OVERRIDES in own
+
+    async def scenario(s: Session) -> None:
+        await s.start(root)
+        s.open(instroom)
+        s.open(report)
+        assert await s.wait_for(instroom, lambda d: True) == []
+        assert await s.wait_for(report, lambda d: True) == []
+        doc = types.TextDocumentIdentifier(uri=_uri(report))
+        tile = _at(_line_of(shown, "tile wmo.instroom"), 11)
+        # the report's wmo.instroom is the project's own, not the standard one
+        place = await s.client.text_document_definition_async(
+            types.DefinitionParams(text_document=doc, position=tile)
+        )
+        assert place.uri == _uri(instroom)
+        assert place.range.start.line == _line_of(own, "measure wmo.instroom")
+        found = await s.client.text_document_hover_async(
+            types.HoverParams(text_document=doc, position=tile)
+        )
+        assert "owner: Team Wmo, Testdorp" in found.contents.value
+        # the project's own measure is known: completion offers it
+        found = await s.client.text_document_completion_async(
+            types.CompletionParams(text_document=doc, position=tile)
+        )
+        assert "gemeente.huishoudelijke_hulp" in {i.label for i in found.items}
+
+        # 'overrides' removed, unsaved: the error names both files
+        s.client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=_uri(instroom), version=2),
+                content_changes=[
+                    types.TextDocumentContentChangeWholeDocument(text=own.replace(OVERRIDES, ""))
+                ],
+            )
+        )
+        [problem] = await s.wait_for(instroom, lambda d: len(d) > 0)
+        first = _line_of(
+            (bundled_definitions() / "wmo" / "instroom.kpi").read_text("utf-8"),
+            "measure wmo.instroom",
+        )
+        assert problem.message.startswith(
+            "measure 'wmo.instroom' is defined twice: here and at "
+            f"definitions/wmo/instroom.kpi:{first + 1}:1. To replace"
+        )
+        assert problem.severity == types.DiagnosticSeverity.Error
+        assert problem.range.start == _at(_line_of(own, "measure wmo.instroom"), 0)
+        # and back: no error
+        s.client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=_uri(instroom), version=3),
+                content_changes=[types.TextDocumentContentChangeWholeDocument(text=own)],
+            )
+        )
+        assert await s.wait_for(instroom, lambda d: d == []) == []
+
+    run(scenario)
+
+
+def test_the_editor_says_what_check_says(tmp_path: Path) -> None:
+    """The same library and the same message as 'maatstaf check' in the project's folder."""
+    import subprocess
+
+    from maatstaf.dsl.load import load_library
+
+    root = _init(tmp_path)
+    instroom = root / "definitions" / "wmo" / "instroom.kpi"
+    environ = _environ()
+    ctx = context(instroom, environ=environ)
+    assert ctx.project == (root / "maatstaf.yaml").resolve() and ctx.problems == ()
+    analysis = analyse(ctx, {}, ParseCache())
+    assert analysis.problems == ()
+    expected = load_library([bundled_definitions(), root / "definitions"])
+    assert analysis.library.model_dump(exclude={"notes"}) == expected.model_dump(exclude={"notes"})
+    assert analysis.library.measures["wmo.instroom"].versions[-1].owner == "Team Wmo, Testdorp"
+
+    instroom.write_text(instroom.read_text("utf-8").replace(OVERRIDES, ""), "utf-8")
+    [(problem, severity)] = analyse(context(instroom, environ=environ), {}, ParseCache()).problems
+    checked = subprocess.run(
+        [sys.executable, "-m", "maatstaf", "check"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        env=environ,
+    )
+    assert checked.returncode == 1
+    said = problem.model_copy(update={"span": None, "source_line": None}).render()
+    assert f"./definitions/wmo/instroom.kpi:{problem.span.line}:1: {said}\n" in checked.stderr
+    assert severity == "error" and analysis.paths[problem.span.file] == instroom
+
+
+def test_project_context(tmp_path: Path) -> None:
+    """The project's folders in order after the standard library (or without it); a
+    document outside them joins them; a broken project file is said, and the folder rule
+    holds meanwhile."""
+    root = tmp_path / "p"
+    for folder in ("eigen", "extra"):
+        (root / folder).mkdir(parents=True)
+        (root / folder / f"{folder}.kpi").write_text(
+            OWN.replace("wmo_starts", f"{folder}_starts"), "utf-8"
+        )
+    (root / "maatstaf.yaml").write_text("definitions: [extra, eigen]\n", "utf-8")
+    environ = _environ()
+    bundled = bundled_definitions().resolve()
+
+    ctx = context(root / "eigen" / "eigen.kpi", environ=environ)
+    paths = [p.resolve() for p, _ in ctx.files]
+    assert paths[0].is_relative_to(bundled)
+    own = [p for p in paths if not p.is_relative_to(bundled)]
+    assert own == [root / "extra" / "extra.kpi", root / "eigen" / "eigen.kpi"]
+    assert ctx.measures_loaded and "definitions/tabellen.kpi" in ctx.rules
+
+    scratch = root / "kladblok.kpi"  # not on disk, outside the folders
+    ctx = context(scratch, environ=environ)
+    assert ctx.files[-1] == (scratch, str(scratch))
+    text = OWN.replace("wmo_starts", "eigen_starts")  # a second definition: an error
+    [(problem, _)] = analyse(ctx, {scratch: text}, ParseCache()).problems
+    assert problem.span.file == str(scratch) and "defined twice" in problem.message
+
+    # without the standard library: only the standard table rules join
+    (root / "maatstaf.yaml").write_text("standard_library: false\ndefinitions: [eigen]\n", "utf-8")
+    ctx = context(root / "eigen" / "eigen.kpi", environ=environ)
+    assert not ctx.measures_loaded
+    analysis = analyse(ctx, {}, ParseCache())
+    assert analysis.problems == () and set(analysis.library.measures) == {"gemeente.eigen_starts"}
+
+    # a broken project file: its error, at its key, on the document
+    (root / "maatstaf.yaml").write_text("definition: [eigen]\n", "utf-8")
+    ctx = context(root / "eigen" / "eigen.kpi", environ=environ)
+    [problem] = ctx.problems
+    assert "unknown key 'definition'" in problem.message and ctx.project is None
+    assert any(p.resolve() == root / "eigen" / "eigen.kpi" for p, _ in ctx.files)
+    analysis = analyse(ctx, {}, ParseCache())
+    assert analysis.by_file()[None] == [(problem, "error")]
+    # MAATSTAF_PROJECT=off: no project, no error
+    assert context(root / "eigen" / "eigen.kpi", environ={"MAATSTAF_PROJECT": "off"}).problems == ()
+
+
+def test_a_broken_project_file_is_said_on_the_document(project: Path) -> None:
+    """The project file's error, with its own file, line and column, at the document's
+    start; the document is checked meanwhile as outside a project."""
+    (project.parent / "maatstaf.yaml").write_text("definition: [definitions]\n", "utf-8")
+    starts = project / "starts.kpi"
+
+    async def scenario(s: Session) -> None:
+        await s.start(project.parent)
+        s.open(starts, TYPO)
+        found = await s.wait_for(starts, lambda d: len(d) == 2)
+        first, second = sorted(found, key=lambda d: d.range.start.line)
+        assert first.range == types.Range(start=_at(0, 0), end=_at(0, 0))
+        assert f"{project.parent}/maatstaf.yaml:1:1: unknown key 'definition'" in first.message
+        assert "Did you mean 'definitions'?" in first.message
+        assert second.message.startswith("unknown column 't.wett'")
+
+    run(scenario)

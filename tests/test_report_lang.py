@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from maatstaf.dsl.errors import DefinitionError
-from maatstaf.dsl.load import _parse_all, bundled_definitions, find_files, load_library, read_all
+from maatstaf.dsl.load import bundled_definitions, decode, find_files, load_library, read_all
 from maatstaf.dsl.parser import parse
 from maatstaf.dsl.report_format import format_report
 from maatstaf.dsl.resolve import resolve
@@ -70,9 +70,9 @@ def _standard():
     # the standard measures without the shipped reports: each test declares its own
     files = [f for f in find_files([bundled_definitions()]) if "rapporten" not in f[0].parts]
     read, unreadable = read_all(files)
-    files, sources, problems = _parse_all(read, unreadable)
-    assert not problems
-    return files, sources
+    assert not unreadable
+    sources = {s.name: decode(s.data, s.name) for s in read}
+    return [parse(text, name) for name, text in sources.items()], sources
 
 
 def _library(text: str, name: str = "rapport.kpi"):
