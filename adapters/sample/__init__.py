@@ -12,15 +12,23 @@ claims with a claim lag and credits, applications with decision times, benefits 
 household (TOZO included), clients with birth dates and neighbourhoods, the population by
 age and a budget per law. The same seed gives the same frames and the same bytes.
 
+Beside them, from a random stream of their own (so the canonical tables never change
+because of them), the tables ``definitions/seedtabellen.kpi`` declares for the rest of the
+seeds, built on the same clients, households, applications, benefits and claims: ledger
+lines, benefit payments, debt-help trajectories and early-warning signals, minima grants
+and target groups, front-door requests, complaints and satisfaction surveys
+(``generate_seed_tables``; ``write_sample_csv`` writes both).
+
 Internally every table is built as a dict of numpy arrays ("rows") with dates as day
 numbers (days since 1970-01-01); only the last step turns them into DataFrames. One module
 per concept: ``common`` (dates and helpers), ``products`` and ``care`` (indications),
 ``money`` (bookings, claims, budget), ``income`` (applications, benefits), ``people``
-(clients, population), ``frames`` (DataFrames), ``generate`` and ``csv_files``.
+(clients, population), ``frames`` (DataFrames); for the seed tables ``ledger``, ``debt``,
+``minima``, ``frontdoor`` and ``seeds`` (their DataFrames); ``generate`` and ``csv_files``.
 """
 
 from maatstaf.adapters.sample.common import SEED
 from maatstaf.adapters.sample.csv_files import write_sample_csv
-from maatstaf.adapters.sample.generate import generate_sample
+from maatstaf.adapters.sample.generate import generate_all, generate_sample, generate_seed_tables
 
-__all__ = ["SEED", "generate_sample", "write_sample_csv"]
+__all__ = ["SEED", "generate_all", "generate_sample", "generate_seed_tables", "write_sample_csv"]

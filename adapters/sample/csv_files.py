@@ -8,27 +8,28 @@ import numpy as np
 import pandas as pd
 
 from maatstaf.adapters.sample.common import SEED
-from maatstaf.adapters.sample.generate import _table, generate_sample
-from maatstaf.dsl.schema import canonical_schema
-
-# --- CSV ---------------------------------------------------------------------------------
+from maatstaf.adapters.sample.generate import _table, generate_all
+from maatstaf.adapters.sample.seed_schema import sample_schema
 
 
 def write_sample_csv(directory: Path, seed: int = SEED) -> list[Path]:
     """The sample as canonical CSV files ``<table>.csv`` in ``directory``: UTF-8, comma
     separated, a header row, ISO dates, amounts with a decimal point and 2 decimals, an
-    empty cell for a missing value. Returns the paths, in the schema's table order."""
+    empty cell for a missing value. Returns the paths: the canonical tables in the schema's
+    order, then the seed tables of ``definitions/seedtabellen.kpi``."""
     from maatstaf.renderers.atomic import write_bytes
 
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    schema = canonical_schema()
+    schema = sample_schema()
     written = []
-    for name, frame in generate_sample(seed).items():
+    canonical, seeds = generate_all(seed)
+    for name, frame in (canonical | seeds).items():
         table = _table(schema, name)
-        text = pd.DataFrame({c.name: _cells(frame[c.name], c.type) for c in table.columns}).to_csv(
-            index=False, lineterminator="\n"
-        )
+        # the frame's columns: a canonical table keeps exactly its canonical columns
+        kinds = {c.name: c.type for c in table.columns}
+        cells = {name: _cells(frame[name], kinds[name]) for name in frame.columns}
+        text = pd.DataFrame(cells).to_csv(index=False, lineterminator="\n")
         path = directory / f"{name}.csv"
         write_bytes(path, text.encode("utf-8"))  # atomic: a reader never sees half a file
         written.append(path)
