@@ -20,10 +20,10 @@ SCHEMES = (
 )
 # target group, size on 1 January 2019 (households; kinderen_in_armoede: children)
 TARGET_GROUPS = (
-    ("minima_tot_120", 1650),
-    ("minima_tot_150", 2400),
-    ("werkende_armen", 620),
-    ("kinderen_in_armoede", 780),
+    ("minima_tot_120", 3400),
+    ("minima_tot_150", 4600),
+    ("werkende_armen", 1400),
+    ("kinderen_in_armoede", 1500),
 )
 
 
