@@ -65,6 +65,8 @@ class Combiner:
                 return total.assign(**{SOURCE: expr.measure})
             case ast.Slice():
                 frame = self._measure(expr.measure)
+                if expr.dimension not in frame:  # no cell at all (its table is absent)
+                    return _values(frame.assign(value=float("nan")))
                 frame = frame[frame[expr.dimension] == expr.value].drop(columns=expr.dimension)
                 return _values(frame)
             case ast.Negate():

@@ -13,6 +13,7 @@ from maatstaf.dsl.parser import parse
 from maatstaf.dsl.report_format import format_report
 from maatstaf.dsl.resolve import resolve
 from maatstaf.dsl.schema import canonical_schema
+from maatstaf.dsl.table_decl import library_schema
 from maatstaf.engine.graph import build_graph, graph_json, impact_reports
 
 FULL = '''report voorbeeld {
@@ -76,7 +77,8 @@ def _standard():
 
 def _library(text: str, name: str = "rapport.kpi"):
     files, sources = _standard()
-    return resolve([*files, parse(text, name)], {**sources, name: text}, canonical_schema())
+    schema, _ = library_schema(files, canonical_schema())  # with the tables it declares
+    return resolve([*files, parse(text, name)], {**sources, name: text}, schema)
 
 
 def _error(text: str) -> str:

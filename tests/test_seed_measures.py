@@ -192,6 +192,9 @@ def test_target_group_is_the_latest_count_on_the_peildatum(figures) -> None:
     assert _get(figures, "minima.doelgroep", Q1, doelgroep="minima_tot_120") == 25
     assert _get(figures, "minima.doelgroep", Q4, doelgroep="minima_tot_120") == 20
     assert _get(figures, "minima.doelgroep", Q1, doelgroep="werkende_armen") == 8
+    # no count of werkende_armen on or before 2020-12-31: no figure, never 0
+    key = ("minima.doelgroep", Q4, (("doelgroep", "werkende_armen"),))
+    assert figures.get(key) is None
 
 
 def test_reach(figures) -> None:
@@ -254,3 +257,17 @@ def test_satisfaction_is_weighted_by_respondents_and_suppressed_when_small(figur
     for domein in ("jeugdwet", "schuldhulp"):
         key = (cijfer, "2021", (("domein", domein), ("vraag", "kwaliteit")))
         assert figures.get(key) is None, domein
+
+
+def test_without_the_seed_tables_there_is_no_figure_and_no_crash(library, tmp_path: Path) -> None:
+    # only the table every source has: the minima reach, which takes one target group of
+    # a measure whose table is absent, has no figure and says why
+    (tmp_path / "toewijzingen.csv").write_text(TABLES["toewijzingen"], encoding="utf-8")
+    data = load_data(str(tmp_path), schema=library.table_schema)
+    measures = ("minima.bereik", "schuldhulp.aanmeldingen")
+    result = run_engine(data, "quarter", D(2021, 1, 1), D(2021, 3, 31), measures, library)
+    values = {(f.measure, f.period): f.value for f in result.figures if not f.dimensions}
+    assert values.get(("minima.bereik", Q1)) is None
+    assert values.get(("schuldhulp.aanmeldingen", Q1)) is None  # no table is no 0
+    notes = " ".join(n.message for n in result.notes if n.measure == "minima.bereik")
+    assert "minima.doelgroep heeft daar geen cijfer" in notes
