@@ -5,12 +5,17 @@ Periods: 2020-Q4 (peildatum 2020-12-31) and 2021-Q1 (peildatum 2021-03-31)."""
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from maatstaf.adapters.registry import load_data
 from maatstaf.dsl.load import bundled_definitions, load_library
+from tests import oracle
 from tests.helpers import run_engine
 
 D = dt.date
@@ -271,3 +276,89 @@ def test_without_the_seed_tables_there_is_no_figure_and_no_crash(library, tmp_pa
     assert values.get(("schuldhulp.aanmeldingen", Q1)) is None  # no table is no 0
     notes = " ".join(n.message for n in result.notes if n.measure == "minima.bereik")
     assert "minima.doelgroep heeft daar geen cijfer" in notes
+
+
+# --- debt help against the day-by-day oracle ------------------------------------------------
+
+OUTCOMES = ("schuldenvrij", "stabiel", "doorverwezen", "uitgevallen", "afgewezen")
+DEBT_MEASURES = (
+    "schuldhulp.aanmeldingen",
+    "schuldhulp.lopend",
+    "schuldhulp.beeindigd",
+    "schuldhulp.succespercentage",
+    "schuldhulp.eerste_gesprek_tijdig",
+)
+
+
+@st.composite
+def _trajectories(draw: st.DrawFn) -> list[dict]:
+    rows = []
+    for i in range(draw(st.integers(0, 14))):
+        start = D(2020, 11, 1) + dt.timedelta(days=draw(st.integers(0, 200)))
+        interview = draw(st.one_of(st.none(), st.integers(0, 60)))
+        length = draw(st.one_of(st.none(), st.integers(0, 150)))
+        rows.append(
+            {
+                "traject_id": f"S{i}",
+                "startdatum": start,
+                "gesprek": None if interview is None else start + dt.timedelta(days=interview),
+                "crisis": draw(st.sampled_from(["ja", "nee", None])),
+                "einddatum": None if length is None else start + dt.timedelta(days=length),
+                "uitkomst": draw(st.sampled_from([*OUTCOMES, None])),
+            }
+        )
+    return rows
+
+
+def _debt_oracle(rows: list[dict]) -> dict[Cell, object]:
+    expected: dict[Cell, object] = {}
+    for label in oracle.labels_between(D(2021, 1, 1), D(2021, 4, 30), "month"):
+        period = oracle.parse_label(label)
+        ended = [r for r in rows if oracle.ends_in(r, period)]
+        outcomes = Counter(r["uitkomst"] or "onbekend" for r in ended)
+        for outcome in (*OUTCOMES, "onbekend"):
+            key = ("schuldhulp.beeindigd", label, (("uitkomst", outcome),))
+            expected[key] = outcomes[outcome]
+        judged = [r for r in ended if r["uitkomst"] in ("schuldenvrij", "stabiel", "uitgevallen")]
+        success = sum(r["uitkomst"] != "uitgevallen" for r in judged)
+        talks = [r for r in rows if oracle.in_period(r["gesprek"], period) and r["crisis"] != "ja"]
+        in_time = sum((r["gesprek"] - r["startdatum"]).days <= 28 for r in talks)
+        expected |= {
+            ("schuldhulp.aanmeldingen", label, ()): sum(
+                oracle.in_period(r["startdatum"], period) for r in rows
+            ),
+            ("schuldhulp.lopend", label, ()): sum(oracle.covers(r, period.end) for r in rows),
+            ("schuldhulp.succespercentage", label, ()): oracle.ratio(success, len(judged)),
+            ("schuldhulp.eerste_gesprek_tijdig", label, ()): oracle.ratio(in_time, len(talks)),
+        }
+    return expected
+
+
+def _debt_csv(rows: list[dict]) -> str:
+    def cell(value: object) -> str:
+        return "" if value is None else str(value)
+
+    lines = ["traject_id,huishouden_id,aangemeld_op,eerste_gesprek_op,crisis,beeindigd_op,uitkomst"]
+    for r in rows:
+        values = (r["traject_id"], "H1", r["startdatum"], r["gesprek"], r["crisis"])
+        lines.append(",".join(map(cell, (*values, r["einddatum"], r["uitkomst"]))))
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=_trajectories())
+def test_debt_help_figures_agree_with_the_oracle(library, rows: list[dict]) -> None:
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        (folder / "toewijzingen.csv").write_text(TABLES["toewijzingen"], encoding="utf-8")
+        (folder / "schuldhulp.csv").write_text(_debt_csv(rows), encoding="utf-8")
+        data = load_data(str(folder), schema=library.table_schema)
+        result = run_engine(data, "month", D(2021, 1, 1), D(2021, 4, 30), DEBT_MEASURES, library)
+    actual = {
+        (f.measure, f.period, tuple(sorted(f.dimensions.items()))): f.value for f in result.figures
+    }
+    for key, value in _debt_oracle(rows).items():
+        if value is None:
+            assert actual.get(key) is None, key
+        else:
+            assert actual.get(key) == pytest.approx(float(value)), (key, rows)
