@@ -68,8 +68,8 @@ class Combiner:
                 return total.assign(**{SOURCE: expr.measure})
             case ast.Slice():
                 frame = self._measure(expr.measure)
-                if expr.dimension not in frame.columns:  # no rows at all, so no such cell
-                    return _values(frame.iloc[0:0])
+                if expr.dimension not in frame:  # no cell at all (its table is absent)
+                    return _values(frame.assign(value=float("nan")))
                 frame = frame[frame[expr.dimension] == expr.value].drop(columns=expr.dimension)
                 return _values(frame)
             case ast.Negate():

@@ -20,7 +20,7 @@ from maatstaf.cli import app
 from maatstaf.dsl import codec
 from maatstaf.dsl.cache import LibraryCache
 from maatstaf.dsl.errors import DefinitionError
-from maatstaf.dsl.load import load_library
+from maatstaf.dsl.load import bundled_definitions, load_library
 from maatstaf.dsl.schema import canonical_schema
 from maatstaf.dsl.table_decl import TableDecl
 from tests import oracle
@@ -174,19 +174,36 @@ def test_a_declared_table_joins_the_canonical_schema(kpi: Path) -> None:
     assert library.scopes["toewijzingen"]
 
 
-def test_the_standard_library_adds_only_the_message_tables() -> None:
-    """The canonical tables, plus what the iJw/iWmo messages carry (definitions/berichten.kpi):
-    the table leveringen and the referrer's name on toewijzingen; nothing else changes. The
-    merged tables (definitions/cbs/) are derived, never read."""
+def test_the_standard_library_adds_the_tables_of_the_seeds_and_the_messages() -> None:
+    """The canonical tables, plus the tables for the rest of the seeds (seedtabellen.kpi) and
+    what the iJw/iWmo messages carry (berichten.kpi), and their new columns on canonical
+    tables; nothing else changes. The merged tables (definitions/cbs/) are derived, never
+    read."""
     from maatstaf.adapters.registry import read_schema
 
     schema, canonical = read_schema(load_library().table_schema), canonical_schema()
-    assert set(schema.table_names) - set(canonical.table_names) == {"leveringen"}
+    added_tables = set(schema.table_names) - set(canonical.table_names)
+    assert added_tables == {
+        "leveringen", "grootboek", "betalingen", "schuldhulp", "signalen",
+        "minimaregelingen", "doelgroepen", "meldingen", "klachten", "tevredenheid",
+    }  # fmt: skip
+    new_columns = {
+        "toewijzingen": {"verwijzer_naam"},
+        "clienten": {"geslacht", "huishouden_id"},
+        "begroting": {"domein", "taakveld"},
+    }
     for table in canonical.tables:
         extended = schema.table(table.name)
         assert extended is not None
         added = {c.name for c in extended.columns} - {c.name for c in table.columns}
-        assert added == ({"verwijzer_naam"} if table.name == "toewijzingen" else set())
+        assert added == new_columns.get(table.name, set()), table.name
+
+
+def test_without_declarations_the_schema_is_the_canonical_one() -> None:
+    # the standard library declares the seed tables (seedtabellen.kpi); its population
+    # measures with the standard rules declare none
+    populatie = bundled_definitions() / "populatie"
+    assert load_library([populatie]).table_schema == canonical_schema()
 
 
 def test_the_cache_gives_back_the_declared_table(kpi: Path, tmp_path: Path) -> None:
