@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from pathlib import Path
 
 import pyarrow as pa
 
@@ -75,3 +76,18 @@ def _period(day: dt.date, grain: str):
 def values(result: RunResult) -> dict[tuple[str, str], int | float | None]:
     """(measure, period) -> value, for figures without dimensions."""
     return {(f.measure, f.period): f.value for f in result.figures if not f.dimensions}
+
+
+def shared_istandaarden() -> Path | None:
+    """The shared iStandaarden folder (the 3.2 XSDs and public example messages, which are
+    not ours and never copied into the repository): ``$MAATSTAF_ISTANDAARDEN``, else
+    ``shared/istandaarden`` beside the repository or a folder above it."""
+    import os
+
+    repo = Path(__file__).resolve().parents[1]
+    candidates = [os.environ.get("MAATSTAF_ISTANDAARDEN", "")]
+    candidates += [str(p / "shared" / "istandaarden") for p in repo.parents]
+    for candidate in candidates:
+        if candidate and (Path(candidate) / "ijw-3.2" / "xsd" / "jw301.xsd").is_file():
+            return Path(candidate)
+    return None

@@ -18,11 +18,11 @@ from maatstaf.adapters.duck import connect
 from maatstaf.adapters.istandaarden import fold
 from maatstaf.adapters.istandaarden.collect import Collector
 from maatstaf.adapters.istandaarden.parse import parse
+from tests.helpers import shared_istandaarden
 from tests.test_istandaarden_fold import KEY, client301, load, message, product301, write
 
-SHARED = Path(__file__).resolve().parents[1] / ".." / ".." / "shared" / "istandaarden"
-SHARED = SHARED if SHARED.is_dir() else Path("/work/shared/istandaarden")
-EXAMPLES = sorted(SHARED.glob("i*-3.2/berichten/*.xml")) if SHARED.is_dir() else []
+SHARED = shared_istandaarden()
+EXAMPLES = sorted(SHARED.glob("i*-3.2/berichten/*.xml")) if SHARED else []
 needs_shared = pytest.mark.skipif(
     not EXAMPLES, reason="the public example messages in ../shared/istandaarden are absent"
 )
@@ -98,6 +98,51 @@ def test_the_examples_values_reach_the_tables(tmp_path: Path) -> None:
     # JW323.xml uses ReferentieNummer RN004 twice: both prestaties are rejected
     twice = [r for r in loaded.rejected if "duplicate key" in r.reason]
     assert {(Path(r.file).name, r.row) for r in twice} == {("JW323.xml", 95), ("JW323.xml", 114)}
+
+
+@needs_shared
+def test_maatstaf_tables_shows_the_values_of_the_example_messages(tmp_path: Path) -> None:
+    """What a controller sees with ``maatstaf tables`` on the public examples: the values
+    written in JW301.xml and WMO301.xml (read by hand), no BSN, and the two invalid
+    messages in rejected.csv with their element path and line."""
+    import csv
+
+    from typer.testing import CliRunner
+
+    from maatstaf.cli import app
+
+    folder = tmp_path / "examples"
+    folder.mkdir()
+    for path in EXAMPLES:
+        shutil.copy(path, folder / path.name)
+    out = tmp_path / "tables"
+    result = CliRunner().invoke(app, ["tables", "--data", str(folder), "--output", str(out)])
+    assert result.exit_code == 1, result.stderr  # rows were rejected: said by the exit code
+    with open(out / "toewijzingen.csv", encoding="utf-8", newline="") as file:
+        rows = {r["toewijzing_id"]: r for r in csv.DictReader(file)}
+    jw = rows["0384-jw-300201"]
+    assert (jw["productcode"], jw["startdatum"], jw["einddatum"]) == (
+        "55A11",
+        "2026-04-01",
+        "2026-07-14",
+    )
+    assert (float(jw["omvang_volume"]), jw["omvang_eenheid"], jw["omvang_frequentie"]) == (
+        2,
+        "uur",
+        "week",
+    )
+    wmo = rows["0384-wmo-101"]
+    assert (wmo["productcode"], wmo["startdatum"], wmo["einddatum"]) == (
+        "01A01",
+        "2023-01-01",
+        "2023-12-31",
+    )
+    with open(out / "rejected.csv", encoding="utf-8", newline="") as file:
+        rejected = {(Path(r["file"]).name, r["row"], r["column"]) for r in csv.DictReader(file)}
+    assert ("JW318.xml", "33", "Bericht/Client/Verzoek/RetourCode") in rejected
+    assert ("JW315.xml", "44", "Bericht/Client/AangevraagdeProducten/AangevraagdProduct/ToewijzingEinddatum") in rejected  # fmt: skip
+    written = "".join(p.read_text(encoding="utf-8") for p in out.iterdir())
+    assert "999900006" not in written  # JW301.xml's BSN: pseudonymised before any table
 
 
 @needs_shared

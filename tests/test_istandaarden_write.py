@@ -8,7 +8,6 @@ the tables beside them)."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,20 +19,9 @@ from lxml import etree
 from maatstaf.adapters.istandaarden.writer import WriteOptions, Written, write_messages
 from maatstaf.adapters.istandaarden.writer_rows import synthetic_bsns, toewijzing_numbers
 from maatstaf.adapters.pseudonym import elfproef
+from tests.helpers import shared_istandaarden
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def shared_istandaarden() -> Path | None:
-    """The shared iStandaarden folder (XSDs and examples that are not ours)."""
-    candidates = [os.environ.get("MAATSTAF_ISTANDAARDEN", "")]
-    candidates += [str(p / "shared" / "istandaarden") for p in REPO.parents]
-    for candidate in candidates:
-        if candidate and (Path(candidate) / "ijw-3.2" / "xsd" / "jw301.xsd").is_file():
-            return Path(candidate)
-    return None
-
-
 SHARED = shared_istandaarden()
 needs_xsd = pytest.mark.skipif(
     SHARED is None,
