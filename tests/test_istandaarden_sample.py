@@ -31,6 +31,10 @@ from maatstaf.engine.result import RunResult
 from tests.helpers import run_engine
 from tests.test_istandaarden_write import hand_tables
 
+# the whole sample written as 43,000 messages and read back: an integration run of about a
+# minute, in the rest tier (make test-all, CI)
+pytestmark = [pytest.mark.slow]
+
 KEY = "sample-roundtrip-key-0123456789"
 AS_OF = dt.date(2021, 12, 31)
 GEMEENTE = "9999"
