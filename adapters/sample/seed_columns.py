@@ -127,9 +127,7 @@ def _toewijzingen(rng: np.random.Generator, world: World, frame: pd.DataFrame) -
     return frame.assign(verwijzer_naam=names[inverse])
 
 
-def _begroting(
-    rng: np.random.Generator, frame: pd.DataFrame, grants: pd.DataFrame
-) -> pd.DataFrame:
+def _begroting(rng: np.random.Generator, frame: pd.DataFrame, grants: pd.DataFrame) -> pd.DataFrame:
     pairs = zip(frame["wet"], frame["post"], strict=True)
     existing = frame.assign(
         domein=frame["wet"].map(DOMEIN), taakveld=[TAAKVELD[pair] for pair in pairs]
