@@ -29,7 +29,8 @@ numbers (days since 1970-01-01); only the last step turns them into DataFrames. 
 per concept: ``common`` (dates and helpers), ``products`` and ``care`` (indications),
 ``money`` (bookings, claims, budget), ``income`` (applications, benefits), ``people``
 (clients, population), ``frames`` (DataFrames); for the seed tables ``ledger``, ``debt``,
-``minima``, ``frontdoor``, ``seeds`` (their DataFrames) and ``seed_columns``; ``generate`` and ``csv_files``.
+``minima``, ``frontdoor``, ``seeds`` (their DataFrames) and ``seed_columns``; ``generate``
+and ``csv_files``.
 """
 
 from maatstaf.adapters.sample.common import SEED
