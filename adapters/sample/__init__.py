@@ -17,14 +17,20 @@ because of them), the tables ``definitions/seedtabellen.kpi`` declares for the r
 seeds, built on the same clients, households, applications, benefits and claims: ledger
 lines, benefit payments, debt-help trajectories and early-warning signals, minima grants
 and target groups, front-door requests, complaints and satisfaction surveys
-(``generate_seed_tables``; ``write_sample_csv`` writes both).
+(``generate_seed_tables``; ``write_sample_csv`` writes both). The columns that file adds
+to the canonical tables (a client's gender and household, the referrer's name, the
+budget's domain and Iv3 taakveld, with budget lines for the domains outside the three
+laws) come from a stream of their own too (``seed_columns``): ``generate_all`` and the CSV
+files carry them, after the canonical columns and rows; ``generate_sample`` stays the
+canonical schema.
 
 Internally every table is built as a dict of numpy arrays ("rows") with dates as day
 numbers (days since 1970-01-01); only the last step turns them into DataFrames. One module
 per concept: ``common`` (dates and helpers), ``products`` and ``care`` (indications),
 ``money`` (bookings, claims, budget), ``income`` (applications, benefits), ``people``
 (clients, population), ``frames`` (DataFrames); for the seed tables ``ledger``, ``debt``,
-``minima``, ``frontdoor`` and ``seeds`` (their DataFrames); ``generate`` and ``csv_files``.
+``minima``, ``frontdoor``, ``seeds`` (their DataFrames) and ``seed_columns``; ``generate``
+and ``csv_files``.
 """
 
 from maatstaf.adapters.sample.common import SEED

@@ -23,6 +23,7 @@ from maatstaf.adapters.sample.income import _aanvragen, _uitkeringen
 from maatstaf.adapters.sample.money import _begroting, _budgetboekingen, _declaraties
 from maatstaf.adapters.sample.people import _clienten, _populatie
 from maatstaf.adapters.sample.products import P_WET
+from maatstaf.adapters.sample.seed_columns import COLUMN_STREAM, with_seed_columns
 from maatstaf.adapters.sample.seed_schema import SEED_STREAM, sample_schema
 from maatstaf.adapters.sample.seeds import seed_tables
 from maatstaf.dsl.schema import Schema, Table, canonical_schema
@@ -58,11 +59,20 @@ def generate_all(seed: int = SEED) -> tuple[dict[str, pd.DataFrame], dict[str, p
     """The canonical tables and the seed tables, computed once.
 
     The seed tables are drawn from a random stream of their own (``[seed, 15]``), after
-    the canonical tables: those stay exactly what they were before the seed tables came."""
+    the canonical tables: those stay exactly what they were before the seed tables came.
+    The canonical tables here also carry the columns ``definitions/seedtabellen.kpi`` adds
+    to them (gender, household, referrer's name, the budget's domain and taakveld, and the
+    budget lines outside the three laws, after the others), from a stream of their own
+    (``[seed, 16]``): every column and row they had stays as it was."""
     frames, world = _canonical(seed)
     seed_frames = seed_tables(np.random.default_rng([seed, SEED_STREAM]), world)
+    columns_rng = np.random.default_rng([seed, COLUMN_STREAM])
+    extended = with_seed_columns(columns_rng, world, frames, seed_frames)
     schema = sample_schema()
-    return frames, {name: _conform(f, _table(schema, name)) for name, f in seed_frames.items()}
+    return (
+        {name: _conform(f, _table(schema, name)) for name, f in extended.items()},
+        {name: _conform(f, _table(schema, name)) for name, f in seed_frames.items()},
+    )
 
 
 def _canonical(seed: int) -> tuple[dict[str, pd.DataFrame], World]:
