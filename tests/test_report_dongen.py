@@ -343,7 +343,7 @@ def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def sample(sample_dir: Path) -> ReportResult:
-    return resolve(load_data(str(sample_dir), LoadOptions()))
+    return resolve(load_data(str(sample_dir), LoadOptions(), standard_library().table_schema))
 
 
 def test_markdown_golden(sample: ReportResult):
@@ -438,7 +438,9 @@ def test_the_cli_renders_the_report_on_the_sample(sample_dir: Path, tmp_path: Pa
 def test_renders_on_an_unseen_sample(tmp_path: Path):
     folder = tmp_path / "data"
     write_sample_csv(folder, seed=UNSEEN_SEED)
-    result = resolve(load_data(str(folder), LoadOptions()), "2021-Q2")
+    result = resolve(
+        load_data(str(folder), LoadOptions(), standard_library().table_schema), "2021-Q2"
+    )
     assert [s.title for s in result.sections] == SEED_PAGES
     states = {v.state for s in result.sections for i in s.items if not isinstance(i, TextResult)
               for row in i.rows for v in row.values}  # fmt: skip

@@ -60,7 +60,7 @@ def _load(folder: Path, seed: int | None = None) -> LoadedData:
         write_sample_csv(folder)
     else:
         write_sample_csv(folder, seed=seed)
-    return load_data(str(folder))
+    return load_data(str(folder), schema=standard_library().table_schema)
 
 
 @pytest.fixture(scope="module")
