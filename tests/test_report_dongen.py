@@ -381,7 +381,7 @@ def test_html_golden(sample: ReportResult):
     html = ReportHtmlRenderer().render(sample)
     assert "<script" not in html and "Content-Security-Policy" in html
     charts = sum(isinstance(i, ChartResult) for s in sample.sections for i in s.items)
-    assert charts == 17 and html.count("<svg") >= charts
+    assert charts == 19 and html.count("<svg") >= charts
     check_golden(html, GOLDEN / "dongen.html")
 
 

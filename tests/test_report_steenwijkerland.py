@@ -240,7 +240,10 @@ def test_markdown_golden(result):
     text = ReportMarkdownRenderer().render(result)
     assert text.startswith("# Monitor Sociaal Domein")
     assert "Periode: april 2021" in text and not CLIENT_ID.search(text)
-    assert text.count("Nog niet in het datamodel") >= 8
+    # said in words: what no table holds, and what a declared table holds but no measure
+    # computes yet
+    assert text.count("Nog niet in het datamodel") >= 2
+    assert text.count("Nog niet in het datamodel") + text.count("Nog geen maat") >= 8
     check_golden(text, GOLDEN / "steenwijkerland.md")
 
 
