@@ -11,7 +11,7 @@ import datetime as dt
 from maatstaf.adapters.base import LoadedData
 from maatstaf.dsl.model import Library
 from maatstaf.dsl.report_ast import Chart, Report, TableItem, Text, Tile
-from maatstaf.dsl.schema import Schema, canonical_schema
+from maatstaf.dsl.schema import Schema
 from maatstaf.engine.periods import Period
 from maatstaf.engine.result import Note, Suppression
 from maatstaf.engine.run import Progress, run
@@ -35,7 +35,7 @@ def plan(
     progress: Progress | None = None,
 ) -> ReportResult:
     """The report's figures for the report period P."""
-    schema = schema or canonical_schema()
+    schema = schema or library.table_schema
     source = Source(library, period, last_dates(data, schema))
     _sections(report, source)
     pairs, notes, provenance, hidden = [], [], [], 0
