@@ -38,9 +38,9 @@ SEED_TABLES = (
 )
 # The canonical sample as it was before the seed tables came (commit 5ef39d6): adding
 # tables, columns and budget lines must not move a single figure of the existing
-# measures. These are the digests of the canonical columns (and, for begroting, of the
-# rows it had then): the columns seedtabellen.kpi adds come after them, the budget lines
-# outside the three laws after the rows.
+# measures. These are the digests of the canonical columns (and, for begroting and
+# aanvragen, of the rows they had then): the columns seedtabellen.kpi adds come after
+# them, the budget lines outside the three laws and the corona applications after the rows.
 CANONICAL_SHA256 = {
     "aanvragen.csv": "85e9b665f96cbe2c14e21b7e67135d232171b9b8bde31f6e5328f78913fafc9e",
     "begroting.csv": "9f53258f069f614ad210e7bce00c8bd73b588fb64601af6185d21e70ad354bb2",
@@ -51,9 +51,10 @@ CANONICAL_SHA256 = {
     "toewijzingen.csv": "5a42f8eae13422409356cb22ed71c6fef66915c84868fd14f52ef61eaa508e37",
     "uitkeringen.csv": "f8890570a655eaa02b4a40f48b0204a83abae053c1d3e204f64d479043e03822",
 }
-BEGROTING_ROWS_BEFORE = 66
-# The whole files as they are now, with the seed columns filled (frontdoor, issue 15).
+ROWS_BEFORE = {"begroting": 66, "aanvragen": 3600}
+# The whole files as they are now, with the seed columns filled (frontdoor, issue 15), and the corona applications.
 SAMPLE_SHA256 = {
+    "aanvragen.csv": "9c952e4f905bdca449a83ef5c784b9c3e2b90f0eb64da637a1f88aeabf9662bf",
     "begroting.csv": "7d1816a940a771a652c658b974b5551297668946a7ac73d749f251121e8d32f8",
     "clienten.csv": "ab86df88d816f38ab44c1f0556c3e5a41539e20179372c1b4a7771e8ffca5295",
     "toewijzingen.csv": "5ad5a936982591fa07ded8272624946c8e9e154d652e9e72259945279ad1697e",
@@ -95,8 +96,8 @@ def _canonical_part(path: Path) -> bytes:
     text = path.read_text(encoding="utf-8")
     assert '"' not in text  # no quoted cell, so a comma always separates two cells
     lines = text.split("\n")
-    if path.stem == "begroting":
-        lines = [*lines[: 1 + BEGROTING_ROWS_BEFORE], ""]
+    if path.stem in ROWS_BEFORE:
+        lines = [*lines[: 1 + ROWS_BEFORE[path.stem]], ""]
     return "\n".join(",".join(line.split(",")[:width]) for line in lines).encode("utf-8")
 
 

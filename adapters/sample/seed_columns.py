@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from maatstaf.adapters.sample.common import Options, _ids, _pick
+from maatstaf.adapters.sample.corona import with_corona_applications
 from maatstaf.adapters.sample.ledger import MONTHLY
 from maatstaf.adapters.sample.products import P_WET
 
@@ -88,6 +89,8 @@ def with_seed_columns(
         "clienten": _clienten(rng, world, frames["clienten"], household_of),
         "toewijzingen": _toewijzingen(rng, world, frames["toewijzingen"]),
         "begroting": _begroting(rng, frames["begroting"], seed_frames["minimaregelingen"]),
+        # last, so every value drawn before stays as it was
+        "aanvragen": with_corona_applications(rng, world, frames["aanvragen"]),
     }
 
 
