@@ -63,6 +63,8 @@ class Combiner:
                 return _values(self._measure(expr.name))
             case ast.Total():
                 frame = _values(self._measure(expr.measure))
+                if any(d not in frame.columns for d in expr.by):  # no cell at all here
+                    return frame.assign(value=float("nan"))[["period", "value"]]
                 keys = ["period", *expr.by]
                 total = frame.groupby(keys, as_index=False, sort=False)["value"].sum(min_count=1)
                 return total.assign(**{SOURCE: expr.measure})

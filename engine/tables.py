@@ -62,7 +62,12 @@ def scoped_tables(
     sources = data.relations if data.backend is not None else _arrow_views(con, data)
     single = getattr(data.tables, "single_version", frozenset())
     raw = {
-        name: _known_on(rel, ctx.schema.table(name), as_of, name in single)  # type: ignore[arg-type]
+        name: _known_on(
+            _with_declared(rel, ctx.schema.table(name)),
+            ctx.schema.table(name),
+            as_of,
+            name in single,
+        )
         for name, rel in sources.items()
     }
     tables: dict[str, ir.Table] = {}
@@ -84,6 +89,31 @@ def scoped_tables(
             table = con.create_table(unique_name(f"scoped_{name}"), table, temp=True)
         tables[name] = table
     return merged_tables_in(con, data, ctx, tables)  # and those derived: 'table T merges S'
+
+
+# the column types of the schema, as Ibis types (as the CSV load types them)
+IBIS_TYPES = {
+    "text": "string",
+    "date": "date",
+    "timestamp": "timestamp",
+    "decimal": "decimal(18, 2)",
+    "integer": "int64",
+}
+
+
+def _with_declared(table: ir.Table, schema_table: Table | None) -> ir.Table:
+    """The table with every column its schema declares: one the data handed over lacks
+    (Arrow tables made without it, a database table from before a column was declared) is
+    empty in every row, as a CSV file without that column is read (a required column
+    never is: the load refuses a table without it)."""
+    if schema_table is None:
+        return table
+    missing = {
+        c.name: ibis.null(IBIS_TYPES[c.type])
+        for c in schema_table.columns
+        if c.name not in table.columns and c.type in IBIS_TYPES
+    }
+    return table.mutate(**missing) if missing else table
 
 
 def _arrow_views(con: ibis.BaseBackend, data: LoadedData) -> dict[str, ir.Table]:

@@ -219,7 +219,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[LoadedData, dict]:
 
     folder = tmp_path_factory.mktemp("sample")
     write_sample_csv(folder)
-    data = load_data(str(folder))
+    data = load_data(str(folder), schema=standard_library().table_schema)
     tables = {name: data.tables[name].to_pylist() for name in ("toewijzingen", "budgetboekingen")}
     for row in tables["budgetboekingen"]:
         row["boekdatum"] = _date(row["boekdatum"])

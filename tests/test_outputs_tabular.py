@@ -76,7 +76,12 @@ SMALL_ROWS = [
 def sample() -> RunResult:
     folder = Path(tempfile.mkdtemp(prefix="maatstaf-tabular-"))
     write_sample_csv(folder)
-    return run_engine(load_data(str(folder)), "month", D(2021, 1, 1), D(2021, 3, 31))
+    return run_engine(
+        load_data(str(folder), schema=standard_library().table_schema),
+        "month",
+        D(2021, 1, 1),
+        D(2021, 3, 31),
+    )
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import pytest
 from maatstaf.adapters.base import LoadError
 from maatstaf.adapters.registry import load_data
 from maatstaf.adapters.sample import write_sample_csv
-from tests.helpers import run_engine
+from tests.helpers import run_engine, standard_library
 
 URL = os.environ.get("MAATSTAF_TEST_DATABASE_URL")
 pytestmark = [
@@ -39,7 +39,7 @@ def _figures(data, grain: str = "quarter") -> dict:
 def csv_data(tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("sample")
     write_sample_csv(folder)
-    return load_data(str(folder))
+    return load_data(str(folder), schema=standard_library().table_schema)
 
 
 def _in_schema(url: str, schema: str) -> str:
@@ -68,7 +68,7 @@ def test_figures_computed_in_postgres_equal_the_csv_run(
     csv_data, database: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("MAATSTAF_DATA_URL", database)
-    data = load_data("env:MAATSTAF_DATA_URL")
+    data = load_data("env:MAATSTAF_DATA_URL", schema=standard_library().table_schema)
     assert data.backend is not None and data.tables == {}, "the rows stay in the database"
     assert [s.rows_accepted for s in data.stats] == [s.rows_accepted for s in csv_data.stats]
     assert _figures(data) == _figures(csv_data)

@@ -50,7 +50,7 @@ OPTIONS = {"grain": "month", "suppress": "off"}
 def sample_data():
     folder = Path(tempfile.mkdtemp(prefix="maatstaf-publish-"))
     write_sample_csv(folder)
-    return load_data(str(folder))
+    return load_data(str(folder), schema=standard_library().table_schema)
 
 
 @pytest.fixture(scope="module")

@@ -141,7 +141,10 @@ def test_no_figure_of_the_seed_is_written_into_the_report():
         for t in texts
         if "Nog niet in het datamodel" in t or "Nog geen maatstaf" in t or "Nog geen maat " in t
     ]
-    assert len(missing) >= 8
+    # what no table holds, or no measure computes yet, each said where the seed shows it
+    for subject in ("Sociaal Werk De Kop", "participatieladder", "sociale\nwerkvoorziening",
+                    "Schoonmaakondersteuning"):  # fmt: skip
+        assert any(subject in t for t in missing), subject
     assert all("{" not in t.split("Nog ")[1].split(".")[0] for t in missing)
     # a table that is declared is never said to be missing from the data model
     for table in ("vroegsignalering", "TOZO", "tevredenheid", "lopende zaken", "casusregie"):
