@@ -170,7 +170,12 @@ def test_what_the_data_model_cannot_hold_is_said_never_counted(sample):
     for table in ("schuldhulp", "signalen", "minimaregelingen", "doelgroepen", "tevredenheid"):
         assert not any(f"tabel {table}" in t for t in missing), table
     # the budget and ledger of debt help and minima are tables now, not texts
-    tables = [i.title for s in result.sections for i in s.items if hasattr(i, "rows") and hasattr(i, "title")]
+    tables = [
+        i.title
+        for s in result.sections
+        for i in s.items
+        if hasattr(i, "rows") and hasattr(i, "title")
+    ]
     for domain in ("schuldhulpverlening", "minimaregelingen"):
         assert f"Begroting vs Realisatie ({domain})" in tables, domain
 
