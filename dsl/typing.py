@@ -37,6 +37,8 @@ FUNCTIONS = {
     "year": "year(date): the calendar year of a date",
     "start_of_year": "start_of_year(date): 1 January of that date's year",
     "end_of_year": "end_of_year(date): 31 December of that date's year",
+    "working_days": "working_days(from, until): the Mondays to Fridays after 'from' up to and "
+    "including 'until' (Friday to Monday is 1)",
     "previous_year": "previous_year(measure): in compute, the measure's figure for the year "
     "before the period's year",
     "year_value": "year_value(measure): in compute, the measure's figure for the period's "
@@ -52,6 +54,7 @@ ARITY = {
     "year": 1,
     "start_of_year": 1,
     "end_of_year": 1,
+    "working_days": 2,
     "previous_year": 1,
     "year_value": 1,
     "pro_rata": 1,
@@ -243,7 +246,8 @@ def _call_type(node: ast.Call, scope: Scope) -> Type | None:
                 )
                 return None
             return kinds[0]
-    wanted: list[Type] = ["date", "date"] if node.function == "age" else ["date"]
+    two_dates = node.function in ("age", "working_days")
+    wanted: list[Type] = ["date", "date"] if two_dates else ["date"]
     for arg, kind in zip(node.args, wanted, strict=True):
         found = expr_type(arg, scope)
         if found not in (None, kind):

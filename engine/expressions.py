@@ -8,6 +8,7 @@ relations follow the catalogue to the letter (``einddatum`` inclusive, empty = r
 
 from __future__ import annotations
 
+import datetime as dt
 import operator
 from dataclasses import replace
 from decimal import Decimal
@@ -269,6 +270,19 @@ def _is_float(value: ir.Value) -> bool:
     return value.type().is_floating()
 
 
+# 1 January of the year 1 was a Monday: day numbers count from it (never negative, so
+# integer division and remainder mean the same on every backend); modulo 7 is 0 on Mondays
+_MONDAY = dt.date(1, 1, 1)
+
+
+def _weekdays_to(day: ir.Value) -> ir.Value:
+    """The number of Mondays to Fridays from 0001-01-01 up to and including ``day``: five
+    per whole week, and of the week begun at most five; the
+    difference of two is the working days after the first up to and including the second."""
+    n = day.delta(ibis.literal(_MONDAY), unit="day")
+    return (n // 7) * 5 + ibis.least(n % 7 + 1, 5)
+
+
 def _call(node: ast.Call, env: Env) -> ir.Value:
     if id(node) in env.entity_values:  # sum(x), count(x), ... in 'having', computed already
         return env.rel[env.entity_values[id(node)]]
@@ -296,6 +310,9 @@ def _call(node: ast.Call, env: Env) -> ir.Value:
         case "end_of_year":
             start = compile_expr(node.args[0], env).truncate("Y")
             return (start + ibis.interval(years=1) - ibis.interval(days=1)).cast("date")
+        case "working_days":
+            first, last = (compile_expr(a, env) for a in node.args)
+            return _weekdays_to(last) - _weekdays_to(first)
     raise CompileError(f"{node.span}: onbekende functie '{node.function}'")
 
 

@@ -156,7 +156,7 @@ def test_what_the_model_cannot_hold_is_said_never_filled_in():
         assert missing in texts, missing
     # where the table is there, the text names the measure that computes it, or says
     # plainly that none does yet
-    assert "Nog geen maat voor de instroom per naam van de verwijzer" in texts
+    assert "instroom_per_verwijzer --by verwijzer_naam" in texts
     assert "financien.realisatie per post" in texts
     assert texts.count("Nog niet in") >= 6
     for table in ("geslacht", "naam van de verwijzer", "bijzondere bijstand"):

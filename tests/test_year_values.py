@@ -9,6 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from maatstaf.dsl.check_grains import grain_warnings
 from maatstaf.dsl.errors import DefinitionError
@@ -167,3 +169,51 @@ def load_library_text(text: str) -> Library:
         path.write_text(text, encoding="utf-8")
         bundled = Path(__file__).parents[1] / "definitions"
         return load_library([bundled, path])
+
+
+# ---- against a day-by-day reckoning on random budgets -----------------------------------------
+
+amounts = st.integers(min_value=0, max_value=10_000_000)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    budgets=st.dictionaries(st.sampled_from([2020, 2021]), amounts, min_size=1),
+    grain=st.sampled_from(["month", "quarter"]),
+)
+def test_pro_rata_and_year_value_equal_a_day_by_day_share(budgets, grain) -> None:
+    """Each day of a year carries 1/365 (or 1/366) of its budget; a period's pro_rata is the
+    sum over its days, year_value the budget of its year; a year without a budget row gives
+    no figure at all."""
+    library = load_library_text(
+        OWN + OWN.replace("t.jaarbudget", "t.naar_rato").replace("year_value", "pro_rata")
+    )
+    rows = [budget(year, "wmo", str(amount)) for year, amount in budgets.items()]
+    result = run_engine(
+        loaded(begroting=rows), grain, dt.date(2020, 1, 1), dt.date(2021, 12, 31),
+        ["t.naar_rato", "t.jaarbudget"], library=library,
+    )  # fmt: skip
+    got = {
+        (f.measure, f.period): f.value for f in result.figures if f.dimensions.get("wet") == "wmo"
+    }
+    for (measure, label), value in got.items():
+        first, last = _bounds(label)
+        if measure == "t.jaarbudget":
+            assert value == pytest.approx(budgets[first.year]), label
+            continue
+        day, expected = first, 0.0
+        while day <= last:
+            days_in_year = 366 if day.year % 4 == 0 else 365
+            expected += budgets[day.year] / days_in_year
+            day += dt.timedelta(days=1)
+        assert value == pytest.approx(expected, rel=1e-9, abs=1e-6), label
+    for year in (2020, 2021):  # every period of a year with a budget has its figure
+        periods = {p for (m, p) in got if m == "t.naar_rato" and p.startswith(str(year))}
+        assert bool(periods) == (year in budgets), year
+
+
+def _bounds(label: str) -> tuple[dt.date, dt.date]:
+    from maatstaf.engine.periods import parse_period
+
+    period = parse_period(label)
+    return period.begin, period.end
