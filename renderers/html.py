@@ -332,7 +332,7 @@ def _axis_unit(unit: str, locale: str) -> str:
 
 
 NUMBER = re.compile(
-    r"(?:[+\-−]\s?)?(?:€\s?)?(?:\d{1,2}-\d{1,2}-\d{4}|\d+(?:[.,]\d+)*)"
+    r"(?:[+\-−]\s?)?(?:€\s?)?(?:\d{1,2}-\d{1,2}-\d{4}|\d+(?:-\d+)+|\d+(?:[.,]\d+)*)"
     r"(?:\s?%|\s(?:procentpunt(?:en)?|percentage points?|dagen|days|weken|weeks|maanden|months|"
     r"jaar|years?|euro)\b)?"
 )
@@ -340,7 +340,8 @@ NUMBER = re.compile(
 
 def numbers(text: object) -> Markup:
     """Escaped text where a number with a space or a hyphen in it (€ 104.891, 95 %,
-    +2,1 procentpunt, 1-1-2021) sits in a span that never breaks over lines; a bare number
+    +2,1 procentpunt, 1-1-2021, a band 27-34, a period 2018-01) sits in a span that never
+    breaks over lines; a bare number
     cannot break anyway, now that nothing allows a break inside a word."""
     raw, parts, at = str(text), [], 0
     for match in NUMBER.finditer(raw):
