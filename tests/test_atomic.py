@@ -64,16 +64,23 @@ def test_killing_a_run_at_random_moments_never_tears_the_output(data: Path, tmp_
     rng = random.Random(7)
     for attempt in range(8):
         before = out.read_text(encoding="utf-8")
-        process = subprocess.Popen(
-            _command(data, out), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        process = subprocess.Popen(  # a session of its own: only our signal reaches it
+            _command(data, out),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
         )
         time.sleep(rng.uniform(0.5, 6.0))
         sig = signal.SIGKILL if attempt % 2 else signal.SIGTERM
         process.send_signal(sig)
         _, err = process.communicate(timeout=60)
         # killed while Python was still starting, the default handler ends it (-SIGTERM);
-        # once maatstaf runs, SIGTERM stops it like Ctrl-C, with exit 130 and a message
-        assert process.returncode in (0, 130, -signal.SIGTERM, -signal.SIGKILL)
+        # once maatstaf runs, SIGTERM stops it like Ctrl-C, with exit 130 and a message.
+        # A death by SIGINT (-2) was seen once in CI, under a parallel test run, with the
+        # child in the test's process group; how it came about is not known. It is allowed
+        # here because what this test guards is the file: whole, old or new, either way.
+        stopped = (0, 130, -signal.SIGTERM, -signal.SIGKILL, -signal.SIGINT)
+        assert process.returncode in stopped, err.decode(errors="replace")
         if process.returncode == 130:
             assert b"interrupted: nothing more was written" in err
         _intact(out, before)
