@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import pyarrow as pa
+import pytest
 
 from maatstaf.adapters.base import LoadedData
-from maatstaf.dsl.load import load_library
+from maatstaf.dsl.errors import DefinitionError
+from maatstaf.dsl.load import bundled_definitions, load_library
 from maatstaf.dsl.model import Library
 from maatstaf.dsl.schema import canonical_schema
 from maatstaf.engine.periods import make_period, periods_between
@@ -51,6 +54,45 @@ def standard_library() -> Library:
     if _LIBRARY is None:
         _LIBRARY = load_library()
     return _LIBRARY
+
+
+def measure_head(unit: str) -> str:
+    """The opening of a measure t.x, one item per line: a rule after it starts on line 6."""
+    return f'measure t.x {{\n  label "X"\n  unit {unit}\n  owner "T"\n  description "x"\n'
+
+
+def in_measure(rule: str, unit: str) -> str:
+    """The measure t.x with this rule (its first line is line 6 of the text)."""
+    return measure_head(unit) + rule + "\n}\n"
+
+
+def library_of(
+    folder: Path | None, text: str, *, standard: bool = False, name: str = "d.kpi"
+) -> Library:
+    """The library of one definition file ``name`` holding ``text``, written into ``folder``
+    (a temporary folder, removed afterwards, when None); after the standard library when
+    ``standard``."""
+    if folder is None:
+        with tempfile.TemporaryDirectory() as temporary:
+            return library_of(Path(temporary), text, standard=standard, name=name)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return load_library([bundled_definitions(), path] if standard else [path])
+
+
+def problems(folder: Path, text: str, *, standard: bool = False, name: str = "d.kpi") -> list[str]:
+    """Every diagnostic, rendered, of loading ``text`` as ``library_of`` does; the text must
+    fail to load."""
+    with pytest.raises(DefinitionError) as info:
+        library_of(folder, text, standard=standard, name=name)
+    return [d.render() for d in info.value.diagnostics]
+
+
+def diagnostics(folder: Path, text: str, *, standard: bool = False, name: str = "d.kpi") -> str:
+    """The rendered diagnostics of ``text`` (see ``problems``), one after the other, with
+    ``folder`` left out of the paths: ``/d.kpi:6:3: ...``."""
+    found = problems(folder, text, standard=standard, name=name)
+    return "\n".join(found).replace(str(folder), "")
 
 
 def run_engine(

@@ -6,15 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
-
-import pytest
 
 from maatstaf.dsl import codec
-from maatstaf.dsl.errors import DefinitionError
 from maatstaf.dsl.labels import _check_labels
 from maatstaf.dsl.labels_ast import LabelsDecl
-from maatstaf.dsl.load import bundled_definitions, load_library
+from maatstaf.dsl.load import bundled_definitions
 from maatstaf.dsl.measure_facts import additive, additive_over
 from maatstaf.dsl.parser import parse
 from maatstaf.dsl.schema import canonical_schema
@@ -22,7 +18,7 @@ from maatstaf.engine.periods import parse_period
 from maatstaf.renderers.base import get_renderer
 from maatstaf.reports import plan
 from maatstaf.reports.result import TableResult
-from tests.helpers import loaded, standard_library
+from tests.helpers import library_of, loaded, problems, standard_library
 
 
 def measure(name: str, rule: str, extra: str = "", unit: str = "toewijzingen") -> str:
@@ -34,26 +30,14 @@ COUNT = "count toewijzingen where active in period by zwaarte"
 DISTINCT = "count distinct client_id in toewijzingen where active in period by zwaarte"
 
 
-def problems(tmp_path: Path, text: str) -> list[str]:
-    (tmp_path / "t.kpi").write_text(text, encoding="utf-8")
-    with pytest.raises(DefinitionError) as caught:
-        load_library([tmp_path / "t.kpi"])
-    return [d.render() for d in caught.value.diagnostics]
-
-
-def library_of(tmp_path: Path, text: str):
-    (tmp_path / "t.kpi").write_text(text, encoding="utf-8")
-    return load_library([tmp_path / "t.kpi"])
-
-
 # ---- diagnostics -----------------------------------------------------------------------
 
 
 def test_a_code_labelled_twice_points_at_the_second(tmp_path):
     found = problems(tmp_path, 'labels zwaarte {\n  "licht" = "Licht",\n  "licht" = "L" }\n')
     assert found == [
-        f"{tmp_path}/t.kpi:3:3: code 'licht' is labelled twice in 'labels zwaarte'. "
-        f"First labelled at {tmp_path}/t.kpi:2:3.\n"
+        f"{tmp_path}/d.kpi:3:3: code 'licht' is labelled twice in 'labels zwaarte'. "
+        f"First labelled at {tmp_path}/d.kpi:2:3.\n"
         '    "licht" = "L" }\n'
         "    ^^^^^^^"
     ]
@@ -62,7 +46,7 @@ def test_a_code_labelled_twice_points_at_the_second(tmp_path):
 def test_an_unknown_column_says_did_you_mean(tmp_path):
     found = problems(tmp_path, 'labels zwarte { "licht" = "Licht" }\n')
     assert found == [
-        f"{tmp_path}/t.kpi:1:8: unknown column or dimension 'zwarte' in 'labels'. "
+        f"{tmp_path}/d.kpi:1:8: unknown column or dimension 'zwarte' in 'labels'. "
         "Did you mean 'zwaarte'?\n"
         '  labels zwarte { "licht" = "Licht" }\n'
         "         ^^^^^^"
@@ -72,7 +56,7 @@ def test_an_unknown_column_says_did_you_mean(tmp_path):
 def test_a_code_the_column_does_not_have_lists_its_values(tmp_path):
     found = problems(tmp_path, 'labels zwaarte { "licht" = "Licht", "extreem" = "Extreem" }\n')
     assert found == [
-        f"{tmp_path}/t.kpi:1:37: 'extreem' is not a value of 'zwaarte'. "
+        f"{tmp_path}/d.kpi:1:37: 'extreem' is not a value of 'zwaarte'. "
         "Its values: licht, middel, zwaar.\n"
         '  labels zwaarte { "licht" = "Licht", "extreem" = "Extreem" }\n'
         "                                      ^^^^^^^^^"
@@ -82,7 +66,7 @@ def test_a_code_the_column_does_not_have_lists_its_values(tmp_path):
 def test_a_misspelled_code_says_did_you_mean(tmp_path):
     found = problems(tmp_path, 'labels leveringsvorm { "pbg" = "Pgb" }\n')
     assert found[0].split("\n")[0].endswith(". Did you mean 'pgb'?")
-    assert found[0].startswith(f"{tmp_path}/t.kpi:1:24: 'pbg' is not a value of 'leveringsvorm'")
+    assert found[0].startswith(f"{tmp_path}/d.kpi:1:24: 'pbg' is not a value of 'leveringsvorm'")
 
 
 def test_a_code_of_a_named_dimension_is_checked_against_its_mapping(tmp_path):
@@ -93,14 +77,14 @@ def test_a_code_of_a_named_dimension_is_checked_against_its_mapping(tmp_path):
 
 def test_an_empty_label_is_refused(tmp_path):
     found = problems(tmp_path, 'labels zwaarte { "licht" = " " }\n')
-    assert found[0].startswith(f"{tmp_path}/t.kpi:1:28: the label of code 'licht' is empty")
+    assert found[0].startswith(f"{tmp_path}/d.kpi:1:28: the label of code 'licht' is empty")
 
 
 def test_labels_declared_twice(tmp_path):
     text = 'labels wet { "wmo" = "Wmo" }\nlabels wet { "jeugdwet" = "Jeugd" }\n'
     found = problems(tmp_path, text)
-    assert found[0].startswith(f"{tmp_path}/t.kpi:2:8: labels 'wet' are declared twice")
-    assert f"First declared at {tmp_path}/t.kpi:1:1; join the two blocks." in found[0]
+    assert found[0].startswith(f"{tmp_path}/d.kpi:2:8: labels 'wet' are declared twice")
+    assert f"First declared at {tmp_path}/d.kpi:1:1; join the two blocks." in found[0]
 
 
 def test_a_free_text_column_takes_any_code(tmp_path):
@@ -111,7 +95,7 @@ def test_a_free_text_column_takes_any_code(tmp_path):
 def test_additive_over_an_unknown_dimension_says_did_you_mean(tmp_path):
     found = problems(tmp_path, measure("t.m", COUNT, "additive over zwarte"))
     assert found == [
-        f"{tmp_path}/t.kpi:4:17: unknown dimension 'zwarte' in 'additive over' of measure "
+        f"{tmp_path}/d.kpi:4:17: unknown dimension 'zwarte' in 'additive over' of measure "
         "'t.m'. Did you mean 'zwaarte'?\n"
         "    additive over zwarte\n"
         "                  ^^^^^^"
@@ -121,7 +105,7 @@ def test_additive_over_an_unknown_dimension_says_did_you_mean(tmp_path):
 def test_a_distinct_count_cannot_claim_to_add_up_over_a_row_level_category(tmp_path):
     found = problems(tmp_path, measure("t.m", DISTINCT, "additive over zwaarte"))
     assert found == [
-        f"{tmp_path}/t.kpi:4:17: measure 't.m' counts distinct client_id: one client_id can "
+        f"{tmp_path}/d.kpi:4:17: measure 't.m' counts distinct client_id: one client_id can "
         "have rows in several values of 'zwaarte', so its figures do not add up over it. "
         "Remove 'zwaarte' from 'additive over', or give each client_id one value: "
         '\'by zwaarte per client_id, mixed as "...", ignoring "..."\'.\n'
@@ -138,7 +122,7 @@ def test_a_share_cannot_claim_to_add_up(tmp_path):
 
 def test_a_dimension_named_twice(tmp_path):
     found = problems(tmp_path, measure("t.m", COUNT, "additive over zwaarte, zwaarte"))
-    assert found[0].startswith(f"{tmp_path}/t.kpi:4:26: dimension 'zwaarte' is named twice")
+    assert found[0].startswith(f"{tmp_path}/d.kpi:4:26: dimension 'zwaarte' is named twice")
 
 
 def test_a_misspelled_keyword_suggests_labels(tmp_path):

@@ -15,29 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from maatstaf.dsl import ast, codec
-from maatstaf.dsl.errors import DefinitionError
-from maatstaf.dsl.load import load_library
 from maatstaf.dsl.measure_facts import additive
 from maatstaf.dsl.model import Library
 from tests import oracle
-from tests.helpers import loaded, run_engine
+from tests.helpers import diagnostics, in_measure, library_of, loaded, measure_head, run_engine
 from tests.test_oracle_properties import toewijzingen
 
-HEAD = 'measure t.x {\n  label "X"\n  unit dagen\n  owner "T"\n  description "x"\n'
-
-
-def library_of(tmp_path: Path, text: str) -> Library:
-    path = tmp_path / "lang.kpi"
-    path.write_text(text, encoding="utf-8")
-    return load_library([path])
-
-
-def diagnostics(tmp_path: Path, rule: str) -> str:
-    path = tmp_path / "d.kpi"
-    path.write_text(HEAD + rule + "\n}\n", encoding="utf-8")
-    with pytest.raises(DefinitionError) as info:
-        load_library([path])
-    return "\n".join(d.render() for d in info.value.diagnostics).replace(str(tmp_path), "")
+HEAD = measure_head("dagen")
 
 
 @pytest.fixture(scope="module")
@@ -153,17 +137,21 @@ def test_postgres_gets_an_exact_interpolated_percentile() -> None:
 
 
 def test_a_percentile_lies_between_0_and_100(tmp_path: Path) -> None:
-    assert diagnostics(tmp_path, "  percentile 100 omvang_volume in toewijzingen") == (
+    assert diagnostics(
+        tmp_path, in_measure("  percentile 100 omvang_volume in toewijzingen", "dagen")
+    ) == (
         "/d.kpi:6:14: a percentile lies strictly between 0 and 100, not 100. Write 'min' for "
         "the smallest value, 'max' for the largest, 'median' for percentile 50.\n"
         "    percentile 100 omvang_volume in toewijzingen\n"
         "               ^^^"
     )
-    assert "not 0." in diagnostics(tmp_path, "  percentile 0 omvang_volume in toewijzingen")
+    assert "not 0." in diagnostics(
+        tmp_path, in_measure("  percentile 0 omvang_volume in toewijzingen", "dagen")
+    )
 
 
 def test_a_median_of_dates_is_an_error(tmp_path: Path) -> None:
-    assert diagnostics(tmp_path, "  median startdatum in toewijzingen") == (
+    assert diagnostics(tmp_path, in_measure("  median startdatum in toewijzingen", "dagen")) == (
         "/d.kpi:6:10: the median is taken of numbers or numbers of days, not of a date. "
         "Subtract dates for a number of days: 'besloten_op - ontvangen_op'.\n"
         "    median startdatum in toewijzingen\n"
@@ -172,7 +160,7 @@ def test_a_median_of_dates_is_an_error(tmp_path: Path) -> None:
 
 
 def test_a_misspelt_statistic_gets_a_suggestion(tmp_path: Path) -> None:
-    assert diagnostics(tmp_path, "  medain omvang_volume in toewijzingen") == (
+    assert diagnostics(tmp_path, in_measure("  medain omvang_volume in toewijzingen", "dagen")) == (
         "/d.kpi:6:3: unexpected 'medain'. Did you mean 'median'?\n"
         "    medain omvang_volume in toewijzingen\n"
         "    ^^^^^^"
@@ -180,7 +168,9 @@ def test_a_misspelt_statistic_gets_a_suggestion(tmp_path: Path) -> None:
 
 
 def test_an_unknown_per_column(tmp_path: Path) -> None:
-    found = diagnostics(tmp_path, "  max omvang_volume per clientid in toewijzingen")
+    found = diagnostics(
+        tmp_path, in_measure("  max omvang_volume per clientid in toewijzingen", "dagen")
+    )
     assert "unknown column 'clientid' in table 'toewijzingen'. Did you mean 'client_id'?" in found
 
 

@@ -11,24 +11,14 @@ from pathlib import Path
 import pytest
 
 from maatstaf.dsl import ast
-from maatstaf.dsl.errors import DefinitionError
-from maatstaf.dsl.load import load_library
 from maatstaf.dsl.parser import parse
-from tests.helpers import loaded, run_engine
+from tests.helpers import diagnostics, in_measure, library_of, loaded, measure_head, run_engine
 
-HEAD = 'measure t.x {\n  label "X"\n  unit uren\n  owner "T"\n  description "x"\n'
+HEAD = measure_head("uren")
 HOURS = (
     '  sum case when omvang_frequentie = "maand" then omvang_volume / 4.33\n'
     "           else omvang_volume end in toewijzingen\n"
 )
-
-
-def diagnostics(tmp_path: Path, rule: str) -> str:
-    path = tmp_path / "d.kpi"
-    path.write_text(HEAD + rule + "\n}\n", encoding="utf-8")
-    with pytest.raises(DefinitionError) as info:
-        load_library([path])
-    return "\n".join(d.render() for d in info.value.diagnostics).replace(str(tmp_path), "")
 
 
 def test_the_parse_tree_keeps_every_branch_and_position() -> None:
@@ -46,7 +36,7 @@ def test_the_parse_tree_keeps_every_branch_and_position() -> None:
 
 def test_else_is_required(tmp_path: Path) -> None:
     rule = '  sum case when omvang_frequentie = "maand" then omvang_volume end in toewijzingen'
-    assert diagnostics(tmp_path, rule) == (
+    assert diagnostics(tmp_path, in_measure(rule, "uren")) == (
         "/d.kpi:6:64: a 'case' needs an 'else' value before 'end': without one, a row that "
         "meets no 'when' would silently have no value. Write 'else <value>' before 'end', "
         "for example 'else 0'.\n"
@@ -57,7 +47,7 @@ def test_else_is_required(tmp_path: Path) -> None:
 
 def test_every_branch_is_of_one_kind(tmp_path: Path) -> None:
     rule = '  sum case when wet = "wmo" then omvang_volume else "nul" end in toewijzingen'
-    assert diagnostics(tmp_path, rule) == (
+    assert diagnostics(tmp_path, in_measure(rule, "uren")) == (
         "/d.kpi:6:53: every value of a 'case' must be of one kind: the first is a number, "
         "the 'else' value is a text. A text and a number do not mix: give every branch a "
         "text, or every one a number.\n"
@@ -67,20 +57,22 @@ def test_every_branch_is_of_one_kind(tmp_path: Path) -> None:
     days = '  sum case when wet = "wmo" then 1 days when wet = "jeugdwet" then 2 else 0 end in toewijzingen'
     assert (
         "the first is a number of days, this 'then' value is a number. Write a number of days as '56 days'."
-        in diagnostics(tmp_path, days)
+        in diagnostics(tmp_path, in_measure(days, "uren"))
     )
 
 
 def test_a_misspelt_else_gets_a_suggestion(tmp_path: Path) -> None:
     rule = '  sum case when wet = "wmo" then 1 els 0 end in toewijzingen'
-    assert diagnostics(tmp_path, rule).startswith(
+    assert diagnostics(tmp_path, in_measure(rule, "uren")).startswith(
         "/d.kpi:6:36: unexpected 'els'. Did you mean 'else'?"
     )
 
 
 def test_a_condition_inside_a_case_is_checked(tmp_path: Path) -> None:
     rule = '  sum case when wet = "wmmo" then 1 else 0 end in toewijzingen'
-    assert "'wet' never has the value 'wmmo'. Did you mean 'wmo'?" in diagnostics(tmp_path, rule)
+    assert "'wet' never has the value 'wmmo'. Did you mean 'wmo'?" in diagnostics(
+        tmp_path, in_measure(rule, "uren")
+    )
 
 
 def row(n: int, wet: str, volume: str | None, frequentie: str | None, **extra: object) -> dict:
@@ -105,9 +97,7 @@ ROWS = [
 
 
 def run(tmp_path: Path, text: str, measure: str = "t.x") -> dict:
-    path = tmp_path / "c.kpi"
-    path.write_text(text, encoding="utf-8")
-    library = load_library([path])
+    library = library_of(tmp_path, text)
     result = run_engine(
         loaded(toewijzingen=ROWS), "month", dt.date(2020, 1, 1), dt.date(2020, 1, 1),
         [measure], library=library,

@@ -15,14 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from maatstaf.dsl import codec
-from maatstaf.dsl.errors import DefinitionError
-from maatstaf.dsl.load import load_library
 from maatstaf.dsl.model import Library
 from tests import oracle
-from tests.helpers import loaded, run_engine
+from tests.helpers import diagnostics, in_measure, library_of, loaded, run_engine
 from tests.test_oracle_properties import toewijzingen
-
-HEAD = 'measure t.x {\n  label "X"\n  unit cliënten\n  owner "T"\n  description "x"\n'
 
 DEFINITIONS = """
 parameter veel_uren = 10
@@ -57,12 +53,6 @@ measure h.gemiddeld {
 }
 """
 MEASURES = ["h.veel_uren", "h.meerdere", "h.lang_in_zorg", "h.gemiddeld"]
-
-
-def library_of(tmp_path: Path, text: str) -> Library:
-    path = tmp_path / "having.kpi"
-    path.write_text(text, encoding="utf-8")
-    return load_library([path])
 
 
 @pytest.fixture(scope="module")
@@ -129,14 +119,6 @@ def test_the_cache_gives_back_having(library: Library) -> None:
     assert figures(again) == figures(library)
 
 
-def diagnostics(tmp_path: Path, rule: str) -> str:
-    path = tmp_path / "d.kpi"
-    path.write_text(HEAD + rule + "\n}\n", encoding="utf-8")
-    with pytest.raises(DefinitionError) as info:
-        load_library([path])
-    return "\n".join(d.render() for d in info.value.diagnostics).replace(str(tmp_path), "")
-
-
 COUNT = "  count distinct client_id in declaraties\n  where periode_start in period\n"
 
 
@@ -182,11 +164,14 @@ COUNT = "  count distinct client_id in declaraties\n  where periode_start in per
     ],
 )
 def test_having_diagnostics(tmp_path: Path, rule: str, expected: str) -> None:
-    assert diagnostics(tmp_path, rule) == expected
+    assert diagnostics(tmp_path, in_measure(rule, "cliënten")) == expected
 
 
 def test_having_twice_is_an_error(tmp_path: Path) -> None:
-    found = diagnostics(tmp_path, COUNT + "  having sum(bedrag) > 1\n  having sum(bedrag) > 2")
+    found = diagnostics(
+        tmp_path,
+        in_measure(COUNT + "  having sum(bedrag) > 1\n  having sum(bedrag) > 2", "cliënten"),
+    )
     assert "having is given twice in one block" in found
 
 
@@ -269,12 +254,5 @@ def test_the_comparison_catches_a_wrong_threshold(library: Library) -> None:
         row(2, "A", "wmo", "2020-01-01", None, "6"),
     ]
     assert compare(rows, "month", library) == []
-    loose = library_of_text(DEFINITIONS.replace("> veel_uren", ">= veel_uren"))
+    loose = library_of(None, DEFINITIONS.replace("> veel_uren", ">= veel_uren"))
     assert compare(rows, "month", loose) != []
-
-
-def library_of_text(text: str) -> Library:
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as folder:
-        return library_of(Path(folder), text)

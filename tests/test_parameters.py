@@ -14,24 +14,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from maatstaf.dsl import ast, codec
-from maatstaf.dsl.errors import DefinitionError
-from maatstaf.dsl.load import load_library
 from maatstaf.dsl.parser import parse
 from tests import oracle
-from tests.helpers import loaded, run_engine
+from tests.helpers import diagnostics, library_of, loaded, run_engine
 
 
 def measure(rule: str, name: str = "t.x", unit: str = "toewijzingen") -> str:
     meta = f'label "X" unit {unit} owner "T" description "x"'
     return f"measure {name} {{\n  {meta}\n  {rule}\n}}\n"
-
-
-def diagnostics(tmp_path: Path, text: str) -> str:
-    path = tmp_path / "d.kpi"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(DefinitionError) as info:
-        load_library([path])
-    return "\n".join(d.render() for d in info.value.diagnostics).replace(str(tmp_path), "")
 
 
 def row(n: int, wet: str, volume: str | None, start: dt.date, end: dt.date | None = None) -> dict:
@@ -55,9 +45,7 @@ ROWS = [
 
 
 def run(tmp_path: Path, text: str, grain: str, first: dt.date, last: dt.date, rows=ROWS):
-    path = tmp_path / "c.kpi"
-    path.write_text(text, encoding="utf-8")
-    library = load_library([path])
+    library = library_of(tmp_path, text)
     names = [m for m in library.measures if m.startswith("t.")]
     result = run_engine(loaded(toewijzingen=rows), grain, first, last, names, library=library)
     figures = {(f.measure, f.period): f.value for f in result.figures if not f.dimensions}
@@ -286,9 +274,7 @@ def test_a_dated_threshold_in_a_condition_gives_no_silent_zero(tmp_path: Path) -
 
 
 def test_list_and_dated_parameters_survive_the_cache(tmp_path: Path) -> None:
-    path = tmp_path / "c.kpi"
-    path.write_text(LISTS + TARIFF + SUM.replace("t.x", "t.z"), encoding="utf-8")
-    library = load_library([path])
+    library = library_of(tmp_path, LISTS + TARIFF + SUM.replace("t.x", "t.z"))
     assert codec.loads(codec.dumps(library)) == library
     assert library.measures["t.x"].versions[0].parameters == ("wetten_hier",)
     assert library.measures["t.z"].versions[0].parameters == ("tarief",)

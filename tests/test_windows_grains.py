@@ -36,27 +36,16 @@ from maatstaf.engine.run import RunRequest, run
 from maatstaf.renderers.chart_axes import period_labels, period_span
 from maatstaf.renderers.format import period_nl
 from tests import oracle
-from tests.helpers import loaded
+from tests.helpers import diagnostics, in_measure, library_of, loaded
 from tests.test_oracle_properties import declaraties, toewijzingen
 
 D = dt.date
 GRAINS = ("month", "4-weekly", "quarter", "half-year", "year")
-HEAD = 'measure t.x {\n  label "X"\n  unit euro\n  owner "T"\n  description "x"\n'
 
 
 @pytest.fixture(scope="module")
 def windows(tmp_path_factory: pytest.TempPathFactory) -> Library:
-    path = tmp_path_factory.mktemp("win") / "win.kpi"
-    path.write_text(oracle.WINDOW_DEFINITIONS, encoding="utf-8")
-    return load_library([path])
-
-
-def diagnostics(tmp_path: Path, rule: str) -> str:
-    path = tmp_path / "d.kpi"
-    path.write_text(HEAD + rule + "\n}\n", encoding="utf-8")
-    with pytest.raises(DefinitionError) as info:
-        load_library([path])
-    return "\n".join(d.render() for d in info.value.diagnostics).replace(str(tmp_path), "")
+    return library_of(tmp_path_factory.mktemp("win"), oracle.WINDOW_DEFINITIONS)
 
 
 def figures(library: Library, tables: dict, first: str, last: str, grain: str) -> dict:
@@ -239,7 +228,7 @@ def test_a_window_without_rows_is_no_figure_and_noted(windows: Library) -> None:
 
 def test_a_rolling_window_counts_months(tmp_path: Path) -> None:
     rule = "  sum bedrag in declaraties where periode_start in rolling 1 year"
-    assert diagnostics(tmp_path, rule) == (
+    assert diagnostics(tmp_path, in_measure(rule, "euro")) == (
         "/d.kpi:6:62: a rolling window counts months, not year. Write 'rolling 12 months'.\n"
         "    sum bedrag in declaraties where periode_start in rolling 1 year\n"
         "                                                               ^^^^"
@@ -248,7 +237,7 @@ def test_a_rolling_window_counts_months(tmp_path: Path) -> None:
 
 def test_a_rolling_window_of_0_months(tmp_path: Path) -> None:
     rule = "  count toewijzingen where active in rolling 0 months"
-    assert diagnostics(tmp_path, rule) == (
+    assert diagnostics(tmp_path, in_measure(rule, "euro")) == (
         "/d.kpi:6:46: a rolling window of 0 months. A rolling window is 1 to 120 months "
         "long, e.g. 'rolling 12 months'.\n"
         "    count toewijzingen where active in rolling 0 months\n"
@@ -258,24 +247,28 @@ def test_a_rolling_window_of_0_months(tmp_path: Path) -> None:
 
 def test_a_misspelt_window(tmp_path: Path) -> None:
     rule = "  count toewijzingen where active in roling 12 months"
-    found = diagnostics(tmp_path, rule)
+    found = diagnostics(tmp_path, in_measure(rule, "euro"))
     assert found.startswith("/d.kpi:6:38: unexpected 'roling'. Did you mean 'rolling'?")
 
 
 def test_a_window_needs_a_date(tmp_path: Path) -> None:
     rule = "  sum bedrag in declaraties where bedrag in year to date"
-    assert diagnostics(tmp_path, rule) == (
+    assert diagnostics(tmp_path, in_measure(rule, "euro")) == (
         "/d.kpi:6:35: 'in year to date' needs a date, not a number\n"
         "    sum bedrag in declaraties where bedrag in year to date\n"
         "                                    ^^^^^^"
     )
     rule = "  sum bedrag in declaraties where bedrag in rolling 1 month"
-    assert "'in rolling 1 month' needs a date, not a number" in diagnostics(tmp_path, rule)
+    assert "'in rolling 1 month' needs a date, not a number" in diagnostics(
+        tmp_path, in_measure(rule, "euro")
+    )
 
 
 def test_a_window_of_an_unknown_row(tmp_path: Path) -> None:
     rule = "  count toewijzingen where x starts in year to date"
-    assert diagnostics(tmp_path, rule).startswith("/d.kpi:6:28: unknown row 'x'")
+    assert diagnostics(tmp_path, in_measure(rule, "euro")).startswith(
+        "/d.kpi:6:28: unknown row 'x'"
+    )
 
 
 def test_a_report_at_a_new_grain_is_a_positioned_error(tmp_path: Path) -> None:

@@ -14,9 +14,8 @@ from hypothesis import strategies as st
 
 from maatstaf.adapters.base import LoadedData
 from maatstaf.dsl.errors import DefinitionError
-from maatstaf.dsl.load import bundled_definitions, load_library
 from maatstaf.dsl.model import Library
-from tests.helpers import run_engine
+from tests.helpers import library_of, run_engine
 
 D = dt.date
 SUM = """
@@ -28,15 +27,9 @@ measure t.werkdagen {
 """
 
 
-def library_with(tmp_path: Path, text: str) -> Library:
-    path = tmp_path / "t.kpi"
-    path.write_text(text, encoding="utf-8")
-    return load_library([bundled_definitions(), path])
-
-
 @pytest.fixture(scope="module")
 def library(tmp_path_factory: pytest.TempPathFactory) -> Library:
-    return library_with(tmp_path_factory.mktemp("werkdagen"), SUM)
+    return library_of(tmp_path_factory.mktemp("werkdagen"), SUM, standard=True)
 
 
 def loaded(rows: list[dict]) -> LoadedData:
@@ -113,9 +106,11 @@ def test_engine_equals_a_day_by_day_count(library: Library, pairs) -> None:
 
 
 def test_working_days_needs_two_dates(tmp_path: Path) -> None:
+    text = SUM.replace(
+        "working_days(aangemeld_op, eerste_gesprek_op)", "working_days(aangemeld_op, 3)"
+    )
     with pytest.raises(DefinitionError) as info:
-        library_with(tmp_path, SUM.replace("working_days(aangemeld_op, eerste_gesprek_op)",
-                                           "working_days(aangemeld_op, 3)"))  # fmt: skip
+        library_of(tmp_path, text, standard=True)
     assert [d.message for d in info.value.diagnostics] == [
         "working_days needs a date, not a number"
     ]

@@ -16,7 +16,7 @@ from maatstaf.dsl.check_grains import grain_warnings
 from maatstaf.dsl.errors import DefinitionError
 from maatstaf.dsl.load import load_library
 from maatstaf.dsl.model import Library
-from tests.helpers import loaded, run_engine, standard_library
+from tests.helpers import library_of, loaded, run_engine, standard_library
 
 
 def budget(year: int, wet: str, amount: str, versie: str = "primitief") -> dict:
@@ -71,8 +71,10 @@ def test_pro_rata_of_a_quarter_and_of_a_period_across_two_years() -> None:
     assert got[("begroting_naar_rato", "2021-Q1", "wmo")] == pytest.approx(180000)
     quarters = [got[("begroting_naar_rato", f"2021-Q{q}", "wmo")] for q in range(1, 5)]
     assert sum(quarters) == pytest.approx(730000)
-    library = load_library_text(
-        OWN + OWN.replace("t.jaarbudget", "t.naar_rato").replace("year_value", "pro_rata")
+    library = library_of(
+        None,
+        OWN + OWN.replace("t.jaarbudget", "t.naar_rato").replace("year_value", "pro_rata"),
+        standard=True,
     )
     got = four_weekly(library, "2021-P01", "t.naar_rato")
     # 2021-P01 opens with ISO week 53 of 2020: 28 December 2020 .. 31 January 2021;
@@ -95,7 +97,7 @@ def four_weekly(library: Library, label: str, measure: str) -> dict:
 
 
 def test_year_value_in_every_period_of_the_year() -> None:
-    library = load_library_text(OWN)
+    library = library_of(None, OWN, standard=True)
     got, notes = figures(
         library, "month", dt.date(2021, 11, 1), dt.date(2022, 1, 1), ["t.jaarbudget"]
     )
@@ -140,11 +142,17 @@ def test_a_slice_of_a_measure_without_any_row_is_no_figure() -> None:
 
 def test_the_grain_check_knows_a_yearly_figure_at_any_grain(tmp_path: Path) -> None:
     warned = grain_warnings(
-        load_library_text(OWN.replace("year_value(begroting)", "begroting - prognose_uitgaven"))
+        library_of(
+            None,
+            OWN.replace("year_value(begroting)", "begroting - prognose_uitgaven"),
+            standard=True,
+        )
     )
     assert any("never share a grain" in w.message for w in warned)
     fixed = "year_value(begroting) - prognose_uitgaven"
-    assert not grain_warnings(load_library_text(OWN.replace("year_value(begroting)", fixed)))
+    assert not grain_warnings(
+        library_of(None, OWN.replace("year_value(begroting)", fixed), standard=True)
+    )
 
 
 def test_year_value_takes_a_measure_in_compute(tmp_path: Path) -> None:
@@ -161,16 +169,6 @@ def test_year_value_takes_a_measure_in_compute(tmp_path: Path) -> None:
     ]
 
 
-def load_library_text(text: str) -> Library:
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "own.kpi"
-        path.write_text(text, encoding="utf-8")
-        bundled = Path(__file__).parents[1] / "definitions"
-        return load_library([bundled, path])
-
-
 # ---- against a day-by-day reckoning on random budgets -----------------------------------------
 
 amounts = st.integers(min_value=0, max_value=10_000_000)
@@ -185,8 +183,10 @@ def test_pro_rata_and_year_value_equal_a_day_by_day_share(budgets, grain) -> Non
     """Each day of a year carries 1/365 (or 1/366) of its budget; a period's pro_rata is the
     sum over its days, year_value the budget of its year; a year without a budget row gives
     no figure at all."""
-    library = load_library_text(
-        OWN + OWN.replace("t.jaarbudget", "t.naar_rato").replace("year_value", "pro_rata")
+    library = library_of(
+        None,
+        OWN + OWN.replace("t.jaarbudget", "t.naar_rato").replace("year_value", "pro_rata"),
+        standard=True,
     )
     rows = [budget(year, "wmo", str(amount)) for year, amount in budgets.items()]
     result = run_engine(

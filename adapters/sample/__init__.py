@@ -20,13 +20,13 @@ and target groups, front-door requests, complaints and satisfaction surveys
 (``generate_seed_tables``; ``write_sample_csv`` writes both). The columns that file adds
 to the canonical tables (a client's gender and household, the referrer's name, the
 budget's domain and Iv3 taakveld, with budget lines for the domains outside the three
-laws) come from a stream of their own too (``seed_columns``): ``generate_all`` and the CSV
-files carry them, after the canonical columns and rows; ``generate_sample`` stays the
-canonical schema.
+laws) come from a stream of their own too (``seed_columns``; ``common.STREAMS`` names
+every stream): ``generate_all`` and the CSV files carry them, after the canonical columns
+and rows; ``generate_sample`` stays the canonical schema.
 
 Internally every table is built as a dict of numpy arrays ("rows") with dates as day
 numbers (days since 1970-01-01); only the last step turns them into DataFrames. One module
-per concept: ``common`` (dates and helpers), ``products`` and ``care`` (indications),
+per concept: ``common`` (dates, random streams and helpers), ``products`` and ``care`` (indications),
 ``money`` (bookings, claims, budget), ``income`` (applications, benefits), ``people``
 (clients, population), ``frames`` (DataFrames); for the seed tables ``ledger``, ``debt``,
 ``minima``, ``frontdoor``, ``seeds`` (their DataFrames) and ``seed_columns``; ``generate``

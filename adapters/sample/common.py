@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 import numpy as np
 
 SEED = 2021
 Rows = dict[str, np.ndarray]
 Options = tuple[tuple[object, float], ...]
+Stream = Literal["canonical", "seed tables", "seed columns"]
+
+# The random streams of the sample, by what each fills. The canonical tables come from the
+# seed itself; what was added later draws from a stream of its own (``[seed, n]``), after
+# everything else, so that no value drawn before it moves: the seed tables of
+# definitions/seedtabellen.kpi, and the columns that file adds to the canonical tables.
+STREAMS: dict[Stream, int | None] = {"canonical": None, "seed tables": 15, "seed columns": 16}
+
+
+def stream(seed: int, name: Stream) -> np.random.Generator:
+    """The random stream ``name`` of the sample made from ``seed``."""
+    number = STREAMS[name]
+    return np.random.default_rng(seed if number is None else [seed, number])
 
 
 def _day(year: int, month: int, day: int) -> int:

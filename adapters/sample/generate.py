@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from maatstaf.adapters.sample.care import _indications
-from maatstaf.adapters.sample.common import SEED, TARGET_CLIENTS, Rows
+from maatstaf.adapters.sample.common import SEED, TARGET_CLIENTS, Rows, stream
 from maatstaf.adapters.sample.frames import (
     _aanvragen_frame,
     _budgetboekingen_frame,
@@ -23,8 +23,8 @@ from maatstaf.adapters.sample.income import _aanvragen, _uitkeringen
 from maatstaf.adapters.sample.money import _begroting, _budgetboekingen, _declaraties
 from maatstaf.adapters.sample.people import _clienten, _populatie
 from maatstaf.adapters.sample.products import P_WET
-from maatstaf.adapters.sample.seed_columns import COLUMN_STREAM, with_seed_columns
-from maatstaf.adapters.sample.seed_schema import SEED_STREAM, sample_schema
+from maatstaf.adapters.sample.seed_columns import with_seed_columns
+from maatstaf.adapters.sample.seed_schema import sample_schema
 from maatstaf.adapters.sample.seeds import seed_tables
 from maatstaf.dsl.schema import Schema, Table, canonical_schema
 
@@ -58,16 +58,15 @@ def generate_seed_tables(seed: int = SEED) -> dict[str, pd.DataFrame]:
 def generate_all(seed: int = SEED) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
     """The canonical tables and the seed tables, computed once.
 
-    The seed tables are drawn from a random stream of their own (``[seed, 15]``), after
-    the canonical tables: those stay exactly what they were before the seed tables came.
+    The seed tables are drawn from a random stream of their own (``STREAMS`` in common.py),
+    after the canonical tables: those stay exactly what they were before the seed tables came.
     The canonical tables here also carry the columns ``definitions/seedtabellen.kpi`` adds
     to them (gender, household, referrer's name, the budget's domain and taakveld, and the
     budget lines outside the three laws, after the others), from a stream of their own
-    (``[seed, 16]``): every column and row they had stays as it was."""
+    too: every column and row they had stays as it was."""
     frames, world = _canonical(seed)
-    seed_frames = seed_tables(np.random.default_rng([seed, SEED_STREAM]), world)
-    columns_rng = np.random.default_rng([seed, COLUMN_STREAM])
-    extended = with_seed_columns(columns_rng, world, frames, seed_frames)
+    seed_frames = seed_tables(stream(seed, "seed tables"), world)
+    extended = with_seed_columns(stream(seed, "seed columns"), world, frames, seed_frames)
     schema = sample_schema()
     return (
         {name: _conform(f, _table(schema, name)) for name, f in extended.items()},
@@ -76,7 +75,7 @@ def generate_all(seed: int = SEED) -> tuple[dict[str, pd.DataFrame], dict[str, p
 
 
 def _canonical(seed: int) -> tuple[dict[str, pd.DataFrame], World]:
-    rng = np.random.default_rng(seed)
+    rng = stream(seed, "canonical")
     tw, households = _indications(rng)
     claims = _declaraties(rng, tw)
     bookings = _budgetboekingen(rng, tw)

@@ -19,8 +19,6 @@ from maatstaf.adapters.sample.products import P_WET
 if TYPE_CHECKING:
     from maatstaf.adapters.sample.generate import World
 
-COLUMN_STREAM = 16  # np.random.default_rng([seed, 16])
-
 # iStandaarden COD046 (0 onbekend, 1 man, 2 vrouw, 3 niet gespecificeerd). Shares as in
 # CBS's figures for the social domain: Wmo clients are mostly older women, youth care
 # has more boys, social assistance slightly more women.

@@ -8,7 +8,6 @@ from importlib import resources
 
 from maatstaf.dsl.schema import Schema, canonical_schema
 
-SEED_STREAM = 15  # the seed tables' own random stream: np.random.default_rng([seed, 15])
 SEED_FILE = "seedtabellen.kpi"
 
 

@@ -15,6 +15,11 @@ if TYPE_CHECKING:  # imported where used: defining the options must stay light (
     from maatstaf.engine.run import Selection
     from maatstaf.engine.suppression import Policy
 
+GRAINS = "month, 4-weekly, quarter, half-year or year."
+
+SourceOpt = Annotated[
+    str, typer.Option("--data", help="The source: folder, .xlsx or database URL.")
+]
 MappingOpt = Annotated[
     Path | None, typer.Option("--mapping", help="YAML mapping of the source's columns and codes.")
 ]
@@ -30,6 +35,32 @@ DefinitionsOpt = Annotated[
     typer.Option(
         "--definitions", "-d", help="Definition files or folders (default: the standard library)."
     ),
+]
+
+PeriodFromOpt = Annotated[
+    str | None, typer.Option("--from", help="2020-01, 2020-P01, 2020-Q1, 2020-H1 or 2020.")
+]
+PeriodToOpt = Annotated[str | None, typer.Option("--to", help="Last period (inclusive).")]
+GrainOpt = Annotated[Optional[str], typer.Option("--grain", help=GRAINS)]  # noqa: UP045
+MeasuresOpt = Annotated[
+    list[str] | None, typer.Option("--measure", "-m", help="ID or ID@VERSION; repeatable.")
+]
+ByOpt = Annotated[
+    list[str] | None,
+    typer.Option("--by", help="An optional dimension, where a measure offers it; repeatable."),
+]
+SuppressOpt = Annotated[
+    str,
+    typer.Option(
+        "--suppress", envvar="MAATSTAF_SUPPRESS", help="Small counts: off, a threshold (5) or cbs."
+    ),
+]
+AsOfOpt = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--as-of", help="Use only rows registered on or before this date (YYYY-MM-DD)."),
+]
+OutputFileOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
 ]
 
 

@@ -4,7 +4,6 @@ dashboards query (a DuckDB file, or PostgreSQL); see ``docs/dashboards.md``."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -12,18 +11,18 @@ import typer
 
 from maatstaf.cli.boundary import UsageError, app, boundary, err
 from maatstaf.cli.options import (
+    ByOpt,
     DefinitionsOpt,
+    GrainOpt,
     MappingOpt,
+    MeasuresOpt,
+    PeriodFromOpt,
+    PeriodToOpt,
     PseudonymizeOpt,
     QuarantineOpt,
-    date_of,
-    library_of,
-    policy_of,
-    selection_of,
+    SourceOpt,
 )
 from maatstaf.cli.outputs import check_outputs
-
-GRAINS = "month, 4-weekly, quarter, half-year or year."
 
 
 @app.command(name="publish")
@@ -36,20 +35,13 @@ def publish_command(
             help="figures.duckdb, duckdb:///path.duckdb, postgresql://... or env:NAME.",
         ),
     ],
-    data: Annotated[str, typer.Option("--data", help="The source: folder, .xlsx or database URL.")],
+    data: SourceOpt,
     definitions: DefinitionsOpt = None,
-    period_from: Annotated[
-        str | None, typer.Option("--from", help="2020-01, 2020-P01, 2020-Q1, 2020-H1 or 2020.")
-    ] = None,
-    period_to: Annotated[str | None, typer.Option("--to", help="Last period (inclusive).")] = None,
-    grain: Annotated[Optional[str], typer.Option("--grain", help=GRAINS)] = None,  # noqa: UP045
-    measure: Annotated[
-        list[str] | None, typer.Option("--measure", "-m", help="ID or ID@VERSION; repeatable.")
-    ] = None,
-    by: Annotated[
-        list[str] | None,
-        typer.Option("--by", help="An optional dimension, where a measure offers it; repeatable."),
-    ] = None,
+    period_from: PeriodFromOpt = None,
+    period_to: PeriodToOpt = None,
+    grain: GrainOpt = None,
+    measure: MeasuresOpt = None,
+    by: ByOpt = None,
     suppress: Annotated[
         str,
         typer.Option(
@@ -71,11 +63,8 @@ def publish_command(
     database: tables runs and figures, view figures_current. Publishing the same run twice
     changes nothing; a failure leaves the database as it was."""
     with boundary():
-        from maatstaf.cli.figures import check_dimensions
-        from maatstaf.cli.loading import _report_rejections, check_periods, load, periods_of
-        from maatstaf.engine.run import RunRequest, run
-        from maatstaf.engine.suppression import apply as apply_suppression
-        from maatstaf.progress import measure_progress
+        from maatstaf.cli.computing import compute
+        from maatstaf.cli.loading import _report_rejections
         from maatstaf.publish.database import PublishError, target_of
         from maatstaf.publish.publish import check_target, publish
 
@@ -92,26 +81,21 @@ def publish_command(
         except PublishError as exc:
             err(f"error: {exc}")
             raise typer.Exit(1) from None
-        selections = [selection_of(m) for m in measure] if measure else None
-        policy = policy_of(suppress)
-        check_periods(period_from, period_to, grain)
-        cbs = policy is not None and policy.kind == "cbs"
-        request = RunRequest(
-            periods=(),
-            selections=selections,
-            as_of=date_of(as_of, "--as-of"),
-            round_counts_to=5 if cbs else None,
-            min_share_base=100 if cbs else None,
-            optional_dims=tuple(by or ()),
+        computed = compute(
+            data,
+            definitions,
+            period_from=period_from,
+            period_to=period_to,
+            grain=grain,
+            measure=measure,
+            by=by,
+            suppress=suppress,
+            as_of=as_of,
+            mapping=mapping,
+            pseudonymize=pseudonymize,
+            quarantine=quarantine,
         )
-        library = library_of(definitions)
-        check_dimensions(library, selections, request.optional_dims)
-        loaded = load(data, mapping, pseudonymize, quarantine, library.table_schema)
-        request = replace(request, periods=periods_of(period_from, period_to, grain, loaded))
-        with measure_progress() as progress:
-            result = run(library, loaded, request, progress=progress)
-        if policy is not None:
-            result = apply_suppression(result, policy, library, loaded, request)
+        result, loaded = computed.result, computed.loaded
         _report_rejections(loaded)
         if strict and loaded.rejected:
             err("error: --strict and input rows were rejected; nothing was published")
@@ -128,7 +112,7 @@ def publish_command(
             "pseudonymize": sorted(pseudonymize or []),
         }
         try:
-            published = publish(result, library, target, options)
+            published = publish(result, computed.library, target, options)
         except PublishError as exc:
             err(f"error: {exc}")
             raise typer.Exit(1) from None

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from maatstaf.cli.boundary import UsageError, app, boundary, err
 from maatstaf.cli.options import (
+    AsOfOpt,
     DefinitionsOpt,
     MappingOpt,
+    OutputFileOpt,
     PseudonymizeOpt,
+    SourceOpt,
+    SuppressOpt,
     date_of,
     library_of,
     policy_of,
@@ -28,32 +31,18 @@ FORMATS = ("html", "markdown", "json")
 @app.command(name="report")
 def report_command(
     report_id: Annotated[str, typer.Argument(metavar="ID", help="The report's id.")],
-    data: Annotated[str, typer.Option("--data", help="The source: folder, .xlsx or database URL.")],
+    data: SourceOpt,
     period: Annotated[
         str, typer.Option("--period", help="The report period: 2021-Q1, 2021-03 or 2021.")
     ],
     format: Annotated[str, typer.Option("--format", "-f", help="html, markdown or json.")] = "html",
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
-    ] = None,
+    output: OutputFileOpt = None,
     definitions: DefinitionsOpt = None,
-    suppress: Annotated[
-        str,
-        typer.Option(
-            "--suppress",
-            envvar="MAATSTAF_SUPPRESS",
-            help="Small counts: off, a threshold (5) or cbs.",
-        ),
-    ] = "off",
+    suppress: SuppressOpt = "off",
     locale: Annotated[str, typer.Option("--locale", help="nl or en.")] = "nl",
     mapping: MappingOpt = None,
     pseudonymize: PseudonymizeOpt = None,
-    as_of: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option(
-            "--as-of", help="Use only rows registered on or before this date (YYYY-MM-DD)."
-        ),
-    ] = None,
+    as_of: AsOfOpt = None,
 ) -> None:
     """Compute a report's figures for a report period and render them."""
     with boundary():

@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from maatstaf.cli.boundary import UsageError, app, boundary, err
-from maatstaf.cli.options import DefinitionsOpt, MappingOpt, PseudonymizeOpt, library_of
+from maatstaf.cli.options import (
+    DefinitionsOpt,
+    MappingOpt,
+    PseudonymizeOpt,
+    SourceOpt,
+    library_of,
+)
 from maatstaf.cli.outputs import check_folder, check_outputs
 
 if TYPE_CHECKING:  # imported where used: registering the command must stay light (--help)
@@ -25,7 +31,7 @@ REJECTED = "rejected.csv"
 
 @app.command(name="tables")
 def tables_command(
-    data: Annotated[str, typer.Option("--data", help="The source: folder, .xlsx or database URL.")],
+    data: SourceOpt,
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for one file per table.")],
     format: Annotated[
         str, typer.Option("--format", "-f", help="csv (the default) or parquet.")

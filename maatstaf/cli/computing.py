@@ -1,0 +1,129 @@
+"""Figures from a source, as ``run`` and ``publish`` compute them: the options checked
+before any work, the library and the data loaded, the periods chosen, the engine run,
+and small counts suppressed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from maatstaf.cli.boundary import UsageError
+from maatstaf.cli.options import date_of, library_of, policy_of, selection_of
+
+if TYPE_CHECKING:  # imported where used: the commands that call this must stay light (--help)
+    from maatstaf.adapters.base import LoadedData
+    from maatstaf.dsl.model import Library
+    from maatstaf.engine.result import RunResult
+    from maatstaf.engine.run import RunRequest, Selection
+
+
+@dataclass(frozen=True)
+class Computed:
+    """What a command renders or publishes, with what it was computed from."""
+
+    library: Library
+    loaded: LoadedData
+    request: RunRequest
+    result: RunResult
+
+
+def compute(
+    data: str,
+    definitions: list[Path] | None,
+    *,
+    period_from: str | None,
+    period_to: str | None,
+    grain: str | None,
+    measure: list[str] | None,
+    by: list[str] | None,
+    suppress: str,
+    as_of: str | None,
+    mapping: Path | None,
+    pseudonymize: list[str] | None,
+    quarantine: Path | None,
+    compare: bool = False,
+    engine: str = "duckdb",
+) -> Computed:
+    """The figures of the chosen measures (all without --measure) for the periods asked
+    (by default the last three years with indications), suppressed as ``suppress`` says.
+    Every option is checked before the library or the data is read."""
+    from maatstaf.cli.loading import check_periods, load, periods_of
+    from maatstaf.engine.run import RunRequest, run
+    from maatstaf.engine.suppression import apply as apply_suppression
+    from maatstaf.progress import measure_progress
+
+    selections = [selection_of(m) for m in measure] if measure else None
+    policy = policy_of(suppress)
+    check_periods(period_from, period_to, grain)
+    cbs = policy is not None and policy.kind == "cbs"
+    request = RunRequest(
+        periods=(),
+        selections=selections,
+        compare=compare,
+        as_of=date_of(as_of, "--as-of"),
+        round_counts_to=5 if cbs else None,
+        min_share_base=100 if cbs else None,
+        optional_dims=tuple(by or ()),
+    )
+    on_engine = engine_of(engine)
+    library = library_of(definitions)
+    check_dimensions(library, selections, request.optional_dims)
+    loaded = on_engine(load(data, mapping, pseudonymize, quarantine, library.table_schema))
+    request = replace(request, periods=periods_of(period_from, period_to, grain, loaded))
+    with measure_progress() as progress:
+        result = run(library, loaded, request, progress=progress)
+    if policy is not None:
+        result = apply_suppression(result, policy, library, loaded, request)
+    return Computed(library, loaded, request, result)
+
+
+def engine_of(engine: str) -> Callable[[LoadedData], LoadedData]:
+    """Where the figures are computed; an engine whose library is missing is named before
+    any data is read."""
+    if engine == "duckdb":
+        return lambda loaded: loaded
+    try:
+        import pyspark.sql  # noqa: F401
+    except ImportError:
+        raise UsageError(
+            f"--engine {engine} needs PySpark: pip install 'maatstaf[spark]' "
+            "(or leave --engine out to compute in process with DuckDB)"
+        ) from None
+    from maatstaf.engine.spark import on_spark, spark_session
+
+    master = "local[*]" if engine == "spark" else engine
+    return lambda loaded: on_spark(loaded, spark_session(master))
+
+
+def check_dimensions(
+    library: Library, selections: list[Selection] | None, wanted: tuple[str, ...]
+) -> None:
+    """Every --by names an optional dimension one of the chosen measures offers."""
+    from maatstaf.dsl.errors import did_you_mean
+
+    if not wanted:
+        return
+    chosen = (
+        [library.measures[s.measure] for s in selections if s.measure in library.measures]
+        if selections
+        else list(library.measures.values())
+    )
+    offered = sorted({d.name for m in chosen for v in m.versions for d in v.optional_by})
+    for name in wanted:
+        if name in offered:
+            continue
+        hint = did_you_mean(name, offered)
+        on_offer = ", ".join(offered) if offered else "none (no chosen measure has 'optionally by')"
+        raise UsageError(
+            " ".join(
+                part
+                for part in (
+                    f"--by {name}: no chosen measure offers this dimension.",
+                    hint,
+                    f"Dimensions on offer: {on_offer}.",
+                )
+                if part
+            )
+        )

@@ -1,0 +1,95 @@
+"""run and publish compute figures through one function (maatstaf/cli/computing.py): the
+same options are refused with the same message before any data is read, and the same
+options give the same figures, whether rendered (run) or published (publish)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from maatstaf.adapters.sample import write_sample_csv
+from maatstaf.cli import app
+from tests.test_outputs_tabular import figures_of_rows
+
+# bad options, and the message both commands give for them (the data does not exist, so
+# each must be refused before any data is read)
+REFUSED = [
+    (
+        ["--grain", "weekly"],
+        "unknown grain 'weekly': use month, 4-weekly, quarter, half-year or year. "
+        "Did you mean '4-weekly'?",
+    ),
+    (["--suppress", "sometimes"], "--suppress 'sometimes': use off, a threshold such as 5, or cbs"),
+    (["--as-of", "2021-13-01"], "--as-of '2021-13-01': write a date as YYYY-MM-DD"),
+    (["-m", "jeugd.unieke_clienten@x"], "'jeugd.unieke_clienten@x': write a version as ID@2"),
+    (["--from", "2021-13"], "'2021-13' is not a period: write a month as 2020-01"),
+    (
+        ["-m", "jeugd.unieke_clienten", "--by", "wijkk"],
+        "--by wijkk: no chosen measure offers this dimension.",
+    ),
+]
+
+
+def _commands(tmp_path: Path) -> dict[str, list[str]]:
+    return {
+        "run": ["run"],
+        "publish": ["publish", "--database", f"duckdb://{tmp_path / 'cijfers.duckdb'}"],
+    }
+
+
+@pytest.mark.parametrize(("options", "message"), REFUSED)
+def test_run_and_publish_refuse_an_option_alike_before_reading_data(
+    tmp_path: Path, options: list[str], message: str
+) -> None:
+    said = {}
+    for name, command in _commands(tmp_path).items():
+        args = [*command, "--data", str(tmp_path / "no-data"), *options]
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 2, (name, result.output)
+        said[name] = result.output
+    assert said["run"] == said["publish"]
+    assert said["run"].startswith(f"usage error: {message}"), said["run"]
+
+
+@pytest.fixture(scope="module")
+def sample_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("sample")
+    write_sample_csv(folder)
+    return folder
+
+
+def test_run_and_publish_give_the_same_figures(tmp_path: Path, sample_folder: Path) -> None:
+    """Measures with an optional dimension, CBS suppression and an as-of date: every
+    option the two commands share reaches the computation of both."""
+    options = ["--data", str(sample_folder), "--from", "2021-01", "--to", "2021-03"]
+    options += ["-m", "jeugd.unieke_clienten", "-m", "wmo.unieke_clienten", "--by", "leveringsvorm"]
+    options += ["--suppress", "cbs", "--as-of", "2021-02-15"]
+    output, database = tmp_path / "cijfers.json", tmp_path / "cijfers.duckdb"
+    runner = CliRunner()
+    ran = runner.invoke(app, ["run", *options, "--format", "json", "-o", str(output)])
+    assert ran.exit_code == 0, ran.output
+    published = runner.invoke(app, ["publish", "--database", f"duckdb://{database}", *options])
+    assert published.exit_code == 0, published.output
+
+    rendered = {
+        (f["measure"], f["version"], f["period"], tuple(sorted(f["dimensions"].items()))): (
+            f["value"],
+            f.get("suppressed"),
+        )
+        for f in json.loads(output.read_text(encoding="utf-8"))["figures"]
+    }
+    with duckdb.connect(str(database), read_only=True) as con:
+        cursor = con.execute("SELECT * FROM figures_current")
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    stored = {
+        key: (figure["value"], figure["suppressed"])
+        for key, figure in figures_of_rows(rows, names).items()
+    }
+    assert stored == rendered
+    assert any(dims for (_, _, _, dims) in rendered), "no figure by leveringsvorm: --by did not arrive"
+    assert any(suppressed for _, suppressed in rendered.values()), "nothing suppressed"
