@@ -99,7 +99,6 @@ def _cartesian(
     box: Box | None = None,
     scale: Scale | None = None,
 ) -> str:
-    box = box or Box(LEFT, WIDTH - (RIGHT + 48 if right else RIGHT), TOP, HEIGHT - BOTTOM)
     rows = _stack_rows(bars, len(labels), percent) if stacked else None
     left_values = (
         [total for row in rows for total in _reach(row)]
@@ -109,6 +108,8 @@ def _cartesian(
     negative = any(v is not None and v < 0 for v in left_values)
     whole = Scale(0.0, 1.0, 0.25) if percent and not negative else None
     left = scale or whole or nice_scale(left_values)
+    box = box or Box(_left_margin(left, frame.fmt), WIDTH - (RIGHT + 48 if right else RIGHT),
+                     TOP, HEIGHT - BOTTOM)  # fmt: skip
     parts = heading(frame, right[0] if right else None)
     parts += value_axis(left, frame.fmt, box.top, box.bottom, box.x0, box.x1)
     parts += category_axis(labels, box.x0, box.x1, box.bottom, frame.period)
@@ -141,6 +142,13 @@ def _stack_rows(bars: Sequence[Series], count: int, percent: bool) -> list[list[
             row = [None if v is None or not total else v / total for v in row]
         rows.append(row)
     return rows
+
+
+def _left_margin(scale: Scale, fmt: Fmt) -> float:
+    """Room for the widest tick label (``€ -250.000``, ``€ 1.000.000``), never less than
+    the usual margin, so no label is cut off at the chart's left edge."""
+    widest = max(len(fmt(v)) for v in scale.ticks())
+    return max(LEFT, round(6.6 * widest + 10))
 
 
 def _reach(row: list[float | None]) -> tuple[float, float]:

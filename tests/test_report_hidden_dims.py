@@ -317,3 +317,21 @@ def test_a_hidden_part_hides_the_sum(values, at) -> None:
 def test_a_sum_of_one_part_is_that_figure() -> None:
     part = Figure(measure="m", version=1, period="2021-01", dimensions={}, value=7)
     assert added_up([part]) is part
+
+
+def _documented() -> list[str]:
+    docs = (Path(__file__).parents[1] / "docs" / "language.md").read_text(encoding="utf-8")
+    part = docs.split("#### Dimensions an item does not show", 1)[1]
+    return part.split("```")[1:4:2]
+
+
+def test_the_documented_items_check(tmp_path: Path) -> None:
+    example, _ = _documented()
+    _report(tmp_path, example)
+    library = load_library([bundled_definitions(), tmp_path / "r.kpi"])
+    assert len(library.reports["r"].sections[0].items) == 4
+
+
+def test_the_documented_error_is_the_real_one() -> None:
+    _, error = _documented()
+    assert error.strip("\n") == _item("tile participatie.huishoudens_per_regeling")
