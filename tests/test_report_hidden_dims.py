@@ -335,3 +335,17 @@ def test_the_documented_items_check(tmp_path: Path) -> None:
 def test_the_documented_error_is_the_real_one() -> None:
     _, error = _documented()
     assert error.strip("\n") == _item("tile participatie.huishoudens_per_regeling")
+
+
+def test_two_dimensions_survive_the_library_cache() -> None:
+    from maatstaf.dsl import codec
+
+    text = (
+        'report r {\n  title "R"\n  section "S" {\n    table "T" {\n'
+        "      show jeugd.ingezette_voorzieningen by verwijzer_groep and zwaarte\n"
+        "      columns period\n    }\n  }\n}\n"
+    )
+    report = parse(text, "a.kpi").declarations[0]
+    again = codec.loads(codec.dumps(report))
+    assert again == report
+    assert again.sections[0].items[0].series[0].also_by == ("zwaarte",)
