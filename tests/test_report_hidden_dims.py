@@ -77,11 +77,13 @@ def test_forecast_saldo_per_domain_and_over_all(tmp_path: Path) -> None:
     result = _plan(
         tmp_path,
         '    table "D" { show financien.prognose_saldo by domein  columns period }\n'
-        "    tile financien.prognose_saldo",
+        "    tile financien.prognose_saldo\n"
+        '    text """Verwacht: {financien.prognose_saldo}."""',
         TABLES,
         "2021-04",
     )
-    per_domain, whole = _items(result)
+    per_domain, whole, text = _items(result)
+    assert text.values["financien.prognose_saldo"].value == pytest.approx(185500)
     assert isinstance(per_domain, TableResult) and isinstance(whole, TileResult)
     got = {r.dimensions["domein"]: r.values[0].value for r in per_domain.rows}
     assert got["minima"] == pytest.approx(-2500)
