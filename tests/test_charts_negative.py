@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from maatstaf.renderers import svg
-from maatstaf.renderers.chart_axes import HEIGHT
+from maatstaf.renderers.chart_axes import HEIGHT, nice_scale
 from tests.golden import check_golden
 from tests.test_charts import GOLDEN, _heights, frame, parse, rects, texts
 
@@ -78,3 +78,13 @@ def test_a_stack_of_only_negative_parts() -> None:
 
 def test_stacked_with_negative_parts_golden() -> None:
     check_golden(_chart() + "\n", GOLDEN / "stacked_negative.svg")
+
+
+def test_a_small_negative_part_gets_room_not_a_whole_empty_step() -> None:
+    """Refunds of € 4.709 under payments of € 829.000: the axis ends at -25.000 (a tenth
+    of its step), its round ticks start at 0."""
+    scale = nice_scale([-4709, 829000])
+    assert (scale.low, scale.high, scale.step) == (-25000, 1000000, 250000)
+    assert scale.ticks() == [0, 250000, 500000, 750000, 1000000]
+    wide = nice_scale([-400, 2700])  # a refund large beside the rest keeps whole steps
+    assert (wide.low, wide.ticks()[0]) == (-1000, -1000)
