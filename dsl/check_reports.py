@@ -17,6 +17,12 @@ from maatstaf.dsl import report_ast as rep
 from maatstaf.dsl.errors import Diagnostic, Span, did_you_mean
 from maatstaf.dsl.measure_facts import additive, dimension_values, dimensions
 from maatstaf.dsl.model import Library, MeasureVersion
+from maatstaf.dsl.report_dims import (
+    default_dimensions,
+    hidden_dimensions,
+    not_additive_over,
+    offered_dimensions,
+)
 
 _KIND_WORDS = {
     ast.ShareOf: "a share",
@@ -64,7 +70,7 @@ class _Checker:
 
     # -- items
     def tile(self, tile: rep.Tile, grain: rep.Grain) -> None:
-        versions = self.series(tile.series, {grain})
+        versions = self.series(tile.series, {grain}, "tile")
         if tile.series.by is not None and versions:
             self.error(
                 "a tile shows one figure, not a breakdown",
@@ -75,7 +81,7 @@ class _Checker:
 
     def chart(self, chart: rep.Chart, grain: rep.Grain) -> None:
         grains = _window_grains(chart.window, grain)
-        found = [(s, self.series(s, grains)) for s in chart.series]
+        found = [(s, self.series(s, grains, "chart")) for s in chart.series]
         words = chart.chart.replace("_", " ")
         if chart.chart in ("donut", "small_multiples_category"):
             for series, versions in found:
@@ -101,7 +107,7 @@ class _Checker:
 
     def table(self, table: rep.TableItem, grain: rep.Grain) -> None:
         grains = set().union(*(_window_grains(w, grain) for w in table.columns.windows))
-        found = [(s, self.series(s, grains)) for s in table.series]
+        found = [(s, self.series(s, grains, "table")) for s in table.series]
         extras = [w for w, on in (("total", table.total), ("percentages", table.percentages)) if on]
         if not extras:
             return
@@ -120,9 +126,12 @@ class _Checker:
                     or "Write {measure.id} for a figure at the report period, {period} "
                     "for the period's name.",
                 )
+            elif known and ref.name != "period":
+                versions = list(self.library.measures[ref.name].versions)
+                self.hidden(ref.name, versions, (), ref.span, "text")
 
     # -- series
-    def series(self, series: rep.Series, grains: set[str]) -> list[MeasureVersion]:
+    def series(self, series: rep.Series, grains: set[str], item: str) -> list[MeasureVersion]:
         """The versions a series shows (none when it is wrong: that is reported)."""
         measure = self.library.measures.get(series.measure)
         if measure is None and series.measure in self.broken:
@@ -148,19 +157,22 @@ class _Checker:
             versions = [chosen]
         ok = self.dimensions(series, versions)
         ok = self.grains(series, versions, grains) and ok
+        if ok:
+            ok = self.hidden(series.measure, versions, series.shown, series.measure_span, item)
         return versions if ok else []
 
     def dimensions(self, series: rep.Series, versions: list[MeasureVersion]) -> bool:
         known: set[str] = set()
         for version in versions:
-            dims = dimensions(self.library, version)
-            if dims is None:
+            if dimensions(self.library, version) is None:
                 return True  # a measure it uses is wrong: that is reported there
-            known |= dims
+            known |= default_dimensions(self.library, version)
+            known |= offered_dimensions(self.library, version)
         ok = True
         named = [(d, series.filter_spans.get(d, series.span)) for d in series.filter]
         if series.by is not None:
             named.append((series.by, series.by_span or series.span))
+        named += list(zip(series.also_by, series.also_by_spans, strict=True))
         for name, span in named:
             if name not in known:
                 ok = False
@@ -175,7 +187,7 @@ class _Checker:
                     ),
                 )
         for name, value in series.filter.items():
-            if name == series.by:
+            if name in series.breakdown:
                 ok = False
                 self.error(
                     f"'{series.measure}' is broken down by '{name}' and also shown for one "
@@ -200,6 +212,35 @@ class _Checker:
             f"'{value}' is not a value of dimension '{name}' of measure '{series.measure}'",
             series.filter_spans.get(name, series.span),
             did_you_mean(value, values) or f"Its values: {', '.join(sorted(values))}.",
+        )
+        return False
+
+    def hidden(
+        self,
+        measure: str,
+        versions: list[MeasureVersion],
+        shown: tuple[str, ...],
+        span: Span,
+        item: str,
+    ) -> bool:
+        """An item adds up the figures over the dimensions it does not show: an error where
+        they do not add up over one of them (a client in two categories counted twice)."""
+        wrong: dict[str, MeasureVersion] = {}
+        for version in versions:
+            hidden = hidden_dimensions(self.library, version, shown)
+            for name in not_additive_over(self.library, version, hidden):
+                wrong.setdefault(name, version)
+        if not wrong:
+            return True
+        names = sorted(wrong)
+        first = names[0]
+        quoted = " and ".join(f"'{n}'" for n in names)
+        self.error(
+            f"'{measure}' is shown without {quoted}, so its figures would be added up over "
+            f"{'it' if len(names) == 1 else 'them'}, and they do not add up: "
+            + _why_not(wrong[first], first),
+            span,
+            _hidden_hint(item, measure, first),
         )
         return False
 
@@ -232,6 +273,29 @@ class _Checker:
     def _dimension_list(self, versions: list[MeasureVersion]) -> str:
         known = set().union(*(dimensions(self.library, v) or set() for v in versions))
         return f" (its dimensions: {', '.join(sorted(known))})." if known else "."
+
+
+def _why_not(version: MeasureVersion, name: str) -> str:
+    """Why a version's figures do not add up over a dimension, in a few words."""
+    declared = version.additivity
+    if declared is not None and not declared.over:
+        return "the definition says 'not additive'"
+    if declared is not None and name not in declared.over:
+        return f"the definition says it adds up only over {', '.join(declared.over)}"
+    match version.aggregate:
+        case ast.CountDistinct(column=column):
+            return (
+                f"it counts distinct {column}, and one {column} can be in more than one "
+                f"value of '{name}' (it would be counted twice)"
+            )
+    return f"it is {_KIND_WORDS.get(type(version.aggregate), 'not a count or a sum')}"
+
+
+def _hidden_hint(item: str, measure: str, name: str) -> str:
+    one = f"pick one value with 'for {name} = \"...\"'"
+    if item in ("tile", "text"):
+        return f"A {item} shows one figure: {one}, or show '{measure} by {name}' in a table."
+    return f"Show it by '{name}' too ('by ... and {name}'), or {one}."
 
 
 def _window_grains(window: rep.Window, report_grain: rep.Grain) -> set[str]:

@@ -60,17 +60,34 @@ class CompareSpec(Node):
 
 
 class Series(Node):
-    """One measure as shown: ``jeugd.instroom@2 for regeling = "wmo" by zwaarte``."""
+    """One measure as shown: ``jeugd.instroom@2 for regeling = "wmo" by zwaarte``.
+
+    The item shows the dimensions it names (``for``, ``by a and b``) and adds the figures up
+    over the measure's other dimensions, where they add up (``maatstaf check`` says where
+    they do not)."""
 
     measure: str  # the measure id, without @version
     version: int | None = None
     filter: dict[str, str] = Field(default_factory=dict)  # for d = "v": one dimension value
     by: str | None = None  # a dimension to break down by
+    also_by: tuple[str, ...] = ()  # "by leeftijd and geslacht": the further ones
     axis: Literal["left", "right"] = "left"
     style: Literal["bars", "line"] | None = None  # within a combination chart
     # where the parts stand, for positioned diagnostics
     by_span: Span | None = None
+    also_by_spans: tuple[Span, ...] = ()
     filter_spans: dict[str, Span] = Field(default_factory=dict)
+
+    @property
+    def breakdown(self) -> tuple[str, ...]:
+        """The dimensions the series is broken down by, in order (none, one or more)."""
+        return ((self.by,) if self.by is not None else ()) + self.also_by
+
+    @property
+    def shown(self) -> tuple[str, ...]:
+        """The dimensions the item shows: those it filters on and those it breaks down by.
+        It adds up its figures over every other dimension of the measure."""
+        return (*self.filter, *self.breakdown)
 
     @property
     def measure_span(self) -> Span:

@@ -82,7 +82,7 @@ def series(s: rep.Series) -> str:
     if s.filter:
         text += " for " + " and ".join(f"{k} = {_quote(v)}" for k, v in s.filter.items())
     if s.by is not None:
-        text += f" by {s.by}"
+        text += f" by {s.by}" + "".join(f" and {d}" for d in s.also_by)
     if s.axis == "right":
         text += " on right axis"
     return text

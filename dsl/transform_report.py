@@ -194,6 +194,25 @@ class ReportRules(WindowRules):
     def chart_small_kind(self, meta: Meta, per: Token) -> str:
         return f"small_multiples_{per}"
 
+    def series_by(self, meta: Meta, *names: Token) -> dict[str, Any]:
+        """``by leeftijd and geslacht``: the first, and the further dimensions in order."""
+        seen: set[str] = set()
+        for name in names:
+            if str(name) in seen:
+                raise _fail(
+                    f"'{name}' is given twice after 'by'",
+                    self._tspan(name),
+                    "Name each dimension once: by a and b.",
+                )
+            seen.add(str(name))
+        first, *rest = names
+        return {
+            "by": str(first),
+            "by_span": self._tspan(first),
+            "also_by": tuple(str(n) for n in rest),
+            "also_by_spans": tuple(self._tspan(n) for n in rest),
+        }
+
     # -- tables
     def table_item(self, meta: Meta, title: Token, *members: Member) -> rep.TableItem:
         span = self._span(meta)

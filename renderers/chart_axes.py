@@ -51,8 +51,10 @@ class Scale:
     step: float
 
     def ticks(self) -> list[float]:
-        count = round((self.high - self.low) / self.step)
-        return [self.low + self.step * i for i in range(count + 1)]
+        """Round values from the lowest multiple of the step on the axis up to its top."""
+        first = math.ceil(self.low / self.step - 1e-9)
+        count = round(self.high / self.step) - first
+        return [self.step * (first + i) for i in range(count + 1)]
 
     def y(self, value: float, top: float, bottom: float) -> float:
         return bottom - (bottom - top) * (value - self.low) / (self.high - self.low)
@@ -67,7 +69,12 @@ def nice_scale(values: Sequence[float | None], steps: int = 4) -> Scale:
     rough = (high - low) / steps
     power = 10 ** math.floor(math.log10(rough))
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= rough * (1 - 1e-9))
-    return Scale(math.floor(low / step + 1e-9) * step, math.ceil(high / step - 1e-9) * step, step)
+    bottom = math.floor(low / step + 1e-9) * step
+    if low < 0 and -low < step / 4:
+        # a small negative part (a refund under large payments): room for it, not a whole
+        # empty step below the zero line
+        bottom = math.floor(low / (step / 10) + 1e-9) * (step / 10)
+    return Scale(bottom, math.ceil(high / step - 1e-9) * step, step)
 
 
 def period_labels(periods: Sequence[str], locale: str = "nl", year: bool = True) -> list[str]:

@@ -3,7 +3,9 @@ combination of bars with lines on a right-hand axis.
 
 Stacked bars are for additive counts only: the height of a stack claims to be a total. A
 rate or an average with a breakdown is drawn as grouped bars or lines (the caller picks;
-the language's check refuses a stacked chart of a non-additive measure).
+the language's check refuses a stacked chart of a non-additive measure). Positive parts
+stack upward from 0 and negative parts (a refund, a correction) downward from 0, as every
+charting library draws them; the value axis covers both.
 """
 
 from __future__ import annotations
@@ -97,14 +99,17 @@ def _cartesian(
     box: Box | None = None,
     scale: Scale | None = None,
 ) -> str:
-    box = box or Box(LEFT, WIDTH - (RIGHT + 48 if right else RIGHT), TOP, HEIGHT - BOTTOM)
     rows = _stack_rows(bars, len(labels), percent) if stacked else None
     left_values = (
-        [sum(v for v in row if v) for row in rows]
+        [total for row in rows for total in _reach(row)]
         if rows is not None
         else [v for s in [*bars, *([] if right else lines)] for v in s.values]
     )
-    left = scale or (Scale(0.0, 1.0, 0.25) if percent else nice_scale(left_values))
+    negative = any(v is not None and v < 0 for v in left_values)
+    whole = Scale(0.0, 1.0, 0.25) if percent and not negative else None
+    left = scale or whole or nice_scale(left_values)
+    box = box or Box(_left_margin(left, frame.fmt), WIDTH - (RIGHT + 48 if right else RIGHT),
+                     TOP, HEIGHT - BOTTOM)  # fmt: skip
     parts = heading(frame, right[0] if right else None)
     parts += value_axis(left, frame.fmt, box.top, box.bottom, box.x0, box.x1)
     parts += category_axis(labels, box.x0, box.x1, box.bottom, frame.period)
@@ -132,11 +137,23 @@ def _stack_rows(bars: Sequence[Series], count: int, percent: bool) -> list[list[
     rows = []
     for i in range(count):
         row = [s.values[i] if i < len(s.values) else None for s in bars]
-        total = sum(v for v in row if v)
+        total = sum(abs(v) for v in row if v)  # with negative parts: of their whole extent
         if percent:
             row = [None if v is None or not total else v / total for v in row]
         rows.append(row)
     return rows
+
+
+def _left_margin(scale: Scale, fmt: Fmt) -> float:
+    """Room for the widest tick label (``€ -250.000``, ``€ 1.000.000``), never less than
+    the usual margin, so no label is cut off at the chart's left edge."""
+    widest = max(len(fmt(v)) for v in scale.ticks())
+    return max(LEFT, round(6.6 * widest + 10))
+
+
+def _reach(row: list[float | None]) -> tuple[float, float]:
+    """How far a stack reaches above 0 (its positive parts) and below 0 (its negative ones)."""
+    return sum(v for v in row if v and v > 0), sum(v for v in row if v and v < 0)
 
 
 def _groups(
@@ -175,16 +192,20 @@ def _stacks(
     band = box.band(len(labels))
     parts = []
     for i, row in enumerate(rows):
-        base = 0.0
+        up, down = 0.0, 0.0  # the tops of the stack above 0 and below 0
         for b, part in enumerate(row):
             if not part:
                 continue
+            base = up if part > 0 else down
             y0, y1 = scale.y(base, box.top, box.bottom), scale.y(base + part, box.top, box.bottom)
-            base += part
+            if part > 0:
+                up += part
+            else:
+                down += part
             shown = part if percent else bars[b].values[i]
             parts.append(
-                f'<rect x="{box.x0 + band * i + band * 0.15:.1f}" y="{y1:.1f}" '
-                f'width="{band * 0.7:.1f}" height="{y0 - y1:.1f}" '
+                f'<rect x="{box.x0 + band * i + band * 0.15:.1f}" y="{min(y0, y1):.1f}" '
+                f'width="{band * 0.7:.1f}" height="{abs(y0 - y1):.1f}" '
                 f'fill="{PALETTE[b % len(PALETTE)]}">{tooltip(bars[b].name, labels[i], shown, fmt)}'
                 "</rect>"
             )

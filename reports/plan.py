@@ -49,13 +49,15 @@ def plan(
         notes += [n for n in result.notes if n not in notes]
         provenance.append(result.provenance)
     answered = Source(library, period, source.last, index(pairs))
+    sections = _sections(report, answered)
+    notes += [Note(measure=m, message=t) for (m, _), t in sorted(answered.notes.items())]
     return ReportResult(
         id=report.id,
         title=report.title,
         subtitle=report.subtitle,
         source=report.source,
         period=ref(period),
-        sections=_sections(report, answered),
+        sections=sections,
         notes=sorted(notes, key=lambda n: (n.measure, n.message)),
         provenance=provenance,
         suppression=_suppression(policy, hidden),

@@ -7,11 +7,14 @@ second pass answers every question from the runs' figures."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from maatstaf.dsl.measure_facts import REGION
 from maatstaf.dsl.model import Library, MeasureVersion
 from maatstaf.dsl.report_ast import Series
+from maatstaf.dsl.report_dims import hidden_dimensions, not_additive_over, offered_dimensions
 from maatstaf.engine.periods import Period, period_containing, span
 from maatstaf.engine.result import Figure
 from maatstaf.engine.run import RunRequest, Selection
@@ -41,6 +44,8 @@ class Source:
     last: dict[str, dt.date | None]
     found: dict[tuple, list[Figure]] | None = None  # None: the first pass, recording
     needs: set[Need] = field(default_factory=set)
+    # (measure, period label) -> why a figure added up over hidden dimensions lacks parts
+    notes: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def version(self, series: Series, period: Period) -> MeasureVersion | None:
         measure = self.library.measures[series.measure]
@@ -67,8 +72,9 @@ class Source:
     def figures(
         self, series: Series, period: Period, forced: int | None = None
     ) -> dict[Dims, Figure]:
-        """The figures of a series for a period (forced to a version), by their dimensions,
-        those of the series' filter only; nothing for a period after the report period."""
+        """The figures of a series for a period (forced to a version), by the dimensions the
+        series shows (those of its filter only), added up over the measure's other
+        dimensions; nothing for a period after the report period."""
         forced = forced if forced is not None else series.version
         measure = self.library.measures[series.measure]
         clipped = self.clip(period, measure.version_on(self.report.end))
@@ -81,17 +87,46 @@ class Source:
         version = measure.version(forced) if forced is not None else own
         if version is None or period.begin > self.report.end:
             return {}
-        optional = _optional(series, version)
+        optional = _optional(self.library, series, version)
         need = Need(series.measure, period, forced, optional)
         if self.found is None:
             self.needs.add(need)
             return {}
-        result: dict[Dims, Figure] = {}
+        kept = {*series.breakdown, REGION}
+        parts: dict[Dims, list[Figure]] = {}
         for figure in self.found.get(_key(need), []):
             if all(figure.dimensions.get(k) == v for k, v in series.filter.items()):
-                dims = tuple((k, v) for k, v in figure.dimensions.items() if k not in series.filter)
-                result[dims] = figure
+                dims = tuple((k, v) for k, v in figure.dimensions.items() if k in kept)
+                parts.setdefault(dims, []).append(figure)
+        summable = not self.unsummable(series, version)
+        result = {}
+        for dims, group in parts.items():
+            result[dims] = added_up(group, summable)
+            self._note_missing(series, group, result[dims])
         return result
+
+    def _note_missing(self, series: Series, parts: list[Figure], whole: Figure) -> None:
+        """A sum over hidden dimensions counts the parts that have a figure; the report's
+        notes say which parts had none."""
+        missing = [p for p in parts if p.value is None and p.suppressed is None]
+        if len(parts) < 2 or not missing or whole.value is None:
+            return
+        shown = set(series.shown)
+        names = [
+            ", ".join(f"{k} {v}" for k, v in p.dimensions.items() if k not in shown)
+            for p in missing
+        ]
+        more = f" en {len(names) - 3} meer" if len(names) > 3 else ""
+        self.notes[(series.measure, whole.period)] = (
+            f"{whole.period}: opgeteld over de delen met een cijfer; geen cijfer voor "
+            f"{'; '.join(names[:3])}{more}"
+        )
+
+    def unsummable(self, series: Series, version: MeasureVersion) -> list[str]:
+        """The dimensions a series leaves out over which its figures do not add up
+        ('maatstaf check' refuses such an item; a report run without it shows no figure)."""
+        hidden = hidden_dimensions(self.library, version, series.shown)
+        return not_additive_over(self.library, version, hidden)
 
     def value(self, series: Series, period: Period, dims: Dims, forced: int | None = None) -> Value:
         """One figure as shown, with its state: not yet (after P), not updated (the data
@@ -112,6 +147,12 @@ class Source:
         until = covered_until(self.library, version, self.last)
         if until is not True and (until is None or until < period.begin):
             return self._not_updated(where, version.number, until)
+        wrong = self.unsummable(series, version)
+        if wrong:
+            note = f"{series.measure} telt niet op over {', '.join(wrong)}: geen totaal"
+            return Value(
+                period=where, value=None, version=version.number, state="unavailable", note=note
+            )
         figure = self.figures(series, period, forced).get(dims)
         if figure is None:
             return Value(
@@ -133,12 +174,33 @@ class Source:
         return Value(period=where, value=None, version=version, state="not_updated", note=note)
 
 
-def _optional(series: Series, version: MeasureVersion) -> tuple[str, ...]:
-    """The breakdowns the measure offers only on request (``optionally by``) that the series
-    uses: its ``by`` and the dimensions its ``for`` filter names."""
-    wanted = {*series.filter, *([series.by] if series.by else [])}
-    offered = {d.name for d in version.optional_by}
-    return tuple(sorted(d for d in wanted - set(version.dimension_names) if d in offered))
+def added_up(parts: list[Figure], summable: bool = True) -> Figure:
+    """The figures of the dimension values a series leaves out, as one: the sum of the
+    parts that have a figure, as ``total M by ...`` sums (the caller notes the parts
+    without one); hidden (with the marker) where a part is hidden, for the sum would tell
+    it; no figure where no part has one or they do not add up."""
+    first = parts[0]
+    if len(parts) == 1 and summable:
+        return first
+    base = {"measure": first.measure, "version": first.version, "period": first.period}
+    dimensions = {"dimensions": {}, "target": None, "comparison": None}
+    marker = next((p.suppressed for p in parts if p.suppressed), None)
+    values = [p.value for p in parts if p.value is not None]
+    if marker is not None or not summable or not values:
+        return Figure(**base, **dimensions, value=None, suppressed=marker)
+    if all(isinstance(v, int) for v in values):
+        total: int | float = sum(v for v in values if isinstance(v, int))
+    else:
+        total = math.fsum(values)
+    return Figure(**base, **dimensions, value=total)
+
+
+def _optional(library: Library, series: Series, version: MeasureVersion) -> tuple[str, ...]:
+    """The breakdowns the measure offers only on request (``optionally by``, its own or
+    those of every measure it is computed from) that the series uses: its ``by`` and the
+    dimensions its ``for`` filter names."""
+    offered = offered_dimensions(library, version)
+    return tuple(sorted(d for d in {*series.filter, *series.breakdown} if d in offered))
 
 
 def _key(need: Need) -> tuple:

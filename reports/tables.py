@@ -79,13 +79,15 @@ def _breaks(columns: list[Column], rows: list[Row], base: int) -> list[Column]:
     return out
 
 
-def additive(version: MeasureVersion, by: str | None, library: Library | None = None) -> bool:
-    """Whether the figures of a breakdown (by one dimension, or by all of the measure's)
-    add up to the whole: the measure is additive over each (``additive_over``: each row of
-    the table, or each counted entity, falls in exactly one category; or the measure
-    says so)."""
+def additive(
+    version: MeasureVersion, by: str | tuple[str, ...] | None, library: Library | None = None
+) -> bool:
+    """Whether the figures of a breakdown (by one dimension or several, or by all of the
+    measure's) add up to the whole: the measure is additive over each (``additive_over``:
+    each row of the table, or each counted entity, falls in exactly one category; or the
+    measure says so)."""
     library = library or _NO_LIBRARY
-    names = [by] if by is not None else [d.name for d in version.by]
+    names = [by] if isinstance(by, str) else list(by) if by else [d.name for d in version.by]
     if isinstance(version.aggregate, ast.CountDistinct | ast.Compute) and not names:
         return False
     return all(additive_over(library, version, name) for name in names)
@@ -105,7 +107,7 @@ def _total(source: Source, item: TableItem, rows: list[Row]) -> Row | None:
         return None
     series: Series = item.series[0]
     version = source.version(series, source.report)
-    if version is None or not additive(version, series.by, source.library):
+    if version is None or not additive(version, series.breakdown, source.library):
         return None
     if any(v.suppressed for r in rows for v in r.values):
         return None
@@ -119,7 +121,7 @@ def _no_total(source: Source, item: TableItem, rows: list[Row]) -> str | None:
     version = source.version(item.series[0], source.report) if len(item.series) == 1 else None
     if version is None or len({r.measure for r in rows}) != 1:
         return "Geen totaal: de tabel toont meer dan één maatstaf."
-    if additive(version, item.series[0].by, source.library):
+    if additive(version, item.series[0].breakdown, source.library):
         return "Geen totaal: een cel is afgeschermd (te kleine aantallen)."
     declared = version.additivity
     if declared is not None and not declared.over:

@@ -377,7 +377,7 @@ def test_html_golden(sample: ReportResult):
     html = ReportHtmlRenderer().render(sample)
     assert "<script" not in html and "Content-Security-Policy" in html
     charts = sum(isinstance(i, ChartResult) for s in sample.sections for i in s.items)
-    assert charts == 20 and html.count("<svg") >= charts
+    assert charts == 21 and html.count("<svg") >= charts
     check_golden(html, GOLDEN / "dongen.html")
 
 

@@ -541,36 +541,4 @@ def test_ledger_forecast_agrees_with_the_oracle(rows: list[dict], budget: int) -
         )
 
 
-# --- per domain: the taakvelden added up ------------------------------------------------------
-
-
-def test_per_domain_adds_up_the_taakvelden(library, tmp_path: Path) -> None:
-    """begroting_domein sums a domain's taakvelden: participatie 730000 (6.4) + 20000 (6.3)
-    = 750000; the amended version and other domains stay out. On the main data (one
-    taakveld per domain) the April forecast saldo per domain is the taakveld's: minima
-    -2500, participatie 180000 (see the forecast test)."""
-    two = BEGROTING + "2021,participatiewet,uitvoering,20000.00,primitief,participatie,6.3\n"
-    _write(tmp_path, {**TABLES, "begroting": two})
-    data = load_data(str(tmp_path), schema=library.table_schema)
-    result = run_engine(data, "year", D(2021, 1, 1), D(2021, 12, 31),
-                        ("financien.begroting_domein",), library)  # fmt: skip
-    got = {f.dimensions["domein"]: f.value for f in result.figures}
-    assert got["participatie"] == pytest.approx(750000)
-    assert got["minima"] == pytest.approx(36500)
-    assert got["schuldhulp"] == pytest.approx(36500)
-
-
-def test_forecast_saldo_per_domain(figures_per_domain) -> None:
-    assert figures_per_domain["minima"] == pytest.approx(-2500)
-    assert figures_per_domain["participatie"] == pytest.approx(180000)
-    assert figures_per_domain["schuldhulp"] == pytest.approx(8000)
-
-
-@pytest.fixture(scope="module")
-def figures_per_domain(library, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    folder: Path = tmp_path_factory.mktemp("seed_money_domain")
-    _write(folder, TABLES)
-    data = load_data(str(folder), schema=library.table_schema)
-    result = run_engine(data, "month", D(2021, 4, 1), D(2021, 4, 30),
-                        ("financien.prognose_saldo_domein",), library)  # fmt: skip
-    return {f.dimensions["domein"]: f.value for f in result.figures if f.period == "2021-04"}
+# --- per domain: tests/test_report_hidden_dims.py (a report adds up the taakvelden)
