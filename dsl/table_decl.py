@@ -6,7 +6,9 @@ canonical one. Both are ``TableDecl`` nodes: a ``TableScopeDecl`` (their ``exclu
 rules scope the table as any table block does) that also carries the table's definition.
 ``library_schema`` joins them to the canonical schema, checking what one block cannot
 see: a name taken by a canonical table, a table declared twice, links and references to
-tables or columns that do not exist.
+tables or columns that do not exist. The canonical schema is itself made of declarations
+(``definitions/standaardtabellen.kpi``, read by ``declared_schema``); in a library that
+holds that file, its blocks are the base, not a second declaration.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Iterable
 
 from maatstaf.dsl import ast
 from maatstaf.dsl.errors import Diagnostic, Span, did_you_mean
-from maatstaf.dsl.schema import Column, Schema, Table
+from maatstaf.dsl.schema import CANONICAL_NAME, Column, Schema, Table, canonical_schema
 
 # Every declared table may hold the municipality's code, as every canonical table does.
 REGION_COLUMN = Column(name="gemeente", type="text")
@@ -37,12 +39,36 @@ def declared_tables(files: Iterable[ast.DefinitionFile]) -> list[TableDecl]:
     return [d for f in files for d in f.declarations if isinstance(d, TableDecl)]
 
 
+def declared_schema(text: str, name: str) -> Schema:
+    """The schema the table blocks of one file declare, on their own (the canonical schema
+    from its file); raise DefinitionError with every problem."""
+    from maatstaf.dsl.errors import DefinitionError, with_source
+    from maatstaf.dsl.parser import parse
+
+    schema, problems = library_schema([parse(text, name)], Schema(tables=()))
+    if problems:
+        raise DefinitionError(with_source(d, {name: text}) for d in problems)
+    return schema
+
+
+def is_base_declaration(decl: ast.Declaration, base: Schema) -> bool:
+    """A block of the standard tables' file that declares a table exactly as the base
+    schema has it: the base itself, read with the library (one source of truth)."""
+    return (
+        isinstance(decl, TableDecl)
+        and not decl.extends
+        and not decl.excludes
+        and decl.span.file == CANONICAL_NAME
+        and base.table(decl.table) == _with_region(decl.definition)
+    )
+
+
 def library_schema(
     files: Iterable[ast.DefinitionFile], base: Schema
 ) -> tuple[Schema, list[Diagnostic]]:
     """The canonical schema with every declared table added and every extension applied;
     with a diagnostic for each declaration that cannot join it."""
-    decls = declared_tables(files)
+    decls = [d for d in declared_tables(files) if not is_base_declaration(d, base)]
     if not decls:
         return base, []
     problems: list[Diagnostic] = []
@@ -86,8 +112,10 @@ def library_schema(
 def without_unknown_extensions(
     files: list[ast.DefinitionFile], schema: Schema
 ) -> list[ast.DefinitionFile]:
-    """The files without an 'extends' block of a table the schema does not have (the
-    problem is reported already; the resolver would report it again)."""
+    """The files without what ``library_schema`` settled: an 'extends' block of a table the
+    schema does not have (the problem is reported already; the resolver would report it
+    again), and the standard tables' own blocks (the schema's base; as table rules they
+    would add their text to the hash of every measure on a standard table)."""
     return [
         f.model_copy(
             update={
@@ -95,6 +123,7 @@ def without_unknown_extensions(
                     d
                     for d in f.declarations
                     if not (isinstance(d, TableDecl) and schema.table(d.table) is None)
+                    and not is_base_declaration(d, canonical_schema())
                 )
             }
         )

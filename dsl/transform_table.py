@@ -71,6 +71,9 @@ class TableRules(ReportRules):
     def table_group(self, meta: Meta, name: Token, *columns: Token) -> _Part:
         return _Part("group", self._span(meta), name, columns)
 
+    def column_name(self, meta: Meta, name: Token) -> Token:
+        return name  # a NAME, or a word of the language as a source names its column
+
     def column_required(self, meta: Meta) -> _Flag:
         return _Flag("required", self._span(meta))
 
