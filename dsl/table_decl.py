@@ -27,7 +27,8 @@ class TableDecl(ast.TableScopeDecl):
     """A table block that declares (or, with ``extends``, adds to) a table.
 
     ``spans`` says where each part stands, for the checks across files: ``name``, and
-    ``column:<c>``, ``link:<l>``, ``references:<c>`` for each column and link.
+    ``column:<c>``, ``link:<l>`` (its target), ``link-name:<l>``, ``references:<c>``,
+    ``group:<g>`` and ``group:<g>:<c>`` for each column, link and group.
     """
 
     extends: bool
@@ -176,10 +177,11 @@ def _extend(decl: TableDecl, tables: dict[str, Table], problems: list[Diagnostic
             problems.append(
                 Diagnostic(
                     message=f"group '{group}' already exists in table '{decl.table}'",
-                    span=decl.spans["name"],
+                    span=decl.spans.get(f"group:{group}", decl.spans["name"]),
                 )
             )
-    if clashes:
+    problems += (found := _name_clashes(decl, base))
+    if clashes or found:
         return None
     return base.model_copy(
         update={
@@ -188,6 +190,25 @@ def _extend(decl: TableDecl, tables: dict[str, Table], problems: list[Diagnostic
             "groups": {**base.groups, **added.groups},
         }
     )
+
+
+def _name_clashes(decl: TableDecl, base: Table) -> list[Diagnostic]:
+    """A group, link or column an 'extends' block adds may not take the name of another
+    kind of thing the table has: in a measure the name would mean either."""
+    names = {c.name: "column" for c in base.columns}
+    names |= {link.name: "link" for link in base.links} | dict.fromkeys(base.groups, "group")
+    added = [(c.name, "column", f"column:{c.name}") for c in decl.definition.columns]
+    added += [(link.name, "link", f"link-name:{link.name}") for link in decl.definition.links]
+    added += [(g, "group", f"group:{g}") for g in decl.definition.groups]
+    return [
+        Diagnostic(
+            message=f"{kind} '{name}' has the name of a {names[name]} of table '{decl.table}'",
+            span=decl.spans.get(where, decl.spans["name"]),
+            hint=f"In a measure '{name}' would mean either; give the {kind} another name.",
+        )
+        for name, kind, where in added
+        if names.get(name, kind) != kind
+    ]
 
 
 def _check_targets(decl: TableDecl, schema: Schema) -> list[Diagnostic]:
@@ -247,11 +268,11 @@ def _check_targets(decl: TableDecl, schema: Schema) -> list[Diagnostic]:
 
 def _check_extended(decl: TableDecl, own: Table) -> list[Diagnostic]:
     named = [(link.column, f"link:{link.name}") for link in decl.definition.links]
-    named += [(c, "name") for cols in decl.definition.groups.values() for c in cols]
+    named += [(c, f"group:{g}:{c}") for g, cols in decl.definition.groups.items() for c in cols]
     return [
         Diagnostic(
             message=f"unknown column '{column}' in table '{own.name}'",
-            span=decl.spans[where],
+            span=decl.spans.get(where, decl.spans["name"]),
             hint=did_you_mean(column, own.column_names),
         )
         for column, where in named

@@ -1,0 +1,323 @@
+"""The standard tables are declared in the language (definitions/standaardtabellen.kpi),
+the one source of truth that schema.yaml was: the same schema, cheap to read, the base of
+every library, with exact diagnostics for what a declaration gets wrong."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from maatstaf.cli import app
+from maatstaf.dsl import codec
+from maatstaf.dsl.cache import LibraryCache
+from maatstaf.dsl.errors import DefinitionError
+from maatstaf.dsl.load import bundled_definitions, load_library
+from maatstaf.dsl.parser import parse
+from maatstaf.dsl.schema import (
+    CANONICAL_FILE,
+    CANONICAL_NAME,
+    SCHEMA_PREFIX,
+    Schema,
+    canonical_schema,
+    canonical_source,
+)
+from maatstaf.dsl.table_decl import TableDecl, declared_schema
+
+FIXTURE = Path(__file__).parent / "fixtures" / "canonical_schema.json"
+ROOT = Path(__file__).parents[1]
+
+
+def _build(folder: Path | None, monkeypatch: pytest.MonkeyPatch) -> Schema:
+    """The canonical schema as a new process reads it, with the cache in this folder."""
+    monkeypatch.setenv("MAATSTAF_CACHE_DIR", str(folder) if folder else "off")
+    return canonical_schema.__wrapped__()  # type: ignore[attr-defined]
+
+
+def _errors(text: str, tmp_path: Path) -> list[str]:
+    path = tmp_path / "t.kpi"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DefinitionError) as info:
+        load_library([path], cache=None)
+    return [
+        line.replace(str(tmp_path) + "/", "")
+        for d in info.value.diagnostics
+        for line in d.render().splitlines()
+        if line.startswith(f"{tmp_path}/t.kpi")
+    ]
+
+
+# ---- the same schema as schema.yaml gave ---------------------------------------------
+
+
+def test_the_declarations_give_exactly_the_schema_that_schema_yaml_gave() -> None:
+    """tests/fixtures/canonical_schema.json is canonical_schema().model_dump() taken from
+    schema.yaml before the tables moved; every table, column, flag, key, history, period,
+    group and link must be as it was, in the same order."""
+    frozen = json.loads(FIXTURE.read_text("utf-8"))
+    assert canonical_schema().model_dump(mode="json") == frozen
+    assert Schema.model_validate(frozen) == canonical_schema()
+    assert [t["name"] for t in frozen["tables"]] == [
+        "toewijzingen", "budgetboekingen", "declaraties", "aanvragen",
+        "uitkeringen", "clienten", "populatie", "begroting",
+    ]  # fmt: skip
+
+
+def test_schema_yaml_is_gone_and_the_declarations_ship_with_the_package() -> None:
+    assert not (bundled_definitions() / "schema.yaml").exists()
+    assert (bundled_definitions() / CANONICAL_FILE).read_bytes() == canonical_source()
+    pyproject = (ROOT / "pyproject.toml").read_text("utf-8")
+    assert '"maatstaf.definitions" = ["*.kpi"' in pyproject
+
+
+def test_a_column_named_like_a_word_of_the_language_is_declared_as_is() -> None:
+    """populatie.peildatum: 'peildatum' is a word of the language, and the name CBS gives
+    the column; a declaration names it bare, a measure with its table."""
+    text = (
+        "table telling {\n  column peildatum date required\n  column aantal integer\n"
+        "  key peildatum\n  history peildatum\n}\n"
+    )
+    with pytest.raises(DefinitionError) as info:
+        parse(text, "t.kpi")
+    [problem] = info.value.diagnostics
+    assert problem.render().splitlines()[0] == (
+        "t.kpi:5:11: the history column 'peildatum' is part of the key of table 'telling'. "
+        "Rows with one key are versions of one record, told apart by their history; leave it "
+        "out of the key."
+    )
+    schema = declared_schema(text.replace("  history peildatum\n", ""), "t.kpi")
+    assert schema.table("telling").key == ("peildatum",)  # type: ignore[union-attr]
+
+
+# ---- cheap: one file parsed, or none ------------------------------------------------
+
+
+def test_the_schema_is_read_from_the_cache_as_it_was_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built = _build(tmp_path, monkeypatch)
+    [entry] = list(tmp_path.glob(f"{SCHEMA_PREFIX}*"))
+    assert _build(tmp_path, monkeypatch) == built == canonical_schema()
+    # a damaged entry is never an error and never a wrong schema: it is built again
+    entry.write_bytes(entry.read_bytes()[:-40])
+    assert _build(tmp_path, monkeypatch) == built
+    # without a cache the file is parsed every time
+    assert _build(None, monkeypatch) == built
+
+
+def test_only_the_standard_tables_file_is_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import maatstaf.dsl.parser as parser
+
+    parsed: list[str] = []
+    real = parser.parse
+    monkeypatch.setattr(parser, "parse", lambda text, name: parsed.append(name) or real(text, name))
+    _build(tmp_path, monkeypatch)
+    assert parsed == [CANONICAL_NAME]
+    _build(tmp_path, monkeypatch)
+    assert parsed == [CANONICAL_NAME]  # the second time from the cache
+
+
+def test_with_a_warm_cache_no_parser_is_loaded(tmp_path: Path) -> None:
+    """An adapter that reads the standard tables without a library loads neither Lark nor
+    the parser once the cache holds the schema."""
+    code = (
+        "import sys\n"
+        "from maatstaf.dsl.schema import canonical_schema\n"
+        "assert canonical_schema().table('toewijzingen') is not None\n"
+        "print(sorted(m for m in sys.modules if m == 'lark' or m.endswith('dsl.parser')))\n"
+    )
+    env = {**os.environ, "MAATSTAF_CACHE_DIR": str(tmp_path)}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        for _ in range(2)
+    ]
+    assert runs == ["['lark', 'maatstaf.dsl.parser']", "[]"]
+
+
+def test_the_library_cache_is_keyed_on_the_standard_tables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import maatstaf.dsl.load as load
+
+    own = tmp_path / "own.kpi"
+    own.write_text(
+        'measure x { label "x" unit "x" owner "x" description "x"  count clienten }\n', "utf-8"
+    )
+    cache = LibraryCache(tmp_path / "cache")
+    load_library([own], cache=cache)
+    load_library([own], cache=cache)
+    assert len(list((tmp_path / "cache").glob("library-*"))) == 1
+    changed = canonical_source().replace(b'"Personen."', b'"Personen en hun woonplaats."')
+    monkeypatch.setattr(load, "canonical_source", lambda: changed)
+    load_library([own], cache=cache)
+    assert len(list((tmp_path / "cache").glob("library-*"))) == 2
+
+
+# ---- the base of every library ------------------------------------------------------------
+
+
+def test_in_the_standard_library_the_declarations_are_the_base_not_table_rules() -> None:
+    """Loaded with the standard library, the file's blocks are neither a second declaration
+    ('is a standard table') nor table rules: a measure's hash does not take their text."""
+    library = load_library()
+    assert library.table_schema.table("populatie") == canonical_schema().table("populatie")
+    for table in canonical_schema().tables:
+        assert table.description not in library.scope_texts.get(table.name, ""), table.name
+    standard = parse(canonical_source().decode(), CANONICAL_NAME)
+    assert [d.table for d in standard.declarations if isinstance(d, TableDecl)] == list(
+        canonical_schema().table_names
+    )
+
+
+def test_a_file_named_like_the_standard_one_declares_nothing_standard(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A project folder 'definitions' with its own standaardtabellen.kpi is no base: a
+    changed standard table there gets the error any other file gets."""
+    folder = tmp_path / "definitions"
+    folder.mkdir()
+    text = canonical_source().decode().replace('"Personen."', '"Inwoners."')
+    (folder / CANONICAL_FILE).write_text(text, "utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(DefinitionError) as info:
+        load_library([Path("definitions")], cache=None)
+    [problem] = info.value.diagnostics
+    line = text.split("\n").index("table clienten {") + 1
+    assert problem.render().splitlines()[0] == (
+        f"definitions/{CANONICAL_FILE}:{line}:7: table 'clienten' is a standard table; its "
+        "columns are already known. Write 'table clienten extends { ... }' to add columns, or "
+        "a block with only 'exclude where' rules to scope it."
+    )
+
+
+def test_a_project_extends_and_declares_tables_as_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from maatstaf.project.scaffold import scaffold
+
+    folder = tmp_path / "gemeente"
+    scaffold(folder, "Gemeente Test")
+    monkeypatch.chdir(folder)
+    monkeypatch.setenv("MAATSTAF_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("MAATSTAF_PROJECT", raising=False)
+    own = folder / "definitions" / "eigen_tabellen.kpi"
+    own.write_text(
+        "table clienten extends { column postcode text }\n"
+        "table wachtlijst {\n  column client_id text required personal\n"
+        "  column sinds date required\n  link client = client_id -> clienten\n}\n",
+        "utf-8",
+    )
+    done = CliRunner().invoke(app, ["check"])
+    assert done.exit_code == 0, done.stderr
+    own.write_text("table clienten {\n  column postcode text\n}\n", "utf-8")
+    done = CliRunner().invoke(app, ["check"])
+    assert done.exit_code != 0
+    assert (
+        "definitions/eigen_tabellen.kpi:1:7: table 'clienten' is a standard table; its "
+        "columns are already known." in done.stderr
+    )
+
+
+def test_go_to_definition_of_a_standard_table_lands_on_its_declaration(tmp_path: Path) -> None:
+    from maatstaf.lsp.analysis import ParseCache, analyse, context
+    from maatstaf.lsp.navigation import definition
+
+    folder = tmp_path / "definitions"
+    folder.mkdir()
+    (folder / "eigen.kpi").write_text(
+        'measure eigen.x { label "x" unit "x" owner "x" description "x"\n'
+        "  count toewijzingen where wet = \"wmo\" }\n",
+        "utf-8",
+    )
+    analysis = analyse(context(folder / "eigen.kpi"), {}, ParseCache())
+    place = definition(analysis, f"{folder}/eigen.kpi", 2, 10)
+    assert place is not None and place.path == bundled_definitions() / CANONICAL_FILE
+    lines = place.path.read_text("utf-8").split("\n")
+    assert lines[place.span.line - 1] == "table toewijzingen {"
+    assert (place.span.column, place.span.end_column) == (7, 7 + len("toewijzingen"))
+
+
+def test_the_codec_carries_the_schema() -> None:
+    assert codec.loads(codec.dumps(canonical_schema())) == canonical_schema()
+
+
+# ---- diagnostics ---------------------------------------------------------------------------
+
+
+def test_a_name_in_a_key_or_group_twice(tmp_path: Path) -> None:
+    text = (
+        "table ritten {\n"
+        "  column rit_id text\n"
+        "  column van text\n"
+        "  column naar text\n"
+        "  key rit_id, rit_id\n"
+        "  group route = van, naar, van\n"
+        "}\n"
+    )
+    assert _errors(text, tmp_path) == [
+        "t.kpi:5:15: the key names column 'rit_id' twice",
+        "t.kpi:6:28: group 'route' names column 'van' twice",
+    ]
+
+
+def test_a_group_or_link_with_the_name_of_a_column(tmp_path: Path) -> None:
+    text = (
+        "table ritten {\n"
+        "  column rit_id text\n"
+        "  column client_id text\n"
+        "  column van text\n"
+        "  column naar text\n"
+        "  group van = van, naar\n"
+        "  link client_id = client_id -> clienten\n"
+        "  link route = client_id -> clienten\n"
+        "  group route = van, naar\n"
+        "}\n"
+    )
+    assert _errors(text, tmp_path) == [
+        "t.kpi:6:9: group 'van' has the name of a column of table 'ritten'. In a measure "
+        "'van' would mean either; give the group another name.",
+        "t.kpi:7:8: link 'client_id' has the name of a column of table 'ritten'. In a "
+        "measure 'client_id' would mean either; give the link another name.",
+        "t.kpi:9:9: group 'route' has the name of a link of table 'ritten'. In a measure "
+        "'route' would mean either; give the group another name.",
+    ]
+
+
+def test_what_an_extends_block_names_is_checked_against_the_standard_table(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "table toewijzingen extends {\n"
+        "  column client text\n"
+        "  link omvang = aanbieder -> clienten\n"
+        "  group aanbieder = zwaarte, budget\n"
+        "}\n"
+    )
+    assert _errors(text, tmp_path) == [
+        "t.kpi:2:10: column 'client' has the name of a link of table 'toewijzingen'. In a "
+        "measure 'client' would mean either; give the column another name.",
+        "t.kpi:3:8: link 'omvang' has the name of a group of table 'toewijzingen'. In a "
+        "measure 'omvang' would mean either; give the link another name.",
+        "t.kpi:4:9: group 'aanbieder' has the name of a column of table 'toewijzingen'. In a "
+        "measure 'aanbieder' would mean either; give the group another name.",
+    ]
+    text = (
+        "table toewijzingen extends {\n"
+        "  group omvang = zwaarte, budget\n"
+        "  group soort = aanbieder, aanbeider\n"
+        "}\n"
+    )
+    assert _errors(text, tmp_path) == [
+        "t.kpi:2:9: group 'omvang' already exists in table 'toewijzingen'",
+        "t.kpi:3:28: unknown column 'aanbeider' in table 'toewijzingen'. "
+        "Did you mean 'aanbieder'?",
+    ]
