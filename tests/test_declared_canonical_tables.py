@@ -235,7 +235,7 @@ def test_go_to_definition_of_a_standard_table_lands_on_its_declaration(tmp_path:
     folder.mkdir()
     (folder / "eigen.kpi").write_text(
         'measure eigen.x { label "x" unit "x" owner "x" description "x"\n'
-        "  count toewijzingen where wet = \"wmo\" }\n",
+        '  count toewijzingen where wet = "wmo" }\n',
         "utf-8",
     )
     analysis = analyse(context(folder / "eigen.kpi"), {}, ParseCache())
@@ -318,6 +318,5 @@ def test_what_an_extends_block_names_is_checked_against_the_standard_table(
     )
     assert _errors(text, tmp_path) == [
         "t.kpi:2:9: group 'omvang' already exists in table 'toewijzingen'",
-        "t.kpi:3:28: unknown column 'aanbeider' in table 'toewijzingen'. "
-        "Did you mean 'aanbieder'?",
+        "t.kpi:3:28: unknown column 'aanbeider' in table 'toewijzingen'. Did you mean 'aanbieder'?",
     ]
