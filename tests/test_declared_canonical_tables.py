@@ -1,6 +1,7 @@
 """The standard tables are declared in the language (definitions/standaardtabellen.kpi),
-the one source of truth that schema.yaml was: the same schema, cheap to read, the base of
-every library, with exact diagnostics for what a declaration gets wrong."""
+one source of truth instead of a YAML schema beside the grammar: the same schema, cheap to
+read, the base of every library, with exact diagnostics for what a declaration gets
+wrong."""
 
 from __future__ import annotations
 
@@ -52,13 +53,13 @@ def _errors(text: str, tmp_path: Path) -> list[str]:
     ]
 
 
-# ---- the same schema as schema.yaml gave ---------------------------------------------
+# ---- the same schema as the YAML file gave ---------------------------------------------
 
 
-def test_the_declarations_give_exactly_the_schema_that_schema_yaml_gave() -> None:
+def test_the_declarations_give_exactly_the_schema_the_yaml_file_gave() -> None:
     """tests/fixtures/canonical_schema.json is canonical_schema().model_dump() taken from
-    schema.yaml before the tables moved; every table, column, flag, key, history, period,
-    group and link must be as it was, in the same order."""
+    the YAML file before the tables moved; every table, column, flag, key, history,
+    period, group and link must be as it was, in the same order."""
     frozen = json.loads(FIXTURE.read_text("utf-8"))
     assert canonical_schema().model_dump(mode="json") == frozen
     assert Schema.model_validate(frozen) == canonical_schema()
@@ -68,8 +69,8 @@ def test_the_declarations_give_exactly_the_schema_that_schema_yaml_gave() -> Non
     ]  # fmt: skip
 
 
-def test_schema_yaml_is_gone_and_the_declarations_ship_with_the_package() -> None:
-    assert not (bundled_definitions() / "schema.yaml").exists()
+def test_no_yaml_schema_is_left_and_the_declarations_ship_with_the_package() -> None:
+    assert not list(bundled_definitions().glob("*.yaml"))
     assert (bundled_definitions() / CANONICAL_FILE).read_bytes() == canonical_source()
     pyproject = (ROOT / "pyproject.toml").read_text("utf-8")
     assert '"maatstaf.definitions" = ["*.kpi"' in pyproject
@@ -92,6 +93,19 @@ def test_a_column_named_like_a_word_of_the_language_is_declared_as_is() -> None:
     )
     schema = declared_schema(text.replace("  history peildatum\n", ""), "t.kpi")
     assert schema.table("telling").key == ("peildatum",)  # type: ignore[union-attr]
+
+
+def test_the_example_in_the_language_docs_is_the_standard_declaration() -> None:
+    """Every line of docs/language.md's toewijzingen block stands, in that order, in the
+    block of standaardtabellen.kpi ('...' leaves lines out)."""
+    docs = (ROOT / "docs" / "language.md").read_text("utf-8")
+    start = docs.index("table toewijzingen {\n  description")
+    shown = docs[start : docs.index("\n}\n", start)].split("\n")
+    text = canonical_source().decode()
+    start = text.index("table toewijzingen {")
+    lines = iter(text[start : text.index("\n}\n", start)].split("\n"))
+    assert all(line in lines for line in shown if line.strip() != "...")
+    assert len([line for line in shown if line.strip() != "..."]) >= 10
 
 
 # ---- cheap: one file parsed, or none ------------------------------------------------
