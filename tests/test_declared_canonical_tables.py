@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from maatstaf.cli import app
@@ -24,11 +26,15 @@ from maatstaf.dsl.schema import (
     CANONICAL_FILE,
     CANONICAL_NAME,
     SCHEMA_PREFIX,
+    Column,
+    Link,
     Schema,
+    Table,
     canonical_schema,
     canonical_source,
 )
 from maatstaf.dsl.table_decl import TableDecl, declared_schema
+from maatstaf.dsl.transform_table import COLUMN_TYPES
 
 FIXTURE = Path(__file__).parent / "fixtures" / "canonical_schema.json"
 ROOT = Path(__file__).parents[1]
@@ -334,3 +340,90 @@ def test_what_an_extends_block_names_is_checked_against_the_standard_table(
         "t.kpi:2:9: group 'omvang' already exists in table 'toewijzingen'",
         "t.kpi:3:28: unknown column 'aanbeider' in table 'toewijzingen'. Did you mean 'aanbieder'?",
     ]
+
+
+# ---- every schema the models hold can be declared ----------------------------------------
+
+_WORDS = st.sampled_from(
+    ["aanvraag_id", "bedrag", "begindatum", "einddatum", "regeling", "wijk", "soort", "jaar",
+     "peildatum", "gemeld_op", "status", "omvang", "aantal", "code", "besluit", "team"]
+)  # fmt: skip
+
+
+@st.composite
+def _tables(draw: st.DrawFn) -> Table:
+    """A table as the models allow it and a declaration can say it: unique names, values
+    only on text, a key, a history outside it, a period over dates, groups and links with
+    names of their own, references and links into the table itself."""
+    names = draw(st.lists(_WORDS, min_size=1, max_size=8, unique=True))
+    types = {n: draw(st.sampled_from(COLUMN_TYPES)) for n in names}
+    dates = [n for n in names if types[n] == "date"]
+    key = tuple(draw(st.lists(st.sampled_from(names), max_size=3, unique=True)))
+    moments = [n for n in names if types[n] in ("date", "timestamp") and n not in key]
+    columns = []
+    for name in names:
+        flags = draw(st.fixed_dictionaries({}, optional={"required": st.just(True)}))
+        flags |= draw(st.fixed_dictionaries({}, optional={"personal": st.just(True)}))
+        if types[name] == "text" and draw(st.booleans()):
+            codes = st.lists(st.sampled_from(["a", "b", "1", "ja", "nee", "één"]), unique=True)
+            flags["values"] = tuple(draw(codes.filter(bool)))
+        if draw(st.booleans()):
+            flags["references"] = f"eigen.{draw(st.sampled_from(names))}"
+        columns.append(Column(name=name, type=types[name], **flags))
+    columns.append(Column(name="gemeente", type="text"))
+    taken = set(names) | {"gemeente"}
+    groups = {}
+    for group in draw(st.lists(st.sampled_from(["g1", "g2", "samen"]), unique=True)):
+        groups[group] = tuple(draw(st.lists(st.sampled_from(names), min_size=1, unique=True)))
+    links = ()
+    if len(key) == 1:
+        same = [n for n in names if types[n] == types[key[0]]]
+        links = tuple(
+            Link(name=link, column=draw(st.sampled_from(same)), table="eigen")
+            for link in draw(st.lists(st.sampled_from(["l1", "vorige"]), unique=True))
+        )
+    assert not (taken & set(groups)) and not (taken & {link.name for link in links})
+    return Table(
+        name="eigen",
+        description=draw(st.sampled_from(["", "Een tabel.", "Rijen met één 'code'."])),
+        key=key,
+        history=draw(st.sampled_from([None, *moments])),
+        period=(draw(st.sampled_from(dates)), draw(st.sampled_from(dates))) if dates else None,
+        groups=groups,
+        links=links,
+        columns=tuple(columns),
+    )
+
+
+def _declaration(table: Table) -> str:
+    """The table block that declares the table (lines in the order of the standard file)."""
+    lines = [f"table {table.name} {{"]
+    if table.description:
+        lines.append(f'  description "{table.description}"')
+    for c in table.columns:
+        flags = [f for f in ("required", "personal") if getattr(c, f)]
+        if c.values is not None:
+            flags.append("values " + ", ".join(f'"{v}"' for v in c.values))
+        if c.references is not None:
+            flags.append(f"references {c.references}")
+        lines.append(" ".join(["  column", c.name, c.type, *flags]))
+    if table.key:
+        lines.append("  key " + ", ".join(table.key))
+    if table.history:
+        lines.append(f"  history {table.history}")
+    if table.period:
+        lines.append(f"  period from {table.period[0]} until {table.period[1]}")
+    lines += [f"  group {g} = {', '.join(cols)}" for g, cols in table.groups.items()]
+    lines += [f"  link {x.name} = {x.column} -> {x.table}" for x in table.links]
+    return "\n".join([*lines, "}", ""])
+
+
+@settings(max_examples=60, deadline=None)
+@given(_tables())
+def test_every_table_the_models_hold_can_be_declared(table: Table) -> None:
+    assert declared_schema(_declaration(table), "t.kpi") == Schema(tables=(table,))
+
+
+def test_the_standard_tables_written_again_are_the_standard_tables() -> None:
+    written = "\n".join(_declaration(t) for t in canonical_schema().tables)
+    assert declared_schema(written, "t.kpi") == canonical_schema()
