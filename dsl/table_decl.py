@@ -8,7 +8,7 @@ rules scope the table as any table block does) that also carries the table's def
 see: a name taken by a canonical table, a table declared twice, links and references to
 tables or columns that do not exist. The canonical schema is itself made of declarations
 (``definitions/standaardtabellen.kpi``, read by ``declared_schema``); in a library that
-holds that file, its blocks are the base, not a second declaration.
+holds that file (or a copy), its blocks are the base, not a second declaration.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 from maatstaf.dsl import ast
 from maatstaf.dsl.errors import Diagnostic, Span, did_you_mean
-from maatstaf.dsl.schema import CANONICAL_NAME, Column, Schema, Table, canonical_schema
+from maatstaf.dsl.schema import Column, Schema, Table, canonical_schema
 
 # Every declared table may hold the municipality's code, as every canonical table does.
 REGION_COLUMN = Column(name="gemeente", type="text")
@@ -53,13 +53,13 @@ def declared_schema(text: str, name: str) -> Schema:
 
 
 def is_base_declaration(decl: ast.Declaration, base: Schema) -> bool:
-    """A block of the standard tables' file that declares a table exactly as the base
-    schema has it: the base itself, read with the library (one source of truth)."""
+    """A block that declares a table exactly as the base schema has it, without rules: the
+    base itself, read with the library (standaardtabellen.kpi, or a copy of the standard
+    library). Any other block with a standard table's name is a second declaration."""
     return (
         isinstance(decl, TableDecl)
         and not decl.extends
         and not decl.excludes
-        and decl.span.file == CANONICAL_NAME
         and base.table(decl.table) == _with_region(decl.definition)
     )
 

@@ -198,16 +198,24 @@ def test_in_the_standard_library_the_declarations_are_the_base_not_table_rules()
     )
 
 
-def test_a_file_named_like_the_standard_one_declares_nothing_standard(
+def test_a_copy_of_the_standard_tables_is_the_base_and_a_changed_one_an_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A project folder 'definitions' with its own standaardtabellen.kpi is no base: a
-    changed standard table there gets the error any other file gets."""
+    """A project that keeps a copy of the standard library (its own folder 'definitions')
+    loads it as the standard one; a standard table changed there gets the error any other
+    declaration of a standard table gets."""
     folder = tmp_path / "definitions"
     folder.mkdir()
+    (folder / CANONICAL_FILE).write_bytes(canonical_source())
+    (folder / "eigen.kpi").write_text(
+        'measure eigen.x { label "x" unit "x" owner "x" description "x"  count clienten }\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    copy = load_library([Path("definitions")], cache=None)
+    assert copy.table_schema == canonical_schema()
+    assert copy.scope_texts == load_library([folder / "eigen.kpi"], cache=None).scope_texts
     text = canonical_source().decode().replace('"Personen."', '"Inwoners."')
     (folder / CANONICAL_FILE).write_text(text, "utf-8")
-    monkeypatch.chdir(tmp_path)
     with pytest.raises(DefinitionError) as info:
         load_library([Path("definitions")], cache=None)
     [problem] = info.value.diagnostics
