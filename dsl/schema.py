@@ -124,7 +124,7 @@ def canonical_schema() -> Schema:
 def _declared(data: bytes) -> Schema:
     from maatstaf.dsl.table_decl import declared_schema
 
-    return declared_schema(data.decode("utf-8"), CANONICAL_NAME)
+    return declared_schema(data.decode("utf-8-sig"), CANONICAL_NAME)
 
 
 def _dumps(schema: Schema) -> bytes:
