@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from maatstaf.dsl.cache import LibraryCache, Source, library_key
 from maatstaf.dsl.errors import DefinitionError, Diagnostic, Span
 from maatstaf.dsl.model import Library
+from maatstaf.dsl.schema import canonical_source
 from maatstaf.dsl.standard import STANDARD_RULES, library_notes, with_standard_rules
 
 if TYPE_CHECKING:
@@ -171,7 +172,7 @@ def load_library(
     key = None
     if cache is not None and schema is None and not problems:
         options = f"paths={bool(paths)} standard_rules={standard_rules} {bundled_definitions()}"
-        key = library_key(sources, options, _canonical_schema_bytes())
+        key = library_key(sources, options, canonical_source())
         if (cached := cache.get(key)) is not None:
             return cached
     measures_loaded, rules = plan.measures_loaded, plan.rules
@@ -310,10 +311,6 @@ def build_library(
         library = library.model_copy(update={"data_schema": full, "notes": overridden.notes})
     kept = {f.path for f in merged if f.declarations}
     return Built(library, tuple(found), tuple(merged), texts, full, replaced, kept)
-
-
-def _canonical_schema_bytes() -> bytes:
-    return resources.files("maatstaf.definitions").joinpath("schema.yaml").read_bytes()
 
 
 def _standard_files(files: list[tuple[Path, str]]) -> list[tuple[Path, str]]:

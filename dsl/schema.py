@@ -1,18 +1,27 @@
-"""The canonical table schema (``definitions/schema.yaml``) as frozen pydantic models.
+"""The table schema as frozen pydantic models, and the canonical one: the standard tables
+as ``definitions/standaardtabellen.kpi`` declares them (``table toewijzingen { ... }``).
 
 The resolver uses it to type-check definitions and suggest column names; the adapters use
-it to validate and type the rows they load.
+it to validate and type the rows they load. A library's own schema adds the tables its
+files declare (``dsl/table_decl.py``).
 """
 
 from __future__ import annotations
 
+import contextlib
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 ColumnType = Literal["text", "date", "timestamp", "decimal", "integer"]
+
+# The standard tables' declarations in the standard library, and the name messages show.
+CANONICAL_FILE = "standaardtabellen.kpi"
+CANONICAL_NAME = f"definitions/{CANONICAL_FILE}"
+SCHEMA_PREFIX = "schema-"  # its cache entries (dsl/cache.py)
 
 
 class Column(BaseModel):
@@ -80,30 +89,45 @@ class Schema(BaseModel):
         return tuple(t.name for t in self.tables)
 
 
-def parse_schema(text: str) -> Schema:
-    import yaml  # only when the canonical schema is read, not when a cached library is
-
-    raw = yaml.safe_load(text)
-    tables = []
-    for name, spec in raw["tables"].items():
-        columns = tuple(Column(name=c, **cspec) for c, cspec in spec["columns"].items())
-        tables.append(
-            Table(
-                name=name,
-                description=spec.get("description", ""),
-                key=tuple(spec.get("key", ())),
-                history=spec.get("history"),
-                period=tuple(spec["period"]) if spec.get("period") else None,
-                groups={g: tuple(cols) for g, cols in spec.get("groups", {}).items()},
-                links=tuple(Link(name=n, **link) for n, link in spec.get("links", {}).items()),
-                columns=columns,
-            )
-        )
-    return Schema(tables=tuple(tables))
+def canonical_source() -> bytes:
+    """The bytes of the standard tables' declarations (``CANONICAL_FILE``)."""
+    return resources.files("maatstaf.definitions").joinpath(CANONICAL_FILE).read_bytes()
 
 
 @cache
 def canonical_schema() -> Schema:
-    """The schema shipped with the standard library."""
-    text = resources.files("maatstaf.definitions").joinpath("schema.yaml").read_text("utf-8")
-    return parse_schema(text)
+    """The standard tables, as ``definitions/standaardtabellen.kpi`` declares them: that one
+    file parsed (never the whole standard library), or its schema read from the cache
+    (``dsl/cache.py``) under the hash of its bytes and of the language's modules."""
+    from maatstaf.dsl.cache import LibraryCache, Source, cache_folder, library_key
+
+    data = canonical_source()
+    folder = cache_folder()
+    if folder is None:
+        return _declared(data)
+    path = Path(str(resources.files("maatstaf.definitions"))) / CANONICAL_FILE
+    store = LibraryCache(folder, SCHEMA_PREFIX)
+    key = library_key([Source(CANONICAL_NAME, path, data)], "canonical schema", b"")
+    payload = store.read(key)
+    if payload is not None:
+        from maatstaf.dsl import codec
+
+        with contextlib.suppress(codec.CodecError):
+            found = codec.loads(payload)
+            if isinstance(found, Schema):
+                return found
+    schema = _declared(data)
+    store.write(key, _dumps(schema))
+    return schema
+
+
+def _declared(data: bytes) -> Schema:
+    from maatstaf.dsl.table_decl import declared_schema
+
+    return declared_schema(data.decode("utf-8-sig"), CANONICAL_NAME)
+
+
+def _dumps(schema: Schema) -> bytes:
+    from maatstaf.dsl import codec
+
+    return codec.dumps(schema)

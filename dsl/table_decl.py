@@ -6,7 +6,9 @@ canonical one. Both are ``TableDecl`` nodes: a ``TableScopeDecl`` (their ``exclu
 rules scope the table as any table block does) that also carries the table's definition.
 ``library_schema`` joins them to the canonical schema, checking what one block cannot
 see: a name taken by a canonical table, a table declared twice, links and references to
-tables or columns that do not exist.
+tables or columns that do not exist. The canonical schema is itself made of declarations
+(``definitions/standaardtabellen.kpi``, read by ``declared_schema``); in a library that
+holds that file (or a copy), its blocks are the base, not a second declaration.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Iterable
 
 from maatstaf.dsl import ast
 from maatstaf.dsl.errors import Diagnostic, Span, did_you_mean
-from maatstaf.dsl.schema import Column, Schema, Table
+from maatstaf.dsl.schema import Column, Schema, Table, canonical_schema
 
 # Every declared table may hold the municipality's code, as every canonical table does.
 REGION_COLUMN = Column(name="gemeente", type="text")
@@ -25,7 +27,8 @@ class TableDecl(ast.TableScopeDecl):
     """A table block that declares (or, with ``extends``, adds to) a table.
 
     ``spans`` says where each part stands, for the checks across files: ``name``, and
-    ``column:<c>``, ``link:<l>``, ``references:<c>`` for each column and link.
+    ``column:<c>``, ``link:<l>`` (its target), ``link-name:<l>``, ``references:<c>``,
+    ``group:<g>`` and ``group:<g>:<c>`` for each column, link and group.
     """
 
     extends: bool
@@ -37,12 +40,36 @@ def declared_tables(files: Iterable[ast.DefinitionFile]) -> list[TableDecl]:
     return [d for f in files for d in f.declarations if isinstance(d, TableDecl)]
 
 
+def declared_schema(text: str, name: str) -> Schema:
+    """The schema the table blocks of one file declare, on their own (the canonical schema
+    from its file); raise DefinitionError with every problem."""
+    from maatstaf.dsl.errors import DefinitionError, with_source
+    from maatstaf.dsl.parser import parse
+
+    schema, problems = library_schema([parse(text, name)], Schema(tables=()))
+    if problems:
+        raise DefinitionError(with_source(d, {name: text}) for d in problems)
+    return schema
+
+
+def is_base_declaration(decl: ast.Declaration, base: Schema) -> bool:
+    """A block that declares a table exactly as the base schema has it, without rules: the
+    base itself, read with the library (standaardtabellen.kpi, or a copy of the standard
+    library). Any other block with a standard table's name is a second declaration."""
+    return (
+        isinstance(decl, TableDecl)
+        and not decl.extends
+        and not decl.excludes
+        and base.table(decl.table) == _with_region(decl.definition)
+    )
+
+
 def library_schema(
     files: Iterable[ast.DefinitionFile], base: Schema
 ) -> tuple[Schema, list[Diagnostic]]:
     """The canonical schema with every declared table added and every extension applied;
     with a diagnostic for each declaration that cannot join it."""
-    decls = declared_tables(files)
+    decls = [d for d in declared_tables(files) if not is_base_declaration(d, base)]
     if not decls:
         return base, []
     problems: list[Diagnostic] = []
@@ -86,8 +113,10 @@ def library_schema(
 def without_unknown_extensions(
     files: list[ast.DefinitionFile], schema: Schema
 ) -> list[ast.DefinitionFile]:
-    """The files without an 'extends' block of a table the schema does not have (the
-    problem is reported already; the resolver would report it again)."""
+    """The files without what ``library_schema`` settled: an 'extends' block of a table the
+    schema does not have (the problem is reported already; the resolver would report it
+    again), and the standard tables' own blocks (the schema's base; as table rules they
+    would add their text to the hash of every measure on a standard table)."""
     return [
         f.model_copy(
             update={
@@ -95,6 +124,7 @@ def without_unknown_extensions(
                     d
                     for d in f.declarations
                     if not (isinstance(d, TableDecl) and schema.table(d.table) is None)
+                    and not is_base_declaration(d, canonical_schema())
                 )
             }
         )
@@ -147,10 +177,11 @@ def _extend(decl: TableDecl, tables: dict[str, Table], problems: list[Diagnostic
             problems.append(
                 Diagnostic(
                     message=f"group '{group}' already exists in table '{decl.table}'",
-                    span=decl.spans["name"],
+                    span=decl.spans.get(f"group:{group}", decl.spans["name"]),
                 )
             )
-    if clashes:
+    problems += (found := _name_clashes(decl, base))
+    if clashes or found:
         return None
     return base.model_copy(
         update={
@@ -159,6 +190,25 @@ def _extend(decl: TableDecl, tables: dict[str, Table], problems: list[Diagnostic
             "groups": {**base.groups, **added.groups},
         }
     )
+
+
+def _name_clashes(decl: TableDecl, base: Table) -> list[Diagnostic]:
+    """A group, link or column an 'extends' block adds may not take the name of another
+    kind of thing the table has: in a measure the name would mean either."""
+    names = {c.name: "column" for c in base.columns}
+    names |= {link.name: "link" for link in base.links} | dict.fromkeys(base.groups, "group")
+    added = [(c.name, "column", f"column:{c.name}") for c in decl.definition.columns]
+    added += [(link.name, "link", f"link-name:{link.name}") for link in decl.definition.links]
+    added += [(g, "group", f"group:{g}") for g in decl.definition.groups]
+    return [
+        Diagnostic(
+            message=f"{kind} '{name}' has the name of a {names[name]} of table '{decl.table}'",
+            span=decl.spans.get(where, decl.spans["name"]),
+            hint=f"In a measure '{name}' would mean either; give the {kind} another name.",
+        )
+        for name, kind, where in added
+        if names.get(name, kind) != kind
+    ]
 
 
 def _check_targets(decl: TableDecl, schema: Schema) -> list[Diagnostic]:
@@ -218,11 +268,11 @@ def _check_targets(decl: TableDecl, schema: Schema) -> list[Diagnostic]:
 
 def _check_extended(decl: TableDecl, own: Table) -> list[Diagnostic]:
     named = [(link.column, f"link:{link.name}") for link in decl.definition.links]
-    named += [(c, "name") for cols in decl.definition.groups.values() for c in cols]
+    named += [(c, f"group:{g}:{c}") for g, cols in decl.definition.groups.items() for c in cols]
     return [
         Diagnostic(
             message=f"unknown column '{column}' in table '{own.name}'",
-            span=decl.spans[where],
+            span=decl.spans.get(where, decl.spans["name"]),
             hint=did_you_mean(column, own.column_names),
         )
         for column, where in named

@@ -71,6 +71,9 @@ class TableRules(ReportRules):
     def table_group(self, meta: Meta, name: Token, *columns: Token) -> _Part:
         return _Part("group", self._span(meta), name, columns)
 
+    def column_name(self, meta: Meta, name: Token) -> Token:
+        return name  # a NAME, or a word of the language as a source names its column
+
     def column_required(self, meta: Meta) -> _Flag:
         return _Flag("required", self._span(meta))
 
@@ -124,11 +127,12 @@ class _Block:
         columns = self._columns([p for p in lines if p.kind == "column"])
         types = {c.name: c.type for c in columns}
         named = {p.kind: p for p in lines}
-        key = self._known(named["key"].tokens, types) if "key" in named else ()
+        key = self._known(named["key"].tokens, types, "the key") if "key" in named else ()
         period = self._period(named.get("period"), types)
-        history = self._history(named.get("history"), types)
+        history = self._history(named.get("history"), types, key)
         links = self._links([p for p in lines if p.kind == "link"], types)
         groups = self._groups([p for p in lines if p.kind == "group"], types)
+        self._distinct_names(lines, types)
         return Table(
             name=self.name,
             description=named["description"].text if "description" in named else "",
@@ -220,8 +224,16 @@ class _Block:
                 found["references"] = target
         return found
 
-    def _known(self, tokens: tuple[Token, ...], types: dict[str, str]) -> tuple[str, ...]:
+    def _known(
+        self, tokens: tuple[Token, ...], types: dict[str, str], what: str | None = None
+    ) -> tuple[str, ...]:
+        """The column names; each must be declared in the block (unless it extends a
+        table), and, where ``what`` names a list (the key, a group), be named once."""
+        seen: set[str] = set()
         for token in tokens:
+            if what is not None and str(token) in seen:
+                self._problem(self.tspan(token), f"{what} names column '{token}' twice")
+            seen.add(str(token))
             if str(token) not in types and not self.extends:
                 self._problem(
                     self.tspan(token),
@@ -242,10 +254,19 @@ class _Block:
                 )
         return begin, end
 
-    def _history(self, part: _Part | None, types: dict[str, str]) -> str | None:
+    def _history(
+        self, part: _Part | None, types: dict[str, str], key: tuple[str, ...]
+    ) -> str | None:
         if part is None:
             return None
         (name,) = self._known(part.tokens, types)
+        if name in key:
+            self._problem(
+                self.tspan(part.tokens[0]),
+                f"the history column '{name}' is part of the key of table '{self.name}'",
+                "Rows with one key are versions of one record, told apart by their history; "
+                "leave it out of the key.",
+            )
         if types.get(name, "date") not in ("date", "timestamp"):
             self._problem(
                 self.tspan(part.tokens[0]),
@@ -266,6 +287,7 @@ class _Block:
             if not self.extends:
                 self._known((column,), types)
             self.spans[f"link:{name}"] = self.tspan(table)
+            self.spans[f"link-name:{name}"] = self.tspan(part.name)
             links[name] = Link(name=name, column=str(column), table=str(table))
         return tuple(links.values())
 
@@ -276,5 +298,23 @@ class _Block:
             if str(part.name) in groups:
                 self._problem(self.tspan(part.name), f"group '{part.name}' is declared twice")
                 continue
-            groups[str(part.name)] = self._known(part.tokens, types)
+            self.spans[f"group:{part.name}"] = self.tspan(part.name)
+            for token in part.tokens:
+                self.spans[f"group:{part.name}:{token}"] = self.tspan(token)
+            groups[str(part.name)] = self._known(part.tokens, types, f"group '{part.name}'")
         return groups
+
+    def _distinct_names(self, lines: list[_Part], types: dict[str, str]) -> None:
+        """A group or link is named in measures as a column is ('same omvang',
+        'client.wijk'): no name may stand for two of them."""
+        taken = dict.fromkeys(types, "column")
+        for part in lines:
+            if part.kind not in ("group", "link") or part.name is None:
+                continue
+            name = str(part.name)
+            if taken.setdefault(name, part.kind) != part.kind:  # twice the same: said already
+                self._problem(
+                    self.tspan(part.name),
+                    f"{part.kind} '{name}' has the name of a {taken[name]} of table '{self.name}'",
+                    f"In a measure '{name}' would mean either; give the {part.kind} another name.",
+                )

@@ -1,18 +1,19 @@
 """navigation: go to definition, find references and rename, across a library's files.
 
 Results are spans in the library's files (by the names shown in messages); the server
-turns them into protocol locations. A table of the canonical schema is defined in the
-standard library's ``schema.yaml``: its definition is that file's line.
+turns them into protocol locations. A standard table is declared in the standard
+library's ``standaardtabellen.kpi``: its definition is the name in that block, also when
+the library in effect leaves the file out (a project without the standard library).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from maatstaf.dsl.errors import Span
+from maatstaf.dsl.errors import DefinitionError, Span
 from maatstaf.dsl.load import bundled_definitions
+from maatstaf.dsl.schema import CANONICAL_FILE
 from maatstaf.dsl.syntax import KEYWORDS
 from maatstaf.lsp.analysis import Analysis
 from maatstaf.lsp.symbols import NAME, Occurrence, symbol_at
@@ -24,7 +25,7 @@ class RenameRefused(Exception):
 
 @dataclass(frozen=True)
 class Place:
-    """A span in a file that may lie outside the library's .kpi files (schema.yaml)."""
+    """A span in a file that may lie outside the library's files (the standard tables)."""
 
     path: Path
     span: Span
@@ -43,16 +44,19 @@ def definition(analysis: Analysis, file: str, line: int, column: int) -> Place |
 
 
 def _schema_place(table: str) -> Place | None:
-    """Where the canonical schema (the bundled schema.yaml) defines a table."""
-    path = bundled_definitions() / "schema.yaml"
-    lines = path.read_text("utf-8").split("\n")
-    pattern = re.compile(rf"^  {re.escape(table)}:\s*$")
-    for number, text in enumerate(lines, start=1):
-        if pattern.match(text):
-            span = Span(
-                file=str(path), line=number, column=3, end_line=number, end_column=3 + len(table)
-            )
-            return Place(path, span)
+    """Where the standard library declares a standard table: the table's name in its block
+    of ``standaardtabellen.kpi``."""
+    from maatstaf.dsl.parser import parse
+    from maatstaf.dsl.table_decl import declared_tables
+
+    path = bundled_definitions() / CANONICAL_FILE
+    try:
+        parsed = parse(path.read_text("utf-8"), str(path))
+    except (OSError, DefinitionError):
+        return None
+    for decl in declared_tables([parsed]):
+        if decl.table == table and not decl.extends:
+            return Place(path, decl.spans["name"])
     return None
 
 

@@ -1,6 +1,7 @@
-"""The sample municipality: deterministic to the byte, shaped and valid as schema.yaml says,
-and rich enough for every counting rule (conversions, herindicaties, stacking, open-ended
-and long-running care, late decisions, benefit spells)."""
+"""The sample municipality: deterministic to the byte, shaped and valid as the standard
+tables (definitions/standaardtabellen.kpi) declare them, and rich enough for every counting
+rule (conversions, herindicaties, stacking, open-ended and long-running care, late
+decisions, benefit spells)."""
 
 from __future__ import annotations
 
