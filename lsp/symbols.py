@@ -178,8 +178,13 @@ class _Walker:
                 self.at("dimension", node.name, node)
             case Series():
                 self.add("measure", node.measure, _measure_span(node))
-                if node.by is not None and node.by in self.known.dimensions:
-                    self.add("dimension", node.by, node.by_span)
+                shown = [
+                    (node.by, node.by_span),
+                    *zip(node.also_by, node.also_by_spans, strict=False),
+                ]
+                for name, span in shown:
+                    if name is not None and name in self.known.dimensions:
+                        self.add("dimension", name, span)
             case TextRef() if node.name in self.known.measures:
                 self.at("measure", node.name, node)
             case LabelsDecl() if node.name in self.known.dimensions:

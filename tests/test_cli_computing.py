@@ -91,5 +91,7 @@ def test_run_and_publish_give_the_same_figures(tmp_path: Path, sample_folder: Pa
         for key, figure in figures_of_rows(rows, names).items()
     }
     assert stored == rendered
-    assert any(dims for (_, _, _, dims) in rendered), "no figure by leveringsvorm: --by did not arrive"
+    assert any(dims for (_, _, _, dims) in rendered), (
+        "no figure by leveringsvorm: --by did not arrive"
+    )
     assert any(suppressed for _, suppressed in rendered.values()), "nothing suppressed"
