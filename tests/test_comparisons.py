@@ -239,6 +239,7 @@ def _date(value: object) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
+@pytest.mark.slow  # the whole library on the sample: in make test-all
 def test_the_sample_compares_on_one_definition(sample: tuple) -> None:
     """January 2021, the first month of version 2: both compared months (December and
     January 2020) by version 2, with their figures by version 1 beside them. (The oracle
@@ -251,6 +252,7 @@ def test_the_sample_compares_on_one_definition(sample: tuple) -> None:
     assert _check_against_oracle(result, tables) == 2
 
 
+@pytest.mark.slow  # the whole library on the sample: in make test-all
 def test_the_demo_tile_no_longer_sets_two_definitions_against_each_other(sample: tuple) -> None:
     """The issue's tile: December 2021 against December 2020 by version 2 (about +10 %),
     with the old definition's December 2020 figure beside it."""

@@ -48,6 +48,7 @@ def test_demo_writes_the_golden_reports(sample: Path) -> None:
         check_golden((sample / "out" / name).read_text(encoding="utf-8"), GOLDEN / name)
 
 
+@pytest.mark.slow  # the whole library on the sample: in make test-all
 def test_run_prints_the_json_contract(sample: Path) -> None:
     code, out, err = _invoke(
         ["run", "--data", "data", "--from", "2020-01", "--to", "2020-12", "--format", "json"],

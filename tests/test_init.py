@@ -68,6 +68,7 @@ def test_init_writes_every_file_and_the_sample(made: Path) -> None:
     assert "measure gemeente.huishoudelijke_hulp {" in own and "overrides" not in own.split("{")[1]
 
 
+@pytest.mark.slow  # four commands on the sample: in make test-all
 def test_the_readme_commands_run_with_no_other_flags(made: Path, env: dict[str, str]) -> None:
     """check, run, reconcile and report, exactly as the README gives them, on the sample."""
     commands = readme_commands(made)

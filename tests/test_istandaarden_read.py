@@ -227,6 +227,7 @@ def test_an_invalid_bsn_is_rejected_and_never_shown(tmp_path: Path) -> None:
     assert "elfproef" in found and "123456789" not in found
 
 
+@pytest.mark.slow  # every output of a whole run searched: in make test-all
 def test_no_bsn_name_or_address_reaches_any_output(tmp_path: Path) -> None:
     folder = write(
         tmp_path / "m",

@@ -158,6 +158,7 @@ def test_every_message_of_the_hand_tables_validates_against_the_3_2_xsds(hand) -
     }
 
 
+@pytest.mark.slow  # the whole sample as messages: in make test-all
 @needs_xsd
 def test_the_sample_municipality_as_messages_validates_and_loses_nothing(tmp_path) -> None:
     """``maatstaf demo --messages``: every message of the whole sample validates; every

@@ -554,7 +554,10 @@ def check_versions(result: RunResult) -> None:
             assert figure.version == (1 if last_day <= oracle.LAST_DAY_OF_VERSION_1 else 2), figure
 
 
-@pytest.mark.parametrize("grain", GRAINS)
+# month in make test; quarter and year (the same plans at other period bounds) in make test-all
+@pytest.mark.parametrize(
+    "grain", ["month", *(pytest.param(g, marks=pytest.mark.slow) for g in GRAINS[1:])]
+)
 @SETTINGS
 @given(tables=all_tables())
 @example(tables=LEAP_DAYS)
@@ -682,6 +685,7 @@ INVARIANT_MEASURES = [
 ]
 
 
+@pytest.mark.slow  # three grains of the whole library per example: in make test-all
 @settings(max_examples=6, deadline=None, phases=PHASES, suppress_health_check=SLOW)
 @given(tables=all_tables())
 def test_invariants_hold_on_engine_output(tables: Tables) -> None:

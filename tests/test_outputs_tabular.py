@@ -195,7 +195,7 @@ def render(result: RunResult, fmt: str) -> str | bytes:
 # --- exactly the JSON's figures ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("which", ["sample", "small"])
+@pytest.mark.parametrize("which", [pytest.param("sample", marks=pytest.mark.slow), "small"])
 def test_csv_parquet_and_xlsx_hold_exactly_the_json_figures(which: str, request) -> None:
     result: RunResult = request.getfixturevalue(which)
     expected = json_figures(result)
@@ -223,6 +223,7 @@ def test_the_small_run_has_what_the_comparison_must_cover(small: RunResult) -> N
     assert "euro" in units and "aandeel" in units
 
 
+@pytest.mark.slow  # the whole library on the sample: in make test-all
 def test_sample_has_targets_labels_and_notes(sample: RunResult) -> None:
     rows, header = read_csv(render(sample, "csv"))  # type: ignore[arg-type]
     assert any(r["target_met"] is True for r in rows)
@@ -240,6 +241,7 @@ def test_sample_has_targets_labels_and_notes(sample: RunResult) -> None:
         assert (row["notes"] is not None) == (row["measure"] in noted)
 
 
+@pytest.mark.slow  # the whole library on the sample: in make test-all
 def test_every_figure_row_has_the_period_bounds_and_the_definition_hash(sample: RunResult) -> None:
     table = pq.read_table(io.BytesIO(render(sample, "parquet")))  # type: ignore[arg-type]
     hashes = {(m.measure, m.version): m.hash for m in sample.provenance.measures}
@@ -271,6 +273,7 @@ def test_no_client_id_in_any_file(small: RunResult) -> None:
 # --- the workbook for Excel users -------------------------------------------------------------
 
 
+@pytest.mark.slow  # the whole library on the sample: in make test-all
 def test_workbook_sheets_per_domain_definitions_and_provenance(sample: RunResult) -> None:
     _, _, book = read_xlsx(render(sample, "xlsx"))  # type: ignore[arg-type]
     assert book.sheetnames[-2:] == ["definities", "herkomst"]
@@ -302,6 +305,7 @@ def test_workbook_sheets_per_domain_definitions_and_provenance(sample: RunResult
     assert about["figures"] == len(sample.figures)
 
 
+@pytest.mark.slow  # the whole library on the sample: in make test-all
 def test_workbook_formats_numbers_dates_header_filter_and_widths(sample: RunResult) -> None:
     _, _, book = read_xlsx(render(sample, "xlsx"))  # type: ignore[arg-type]
     seen: set[str] = set()

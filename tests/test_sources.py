@@ -88,6 +88,7 @@ def test_dutch_excel_csv_gives_identical_figures(frames, canonical, tmp_path: Pa
     assert _figures(load_data(str(tmp_path))) == canonical
 
 
+@pytest.mark.slow  # the whole sample through one more adapter: in make test-all
 def test_excel_workbook_gives_identical_figures(frames, canonical, tmp_path: Path) -> None:
     # the cells pandas' to_excel writes (inline strings), in openpyxl's streaming mode,
     # which writes the sample's 85,000 rows in half the time
@@ -171,6 +172,7 @@ def _bsn(n: int) -> str:
     return str(candidate)
 
 
+@pytest.mark.slow  # the whole sample through one more adapter: in make test-all
 def test_pseudonymization_replaces_bsns_and_rejects_invalid_ones(
     frames, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
