@@ -40,7 +40,7 @@ class RawTable:
     A CSV file DuckDB reads (``csv_duckdb``) has no ``raw`` but a ``query`` (the reader,
     a FROM clause) with ``columns``, expected to give ``rows`` records (the file's lines
     after the header), and ``exact``, the exact reader to fall back on; ``plain_trim``:
-    its only white space is spaces."""
+    its only white space is spaces; ``bare``: besides, no cell begins or ends with one."""
 
     name: str
     where: str
@@ -50,6 +50,7 @@ class RawTable:
     warnings: list[str] = field(default_factory=list)
     rows: int = 0
     plain_trim: bool = False
+    bare: bool = False
     query: str | None = None
     columns: tuple[str, ...] = ()
     exact: Callable[[], RawTable] | None = None
@@ -242,6 +243,7 @@ def _validate_query(
                 plain_trim=source.plain_trim,
                 referenced=tuple(sorted(referenced.get(table.name, ()))),
                 numbered=False,
+                bare=source.bare,
                 columns=header,
                 look_for_commas=not comma,
             )

@@ -21,10 +21,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from maatstaf.adapters.assemble import RawTable
-from maatstaf.adapters.cell_rules import CONTROL_SPACE, ROW
+from maatstaf.adapters.cell_rules import CONTROL_SPACE, ROW, WHITE_SPACE
 from maatstaf.adapters.duck import literal
 from maatstaf.dsl.schema import Table
 
+# the white space DuckDB's trim() trims besides the ASCII space: the Unicode space separators
+WIDE_SPACES = tuple(c for c in WHITE_SPACE if not c.isascii() and c not in CONTROL_SPACE)
 NOT_UTF8 = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
@@ -63,6 +65,7 @@ def read_csv_in_duckdb(
         warnings,
         rows=lines - 1,
         plain_trim=plain,
+        bare=plain and not edge_space(data, delimiter),
         query=query,
         columns=tuple(n for n in names if not n.startswith("__unused_")),
         exact=exact,
@@ -103,3 +106,21 @@ def _quote_after_space(data: bytes, delimiter: str) -> bool:
         return False
     start = re.escape(delimiter.encode())
     return re.search(rb"(?:^|" + start + rb")[ \t]+\"", data, re.MULTILINE) is not None
+
+
+def edge_space(data: bytes, delimiter: str) -> bool:
+    """Whether a cell may begin or end with white space that DuckDB's trim() trims: any
+    Unicode space separator but the ASCII space (no-break space, ...), or a space beside a
+    delimiter, a quote, a line end or the file's start or end (also inside a quoted cell,
+    where it is harmless: the cells are then merely trimmed). Byte searches only."""
+    if not data.isascii() and any(c.encode() in data for c in WIDE_SPACES):
+        return True
+    if b" " not in data:
+        return False
+    sep = delimiter.encode()
+    beside = (sep, b'"', b"\n", b"\r")
+    return (
+        data.startswith(b" ")
+        or data.endswith(b" ")
+        or any(b" " + c in data or c + b" " in data for c in beside)
+    )
