@@ -8,6 +8,7 @@ import difflib
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
@@ -15,7 +16,6 @@ import pyarrow.compute as pc
 
 from maatstaf.adapters.base import LoadedData, LoadError, TableStats
 from maatstaf.adapters.duck import DuckTables, connect, ident, scalar, unique_name
-from maatstaf.adapters.mapping import Mapping, TableMapping, apply_mapping
 from maatstaf.adapters.pseudonym import key_from_environment, pseudonymize
 from maatstaf.adapters.quarantine import (
     combine,
@@ -27,6 +27,9 @@ from maatstaf.adapters.quarantine import (
 )
 from maatstaf.adapters.validate_sql import ROW, Validated, check_references, validate
 from maatstaf.dsl.schema import Schema, Table
+
+if TYPE_CHECKING:  # a mapping (YAML) is imported where a load applies one
+    from maatstaf.adapters.mapping import Mapping, TableMapping
 
 LIKE = 0.85  # how alike an unknown column must be to a missing one to be taken for it
 
@@ -198,6 +201,8 @@ def _prepared(
     key: bytes,
 ) -> Prepared:
     """The source's rows (Arrow text cells) mapped and pseudonymized, as a relation."""
+    from maatstaf.adapters.mapping import apply_mapping
+
     assert source.raw is not None
     arrow = apply_mapping(source.raw, rules, source.where)
     header = [c for c in arrow.column_names if c != ROW]

@@ -298,3 +298,45 @@ def test_the_resolver_names_a_cycle_and_is_asked_only_then(monkeypatch) -> None:
     looped.add_edge(measure_node(first), measure_node(first))
     with pytest.raises(DefinitionError, match="dependency cycle"):
         graph_module._check_cycles(looped, library)
+
+
+# -- the adapter made without reading the canonical schema ----------------------------
+
+
+def test_an_adapter_taking_a_schema_is_given_it_without_a_comparison(monkeypatch) -> None:
+    from maatstaf.adapters import registry
+    from maatstaf.dsl.schema import canonical_schema
+
+    def refuse(schema: object) -> bool:
+        raise AssertionError("the canonical schema was read to compare with")
+
+    monkeypatch.setattr(registry, "_canonical", refuse)
+    schema = canonical_schema()
+    adapter = registry.get_adapter("csv", schema)
+    assert isinstance(adapter, CsvFolderAdapter) and adapter.schema is schema
+
+
+def test_a_plugin_taking_no_schema_is_made_without_the_canonical_one(monkeypatch) -> None:
+    from maatstaf.adapters import registry
+    from maatstaf.adapters.base import LoadError
+    from maatstaf.dsl.schema import Schema, canonical_schema
+
+    class Plugin:
+        name = "plugin"
+
+        def __init__(self, **options: object) -> None:  # no schema: canonical tables only
+            self.options = options
+
+        def load(self, location: str) -> None: ...
+
+    class Entry:
+        name, value = "plugin", "tests:Plugin"
+
+        def load(self) -> type:
+            return Plugin
+
+    monkeypatch.setattr(registry, "entry_points", lambda group: [Entry()])
+    assert isinstance(registry.get_adapter("plugin", canonical_schema()), Plugin)
+    other = Schema(tables=canonical_schema().tables[:1])
+    with pytest.raises(LoadError, match="adapter 'plugin' \\(tests:Plugin\\) failed to load"):
+        registry.get_adapter("plugin", other)
