@@ -20,6 +20,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+
 from maatstaf.adapters.assemble import RawTable
 from maatstaf.adapters.cell_rules import CONTROL_SPACE, ROW, WHITE_SPACE
 from maatstaf.adapters.duck import literal
@@ -112,15 +114,41 @@ def edge_space(data: bytes, delimiter: str) -> bool:
     """Whether a cell may begin or end with white space that DuckDB's trim() trims: any
     Unicode space separator but the ASCII space (no-break space, ...), or a space beside a
     delimiter, a quote, a line end or the file's start or end (also inside a quoted cell,
-    where it is harmless: the cells are then merely trimmed). Byte searches only."""
-    if not data.isascii() and any(c.encode() in data for c in WIDE_SPACES):
+    where it is harmless: the cells are then merely trimmed). Vectorised over the bytes,
+    a block at a time (the temporary arrays stay small)."""
+    if data.startswith(b" ") or data.endswith(b" "):
         return True
-    if b" " not in data:
+    spaced, wide = b" " in data, not data.isascii()
+    if not (spaced or wide):
         return False
-    sep = delimiter.encode()
-    beside = (sep, b'"', b"\n", b"\r")
-    return (
-        data.startswith(b" ")
-        or data.endswith(b" ")
-        or any(b" " + c in data or c + b" " in data for c in beside)
-    )
+    cells = np.frombuffer(data, dtype=np.uint8)
+    beside = np.zeros(256, dtype=bool)
+    beside[list(delimiter.encode() + b'"\n\r')] = True
+    last = len(cells) - 1
+    for start in range(0, len(cells), BLOCK):
+        block = cells[start : start + BLOCK]
+        if wide and _wide_space(cells, np.flatnonzero(block >= 0xC2) + start):
+            return True
+        if spaced:
+            at = np.flatnonzero(block == 32) + start  # never the first or last byte
+            if beside[cells[at - 1]].any() or beside[cells[np.minimum(at + 1, last)]].any():
+                return True
+    return False
+
+
+BLOCK = 1 << 21  # bytes
+
+
+def _wide_space(cells: np.ndarray, lead: np.ndarray) -> bool:
+    """Whether the UTF-8 characters starting at ``lead`` include one of ``WIDE_SPACES``
+    (C2 A0, E1 9A 80, E2 80 80..8A, E2 80 AF, E2 81 9F, E3 80 80)."""
+    last = len(cells) - 1
+    first = cells[lead]
+    second = cells[np.minimum(lead + 1, last)]
+    third = cells[np.minimum(lead + 2, last)]
+    found = (first == 0xC2) & (second == 0xA0)
+    found |= (first == 0xE1) & (second == 0x9A) & (third == 0x80)
+    found |= (first == 0xE2) & (second == 0x80) & ((third <= 0x8A) | (third == 0xAF))
+    found |= (first == 0xE2) & (second == 0x81) & (third == 0x9F)
+    found |= (first == 0xE3) & (second == 0x80) & (third == 0x80)
+    return bool(found.any())

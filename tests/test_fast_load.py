@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import duckdb
@@ -106,6 +107,34 @@ def test_every_wide_space_trim_trims_keeps_the_trims(space: str) -> None:
     data = f"a,b\nx{space},y\n".encode()
     trims = duckdb.sql(f"SELECT trim('x' || chr({ord(space)})) = 'x'").fetchall()[0][0]
     assert csv_duckdb.edge_space(data, ",") or not trims
+
+
+def _edge_space_reference(data: bytes, delimiter: str) -> bool:
+    """The rule written plainly: a wide space anywhere, or a space at either end or beside
+    a delimiter, a quote or a line end."""
+    text = data.decode("utf-8")
+    if any(c in text for c in csv_duckdb.WIDE_SPACES):
+        return True
+    edges = re.escape(delimiter) + '"\n\r'
+    return re.search(f"^ | $|[{edges}] | [{edges}]", text) is not None
+
+
+PIECES = [" ", ",", ";", "\t", '"', "\n", "\r", "a", "é", "\xa0", "\u2009", "\u3000", "\u2010"]
+
+
+@given(
+    st.lists(st.sampled_from(PIECES), max_size=40),
+    st.sampled_from([",", ";", "\t"]),
+    st.integers(1, 8),
+)
+@settings(max_examples=300, deadline=None)
+def test_edge_space_is_the_rule_across_blocks(
+    pieces: list[str], delimiter: str, block: int
+) -> None:
+    data = "".join(pieces).encode("utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(csv_duckdb, "BLOCK", block)  # characters split over blocks too
+        assert csv_duckdb.edge_space(data, delimiter) == _edge_space_reference(data, delimiter)
 
 
 def test_spaces_inside_cells_need_no_trims() -> None:
