@@ -149,7 +149,7 @@ def assemble(
     for found in validated.values():
         for relation in found.rejected_keys.values():
             _drop(con, relation)
-    every = combine([*parts, unknown.table], [t.name for t in schema.tables])
+    every = _quarantine([*parts, unknown.table], [t.name for t in schema.tables])
     rows = {}
     final = {}
     for name, relation in accepted.items():
@@ -175,9 +175,15 @@ def assemble(
         fingerprint(raws),
         tuple(warnings),
         quarantine=every,
-        rejection_counts=counts(every),
-        rejected_row_count=rejected_rows(every),
+        rejection_counts=counts(every) if every.num_rows else (),
+        rejected_row_count=rejected_rows(every) if every.num_rows else 0,
     )
+
+
+def _quarantine(parts: list[pa.Table], order: list[str]) -> pa.Table:
+    """Every rejection (``quarantine.combine``); none at all is the empty quarantine, made
+    without grouping nothing (which would import Arrow's query engine for it)."""
+    return combine(parts, order) if any(p.num_rows for p in parts) else empty()
 
 
 @dataclass(frozen=True)

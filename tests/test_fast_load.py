@@ -369,3 +369,36 @@ def test_a_plugin_taking_no_schema_is_made_without_the_canonical_one(monkeypatch
     other = Schema(tables=canonical_schema().tables[:1])
     with pytest.raises(LoadError, match="adapter 'plugin' \\(tests:Plugin\\) failed to load"):
         registry.get_adapter("plugin", other)
+
+
+# -- no rejections: the empty quarantine, without grouping nothing ---------------------
+
+
+def test_no_rejections_is_the_quarantine_combine_makes() -> None:
+    from maatstaf.adapters.quarantine import combine, counts, empty, rejected_rows
+
+    none = combine([empty(), empty()], ["toewijzingen"])
+    assert none.schema.equals(empty().schema, check_metadata=True)
+    assert none.to_pylist() == [] and counts(none) == () and rejected_rows(none) == 0
+
+
+def test_a_clean_load_needs_no_query_engine_of_arrow(tmp_path: Path) -> None:
+    """A folder without a rejected row is loaded without Arrow's query engine (acero),
+    whose import alone costs more than such a load's checks."""
+    import subprocess
+    import sys
+
+    (tmp_path / "toewijzingen.csv").write_bytes(
+        HEADER + b"T1,C1,wmo,45A48,2021-01-05,,12.50\nT2,C1,wmo,45A48,2021-02-05,,1\n"
+    )
+    script = (
+        "import sys\n"
+        "from maatstaf.adapters.csv_folder import CsvFolderAdapter\n"
+        f"loaded = CsvFolderAdapter().load({str(tmp_path)!r})\n"
+        "assert loaded.rejected_row_count == 0 and loaded.rejection_counts == ()\n"
+        "print('pyarrow.acero' in sys.modules)\n"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert found.stdout.strip() == "False"
