@@ -38,7 +38,11 @@ def backend_for(data: LoadedData) -> ibis.BaseBackend:
     if data.backend is not None:
         return data.backend  # type: ignore[return-value]
     # the backend class itself: ``ibis.duckdb`` would first look through every installed
-    # package's entry points for it (DuckDB's backend registers no options to miss)
+    # package's entry points for it (DuckDB's backend registers no options to miss); of
+    # Ibis's SQL compilers only DuckDB's is imported (``ibis_compilers``)
+    from maatstaf.engine.ibis_compilers import lazy_compilers
+
+    lazy_compilers()
     from ibis.backends.duckdb import Backend
 
     if isinstance(data.tables, DuckTables):  # the load's own database: no copy
