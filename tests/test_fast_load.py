@@ -402,3 +402,26 @@ def test_a_clean_load_needs_no_query_engine_of_arrow(tmp_path: Path) -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert found.stdout.strip() == "False"
+
+
+# -- the input's hash, taken while DuckDB reads -----------------------------------------
+
+
+def test_the_fingerprint_is_the_hash_of_the_files_as_before(tmp_path: Path) -> None:
+    import hashlib
+
+    files = {"toewijzingen": PLAIN, "clienten": b"client_id,geboortedatum\nC1,1990-01-01\n"}
+    for name, data in files.items():
+        (tmp_path / f"{name}.csv").write_bytes(data)
+    expected = hashlib.sha256()
+    for name in sorted(files):
+        expected.update(f"{name}\0{len(files[name])}\0".encode() + files[name])
+    assert CsvFolderAdapter().load(str(tmp_path)).fingerprint == expected.hexdigest()
+
+
+def test_a_failure_in_the_hashing_thread_reaches_the_caller() -> None:
+    from maatstaf.adapters.assemble import _hashing
+
+    result = _hashing({"toewijzingen": "not bytes"})  # type: ignore[dict-item]
+    with pytest.raises(TypeError):
+        result()
