@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import hashlib
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -17,6 +15,7 @@ import pyarrow.compute as pc
 
 from maatstaf.adapters.base import LoadedData, LoadError, TableStats
 from maatstaf.adapters.duck import DuckTables, connect, ident, scalar, unique_name
+from maatstaf.adapters.fingerprint import file_fingerprint, hashing
 from maatstaf.adapters.pseudonym import key_from_environment, pseudonymize
 from maatstaf.adapters.quarantine import (
     combine,
@@ -86,7 +85,7 @@ def assemble(
     # the input's hash is taken while DuckDB reads and checks it (hashlib lets go of the
     # GIL): the bytes each table was read from, as they are now (an exact reader that
     # takes a file over reads the same bytes)
-    digest = _hashing({name: raw.content for name, raw in raws.items()})
+    digest = hashing({name: raw.content for name, raw in raws.items()})
     key = key_from_environment() if columns else b""
     con = con if con is not None else connect()
     referenced: dict[str, set[str]] = {}
@@ -407,37 +406,4 @@ def _pseudonymize(
 
 def fingerprint(raws: dict[str, RawTable]) -> str:
     """SHA-256 over every table's name, size and bytes, in the order of the names."""
-    return _fingerprint({name: raw.content for name, raw in raws.items()})
-
-
-def _fingerprint(contents: dict[str, bytes]) -> str:
-    digest = hashlib.sha256()
-    for name in sorted(contents):
-        data = contents[name]
-        digest.update(f"{name}\0{len(data)}\0".encode())
-        digest.update(data)
-    return digest.hexdigest()
-
-
-def _hashing(contents: dict[str, bytes]) -> Callable[[], str]:
-    """``_fingerprint(contents)`` computed in a thread of its own: the function returns
-    it when it is done (and raises what the thread raised)."""
-    found: list[str] = []
-    failed: list[BaseException] = []
-
-    def work() -> None:
-        try:
-            found.append(_fingerprint(contents))
-        except BaseException as error:  # handed to the caller, never lost in the thread
-            failed.append(error)
-
-    thread = threading.Thread(target=work, name="maatstaf-fingerprint", daemon=True)
-    thread.start()
-
-    def result() -> str:
-        thread.join()
-        if failed:
-            raise failed[0]
-        return found[0]
-
-    return result
+    return file_fingerprint({name: raw.content for name, raw in raws.items()})

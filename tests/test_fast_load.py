@@ -420,8 +420,8 @@ def test_the_fingerprint_is_the_hash_of_the_files_as_before(tmp_path: Path) -> N
 
 
 def test_a_failure_in_the_hashing_thread_reaches_the_caller() -> None:
-    from maatstaf.adapters.assemble import _hashing
+    from maatstaf.adapters.fingerprint import hashing
 
-    result = _hashing({"toewijzingen": "not bytes"})  # type: ignore[dict-item]
+    result = hashing({"toewijzingen": "not bytes"})  # type: ignore[dict-item]
     with pytest.raises(TypeError):
         result()
