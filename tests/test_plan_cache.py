@@ -138,3 +138,16 @@ def test_a_run_imports_one_compiler_and_gives_the_same_figures(tmp_path: Path) -
     assert dialects <= set(ast.literal_eval(outputs["real"][0]))
     assert outputs["lazy"][1]["figures"] == outputs["real"][1]["figures"]
     assert outputs["lazy"][1]["figures"]
+
+
+def test_the_console_command_collects_garbage_less_often() -> None:
+    """The console command (one command per process) raises the young generation's
+    threshold; importing the CLI, as tests and other programs do, changes nothing."""
+    script = (
+        "import gc\n"
+        "import maatstaf.cli as cli\n"
+        "print(gc.get_threshold())\n"
+        "cli.app = lambda: print(gc.get_threshold())\n"
+        "cli.main()\n"
+    )
+    assert _in_process(script).splitlines() == ["(700, 10, 10)", "(50000, 10, 10)"]
