@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 
 from maatstaf.adapters.base import LoadedData, LoadError, TableStats
 from maatstaf.adapters.duck import DuckTables, connect, ident, scalar, unique_name
-from maatstaf.adapters.mapping import Mapping, TableMapping, apply_mapping
+from maatstaf.adapters.fingerprint import file_fingerprint, hashing
 from maatstaf.adapters.pseudonym import key_from_environment, pseudonymize
 from maatstaf.adapters.quarantine import (
     combine,
@@ -27,6 +27,9 @@ from maatstaf.adapters.quarantine import (
 )
 from maatstaf.adapters.validate_sql import ROW, Validated, check_references, validate
 from maatstaf.dsl.schema import Schema, Table
+
+if TYPE_CHECKING:  # a mapping (YAML) is imported where a load applies one
+    from maatstaf.adapters.mapping import Mapping, TableMapping
 
 LIKE = 0.85  # how alike an unknown column must be to a missing one to be taken for it
 
@@ -40,7 +43,7 @@ class RawTable:
     A CSV file DuckDB reads (``csv_duckdb``) has no ``raw`` but a ``query`` (the reader,
     a FROM clause) with ``columns``, expected to give ``rows`` records (the file's lines
     after the header), and ``exact``, the exact reader to fall back on; ``plain_trim``:
-    its only white space is spaces."""
+    its only white space is spaces; ``bare``: besides, no cell begins or ends with one."""
 
     name: str
     where: str
@@ -50,6 +53,7 @@ class RawTable:
     warnings: list[str] = field(default_factory=list)
     rows: int = 0
     plain_trim: bool = False
+    bare: bool = False
     query: str | None = None
     columns: tuple[str, ...] = ()
     exact: Callable[[], RawTable] | None = None
@@ -78,6 +82,10 @@ def assemble(
         options.mapping.pseudonymize if options.mapping else ()
     )
     check_options(options, schema)
+    # the input's hash is taken while DuckDB reads and checks it (hashlib lets go of the
+    # GIL): the bytes each table was read from, as they are now (an exact reader that
+    # takes a file over reads the same bytes)
+    digest = hashing({name: raw.content for name, raw in raws.items()})
     key = key_from_environment() if columns else b""
     con = con if con is not None else connect()
     referenced: dict[str, set[str]] = {}
@@ -145,7 +153,7 @@ def assemble(
     for found in validated.values():
         for relation in found.rejected_keys.values():
             _drop(con, relation)
-    every = combine([*parts, unknown.table], [t.name for t in schema.tables])
+    every = _quarantine([*parts, unknown.table], [t.name for t in schema.tables])
     rows = {}
     final = {}
     for name, relation in accepted.items():
@@ -168,12 +176,18 @@ def assemble(
         ),
         sample(every),
         stats,
-        fingerprint(raws),
+        digest(),
         tuple(warnings),
         quarantine=every,
-        rejection_counts=counts(every),
-        rejected_row_count=rejected_rows(every),
+        rejection_counts=counts(every) if every.num_rows else (),
+        rejected_row_count=rejected_rows(every) if every.num_rows else 0,
     )
+
+
+def _quarantine(parts: list[pa.Table], order: list[str]) -> pa.Table:
+    """Every rejection (``quarantine.combine``); none at all is the empty quarantine, made
+    without grouping nothing (which would import Arrow's query engine for it)."""
+    return combine(parts, order) if any(p.num_rows for p in parts) else empty()
 
 
 @dataclass(frozen=True)
@@ -197,6 +211,8 @@ def _prepared(
     key: bytes,
 ) -> Prepared:
     """The source's rows (Arrow text cells) mapped and pseudonymized, as a relation."""
+    from maatstaf.adapters.mapping import apply_mapping
+
     assert source.raw is not None
     arrow = apply_mapping(source.raw, rules, source.where)
     header = [c for c in arrow.column_names if c != ROW]
@@ -242,6 +258,7 @@ def _validate_query(
                 plain_trim=source.plain_trim,
                 referenced=tuple(sorted(referenced.get(table.name, ()))),
                 numbered=False,
+                bare=source.bare,
                 columns=header,
                 look_for_commas=not comma,
             )
@@ -388,9 +405,5 @@ def _pseudonymize(
 
 
 def fingerprint(raws: dict[str, RawTable]) -> str:
-    digest = hashlib.sha256()
-    for name in sorted(raws):
-        data = raws[name].content
-        digest.update(f"{name}\0{len(data)}\0".encode())
-        digest.update(data)
-    return digest.hexdigest()
+    """SHA-256 over every table's name, size and bytes, in the order of the names."""
+    return file_fingerprint({name: raw.content for name, raw in raws.items()})

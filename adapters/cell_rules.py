@@ -121,15 +121,17 @@ def _number_text(column: Column, cell: str, decimal_comma: bool) -> tuple[str, s
 
 
 def _date(cell: str) -> str:
-    """YYYY-MM-DD or DD-MM-YYYY, a date that exists, from the year 1."""
+    """YYYY-MM-DD or DD-MM-YYYY, a date that exists, from the year 1 (year 0000 would be a
+    date BC: refused by its digits, so each cell is matched and cast once)."""
     day_first = (
         f"substr({cell}, 7, 4) || '-' || substr({cell}, 4, 2) || '-' || substr({cell}, 1, 2)"
     )
-    parsed = (
-        f"CASE WHEN regexp_full_match({cell}, {literal(YMD)}) THEN try_cast({cell} AS DATE) "
-        f"WHEN regexp_full_match({cell}, {literal(DMY)}) THEN try_cast({day_first} AS DATE) END"
+    return (
+        f"CASE WHEN regexp_full_match({cell}, {literal(YMD)}) "
+        f"THEN CASE WHEN substr({cell}, 1, 4) <> '0000' THEN try_cast({cell} AS DATE) END "
+        f"WHEN regexp_full_match({cell}, {literal(DMY)}) "
+        f"THEN CASE WHEN substr({cell}, 7, 4) <> '0000' THEN try_cast({day_first} AS DATE) END END"
     )
-    return f"CASE WHEN {parsed} >= DATE '0001-01-01' THEN {parsed} END"
 
 
 def _timestamp(cell: str) -> str:

@@ -20,11 +20,15 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+
 from maatstaf.adapters.assemble import RawTable
-from maatstaf.adapters.cell_rules import CONTROL_SPACE, ROW
+from maatstaf.adapters.cell_rules import CONTROL_SPACE, ROW, WHITE_SPACE
 from maatstaf.adapters.duck import literal
 from maatstaf.dsl.schema import Table
 
+# the white space DuckDB's trim() trims besides the ASCII space: the Unicode space separators
+WIDE_SPACES = tuple(c for c in WHITE_SPACE if not c.isascii() and c not in CONTROL_SPACE)
 NOT_UTF8 = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
@@ -63,6 +67,7 @@ def read_csv_in_duckdb(
         warnings,
         rows=lines - 1,
         plain_trim=plain,
+        bare=plain and not edge_space(data, delimiter),
         query=query,
         columns=tuple(n for n in names if not n.startswith("__unused_")),
         exact=exact,
@@ -103,3 +108,47 @@ def _quote_after_space(data: bytes, delimiter: str) -> bool:
         return False
     start = re.escape(delimiter.encode())
     return re.search(rb"(?:^|" + start + rb")[ \t]+\"", data, re.MULTILINE) is not None
+
+
+def edge_space(data: bytes, delimiter: str) -> bool:
+    """Whether a cell may begin or end with white space that DuckDB's trim() trims: any
+    Unicode space separator but the ASCII space (no-break space, ...), or a space beside a
+    delimiter, a quote, a line end or the file's start or end (also inside a quoted cell,
+    where it is harmless: the cells are then merely trimmed). Vectorised over the bytes,
+    a block at a time (the temporary arrays stay small)."""
+    if data.startswith(b" ") or data.endswith(b" "):
+        return True
+    spaced, wide = b" " in data, not data.isascii()
+    if not (spaced or wide):
+        return False
+    cells = np.frombuffer(data, dtype=np.uint8)
+    beside = np.zeros(256, dtype=bool)
+    beside[list(delimiter.encode() + b'"\n\r')] = True
+    last = len(cells) - 1
+    for start in range(0, len(cells), BLOCK):
+        block = cells[start : start + BLOCK]
+        if wide and _wide_space(cells, np.flatnonzero(block >= 0xC2) + start):
+            return True
+        if spaced:
+            at = np.flatnonzero(block == 32) + start  # never the first or last byte
+            if beside[cells[at - 1]].any() or beside[cells[np.minimum(at + 1, last)]].any():
+                return True
+    return False
+
+
+BLOCK = 1 << 21  # bytes
+
+
+def _wide_space(cells: np.ndarray, lead: np.ndarray) -> bool:
+    """Whether the UTF-8 characters starting at ``lead`` include one of ``WIDE_SPACES``
+    (C2 A0, E1 9A 80, E2 80 80..8A, E2 80 AF, E2 81 9F, E3 80 80)."""
+    last = len(cells) - 1
+    first = cells[lead]
+    second = cells[np.minimum(lead + 1, last)]
+    third = cells[np.minimum(lead + 2, last)]
+    found = (first == 0xC2) & (second == 0xA0)
+    found |= (first == 0xE1) & (second == 0x9A) & (third == 0x80)
+    found |= (first == 0xE2) & (second == 0x80) & ((third <= 0x8A) | (third == 0xAF))
+    found |= (first == 0xE2) & (second == 0x81) & (third == 0x9F)
+    found |= (first == 0xE3) & (second == 0x80) & (third == 0x80)
+    return bool(found.any())

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
@@ -51,9 +52,10 @@ from maatstaf.adapters.limits import (
     current_limits,
     out_of_memory,
 )
-from maatstaf.adapters.mapping import Mapping
-from maatstaf.adapters.parquet import read_parquet_table
 from maatstaf.dsl.schema import Schema, Table, canonical_schema
+
+if TYPE_CHECKING:  # a mapping (YAML) and Parquet are imported where a load uses them
+    from maatstaf.adapters.mapping import Mapping
 
 REQUIRED_TABLE = "toewijzingen"
 MAX_BLOCK = 2**31 - 1  # Arrow's largest block, in bytes
@@ -126,6 +128,8 @@ def _read_table(
     """One file within the limits; running out of memory names the file."""
     try:
         if path.suffix == ".parquet":
+            from maatstaf.adapters.parquet import read_parquet_table
+
             return read_parquet_table(path, table, mapping, limits)
         check_bytes(str(path), path.stat().st_size, limits)
         raw = read_csv_table(path, table, duckdb_may_read)

@@ -3,6 +3,7 @@ a folder of CSV or Parquet files, an .xlsx workbook, or a database URL."""
 
 from __future__ import annotations
 
+import inspect
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -12,6 +13,11 @@ from maatstaf.adapters.limits import MEMORY_ERRORS, out_of_memory
 from maatstaf.dsl.schema import Schema
 
 GROUP = "maatstaf.adapters"
+POSITIONAL = (
+    inspect.Parameter.POSITIONAL_ONLY,
+    inspect.Parameter.POSITIONAL_OR_KEYWORD,
+    inspect.Parameter.VAR_POSITIONAL,
+)
 
 
 def get_adapter(name: str, schema: Schema | None = None) -> Adapter:
@@ -22,7 +28,7 @@ def get_adapter(name: str, schema: Schema | None = None) -> Adapter:
         raise LoadError(f"unknown adapter '{name}' (known: {', '.join(sorted(found)) or 'none'})")
     try:
         factory = found[name].load()
-        adapter = factory() if schema is None or _canonical(schema) else factory(schema)
+        adapter = factory() if schema is None or _no_schema(factory, schema) else factory(schema)
     except Exception as exc:  # a broken plugin must say so, with its own error
         raise LoadError(f"adapter '{name}' ({found[name].value}) failed to load: {exc}") from exc
     if not isinstance(adapter, Adapter):
@@ -63,6 +69,19 @@ def _safe(location: str) -> str:
         scheme, rest = location.split("://", 1)
         return f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
     return location
+
+
+def _no_schema(factory: object, schema: Schema) -> bool:
+    """Whether to make the adapter without the schema: one that takes none (a plugin that
+    reads the canonical tables only), given the canonical one. An adapter that takes a
+    schema is given it (the built-in ones read the canonical tables by default), so the
+    canonical schema is not read to compare with."""
+    try:
+        parameters = inspect.signature(factory).parameters.values()  # type: ignore[arg-type]
+        takes = any(p.kind in POSITIONAL for p in parameters)
+    except (TypeError, ValueError):  # no signature to read: as before
+        takes = False
+    return not takes and _canonical(schema)
 
 
 def _canonical(schema: Schema) -> bool:

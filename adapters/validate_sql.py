@@ -85,6 +85,7 @@ def validate(
     numbered: bool = True,
     columns: list[str] | None = None,
     look_for_commas: bool = False,
+    bare: bool = False,
 ) -> Validated:
     """Type and check the rows of relation ``raw`` (text columns, those of the table's
     columns it has, plus ``__row``) as table ``table``; see the module's rules.
@@ -97,6 +98,8 @@ def validate(
     ``referenced``: text columns other tables refer to; their values in rejected rows
     are kept, so a reference to one names that row instead of "no such row".
     ``look_for_commas``: also say whether an amount is written like 12,50.
+    ``bare``: no cell begins or ends with white space (the reader checked the bytes), so
+    a cell is its own trimmed text and the trims are left out.
 
     One pass over ``raw`` computes, per row, the typed cells, a flag per rule, the text
     of every cell a rejection shows, and a hash of all the cells (to tell copies)."""
@@ -116,7 +119,7 @@ def validate(
     stored = unique_name(f"checked_{table.name}")
     commas = [c.name for c in have.columns if c.type == "decimal"] if look_for_commas else []
     query = _checked_query(
-        have, source, described, rules, (decimal_comma, plain_trim, numbered), commas
+        have, source, described, rules, (decimal_comma, plain_trim, numbered, bare), commas
     )
     con.execute(f"CREATE TEMP TABLE {stored} AS {query}")
     checked = stored
@@ -187,23 +190,25 @@ def _checked_query(
     source: str,
     described: list[str],
     rules: list[Rule],
-    how: tuple[bool, bool, bool],
+    how: tuple[bool, bool, bool, bool],
     commas: list[str],
 ) -> str:
     """The one pass over the raw rows, in three layers: the cleaned cells, the typed
     cells, then the flags, the shown texts and the copy hash. ``how``: decimal comma,
-    plain trim, numbered; ``commas``: the amount columns to look for 12,50 in."""
-    decimal_comma, plain_trim, numbered = how
+    plain trim, numbered, bare; ``commas``: the amount columns to look for 12,50 in."""
+    decimal_comma, plain_trim, numbered, bare = how
     end = table.period[1] if table.period else None
     row = f"{ident(ROW)}::BIGINT" if numbered else "NULL::BIGINT"
-    empty = "false" if numbered else f"NOT ({some_value(described, plain_trim)})"
+    empty = "false" if numbered else f"NOT ({some_value(described, plain_trim, bare)})"
     cells = [
-        f"{cleaned(ident(c.name), plain_trim, c.name == end) if c.name in described else 'NULL'}"
+        f"{_cleaned(ident(c.name), plain_trim, bare, c.name == end) if c.name in described else 'NULL'}"
         f"::VARCHAR AS {text_of(c)}"
         for c in table.columns
     ]
     marker = ", ".join(literal(m) for m in OPEN_END)
-    open_end = f"{trimmed(ident(end), plain_trim)} IN ({marker})" if end in described else "false"
+    open_end = (
+        f"{_trimmed(ident(end), plain_trim, bare)} IN ({marker})" if end in described else "false"
+    )
     comma = " OR ".join(
         f"regexp_matches({ident(n)}, {literal(DECIMAL_COMMA_CELL)})" for n in commas
     )
@@ -233,7 +238,9 @@ def _checked_query(
                 f"AS {_shown(column.name)}"
             )
     names = ", ".join(ident(c.name) for c in table.columns)
-    texts = ", ".join(text_of(c) for c in table.columns)
+    # copies are told by their typed cells and the text of the cells a type reads alike
+    # (2021-01-05 and 05-01-2021, 12.5 and 12.50); a text cell is its own typed value
+    texts = ", ".join(text_of(c) for c in table.columns if c.type != "text")
     words = [f"__flags_{i}" for i in range(_words(rules))]
     selected = [
         ident(ROW),
@@ -243,7 +250,7 @@ def _checked_query(
         names,
         *words,
         *shown,
-        f"hash({texts}) AS __cells",
+        f"hash({texts}) AS __cells" if texts else "0::UBIGINT AS __cells",
     ]
     return f"SELECT {', '.join(selected)} FROM ({flagged})"
 
@@ -266,10 +273,27 @@ def _good(rules: list[Rule]) -> str:
     return "(" + " AND ".join([f"__flags_{i} = 0" for i in range(_words(rules))] or ["true"]) + ")"
 
 
-def some_value(columns: list[str], plain_trim: bool) -> str:
+def some_value(columns: list[str], plain_trim: bool, bare: bool = False) -> str:
     """A row holds a value in at least one of ``columns`` (white space is no value)."""
-    some = [f"({ident(n)} IS NOT NULL AND {trimmed(ident(n), plain_trim)} <> '')" for n in columns]
+    some = [
+        f"({ident(n)} IS NOT NULL AND {_trimmed(ident(n), plain_trim, bare)} <> '')"
+        for n in columns
+    ]
     return " OR ".join(some or ["false"])
+
+
+def _trimmed(cell: str, plain_trim: bool, bare: bool) -> str:
+    return cell if bare else trimmed(cell, plain_trim)
+
+
+def _cleaned(cell: str, plain_trim: bool, bare: bool, end: bool) -> str:
+    """``cell_rules.cleaned``; a bare cell is its own trimmed text."""
+    if not bare:
+        return cleaned(cell, plain_trim, end)
+    if end:
+        markers = ", ".join(literal(m) for m in OPEN_END)
+        return f"CASE WHEN {cell} IN ({markers}) THEN NULL ELSE nullif({cell}, '') END"
+    return f"nullif({cell}, '')"
 
 
 def _shown(name: str) -> str:

@@ -1,21 +1,98 @@
-"""graph: the dependency graph of measures, source tables and reports (networkx), with
-content hashes.
+"""graph: the dependency graph of measures, source tables and reports, with content hashes.
 
 Nodes are ``measure:<id>``, ``table:<name>`` and ``report:<id>``; an edge points from what
 is needed to what needs it, so a topological order is an evaluation order and descendants
 are the impact.
+
+``Graph`` is a small directed graph of the standard library's kind (``nodes[n]`` holds a
+node's attributes; ``successors``, ``predecessors``); a run imports no graph library for it.
+A cycle is found by the topological sort; only then are its members named, by the
+resolver's own diagnostics.
 """
 
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
-
-import networkx as nx
+from collections.abc import Iterable, Iterator
 
 from maatstaf.dsl.errors import DefinitionError, with_source
 from maatstaf.dsl.model import Library
-from maatstaf.dsl.resolve import cycle_diagnostics
+
+
+class Graph:
+    """A directed graph: ``nodes`` maps each node to its attributes, ``edges`` lists the
+    edges (each once, in the order added)."""
+
+    def __init__(self) -> None:
+        self.nodes: dict[str, dict[str, str]] = {}
+        self._succ: dict[str, dict[str, None]] = {}
+        self._pred: dict[str, dict[str, None]] = {}
+
+    def add_node(self, node: str, **attrs: str) -> None:
+        if node not in self.nodes:
+            self.nodes[node] = {}
+            self._succ[node], self._pred[node] = {}, {}
+        self.nodes[node].update(attrs)
+
+    def add_edge(self, source: str, target: str) -> None:
+        self.add_node(source)
+        self.add_node(target)
+        self._succ[source][target] = None
+        self._pred[target][source] = None
+
+    @property
+    def edges(self) -> list[tuple[str, str]]:
+        return [(a, b) for a, targets in self._succ.items() for b in targets]
+
+    def successors(self, node: str) -> Iterator[str]:
+        return iter(self._succ[node])
+
+    def predecessors(self, node: str) -> Iterator[str]:
+        return iter(self._pred[node])
+
+
+def ancestors(graph: Graph, node: str) -> set[str]:
+    """Every node with a path to ``node``."""
+    return _reach(graph.predecessors, node)
+
+
+def descendants(graph: Graph, node: str) -> set[str]:
+    """Every node ``node`` has a path to."""
+    return _reach(graph.successors, node)
+
+
+def _reach(step: object, node: str) -> set[str]:
+    seen: set[str] = set()
+    todo = [node]
+    while todo:
+        for other in step(todo.pop()):  # type: ignore[operator]
+            if other not in seen:
+                seen.add(other)
+                todo.append(other)
+    seen.discard(node)
+    return seen
+
+
+def topological_order(graph: Graph, among: Iterable[str] | None = None) -> list[str] | None:
+    """The nodes (of ``among``, with the edges between them) in an order where every
+    edge points forward, the smallest name first among those ready; None if a cycle
+    leaves some out."""
+    chosen = set(graph.nodes if among is None else among)
+    waiting = {n: sum(1 for p in graph.predecessors(n) if p in chosen) for n in chosen}
+    ready = [n for n, count in waiting.items() if count == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        node = heapq.heappop(ready)
+        order.append(node)
+        for other in graph.successors(node):
+            if other in chosen:
+                waiting[other] -= 1
+                if waiting[other] == 0:
+                    heapq.heappush(ready, other)
+    return order if len(order) == len(chosen) else None
 
 
 def measure_node(measure_id: str) -> str:
@@ -30,10 +107,10 @@ def report_node(report_id: str) -> str:
     return f"report:{report_id}"
 
 
-def build_graph(library: Library) -> nx.DiGraph:
+def build_graph(library: Library) -> Graph:
     """The graph of every measure (all versions), table and report; a cycle is a
     DefinitionError."""
-    graph = nx.DiGraph()
+    graph = Graph()
     for measure in library.measures.values():
         node = measure_node(measure.id)
         graph.add_node(node, kind="measure", id=measure.id)
@@ -53,25 +130,32 @@ def build_graph(library: Library) -> nx.DiGraph:
     return graph
 
 
-def _check_cycles(graph: nx.DiGraph, library: Library) -> None:
+def _check_cycles(graph: Graph, library: Library) -> None:
+    """Only measures depend on measures, so a cycle is one among them: the resolver's
+    diagnostics name its members (and are asked only when there is one)."""
+    if topological_order(graph) is not None:
+        return
+    from maatstaf.dsl.resolve import cycle_diagnostics
+
     problems = cycle_diagnostics(library)
     if problems:
         raise DefinitionError(with_source(p, library.sources) for p in problems)
 
 
-def evaluation_order(graph: nx.DiGraph, wanted: set[str] | None = None) -> list[str]:
+def evaluation_order(graph: Graph, wanted: set[str] | None = None) -> list[str]:
     """Measure ids in an order where every dependency comes first (ties broken by name)."""
     nodes = set(graph.nodes)
     if wanted is not None:
         nodes = set()
         for measure_id in wanted:
             node = measure_node(measure_id)
-            nodes |= {node} | nx.ancestors(graph, node)
-    order = nx.lexicographical_topological_sort(graph.subgraph(nodes))
+            nodes |= {node} | ancestors(graph, node)
+    order = topological_order(graph, nodes)
+    assert order is not None, "build_graph refuses a graph with a cycle"
     return [graph.nodes[n]["id"] for n in order if graph.nodes[n]["kind"] == "measure"]
 
 
-def content_hashes(library: Library, graph: nx.DiGraph) -> dict[tuple[str, int], str]:
+def content_hashes(library: Library, graph: Graph) -> dict[tuple[str, int], str]:
     """sha256 per measure version over its text, the scopes and parameters it uses and the
     hashes of every measure it depends on: changing a definition changes exactly the
     hashes of it and its dependants."""
@@ -92,7 +176,7 @@ def content_hashes(library: Library, graph: nx.DiGraph) -> dict[tuple[str, int],
     return hashes
 
 
-def graph_json(graph: nx.DiGraph) -> dict:
+def graph_json(graph: Graph) -> dict:
     """Nodes keyed ``measure:<id>`` / ``table:<name>`` (a table and a measure may share a
     name, like begroting), each with its kind and bare name; edges between those keys."""
     nodes = [
@@ -103,7 +187,7 @@ def graph_json(graph: nx.DiGraph) -> dict:
     return {"nodes": nodes, "edges": edges}
 
 
-def graph_dot(graph: nx.DiGraph) -> str:
+def graph_dot(graph: Graph) -> str:
     measures = {graph.nodes[n]["id"] for n in graph.nodes if graph.nodes[n]["kind"] == "measure"}
     lines = ["digraph maatstaf {", "  rankdir=LR;"]
     for node in sorted(graph.nodes):
@@ -119,7 +203,7 @@ def graph_dot(graph: nx.DiGraph) -> str:
     return "\n".join(lines) + "\n"
 
 
-def impact(library: Library, graph: nx.DiGraph, target: str) -> list[str]:
+def impact(library: Library, graph: Graph, target: str) -> list[str]:
     """Every measure whose figures can change when ``target`` changes: a measure id, or a
     definition file (its measures, and the measures using its parameters, dimensions and
     table rules), with all their dependants."""
@@ -129,13 +213,13 @@ def impact(library: Library, graph: nx.DiGraph, target: str) -> list[str]:
         node = measure_node(measure_id)
         affected |= {measure_id} | {
             graph.nodes[n]["id"]
-            for n in nx.descendants(graph, node)
+            for n in descendants(graph, node)
             if graph.nodes[n]["kind"] == "measure"
         }
     return sorted(affected)
 
 
-def impact_reports(library: Library, graph: nx.DiGraph, target: str) -> list[str]:
+def impact_reports(library: Library, graph: Graph, target: str) -> list[str]:
     """Every report that shows a figure ``target`` can change (a measure id or a definition
     file, as for ``impact``), with the reports declared in that file; a report id: itself."""
     if target in library.reports:

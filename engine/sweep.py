@@ -35,7 +35,6 @@ from maatstaf.engine.compile import (
     UNKNOWN,
     Context,
     Env,
-    _as_int,
     _dimension_value,
     _name,
     _uses,
@@ -135,7 +134,8 @@ def compile_sweep(version: MeasureVersion, ctx: Context, periods: ir.Table, grai
         entity = compile_expr(
             _name(version.aggregate.column), env.__class__(table, env.alias, spans, ctx)
         )
-        spans = _islands(spans.mutate(__entity=entity), dims)
+        events = _island_events(spans.mutate(__entity=entity), dims)
+        return _counts(events, dims, numbered)
     return _running_counts(spans, dims, numbered)
 
 
@@ -144,7 +144,12 @@ def _running_counts(spans: ir.Table, dims: list[str], numbered: ir.Table) -> ir.
     each numbered period: +1 at the first number, -1 after the last, a running sum."""
     ups = spans.select(*dims, __k=spans["__s"].cast("int64"), __d=ibis.literal(1, "int64"))
     downs = spans.select(*dims, __k=(spans["__e"] + 1).cast("int64"), __d=ibis.literal(-1, "int64"))
-    events = ups.union(downs, distinct=False)
+    return _counts(ups.union(downs, distinct=False), dims, numbered)
+
+
+def _counts(events: ir.Table, dims: list[str], numbered: ir.Table) -> ir.Table:
+    """Events (+1/-1 at period number __k, column __d) per dimension values -> their
+    running sum in each numbered period."""
     steps = events.group_by([*dims, "__k"]).aggregate(__d=events["__d"].sum())
     steps = steps.mutate(
         __v=steps["__d"].cumsum(group_by=[steps[d] for d in dims], order_by=steps["__k"])
@@ -240,17 +245,26 @@ def _segments(pieces: ir.Table) -> ir.Table:
     return cuts.filter(cuts["__next"].notnull())
 
 
-def _islands(spans: ir.Table, dims: list[str]) -> ir.Table:
-    """An entity's consecutive or overlapping period ranges merged into one island. Equal
-    ranges are merged first, so ordering by (first, last) is total and both windows see
-    the rows alike."""
+def _island_events(spans: ir.Table, dims: list[str]) -> ir.Table:
+    """An entity's consecutive or overlapping period ranges merged into islands, as the
+    islands' events (+1 at an island's first number, -1 after its last), from one window
+    over the entity's rows ordered by (first, last): a row begins an island where it
+    begins after the latest end so far plus one (``before``); that latest end is where
+    the previous island ends, and the entity's latest end (``reach``) where its last
+    island ends. Equal ranges are merged first, so the order is total."""
     spans = spans.select("__entity", *dims, "__s", "__e").distinct()
     spans = spans.filter(spans["__entity"].notnull())
     keys = [spans["__entity"], *[spans[d] for d in dims]]
     order = [spans["__s"], spans["__e"]]
-    before = spans["__e"].max().over(ibis.window(group_by=keys, order_by=order, rows=(None, -1)))
-    spans = spans.mutate(__new=_as_int(before.isnull() | (spans["__s"] > before + 1)))
-    spans = spans.mutate(__island=spans["__new"].cumsum(group_by=keys, order_by=order))
-    return spans.group_by(["__entity", *dims, "__island"]).aggregate(
-        __s=spans["__s"].min(), __e=spans["__e"].max()
+    rows = ibis.window(group_by=keys, order_by=order, rows=(None, -1))
+    whole = ibis.window(group_by=keys, order_by=order, rows=(None, None))
+    spans = spans.mutate(
+        __before=spans["__e"].max().over(rows), __reach=spans["__e"].max().over(whole)
     )
+    first = spans["__before"].isnull()
+    begins = spans.filter(first | (spans["__s"] > spans["__before"] + 1))
+    ups = begins.select(*dims, __k=begins["__s"].cast("int64"), __d=ibis.literal(1, "int64"))
+    # a first row closes the entity's last island; any other, the island before it
+    closed = ibis.ifelse(begins["__before"].isnull(), begins["__reach"], begins["__before"])
+    downs = begins.select(*dims, __k=(closed + 1).cast("int64"), __d=ibis.literal(-1, "int64"))
+    return ups.union(downs, distinct=False)

@@ -37,10 +37,18 @@ def backend_for(data: LoadedData) -> ibis.BaseBackend:
     or stops with a message)."""
     if data.backend is not None:
         return data.backend  # type: ignore[return-value]
+    # the backend class itself: ``ibis.duckdb`` would first look through every installed
+    # package's entry points for it (DuckDB's backend registers no options to miss); of
+    # Ibis's SQL compilers only DuckDB's is imported (``ibis_compilers``)
+    from maatstaf.engine.ibis_compilers import lazy_compilers
+
+    lazy_compilers()
+    from ibis.backends.duckdb import Backend
+
     if isinstance(data.tables, DuckTables):  # the load's own database: no copy
-        return ibis.duckdb.from_connection(data.tables.con)
+        return Backend.from_connection(data.tables.con)
     try:
-        return ibis.duckdb.from_connection(connect())
+        return Backend.from_connection(connect())
     except LoadError as exc:
         from maatstaf.engine.run import RunError
 

@@ -14,6 +14,7 @@ from maatstaf.engine.periods import GRAINS, Grain, Period, parse_period, periods
 from maatstaf.renderers.atomic import write_text
 
 if TYPE_CHECKING:
+    from maatstaf.adapters.mapping import Mapping
     from maatstaf.dsl.schema import Schema
 
 
@@ -27,7 +28,6 @@ def load(
     """The data at ``location`` as the tables of ``schema``: the library's (the canonical
     tables and those its files declare), or without one the canonical tables."""
     from maatstaf.adapters.assemble import LoadOptions
-    from maatstaf.adapters.mapping import load_mapping
     from maatstaf.adapters.registry import load_data
     from maatstaf.project import active
 
@@ -36,7 +36,7 @@ def load(
         mapping = mapping or project.mapping
         pseudonymize = pseudonymize or list(project.config.data.pseudonymize)  # type: ignore[union-attr]
     options = LoadOptions(
-        mapping=load_mapping(mapping) if mapping else None, pseudonymize=tuple(pseudonymize or ())
+        mapping=_mapping(mapping) if mapping else None, pseudonymize=tuple(pseudonymize or ())
     )
     loaded = load_data(location, options, schema)
     if quarantine is not None:
@@ -46,6 +46,12 @@ def load(
             _err(rejected.render())
         raise LoadError(f"{location}: no usable rows remain ({loaded.rejected_row_count} rejected)")
     return loaded
+
+
+def _mapping(path: Path) -> Mapping:
+    from maatstaf.adapters.mapping import load_mapping  # YAML: only where a mapping is given
+
+    return load_mapping(path)
 
 
 def _report_rejections(loaded: LoadedData) -> None:
