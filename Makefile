@@ -35,6 +35,9 @@ $(STAMP): pyproject.toml
 	@if ! { $(USE_UV); } && [ ! -x $(BIN)/pip ]; then echo "python -m ensurepip"; \
 	  $(BIN)/python -m ensurepip --upgrade --default-pip >/dev/null; fi
 	$(call install,-e '.[test]')
+	@# an editable install compiles no module of the project itself: every process would
+	@# (under PYTHONDONTWRITEBYTECODE) compile them from source again
+	$(BIN)/python -m compileall -q -j 0 -x '/(\.venv|\.git|build)/' .
 	touch $(STAMP)
 
 $(STAMP_ALL): $(STAMP)
