@@ -41,6 +41,7 @@ def _invoke(args: list[str], cwd: Path) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+@pytest.mark.slow  # every output of the demo: in make test-all (make test has each renderer's and report's golden)
 def test_demo_writes_the_golden_reports(sample: Path) -> None:
     code, _, err = _invoke(["demo", "--output", "out"], sample)
     assert code == 0, err

@@ -79,6 +79,7 @@ def _bsn(n: int) -> str:
     return str(candidate)
 
 
+@pytest.mark.slow  # every output of a whole run searched: in make test-all
 def test_no_bsn_appears_in_any_output_or_message(tmp_path: Path) -> None:
     """Client ids that look like BSNs, bad rows about them, every renderer: none leaks."""
     bsns = [_bsn(i) for i in range(6)]

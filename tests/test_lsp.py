@@ -121,6 +121,7 @@ def run(scenario) -> None:
 # ---- through the protocol ---------------------------------------------------------
 
 
+@pytest.mark.slow  # a language server of its own: in make test-all (make test talks to one)
 def test_diagnostics_as_you_type(project: Path) -> None:
     starts = project / "starts.kpi"
 
@@ -152,6 +153,7 @@ def test_diagnostics_as_you_type(project: Path) -> None:
     run(scenario)
 
 
+@pytest.mark.slow  # a language server of its own: in make test-all (make test talks to one)
 def test_unsaved_text_counts_in_other_files(project: Path) -> None:
     """Renaming a measure in an open document, unsaved, breaks its use in another file:
     the other file shows the error, with a did-you-mean."""
@@ -360,6 +362,7 @@ def _line_of(text: str, needle: str) -> int:
     return next(n for n, line in enumerate(text.split("\n")) if needle in line)
 
 
+@pytest.mark.slow  # a language server of its own: in make test-all (make test talks to one)
 def test_a_project_gets_its_own_library_and_its_overrides(tmp_path: Path) -> None:
     """A document of a project made by 'maatstaf init' is checked with the project's library:
     its override of wmo.instroom shows no error and is the wmo.instroom the report uses;
@@ -426,6 +429,7 @@ def test_a_project_gets_its_own_library_and_its_overrides(tmp_path: Path) -> Non
     run(scenario)
 
 
+@pytest.mark.slow  # a language server of its own: in make test-all (make test talks to one)
 def test_the_editor_says_what_check_says(tmp_path: Path) -> None:
     """The same library and the same message as 'maatstaf check' in the project's folder."""
     import subprocess
@@ -505,6 +509,7 @@ def test_project_context(tmp_path: Path) -> None:
     assert context(root / "eigen" / "eigen.kpi", environ={"MAATSTAF_PROJECT": "off"}).problems == ()
 
 
+@pytest.mark.slow  # a language server of its own: in make test-all (make test talks to one)
 def test_a_broken_project_file_is_said_on_the_document(project: Path) -> None:
     """The project file's error, with its own file, line and column, at the document's
     start; the document is checked meanwhile as outside a project."""

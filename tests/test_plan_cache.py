@@ -107,6 +107,7 @@ def test_a_layout_of_imports_only_is_read() -> None:
     assert compiler_modules(source) == {"A": f"{PACKAGE}.a", "B": f"{PACKAGE}.b"}
 
 
+@pytest.mark.slow  # the whole library twice: in make test-all
 def test_a_run_imports_one_compiler_and_gives_the_same_figures(tmp_path: Path) -> None:
     """The whole process: a run on the sample imports DuckDB's compiler only, and its
     figures are those of the same run with every compiler imported first."""

@@ -159,6 +159,7 @@ def do_publish(target: Target, result: RunResult, now: dt.datetime = T0, **optio
 # --- exactly the JSON's figures ----------------------------------------------------------------
 
 
+@pytest.mark.slow  # the whole library on the sample: in make test-all
 def test_figures_current_holds_exactly_the_json_figures(target: Target, sample: RunResult) -> None:
     published = do_publish(target, sample)
     assert not published.already and published.figures == len(sample.figures)
@@ -182,6 +183,7 @@ def test_figures_current_holds_exactly_the_json_figures(target: Target, sample: 
     assert query(target, "SELECT version FROM maatstaf_schema")[1] == [(SCHEMA_VERSION,)]
 
 
+@pytest.mark.slow  # the whole library on the sample: in make test-all
 def test_dimensions_are_columns_a_bi_tool_filters_on(target: Target, sample: RunResult) -> None:
     do_publish(target, sample)
     rows, _ = rows_of(

@@ -455,6 +455,7 @@ def test_spot_figures_equal_maatstaf_run_on_the_sample(sample: ReportResult, sam
     )
 
 
+@pytest.mark.slow  # the report again on other data, or through the CLI: in make test-all
 def test_the_cli_renders_the_report_on_the_sample(sample_dir: Path, tmp_path: Path):
     out = tmp_path / "dongen.md"
     result = CliRunner().invoke(app, ["report", "dongen", "--data", str(sample_dir),
@@ -468,6 +469,7 @@ def test_the_cli_renders_the_report_on_the_sample(sample_dir: Path, tmp_path: Pa
 # ---- a sample the tests have not seen ----------------------------------------------------
 
 
+@pytest.mark.slow  # the report again on other data, or through the CLI: in make test-all
 def test_renders_on_an_unseen_sample(tmp_path: Path):
     folder = tmp_path / "data"
     write_sample_csv(folder, seed=UNSEEN_SEED)

@@ -341,6 +341,7 @@ def test_the_annex_shows_the_definition_change_with_the_break_marked(sample):
     assert old.values[5].value == new.values[5].value
 
 
+@pytest.mark.slow  # the report again on other data, or through the CLI: in make test-all
 def test_the_cli_renders_the_report(sample, tmp_path):
     folder, _, _ = sample
     out = tmp_path / "hilversum.json"
@@ -366,6 +367,7 @@ def test_the_cli_renders_the_report(sample, tmp_path):
 # ---- data the tests have not seen -------------------------------------------------------
 
 
+@pytest.mark.slow  # the report again on other data, or through the CLI: in make test-all
 def test_renders_on_another_municipality_later_in_the_year(tmp_path):
     """Another seed of the sample, at Q3: the years to date appear beside the quarters,
     every tile has a figure and the renderers run; tijdigheid still equals the oracle."""

@@ -274,6 +274,7 @@ def unseen(tmp_path_factory: pytest.TempPathFactory) -> LoadedData:
     return _load(tmp_path_factory.mktemp("unseen"), seed=7)
 
 
+@pytest.mark.slow  # the report again on other data: in make test-all
 def test_renders_on_an_unseen_sample(unseen):
     result = plan(steenwijkerland(), parse_period("2020-10"), standard_library(), unseen)
     for renderer in (ReportHtmlRenderer(), ReportMarkdownRenderer(), ReportJsonRenderer()):
