@@ -6,7 +6,7 @@ deeply that a recursive stage could overflow) and ``ToAst`` (``dsl.transform``).
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from lark import Lark, Tree
 from lark.exceptions import UnexpectedInput, VisitError
@@ -37,7 +37,16 @@ def _parser() -> Lark:
 
 
 def parse(text: str, path: str) -> ast.DefinitionFile:
-    """Parse one definition file; raise DefinitionError with a positioned diagnostic."""
+    """Parse one definition file; raise DefinitionError with a positioned diagnostic.
+
+    A text parsed before in this process (the same name, the same text) is not parsed
+    again: the tree is frozen, so one tree serves every library built from it (a project
+    on top of the standard library, an editor, a test building many libraries)."""
+    return _parse_once(text, path)
+
+
+@lru_cache(maxsize=2048)
+def _parse_once(text: str, path: str) -> ast.DefinitionFile:
     text = text.removeprefix("\ufeff")  # a byte order mark, as Notepad writes it
     try:
         tree = _parser().parse(text)

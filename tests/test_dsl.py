@@ -69,3 +69,17 @@ def test_keywords_are_not_names() -> None:
     )
     where = tree.declarations[1].body.where  # type: ignore[union-attr]
     assert isinstance(where, ast.PeriodRelation) and where.relation == "active"
+
+
+def test_a_text_parsed_before_is_not_parsed_again_and_its_name_counts() -> None:
+    from maatstaf.dsl.parser import parse
+
+    text = "parameter drempel = 3\n"
+    first = parse(text, "een.kpi")
+    assert parse(text, "een.kpi") is first  # frozen: one tree serves every library
+    other = parse(text, "twee.kpi")
+    assert other is not first and other.path == "twee.kpi"
+    with pytest.raises(DefinitionError):  # an error is said every time, never remembered
+        parse("parameter = 3\n", "kapot.kpi")
+    with pytest.raises(DefinitionError):
+        parse("parameter = 3\n", "kapot.kpi")

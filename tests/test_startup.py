@@ -444,6 +444,7 @@ def test_a_damaged_parser_entry_is_rebuilt(
     [entry] = (tmp_path / "cache").glob(f"{PARSER_PREFIX}*")
     entry.write_bytes(damage(entry.read_bytes()))
     parser_module._parser.cache_clear()
+    parser_module._parse_once.cache_clear()  # a text parsed before is not parsed again
     assert parser_module.parse(MEASURE, "a.kpi").declarations
     key = entry.name.removeprefix(PARSER_PREFIX).removesuffix(".json")
     assert LibraryCache(tmp_path / "cache", PARSER_PREFIX).read(key) is not None  # repaired
