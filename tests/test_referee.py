@@ -234,6 +234,7 @@ def test_changing_one_definition_changes_only_its_hashes_and_its_dependants(tmp_
     assert changed == {"jeugd.unieke_clienten", "jeugd.unieke_jeugdigen"}
 
 
+@pytest.mark.slow  # the whole library twice: in make test-all
 def test_same_inputs_give_byte_identical_json() -> None:
     data = _old_vs_new_data()
     texts = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -21,8 +22,20 @@ def write_sample_csv(directory: Path, seed: int = SEED) -> list[Path]:
 
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    schema = sample_schema()
     written = []
+    for name, data in _csv_files(seed):
+        path = directory / f"{name}.csv"
+        write_bytes(path, data)  # atomic: a reader never sees half a file
+        written.append(path)
+    return written
+
+
+@lru_cache(maxsize=4)
+def _csv_files(seed: int) -> tuple[tuple[str, bytes], ...]:
+    """The bytes of every file, made once per seed in a process (bytes cannot be changed
+    by a caller; the sample is deterministic, so the second folder is the first's copy)."""
+    schema = sample_schema()
+    files = []
     canonical, seeds = generate_all(seed)
     for name, frame in (canonical | seeds).items():
         table = _table(schema, name)
@@ -30,10 +43,8 @@ def write_sample_csv(directory: Path, seed: int = SEED) -> list[Path]:
         kinds = {c.name: c.type for c in table.columns}
         cells = {name: _cells(frame[name], kinds[name]) for name in frame.columns}
         text = pd.DataFrame(cells).to_csv(index=False, lineterminator="\n")
-        path = directory / f"{name}.csv"
-        write_bytes(path, text.encode("utf-8"))  # atomic: a reader never sees half a file
-        written.append(path)
-    return written
+        files.append((name, text.encode("utf-8")))
+    return tuple(files)
 
 
 def _cells(values: pd.Series, kind: str) -> np.ndarray:
