@@ -261,16 +261,16 @@ def _fail_after_half(monkeypatch: pytest.MonkeyPatch, target: Target, rows: int)
 
 
 def test_a_failure_half_way_leaves_the_previous_state(
-    target: Target, small: RunResult, sample: RunResult, monkeypatch: pytest.MonkeyPatch
+    target: Target, small: RunResult, two_years: RunResult, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     do_publish(target, small)
     before = snapshot(target)
-    _fail_after_half(monkeypatch, target, len(sample.figures))
+    _fail_after_half(monkeypatch, target, len(two_years.figures))
     with pytest.raises(RuntimeError, match="injected failure after half the rows"):
-        do_publish(target, sample, now=T0 + dt.timedelta(days=1))
+        do_publish(target, two_years, now=T0 + dt.timedelta(days=1))
     assert snapshot(target) == before
     monkeypatch.undo()
-    assert not do_publish(target, sample, now=T0 + dt.timedelta(days=2)).already
+    assert not do_publish(target, two_years, now=T0 + dt.timedelta(days=2)).already
 
 
 def test_a_failure_in_the_first_publish_leaves_no_tables(
