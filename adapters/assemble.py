@@ -221,7 +221,7 @@ def _prepared(
     rows = arrow.num_rows
     known = [c for c in header if table.column(c) is not None]
     arrow = arrow.select([ROW, *known])
-    arrow, invalid = _pseudonymize(arrow, table, personal, key, source.where)
+    arrow, invalid = pseudonymize_table(arrow, table, personal, key, source.where)
     relation = unique_name(f"mapped_{table.name}")
     con.register(relation, arrow)
     return Prepared(relation, rows, invalid, errors, notes)
@@ -385,7 +385,7 @@ def _without(table: Table, column: str) -> str:
     return f"without it every {column} would read as empty."
 
 
-def _pseudonymize(
+def pseudonymize_table(
     raw: pa.Table, table: Table, columns: set[str], key: bytes, where: str
 ) -> tuple[pa.Table, pa.Table]:
     """Replace BSNs by pseudonyms; a BSN that fails the elfproef rejects its row, and the

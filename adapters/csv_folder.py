@@ -106,7 +106,7 @@ class CsvFolderAdapter:
                 rules = mapping.tables.get(table.name) if mapping else None
                 duckdb_may_read = rules is None and not _pseudonymized(options, table)
                 try:
-                    raws[table.name] = _read_table(path, table, mapping, limits, duckdb_may_read)
+                    raws[table.name] = read_table(path, table, mapping, limits, duckdb_may_read)
                 except LoadError:
                     _read_deferred(raws)  # an earlier file's own error comes first
                     raise
@@ -122,7 +122,7 @@ class CsvFolderAdapter:
             raise out_of_memory(str(folder)) from None
 
 
-def _read_table(
+def read_table(
     path: Path, table: Table, mapping: Mapping | None, limits: Limits, duckdb_may_read: bool
 ) -> RawTable:
     """One file within the limits; running out of memory names the file."""

@@ -26,10 +26,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from maatstaf.adapters import quarantine
-from maatstaf.adapters.assemble import LoadOptions, RawTable, _pseudonymize, assemble, check_options
+from maatstaf.adapters.assemble import (
+    LoadOptions,
+    RawTable,
+    assemble,
+    check_options,
+    pseudonymize_table,
+)
 from maatstaf.adapters.base import LoadedData, LoadError
 from maatstaf.adapters.cell_rules import ROW
-from maatstaf.adapters.csv_folder import _read_table
+from maatstaf.adapters.csv_folder import read_table
 from maatstaf.adapters.duck import connect
 from maatstaf.adapters.istandaarden import fold
 from maatstaf.adapters.istandaarden.collect import Collector
@@ -137,11 +143,11 @@ class MessageAdapter:
                 )
             if not found:
                 continue
-            raw = _read_table(found[0], table, mapping, limits, False)
+            raw = read_table(found[0], table, mapping, limits, False)
             assert raw.raw is not None
             rules = mapping.tables.get(table.name) if mapping else None
             text = apply_mapping(raw.raw, rules, raw.where)
-            text, rejected = _pseudonymize(text, table, personal, key, raw.where)
+            text, rejected = pseudonymize_table(text, table, personal, key, raw.where)
             invalid.append(rejected)
             shown = raw.where if in_place else f"{found[0].name} in the archive"
             raws[table.name] = dataclasses.replace(raw, raw=text, where=shown)
