@@ -7,16 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from maatstaf.adapters.duck import ident, literal
-from maatstaf.dsl.schema import Column, Table
+from maatstaf.dsl.schema import SQL_TYPES, Column, Table
 
 ROW = "__row"
-SQL_TYPES = {
-    "text": "VARCHAR",
-    "date": "DATE",
-    "timestamp": "TIMESTAMP",
-    "decimal": "DECIMAL(18, 2)",
-    "integer": "BIGINT",
-}
 # Unicode white space as Arrow's utf8_trim_whitespace trims it; DuckDB's trim() without
 # characters trims the spaces among them only (``plain_trim``: the file has no other).
 WHITE_SPACE = "".join(

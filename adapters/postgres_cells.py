@@ -16,15 +16,8 @@ import ibis
 import ibis.expr.types as ir
 
 from maatstaf.adapters.cell_rules import NOT_A_DATE, NOT_A_TIME, NUMBERS
-from maatstaf.dsl.schema import Column
+from maatstaf.dsl.schema import IBIS_TYPES, Column
 
-IBIS_TYPES = {
-    "text": "string",
-    "date": "date",
-    "timestamp": "timestamp",
-    "decimal": "decimal(18, 2)",
-    "integer": "int64",
-}
 DIGIT = "[0-9]"  # \d would also match other scripts' digits, which no cast reads
 DATE_ISO = "^[0-9]{4}-[0-9]{2}-[0-9]{2}"
 DATE_NL = "^[0-9]{2}-[0-9]{2}-[0-9]{4}"

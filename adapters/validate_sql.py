@@ -38,7 +38,6 @@ from maatstaf.adapters.cell_rules import (
     DECIMAL_COMMA_CELL,
     OPEN_END,
     ROW,
-    SQL_TYPES,
     Rule,
     cleaned,
     column_rules,
@@ -51,7 +50,7 @@ from maatstaf.adapters.duck import ident, literal, scalar, unique_name
 from maatstaf.adapters.quarantine import Rejected, combine, rejections
 from maatstaf.adapters.validate_keys import duplicates
 from maatstaf.adapters.validate_refs import check_references
-from maatstaf.dsl.schema import Schema, Table
+from maatstaf.dsl.schema import SQL_TYPES, Schema, Table
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,22 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 ColumnType = Literal["text", "date", "timestamp", "decimal", "integer"]
+# The column types as the engine's Ibis plans and DuckDB's SQL spell them: one place, so a
+# loaded column and a column the data lacks (filled with NULL) always have the same type.
+IBIS_TYPES: dict[str, str] = {
+    "text": "string",
+    "date": "date",
+    "timestamp": "timestamp",
+    "decimal": "decimal(18, 2)",
+    "integer": "int64",
+}
+SQL_TYPES: dict[str, str] = {
+    "text": "VARCHAR",
+    "date": "DATE",
+    "timestamp": "TIMESTAMP",
+    "decimal": "DECIMAL(18, 2)",
+    "integer": "BIGINT",
+}
 
 # The standard tables' declarations in the standard library, and the name messages show.
 CANONICAL_FILE = "standaardtabellen.kpi"

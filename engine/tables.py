@@ -14,7 +14,7 @@ import pyarrow as pa
 from maatstaf.adapters.base import LoadedData, LoadError
 from maatstaf.adapters.duck import DuckTables, connect, unique_name
 from maatstaf.dsl import ast
-from maatstaf.dsl.schema import Table
+from maatstaf.dsl.schema import IBIS_TYPES, Table
 from maatstaf.engine.compile import (
     BEGIN,
     END,
@@ -100,13 +100,6 @@ def scoped_tables(
 
 
 # the column types of the schema, as Ibis types (as the CSV load types them)
-IBIS_TYPES = {
-    "text": "string",
-    "date": "date",
-    "timestamp": "timestamp",
-    "decimal": "decimal(18, 2)",
-    "integer": "int64",
-}
 
 
 def _with_declared(table: ir.Table, schema_table: Table | None) -> ir.Table:
