@@ -142,6 +142,8 @@ class TableItem(Node):
     total: bool = False
     percentages: bool = False
     sort: Literal["none", "value_desc", "value_asc", "label"] = "none"
+    # a breakdown row that is 0 in every column is left out (a hidden or missing figure is not 0)
+    without_zero_rows: bool = False
 
 
 class Text(Node):

@@ -73,6 +73,8 @@ def _table(table: rep.TableItem) -> list[str]:
         body.append("with " + ", ".join(extras))
     if table.sort != "none":
         body.append(f"sorted by {_SORT_WORDS[table.sort]}")
+    if table.without_zero_rows:
+        body.append("without zero rows")
     return [f"table {_quote(table.title)} {{", *(f"  {b}" for b in body), "}"]
 
 

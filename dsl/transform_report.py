@@ -238,6 +238,12 @@ class ReportRules(WindowRules):
                 next(m.span for m in members if m.field == "extras"),
                 "Use it with 'show MEASURE by DIMENSION'.",
             )
+        if fields.get("without_zero_rows") and all(s.by is None for s in series):
+            raise _fail(
+                "'without zero rows' leaves out rows of a measure's breakdown",
+                next(m.span for m in members if m.field == "without_zero_rows"),
+                "Use it with 'show MEASURE by DIMENSION'.",
+            )
         return rep.TableItem(
             span=span,
             title=string_value(title),
@@ -248,6 +254,7 @@ class ReportRules(WindowRules):
             total="total" in extras,
             percentages="percentages" in extras,
             sort=fields.get("sort", "none"),
+            without_zero_rows=bool(fields.get("without_zero_rows")),
         )
 
     def _table_series(self, span: Span, fields: dict[str, Any]) -> tuple[rep.Series, ...]:
@@ -290,6 +297,9 @@ class ReportRules(WindowRules):
             words, "value_desc" if words == "value" else "label"
         )
         return Member("sort", sort, self._span(meta))
+
+    def table_without_zero_rows(self, meta: Meta) -> Member:
+        return Member("without_zero_rows", True, self._span(meta))
 
     def column_part(self, meta: Meta, window: rep.Window) -> rep.Window:
         return window

@@ -45,6 +45,8 @@ def table(source: Source, item: TableItem) -> TableResult:
     if item.percentages:
         rows = [_with_shares(r, total or _sum_row(rows)) for r in rows]
     rows = _sorted(rows, item.sort)
+    if item.without_zero_rows:  # the total above still counts them (as 0)
+        rows = [r for r in rows if not _zero_everywhere(r)]
     return TableResult(
         title=item.title,
         periods_as=item.periods_as,
@@ -55,6 +57,14 @@ def table(source: Source, item: TableItem) -> TableResult:
         footnotes=_footnotes(
             source, rows, columns, _no_total(source, item, rows) if total is None else None
         ),
+    )
+
+
+def _zero_everywhere(row: Row) -> bool:
+    """A breakdown row whose every figure is 0; a hidden (suppressed) or missing figure is
+    not 0, so such a row stays."""
+    return bool(row.dimensions) and all(
+        v.state == "ok" and v.suppressed is None and v.value == 0 for v in row.values
     )
 
 

@@ -1,0 +1,84 @@
+"""``without zero rows`` in a report table: a breakdown row that is 0 in every column is
+left out (Jeugd categories under a Wmo filter); a hidden or missing figure is not 0, so its
+row stays; the total is the same with or without them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from maatstaf.dsl.load import bundled_definitions, load_library
+from maatstaf.dsl.report_format import format_report
+from maatstaf.reports.result import PeriodRef, Row, TableResult, Value
+from maatstaf.reports.tables import _zero_everywhere
+from tests.test_report_hidden_dims import _items, _plan, _report
+from tests.test_report_lang import _item
+from tests.test_seed_money import TABLES
+
+TABLE = '    table "B" {{ show financien.begroting by domein  columns year  with total{extra} }}'
+
+
+def _domains(tmp_path: Path, extra: str) -> TableResult:
+    tmp_path.mkdir()
+    result = _plan(tmp_path, TABLE.format(extra=extra), TABLES, "2021-04")
+    [table] = _items(result)
+    assert isinstance(table, TableResult)
+    return table
+
+
+def test_rows_that_are_zero_everywhere_are_left_out_and_the_total_stays(tmp_path: Path) -> None:
+    every = _domains(tmp_path / "every", "")
+    kept = _domains(tmp_path / "kept", "  without zero rows")
+    zero = {r.dimensions["domein"] for r in every.rows if r.values[0].value == 0}
+    assert zero  # wmo, jeugdwet, ...: declared values without a budget line in 2021
+    assert {r.dimensions["domein"] for r in kept.rows} == {
+        r.dimensions["domein"] for r in every.rows
+    } - zero
+    assert {r.dimensions["domein"] for r in kept.rows} == {"minima", "participatie", "schuldhulp"}
+    assert kept.total is not None and every.total is not None
+    assert kept.total.values[0].value == every.total.values[0].value == 36500 + 730000 + 36500
+
+
+def _row(*values: Value, dimensions: dict[str, str] | None = None) -> Row:
+    return Row(
+        measure="m", label="M", unit="clienten", dimensions={"d": "a"} if dimensions is None else dimensions,
+        values=list(values),
+    )  # fmt: skip
+
+
+def _value(value: float | None, **extra: object) -> Value:
+    return Value(period=PeriodRef(period="2021", grain="year"), value=value, version=1, **extra)
+
+
+def test_a_hidden_or_missing_figure_is_not_zero() -> None:
+    assert _zero_everywhere(_row(_value(0), _value(0.0)))
+    assert not _zero_everywhere(_row(_value(0), _value(3)))
+    assert not _zero_everywhere(_row(_value(0), _value(None, suppressed="<5")))
+    assert not _zero_everywhere(_row(_value(None)))
+    assert not _zero_everywhere(_row(_value(0), _value(0, state="not_updated")))
+    assert not _zero_everywhere(_row(_value(0), dimensions={}))  # a measure's own row stays
+
+
+def test_only_a_breakdown_has_rows_to_leave_out() -> None:
+    assert _item('table "T" { rows wmo.instroom  columns year  without zero rows }') == (
+        "rapport.kpi:4:50: 'without zero rows' leaves out rows of a measure's breakdown. "
+        "Use it with 'show MEASURE by DIMENSION'.\n"
+        '      table "T" { rows wmo.instroom  columns year  without zero rows }\n'
+        "                                                   ^^^^^^^^^^^^^^^^^"
+    )
+
+
+def test_given_twice() -> None:
+    error = _item('table "T" { show jeugd.stapeling by gelijktijdig  without zero rows  without zero rows }')  # fmt: skip
+    assert error.startswith("rapport.kpi:4:74: 'without zero rows' is given twice in one table")
+
+
+def test_the_formatter_writes_it_back(tmp_path: Path) -> None:
+    text = _report(tmp_path, TABLE.format(extra="  without zero rows"))
+    report = load_library([bundled_definitions(), tmp_path / "r.kpi"]).reports["r"]
+    assert report.sections[0].items[0].without_zero_rows
+    assert "without zero rows" in format_report(report)
+    (tmp_path / "again").mkdir()
+    (tmp_path / "again" / "r.kpi").write_text(format_report(report), encoding="utf-8")
+    again = load_library([bundled_definitions(), tmp_path / "again" / "r.kpi"]).reports["r"]
+    assert again.sections[0].items[0].without_zero_rows
+    assert text  # the report as written
