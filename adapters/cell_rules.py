@@ -70,13 +70,17 @@ class Rule:
     shown: str | None = None
 
 
-def trimmed(cell: str, plain_trim: bool) -> str:
+def trimmed(cell: str, plain_trim: bool, bare: bool = False) -> str:
+    """The cell without white space at its edges; ``bare``: the reader found none in the
+    file's bytes, so the cell is its own trimmed text."""
+    if bare:
+        return cell
     return f"trim({cell})" if plain_trim else f"trim({cell}, {literal(WHITE_SPACE)})"
 
 
-def cleaned(cell: str, plain_trim: bool, end: bool) -> str:
+def cleaned(cell: str, plain_trim: bool, end: bool, bare: bool = False) -> str:
     """The cell trimmed, an empty cell missing (and an open end missing in an end column)."""
-    text = trimmed(cell, plain_trim)
+    text = trimmed(cell, plain_trim, bare)
     if end:
         markers = ", ".join(literal(m) for m in OPEN_END)
         return f"CASE WHEN {text} IN ({markers}) THEN NULL ELSE nullif({text}, '') END"

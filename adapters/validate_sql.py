@@ -200,13 +200,13 @@ def _checked_query(
     row = f"{ident(ROW)}::BIGINT" if numbered else "NULL::BIGINT"
     empty = "false" if numbered else f"NOT ({some_value(described, plain_trim, bare)})"
     cells = [
-        f"{_cleaned(ident(c.name), plain_trim, bare, c.name == end) if c.name in described else 'NULL'}"
+        f"{cleaned(ident(c.name), plain_trim, c.name == end, bare) if c.name in described else 'NULL'}"
         f"::VARCHAR AS {text_of(c)}"
         for c in table.columns
     ]
     marker = ", ".join(literal(m) for m in OPEN_END)
     open_end = (
-        f"{_trimmed(ident(end), plain_trim, bare)} IN ({marker})" if end in described else "false"
+        f"{trimmed(ident(end), plain_trim, bare)} IN ({marker})" if end in described else "false"
     )
     comma = " OR ".join(
         f"regexp_matches({ident(n)}, {literal(DECIMAL_COMMA_CELL)})" for n in commas
@@ -275,24 +275,9 @@ def _good(rules: list[Rule]) -> str:
 def some_value(columns: list[str], plain_trim: bool, bare: bool = False) -> str:
     """A row holds a value in at least one of ``columns`` (white space is no value)."""
     some = [
-        f"({ident(n)} IS NOT NULL AND {_trimmed(ident(n), plain_trim, bare)} <> '')"
-        for n in columns
+        f"({ident(n)} IS NOT NULL AND {trimmed(ident(n), plain_trim, bare)} <> '')" for n in columns
     ]
     return " OR ".join(some or ["false"])
-
-
-def _trimmed(cell: str, plain_trim: bool, bare: bool) -> str:
-    return cell if bare else trimmed(cell, plain_trim)
-
-
-def _cleaned(cell: str, plain_trim: bool, bare: bool, end: bool) -> str:
-    """``cell_rules.cleaned``; a bare cell is its own trimmed text."""
-    if not bare:
-        return cleaned(cell, plain_trim, end)
-    if end:
-        markers = ", ".join(literal(m) for m in OPEN_END)
-        return f"CASE WHEN {cell} IN ({markers}) THEN NULL ELSE nullif({cell}, '') END"
-    return f"nullif({cell}, '')"
 
 
 def _shown(name: str) -> str:
