@@ -45,7 +45,9 @@ def parse(text: str, path: str) -> ast.DefinitionFile:
     return _parse_once(text, path)
 
 
-@lru_cache(maxsize=2048)
+# twice the standard library's files: room for a project's own, while an editor that
+# reparses a file at every keystroke keeps only the latest few hundred trees
+@lru_cache(maxsize=256)
 def _parse_once(text: str, path: str) -> ast.DefinitionFile:
     text = text.removeprefix("\ufeff")  # a byte order mark, as Notepad writes it
     try:
