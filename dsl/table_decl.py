@@ -202,13 +202,21 @@ def _name_clashes(decl: TableDecl, base: Table) -> list[Diagnostic]:
     added += [(g, "group", f"group:{g}") for g in decl.definition.groups]
     return [
         Diagnostic(
-            message=f"{kind} '{name}' has the name of a {names[name]} of table '{decl.table}'",
             span=decl.spans.get(where, decl.spans["name"]),
-            hint=f"In a measure '{name}' would mean either; give the {kind} another name.",
+            **name_clash(kind, name, names[name], decl.table),
         )
         for name, kind, where in added
         if names.get(name, kind) != kind
     ]
+
+
+def name_clash(kind: str, name: str, other: str, table: str) -> dict[str, str]:
+    """The message and hint where a group, link or column takes the name of another kind
+    of thing of one table (in one block, or an 'extends' block against its table)."""
+    return {
+        "message": f"{kind} '{name}' has the name of a {other} of table '{table}'",
+        "hint": f"In a measure '{name}' would mean either; give the {kind} another name.",
+    }
 
 
 def _check_targets(decl: TableDecl, schema: Schema) -> list[Diagnostic]:

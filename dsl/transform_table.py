@@ -17,7 +17,7 @@ from lark.tree import Meta
 from maatstaf.dsl import ast
 from maatstaf.dsl.errors import DefinitionError, Diagnostic, Span, did_you_mean
 from maatstaf.dsl.schema import Column, Link, Table
-from maatstaf.dsl.table_decl import TableDecl
+from maatstaf.dsl.table_decl import TableDecl, name_clash
 from maatstaf.dsl.transform_expr import string_value
 from maatstaf.dsl.transform_report import ReportRules
 
@@ -313,8 +313,5 @@ class _Block:
                 continue
             name = str(part.name)
             if taken.setdefault(name, part.kind) != part.kind:  # twice the same: said already
-                self._problem(
-                    self.tspan(part.name),
-                    f"{part.kind} '{name}' has the name of a {taken[name]} of table '{self.name}'",
-                    f"In a measure '{name}' would mean either; give the {part.kind} another name.",
-                )
+                clash = name_clash(part.kind, name, taken[name], self.name)
+                self._problem(self.tspan(part.name), clash["message"], clash["hint"])
