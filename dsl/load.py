@@ -291,9 +291,10 @@ def build_library(
     added = [f for f in overridden.files if f.path in standard]
     merged, replaced = with_standard_rules(own, added)
     # the tables the files declare join the canonical ones before anything is checked
-    full, declared = library_schema(merged, schema or canonical_schema())
+    base = schema or canonical_schema()
+    full, declared = library_schema(merged, base)
     found.extend(with_source(d, texts) for d in declared)
-    merged = without_unknown_extensions(merged, full)  # said once, by library_schema
+    merged = without_unknown_extensions(merged, full, base)  # said once, by library_schema
     library: Library | None = None
     try:
         library = resolve(merged, texts, full)

@@ -111,12 +111,14 @@ def library_schema(
 
 
 def without_unknown_extensions(
-    files: list[ast.DefinitionFile], schema: Schema
+    files: list[ast.DefinitionFile], schema: Schema, base: Schema | None = None
 ) -> list[ast.DefinitionFile]:
     """The files without what ``library_schema`` settled: an 'extends' block of a table the
     schema does not have (the problem is reported already; the resolver would report it
-    again), and the standard tables' own blocks (the schema's base; as table rules they
-    would add their text to the hash of every measure on a standard table)."""
+    again), and the blocks of the base ``library_schema`` was given (by default the
+    standard tables; as table rules they would add their text to the hash of every
+    measure on a standard table)."""
+    base = base if base is not None else canonical_schema()
     return [
         f.model_copy(
             update={
@@ -124,7 +126,7 @@ def without_unknown_extensions(
                     d
                     for d in f.declarations
                     if not (isinstance(d, TableDecl) and schema.table(d.table) is None)
-                    and not is_base_declaration(d, canonical_schema())
+                    and not is_base_declaration(d, base)
                 )
             }
         )
