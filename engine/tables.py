@@ -99,9 +99,6 @@ def scoped_tables(
     return merged_tables_in(con, data, ctx, tables)  # and those derived: 'table T merges S'
 
 
-# the column types of the schema, as Ibis types (as the CSV load types them)
-
-
 def _with_declared(table: ir.Table, schema_table: Table | None) -> ir.Table:
     """The table with every column its schema declares: one the data handed over lacks
     (Arrow tables made without it, a database table from before a column was declared) is
