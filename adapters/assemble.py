@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 
 from maatstaf.adapters.base import LoadedData, LoadError, TableStats
 from maatstaf.adapters.duck import DuckTables, connect, ident, scalar, unique_name
-from maatstaf.adapters.fingerprint import file_fingerprint, hashing
+from maatstaf.adapters.fingerprint import hashing
 from maatstaf.adapters.pseudonym import key_from_environment, pseudonymize
 from maatstaf.adapters.quarantine import (
     combine,
@@ -402,8 +402,3 @@ def pseudonymize_table(
         raw = raw.set_column(raw.column_names.index(name), name, hashed)
         raw = raw.filter(pc.invert(invalid)) if len(rows) else raw
     return raw, pa.concat_tables(rejected) if rejected else empty()
-
-
-def fingerprint(raws: dict[str, RawTable]) -> str:
-    """SHA-256 over every table's name, size and bytes, in the order of the names."""
-    return file_fingerprint({name: raw.content for name, raw in raws.items()})
