@@ -235,13 +235,15 @@ def test_a_filter_on_a_dimension_also_broken_down_by() -> None:
     assert "is broken down by 'zwaarte' and also shown for one of its values" in error
 
 
+TWO_DIMENSIONS = (
+    'report r {\n  title "R"\n  section "S" {\n    table "T" {\n'
+    "      show jeugd.ingezette_voorzieningen by verwijzer_groep and zwaarte\n"
+    "      columns period\n    }\n  }\n}\n"
+)
+
+
 def test_two_dimensions_round_trip_through_the_formatter() -> None:
-    text = (
-        'report r {\n  title "R"\n  section "S" {\n    table "T" {\n'
-        "      show jeugd.ingezette_voorzieningen by verwijzer_groep and zwaarte\n"
-        "      columns period\n    }\n  }\n}\n"
-    )
-    first = parse(text, "a.kpi").declarations[0]
+    first = parse(TWO_DIMENSIONS, "a.kpi").declarations[0]
     again = parse(format_report(first), "b.kpi").declarations[0]
 
     def plain(node):
@@ -342,12 +344,7 @@ def test_the_documented_error_is_the_real_one() -> None:
 def test_two_dimensions_survive_the_library_cache() -> None:
     from maatstaf.dsl import codec
 
-    text = (
-        'report r {\n  title "R"\n  section "S" {\n    table "T" {\n'
-        "      show jeugd.ingezette_voorzieningen by verwijzer_groep and zwaarte\n"
-        "      columns period\n    }\n  }\n}\n"
-    )
-    report = parse(text, "a.kpi").declarations[0]
+    report = parse(TWO_DIMENSIONS, "a.kpi").declarations[0]
     again = codec.loads(codec.dumps(report))
     assert again == report
     assert again.sections[0].items[0].series[0].also_by == ("zwaarte",)
