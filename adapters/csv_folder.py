@@ -162,7 +162,8 @@ def read_csv_table(path: Path, table: Table, duckdb_may_read: bool = False) -> R
 def _first_line(data: bytes) -> str | None:
     """The header line of a UTF-8 file (a byte order mark dropped), or None: the exact
     reader then decodes the file and says what is wrong with it."""
-    line = data.split(b"\n", 1)[0]
+    end = data.find(b"\n")
+    line = data if end < 0 else data[:end]
     try:
         text = line.decode("utf-8-sig")
     except UnicodeDecodeError:

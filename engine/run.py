@@ -8,10 +8,8 @@ measures combine those results. Each period uses the version valid on its last d
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import pandas as pd
 
@@ -31,6 +29,7 @@ from maatstaf.engine.evaluate import (  # noqa: F401
 from maatstaf.engine.figures import to_figures
 from maatstaf.engine.graph import build_graph, content_hashes, evaluation_order
 from maatstaf.engine.periods import Period, shift
+from maatstaf.engine.request import RunRequest, Selection
 from maatstaf.engine.result import (
     MeasureProvenance,
     Note,
@@ -38,26 +37,6 @@ from maatstaf.engine.result import (
     RunResult,
 )
 from maatstaf.engine.tables import backend_for, periods_table, scoped_tables  # noqa: F401
-
-
-@dataclass(frozen=True)
-class Selection:
-    """A measure to report, optionally forced to one version for every period."""
-
-    measure: str
-    version: int | None = None
-
-
-@dataclass(frozen=True)
-class RunRequest:
-    periods: Sequence[Period]
-    selections: Sequence[Selection] | None = None  # None: every measure
-    as_of: dt.date | None = None
-    compare: bool = False  # add the previous period and the same period a year earlier
-    optional_dims: tuple[str, ...] = ()  # add these where a measure offers them (--by)
-    round_counts_to: int | None = None  # cbs: counts rounded before anything is computed
-    min_share_base: int | None = None  # cbs: no ratio whose denominator is below this
-
 
 REGION_DIMENSION = "gemeente"
 

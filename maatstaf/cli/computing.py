@@ -9,14 +9,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from maatstaf.background import in_background
 from maatstaf.cli.boundary import UsageError
 from maatstaf.cli.options import date_of, library_of, policy_of, selection_of
 
 if TYPE_CHECKING:  # imported where used: the commands that call this must stay light (--help)
     from maatstaf.adapters.base import LoadedData
     from maatstaf.dsl.model import Library
+    from maatstaf.engine.request import RunRequest, Selection
     from maatstaf.engine.result import RunResult
-    from maatstaf.engine.run import RunRequest, Selection
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def compute(
     (by default the last three years with indications), suppressed as ``suppress`` says.
     Every option is checked before the library or the data is read."""
     from maatstaf.cli.loading import check_periods, load, periods_of
-    from maatstaf.engine.run import RunRequest, run
+    from maatstaf.engine.request import RunRequest
     from maatstaf.engine.suppression import apply as apply_suppression
     from maatstaf.progress import measure_progress
 
@@ -70,7 +71,16 @@ def compute(
     on_engine = engine_of(engine)
     library = library_of(definitions)
     check_dimensions(library, selections, request.optional_dims)
-    loaded = on_engine(load(data, mapping, pseudonymize, quarantine, library.table_schema))
+    loading = in_background(
+        lambda: load(data, mapping, pseudonymize, quarantine, library.table_schema), "maatstaf-load"
+    )
+    # the engine is imported while DuckDB reads the data (it lets go of the GIL)
+    from maatstaf.engine.run import run
+    from maatstaf.engine.tables import duckdb_backend
+
+    if engine == "duckdb":
+        duckdb_backend()
+    loaded = on_engine(loading())
     request = replace(request, periods=periods_of(period_from, period_to, grain, loaded))
     with measure_progress() as progress:
         result = run(library, loaded, request, progress=progress)

@@ -12,7 +12,7 @@ from maatstaf.cli.boundary import UsageError
 
 if TYPE_CHECKING:  # imported where used: defining the options must stay light (--help)
     from maatstaf.dsl.model import Library
-    from maatstaf.engine.run import Selection
+    from maatstaf.engine.request import Selection
     from maatstaf.engine.suppression import Policy
 
 GRAINS = "month, 4-weekly, quarter, half-year or year."
@@ -99,7 +99,7 @@ def date_of(text: str | None, option: str) -> dt.date | None:
 
 
 def selection_of(text: str) -> Selection:
-    from maatstaf.engine.run import Selection
+    from maatstaf.engine.request import Selection
 
     measure, _, version = text.partition("@")
     if version and not version.isdigit():
