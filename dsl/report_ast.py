@@ -130,6 +130,8 @@ class Chart(Node):
     title: str
     series: tuple[Series, ...]
     window: Window
+    # a breakdown's bar or line that is 0 in every period shown is left out (as in a table)
+    without_zero_rows: bool = False
 
 
 class TableItem(Node):

@@ -56,6 +56,8 @@ def _chart(chart: rep.Chart) -> list[str]:
     else:
         body = ["show " + ", ".join(series(s) for s in chart.series)]
     body.append(f"over {window(chart.window)}")
+    if chart.without_zero_rows:
+        body.append("without zero rows")
     return [f"chart {kind} {_quote(chart.title)} {{", *(f"  {b}" for b in body), "}"]
 
 

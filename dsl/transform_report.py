@@ -136,10 +136,16 @@ class ReportRules(WindowRules):
                 raise _fail(
                     "this chart shows nothing", span, "Add 'show MEASURE' inside its braces."
                 )
+        _zero_rows_need_breakdown(fields, series, members)
         default = rep.Window(span=span, kind="at") if kind == "donut" else None
         window = fields.get("window") or default or _last_12_months(span)
         return rep.Chart(
-            span=span, chart=kind, title=string_value(title), series=series, window=window
+            span=span,
+            chart=kind,
+            title=string_value(title),
+            series=series,
+            window=window,
+            without_zero_rows=bool(fields.get("without_zero_rows")),
         )
 
     def _combination(self, span: Span, fields: dict[str, Any]) -> tuple[rep.Series, ...]:
@@ -238,12 +244,7 @@ class ReportRules(WindowRules):
                 next(m.span for m in members if m.field == "extras"),
                 "Use it with 'show MEASURE by DIMENSION'.",
             )
-        if fields.get("without_zero_rows") and all(s.by is None for s in series):
-            raise _fail(
-                "'without zero rows' leaves out rows of a measure's breakdown",
-                next(m.span for m in members if m.field == "without_zero_rows"),
-                "Use it with 'show MEASURE by DIMENSION'.",
-            )
+        _zero_rows_need_breakdown(fields, series, members)
         return rep.TableItem(
             span=span,
             title=string_value(title),
@@ -301,6 +302,9 @@ class ReportRules(WindowRules):
     def table_without_zero_rows(self, meta: Meta) -> Member:
         return Member("without_zero_rows", True, self._span(meta))
 
+    def chart_without_zero_rows(self, meta: Meta) -> Member:
+        return Member("without_zero_rows", True, self._span(meta))
+
     def column_part(self, meta: Meta, window: rep.Window) -> rep.Window:
         return window
 
@@ -323,3 +327,16 @@ def _markdown(token: Token) -> str:
 
 def _last_12_months(span: Span) -> rep.Window:
     return rep.Window(span=span, kind="last", count=12, grain="month")
+
+
+def _zero_rows_need_breakdown(
+    fields: dict[str, Any], series: tuple[rep.Series, ...], members: tuple[Member, ...]
+) -> None:
+    """'without zero rows' leaves out values of a breakdown: a table or chart without one
+    has no such rows."""
+    if fields.get("without_zero_rows") and all(s.by is None for s in series):
+        raise _fail(
+            "'without zero rows' leaves out rows of a measure's breakdown",
+            next(m.span for m in members if m.field == "without_zero_rows"),
+            "Use it with 'show MEASURE by DIMENSION'.",
+        )

@@ -113,7 +113,10 @@ def chart(source: Source, item: Chart) -> ChartResult:
     rows, axes, styles = [], [], []
     for series in item.series:
         for dims in dims_of(source, series, periods):
-            rows.append(row(source, series, dims, periods))
+            shown = row(source, series, dims, periods)
+            if item.without_zero_rows and zero_everywhere(shown):
+                continue
+            rows.append(shown)
             axes.append(series.axis)
             styles.append(series.style)
     return ChartResult(
@@ -123,6 +126,15 @@ def chart(source: Source, item: Chart) -> ChartResult:
         rows=rows,
         axes=axes,
         styles=styles,
+        without_zero_rows=item.without_zero_rows,
+    )
+
+
+def zero_everywhere(row: Row) -> bool:
+    """A breakdown row whose every figure is 0 (``without zero rows`` leaves it out); a
+    hidden (suppressed) or missing figure is not 0, so such a row stays."""
+    return bool(row.dimensions) and all(
+        v.state == "ok" and v.suppressed is None and v.value == 0 for v in row.values
     )
 
 

@@ -100,6 +100,8 @@ class ChartResult(_Frozen):
     rows: list[Row]
     axes: list[Literal["left", "right"]]  # per row
     styles: list[Literal["bars", "line"] | None]  # per row
+    # rows 0 in every period were left out: a combination of a breakdown without a row is 0
+    without_zero_rows: bool = False
 
 
 class Column(_Frozen):

@@ -9,7 +9,7 @@ from maatstaf.dsl.model import Library, MeasureVersion
 from maatstaf.dsl.report_ast import CompareSpec, Series, TableItem
 from maatstaf.engine.periods import Period
 from maatstaf.renderers.format import period_nl, value_nl
-from maatstaf.reports.items import _ask_compared, compared, dims_of, row
+from maatstaf.reports.items import _ask_compared, compared, dims_of, row, zero_everywhere
 from maatstaf.reports.result import Column, PeriodRef, Row, TableResult, Value
 from maatstaf.reports.source import Source, ref
 from maatstaf.reports.windows import compared_period, window_periods
@@ -46,7 +46,7 @@ def table(source: Source, item: TableItem) -> TableResult:
         rows = [_with_shares(r, total or _sum_row(rows)) for r in rows]
     rows = _sorted(rows, item.sort)
     if item.without_zero_rows:  # the total above still counts them (as 0)
-        rows = [r for r in rows if not _zero_everywhere(r)]
+        rows = [r for r in rows if not zero_everywhere(r)]
     return TableResult(
         title=item.title,
         periods_as=item.periods_as,
@@ -57,14 +57,6 @@ def table(source: Source, item: TableItem) -> TableResult:
         footnotes=_footnotes(
             source, rows, columns, _no_total(source, item, rows) if total is None else None
         ),
-    )
-
-
-def _zero_everywhere(row: Row) -> bool:
-    """A breakdown row whose every figure is 0; a hidden (suppressed) or missing figure is
-    not 0, so such a row stays."""
-    return bool(row.dimensions) and all(
-        v.state == "ok" and v.suppressed is None and v.value == 0 for v in row.values
     )
 
 
