@@ -15,6 +15,7 @@ PALETTE = ("#1f5fa8", "#e07b00", "#2e8540", "#8e3b97", "#b3261e", "#5f6b7a", "#0
 LINE_COLOURS = ("#1b1f24", "#b3261e", "#0c7c8c", "#8e3b97")
 WIDTH, HEIGHT = 720, 300
 LEFT, RIGHT, TOP, BOTTOM = 64, 20, 52, 58  # the plot's margins inside the chart
+TITLE_BAND = 24  # the top of a chart, where its title is drawn (at y = 18)
 MONTHS_NL = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 _LETTER = {"quarter": "Q", "half-year": "H", "4-weekly": "P"}
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -33,13 +34,16 @@ class Series:
 @dataclass(frozen=True)
 class Frame:
     """What a chart states beside its marks: a title shown on the chart, the unit of the
-    value axis, what the time (or category) axis shows, and how values are written."""
+    value axis, what the time (or category) axis shows, and how values are written.
+    ``drawn_title`` False: the page shows the title beside the chart (a report's figure
+    caption), so the chart does not draw it again; it still names it to a screen reader."""
 
     title: str
     unit: str
     period: str
     fmt: Fmt
     description: str = ""
+    drawn_title: bool = True
 
 
 @dataclass(frozen=True)
@@ -146,7 +150,7 @@ def text(x: float, y: float, content: str, cls: str, anchor: str = "start", extr
 
 def heading(frame: Frame, right_unit: str | None = None, width: int = WIDTH) -> list[str]:
     """The chart's visible title and the unit over each value axis."""
-    parts = [text(0, 18, frame.title, "chart-title")]
+    parts = [text(0, 18, frame.title, "chart-title")] if frame.drawn_title else []
     if frame.unit:
         parts.append(text(4, TOP - 14, frame.unit, "axis-title"))
     if right_unit:
@@ -219,11 +223,14 @@ def legend(
 
 
 def document(frame: Frame, parts: Sequence[str], height: float, width: int = WIDTH) -> str:
-    """The accessible SVG: role=img, an aria-label and <title> with the title, and a <desc>."""
+    """The accessible SVG: role=img, an aria-label and <title> with the title, and a <desc>.
+    A chart that does not draw its title leaves out the band the title is drawn in."""
     label = frame.title + (f" ({frame.unit})" if frame.unit else "")
     desc = frame.description or ", ".join(p for p in (frame.unit, frame.period) if p)
+    top = 0 if frame.drawn_title else TITLE_BAND
+    box = f"0 {top} {width} {math.ceil(height) - top}"
     return (
-        f'<svg viewBox="0 0 {width} {math.ceil(height)}" role="img" aria-label="{escape(label)}" '
+        f'<svg viewBox="{box}" role="img" aria-label="{escape(label)}" '
         f'class="chart" xmlns="http://www.w3.org/2000/svg"><title>{escape(frame.title)}</title>'
         f"<desc>{escape(desc)}</desc>{''.join(parts)}</svg>"
     )

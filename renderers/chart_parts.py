@@ -38,7 +38,7 @@ def donut_chart(frame: Frame, slices: Sequence[tuple[str, float | None]], percen
     complete = all(v is not None for _, v in slices)
     total = sum(v for _, v in known)
     cx, cy = 150, 60 + RADIUS
-    parts = heading(Frame(frame.title, "", "", frame.fmt))
+    parts = heading(Frame(frame.title, "", "", frame.fmt, drawn_title=frame.drawn_title))
     angle = -math.pi / 2
     for i, (name, value) in enumerate(known):
         sweep = 2 * math.pi * value / total

@@ -18,6 +18,7 @@ from maatstaf.renderers.report_markdown import (
     STATUS,
     cell,
     compared_text,
+    dimension_text,
     dims_text,
     norm,
     period_short,
@@ -145,7 +146,10 @@ def charts(item: ChartResult) -> list[str]:
         shown_values = values if values is not None else _numbers(row)
         return svg.Series(row_label(row, several), shown_values)
 
-    frame = svg.Frame(item.title, unit, svg.period_span(codes), fmt, _description(item))
+    # the page shows the title as the figure's caption (a text that wraps), not twice
+    frame = svg.Frame(
+        item.title, unit, svg.period_span(codes), fmt, _description(item), drawn_title=False
+    )
     match item.chart:
         case "stacked_bars":
             return [svg.stacked_bar_chart(frame, labels, [series(r) for r in item.rows])]
@@ -179,12 +183,44 @@ def charts(item: ChartResult) -> list[str]:
             return [svg.combination_chart(frame, labels, bars, lines, unit)]
         case "line":
             return [svg.line_chart(frame, labels, [series(r) for r in item.rows])]
+        case "grouped_bars" | "bars" if (crossed := _crossed(item)) is not None:
+            axis, bars = crossed
+            if len(bars) == 1:
+                return [svg.bar_chart(frame, axis, bars[0])]
+            return [svg.grouped_bar_chart(frame, axis, bars)]
         case "grouped_bars":
             return [svg.grouped_bar_chart(frame, labels, [series(r) for r in item.rows])]
         case _:  # bars
             if len(item.rows) == 1:
                 return [svg.bar_chart(frame, labels, series(item.rows[0]))]
             return [svg.grouped_bar_chart(frame, labels, [series(r) for r in item.rows])]
+
+
+def _crossed(item: ChartResult) -> tuple[list[str], list[svg.Series]] | None:
+    """Bars of one period and one measure by one or two dimensions: the (first)
+    dimension's values along the axis instead of the one period; by two (leeftijd and
+    geslacht), a bar in its own colour per value of the second, so that a colour says one
+    thing. A combination without a row is 0 where the chart left out its zero rows, else
+    no figure (a gap). None: the chart is not that."""
+    if len(item.periods) != 1 or len({r.measure for r in item.rows}) != 1:
+        return None
+    keys = {tuple(r.dimensions) for r in item.rows}
+    if len(keys) != 1 or len(dimensions := next(iter(keys))) not in (1, 2):
+        return None
+    first, second = dimensions[0], dimensions[-1]
+    groups = {r.dimensions[first]: dimension_text(r, first) for r in item.rows}
+    if len(dimensions) == 1:
+        return list(groups.values()), [svg.Series(item.rows[0].label, [
+            _numbers(r)[0] for r in item.rows
+        ])]  # fmt: skip
+    kinds = {r.dimensions[second]: dimension_text(r, second) for r in item.rows}
+    value = {(r.dimensions[first], r.dimensions[second]): _numbers(r)[0] for r in item.rows}
+    absent = 0.0 if item.without_zero_rows else None
+    bars = [
+        svg.Series(name, [value.get((group, kind), absent) for group in groups])
+        for kind, name in kinds.items()
+    ]
+    return list(groups.values()), bars
 
 
 def _numbers(row: Row) -> list[float | None]:

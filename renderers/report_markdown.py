@@ -116,7 +116,12 @@ def date_nl(iso: str | None) -> str:
 def dims_text(row: Row) -> str:
     """The row's dimension values as a reader sees them: the declared label, else the code
     made readable (``niet_gemeente`` -> niet-gemeente); the JSON keeps the codes."""
-    return ", ".join(row.dimension_labels.get(k) or readable(v) for k, v in row.dimensions.items())
+    return ", ".join(dimension_text(row, k) for k in row.dimensions)
+
+
+def dimension_text(row: Row, dimension: str) -> str:
+    """One of the row's dimension values as a reader sees it (see ``dims_text``)."""
+    return row.dimension_labels.get(dimension) or readable(row.dimensions[dimension])
 
 
 def row_label(row: Row, several_measures: bool) -> str:
