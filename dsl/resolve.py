@@ -3,6 +3,8 @@
 Collects every problem before failing: unknown tables, columns, measures, parameters and
 dimensions (with did-you-mean), type errors, missing metadata, duplicate ids, overlapping
 versions and dependency cycles (naming every member).
+
+The checks of a measure's rule (aggregate, dimensions, targets) are ``check_rules``.
 """
 
 from __future__ import annotations
@@ -14,22 +16,15 @@ import networkx as nx
 
 from maatstaf.dsl import ast
 from maatstaf.dsl.check_reports import check_reports
+from maatstaf.dsl.check_rules import check_computed, check_table_rule
 from maatstaf.dsl.errors import DefinitionError, Diagnostic, Span, did_you_mean, with_source
-from maatstaf.dsl.having import check_having
 from maatstaf.dsl.labels import with_labels
 from maatstaf.dsl.labels_ast import LabelsDecl
 from maatstaf.dsl.model import Library, Measure, MeasureVersion, Parameter
 from maatstaf.dsl.params import fill_lists, scalar_types
 from maatstaf.dsl.report_ast import Report
 from maatstaf.dsl.schema import Schema
-from maatstaf.dsl.typing import (
-    TYPE_NAMES,
-    Scope,
-    Type,
-    Usage,
-    check_condition,
-    expr_type,
-)
+from maatstaf.dsl.typing import Scope, Type, Usage, check_condition, expr_type
 from maatstaf.dsl.units import check_unit
 from maatstaf.dsl.versions import version_diagnostics
 
@@ -297,139 +292,14 @@ class _Resolver:
         }
 
     def _check_rule(self, aggregate: ast.Aggregate, merged: dict, usage: Usage) -> set[str] | None:
+        """The tables a rule reads, once checked in its scope; None where its table is unknown."""
         if isinstance(aggregate, ast.Compute | ast.SameAs):
-            scope = self._scope(usage=usage)
-            target = (
-                ast.NameRef(span=aggregate.span, name=aggregate.measure)
-                if isinstance(aggregate, ast.SameAs)
-                else aggregate.expr
-            )
-            expr_type(target, scope)
-            for clause in ("where", "having"):
-                if merged.get(clause) is not None:
-                    scope.error(
-                        f"'{clause}' has no meaning for a measure computed from other measures",
-                        merged[clause],
-                    )
-            self._check_targets(merged, scope, dims=None)
+            check_computed(aggregate, merged, self._scope(usage=usage))
             return set()
         assert isinstance(aggregate, TABLE_AGGREGATES)
         table = self._table(aggregate.table, aggregate.table_span or aggregate.span)
         if table is None:
             return None
         scope = self._scope(table, aggregate.alias, usage)
-        self._check_aggregate(aggregate, scope)
-        if merged.get("where") is not None:
-            check_condition(merged["where"], scope)
-        if merged.get("having") is not None:
-            check_having(merged["having"], aggregate, scope)
-        for dim in (*merged.get("by", ()), *merged.get("optional_by", ())):
-            self._check_dimension(dim, scope)
-        dims = {d.name for d in merged.get("by", ())}
-        if isinstance(aggregate, ast.Spread):
-            dims.add(aggregate.into)
-        self._check_targets(merged, scope, dims=dims)
+        check_table_rule(aggregate, merged, scope, self.dimension_decls)
         return {table.name}
-
-    def _check_aggregate(self, aggregate: ast.TableAggregate, scope: Scope) -> None:
-        match aggregate:
-            case ast.CountDistinct():
-                node = ast.NameRef(
-                    span=aggregate.column_span or aggregate.span, name=aggregate.column
-                )
-                expr_type(node, scope)
-            case ast.SumOf() | ast.AveragePer():
-                kind = expr_type(aggregate.expr, scope)
-                allowed = ("number",) if isinstance(aggregate, ast.SumOf) else ("number", "days")
-                if kind is not None and kind not in allowed:
-                    scope.error(f"cannot add up {kind} values", aggregate.expr)
-                if aggregate.per is not None:
-                    expr_type(ast.NameRef(span=aggregate.span, name=aggregate.per), scope)
-            case ast.Statistic():
-                self._check_statistic(aggregate, scope)
-            case ast.ShareOf():
-                check_condition(aggregate.meeting, scope)
-            case ast.Spread():
-                self._check_spread(aggregate, scope)
-
-    def _check_statistic(self, statistic: ast.Statistic, scope: Scope) -> None:
-        kind = expr_type(statistic.expr, scope)
-        if kind is not None and kind not in ("number", "days"):
-            word = "the median" if statistic.function == "median" else f"a {statistic.function}"
-            word = "a percentile" if statistic.function == "percentile" else word
-            scope.error(
-                f"{word} is taken of numbers or numbers of days, not of {TYPE_NAMES[kind]}",
-                statistic.expr,
-                "Subtract dates for a number of days: 'besloten_op - ontvangen_op'."
-                if kind == "date"
-                else None,
-            )
-        if statistic.per is not None:
-            expr_type(ast.NameRef(span=statistic.span, name=statistic.per), scope)
-
-    def _check_spread(self, spread: ast.Spread, scope: Scope) -> None:
-        if expr_type(spread.amount, scope) not in (None, "number"):
-            scope.error("only an amount can be spread", spread.amount)
-        bounds = [spread.begin, spread.end] + [b for p in spread.parts for b in (p.begin, p.end)]
-        for bound in bounds:
-            kind = expr_type(bound, scope)
-            if kind not in (None, "date"):
-                scope.error(f"a spread runs from a date until a date, not {kind}", bound)
-
-    def _check_dimension(self, dim: ast.DimensionSpec, scope: Scope) -> None:
-        assert scope.table is not None
-        if isinstance(dim, ast.EntityDimension):
-            expr_type(ast.NameRef(span=dim.span, name=dim.entity), scope)
-        if isinstance(dim, ast.Dimension) and dim.value is not None:
-            kind = expr_type(dim.value, scope)
-            if kind not in (None, "text", "number"):
-                scope.error(f"a dimension value must be a text or a number, not {kind}", dim.value)
-            return
-        if scope.table.column(dim.name) is None and self.dimension_decls.get(dim.name) is None:
-            candidates = [*scope.table.column_names, *self.dimension_decls]
-            scope.error(
-                f"unknown column or dimension '{dim.name}' in table '{scope.table.name}'.",
-                dim,
-                did_you_mean(dim.name, candidates),
-            )
-        elif (
-            (decl := self.dimension_decls.get(dim.name))
-            and scope.table.column(dim.name) is None
-            and decl.table != scope.table.name
-        ):
-            scope.error(
-                f"dimension '{dim.name}' is defined for table '{decl.table}', "
-                f"not '{scope.table.name}'",
-                dim,
-            )
-
-    def _check_targets(self, merged: dict, scope: Scope, dims: set[str] | None) -> None:
-        for target in merged.get("targets", ()):
-            if expr_type(target.value, scope) not in (None, "number"):
-                scope.error("a target is a number or a percentage", target.value)
-            if target.when is not None:
-                self._check_target_condition(target.when, scope, dims or set())
-
-    def _check_target_condition(self, node: ast.Condition, scope: Scope, dims: set[str]) -> None:
-        """A target's 'when' speaks of the figure's dimensions only: dim = "value"."""
-        match node:
-            case ast.And() | ast.Or():
-                for item in node.items:
-                    self._check_target_condition(item, scope, dims)
-            case ast.Not():
-                self._check_target_condition(node.item, scope, dims)
-            case (
-                ast.Compare(left=ast.NameRef() as name, right=ast.StringLit())
-                | ast.InList(operand=ast.NameRef() as name)
-            ):
-                if name.name not in dims:
-                    scope.error(
-                        f"'{name.name}' is not a dimension of this measure",
-                        name,
-                        did_you_mean(name.name, dims),
-                    )
-            case _:
-                scope.error(
-                    'a target condition compares a dimension with a value, like regeling = "wmo"',
-                    node,
-                )
