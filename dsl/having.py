@@ -35,7 +35,7 @@ ROW_CONDITION_HINT = (
 
 def check_having(having: ast.Condition, aggregate: ast.Aggregate, scope: Scope) -> None:
     """Record every problem of a ``having`` condition in the scope's diagnostics."""
-    from maatstaf.dsl.typing import check_condition
+    from maatstaf.dsl.check_conditions import check_condition
 
     if not isinstance(aggregate, ast.CountDistinct):
         scope.error(
