@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from maatstaf.dsl import ast
+from maatstaf.dsl.check_conditions import check_condition
 from maatstaf.dsl.errors import did_you_mean
 from maatstaf.dsl.having import check_having
-from maatstaf.dsl.typing import TYPE_NAMES, Scope, check_condition, expr_type
+from maatstaf.dsl.typing import TYPE_NAMES, Scope, expr_type
 
 
 def check_computed(aggregate: ast.Compute | ast.SameAs, merged: dict, scope: Scope) -> None:

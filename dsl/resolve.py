@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from maatstaf.dsl import ast
+from maatstaf.dsl.check_conditions import check_condition
 from maatstaf.dsl.check_reports import check_reports
 from maatstaf.dsl.check_rules import check_computed, check_table_rule
 from maatstaf.dsl.errors import DefinitionError, Diagnostic, Span, did_you_mean, with_source
@@ -24,7 +25,7 @@ from maatstaf.dsl.model import Library, Measure, MeasureVersion, Parameter
 from maatstaf.dsl.params import fill_lists, scalar_types
 from maatstaf.dsl.report_ast import Report
 from maatstaf.dsl.schema import Schema
-from maatstaf.dsl.typing import Scope, Type, Usage, check_condition, expr_type
+from maatstaf.dsl.typing import Scope, Type, Usage, expr_type
 from maatstaf.dsl.units import check_unit
 from maatstaf.dsl.versions import version_diagnostics
 
