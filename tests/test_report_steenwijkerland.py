@@ -286,6 +286,7 @@ def test_renders_on_an_unseen_sample(unseen):
     assert tile.rows[0].compared[0].other.period.period == "2020-08"
 
 
+@pytest.mark.slow  # the report again on other data (Hilversum's fast test covers the rule)
 def test_a_month_the_data_does_not_reach_is_not_updated(unseen):
     """The sample runs to December 2021: a monitor over February 2022 shows no figures."""
     result = plan(steenwijkerland(), parse_period("2022-02"), standard_library(), unseen)
