@@ -5,31 +5,50 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
 
-def in_background(work: Callable[[], T], name: str) -> Callable[[], T]:
-    """Start ``work`` in a daemon thread; the function returned waits for it and gives its
-    result, or raises what it raised (nothing is lost in the thread). A daemon thread: an
-    interrupted caller does not wait for it to end."""
-    found: list[T] = []
-    failed: list[BaseException] = []
+class Background(Generic[T]):
+    """Work running in a daemon thread (an interrupted caller need not wait for it);
+    calling the object waits for it and gives its result, or raises what it raised
+    (nothing is lost in the thread)."""
 
-    def run() -> None:
-        try:
-            found.append(work())
-        except BaseException as error:  # handed to the caller, never lost in the thread
-            failed.append(error)
+    def __init__(self, work: Callable[[], T], name: str) -> None:
+        self._found: list[T] = []
+        self._failed: list[BaseException] = []
+        # set when the work has ended; waited for instead of Thread.join: a join that a
+        # stop (KeyboardInterrupt) interrupts can mark the thread ended while it still
+        # runs (CPython 3.11, threading._wait_for_tstate_lock)
+        self._done = threading.Event()
 
-    thread = threading.Thread(target=run, name=name, daemon=True)
-    thread.start()
+        def run() -> None:
+            try:
+                self._found.append(work())
+            except BaseException as error:  # handed to the caller, never lost in the thread
+                self._failed.append(error)
+            finally:
+                self._done.set()
 
-    def result() -> T:
-        thread.join()
-        if failed:
-            raise failed[0]
-        return found[0]
+        threading.Thread(target=run, name=name, daemon=True).start()
 
-    return result
+    def __call__(self) -> T:
+        self._done.wait()
+        if self._failed:
+            raise self._failed[0]
+        return self._found[0]
+
+    def cancel(self, interrupt: Callable[[], None], every: float = 0.05) -> None:
+        """Make the work end before the caller goes on: ``interrupt`` (which makes the work
+        raise, e.g. DuckDB's interrupt of a running query) every ``every`` seconds until
+        the thread has ended; its result or error is dropped. A process must not exit with
+        a thread inside a C++ library: the interpreter's exit would tear it down there."""
+        while not self._done.is_set():
+            interrupt()
+            self._done.wait(every)
+
+
+def in_background(work: Callable[[], T], name: str) -> Background[T]:
+    """Start ``work`` in a thread of its own (see ``Background``)."""
+    return Background(work, name)

@@ -74,13 +74,19 @@ def compute(
     loading = in_background(
         lambda: load(data, mapping, pseudonymize, quarantine, library.table_schema), "maatstaf-load"
     )
-    # the engine is imported while DuckDB reads the data (it lets go of the GIL)
-    from maatstaf.engine.run import run
-    from maatstaf.engine.tables import duckdb_backend
+    try:
+        # the engine is imported while DuckDB reads the data (it lets go of the GIL)
+        from maatstaf.engine.run import run
+        from maatstaf.engine.tables import duckdb_backend
 
-    if engine == "duckdb":
-        duckdb_backend()
-    loaded = on_engine(loading())
+        if engine == "duckdb":
+            duckdb_backend()
+        loaded = on_engine(loading())
+    except BaseException:  # a stop (Ctrl-C, SIGTERM) or an error while the data loads
+        from maatstaf.adapters.duck import interrupt_all
+
+        loading.cancel(interrupt_all)  # DuckDB must not be left running in the thread
+        raise
     request = replace(request, periods=periods_of(period_from, period_to, grain, loaded))
     with measure_progress() as progress:
         result = run(library, loaded, request, progress=progress)
