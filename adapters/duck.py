@@ -8,11 +8,9 @@ wants Arrow (Spark, ``tables``, tests) only when asked, once.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import os
 import re
-import weakref
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -24,28 +22,14 @@ from maatstaf.adapters.base import LoadError
 _names = itertools.count()
 
 
-# every database ``connect`` made that is still in use, for ``interrupt_all``
-_OPEN: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()
-
-
 def connect() -> duckdb.DuckDBPyConnection:
     """A fresh in-process database, its memory capped by MAATSTAF_MEMORY_LIMIT (e.g. 8GB;
     beyond it DuckDB spills to disk or stops with a message)."""
     con = duckdb.connect()
-    _OPEN.add(con)
     limit = os.environ.get("MAATSTAF_MEMORY_LIMIT")
     if limit:
         con.execute(f"SET memory_limit = '{memory_size(limit)}'")
     return con
-
-
-def interrupt_all() -> None:
-    """Stop the query that any database ``connect`` made is running, in whichever thread:
-    DuckDB raises its InterruptException there (a load in a thread of its own, when the
-    command is stopped or fails while it runs)."""
-    for con in list(_OPEN):
-        with contextlib.suppress(duckdb.Error):  # closed already
-            con.interrupt()
 
 
 def memory_size(text: str) -> str:

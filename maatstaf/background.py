@@ -39,15 +39,6 @@ class Background(Generic[T]):
             raise self._failed[0]
         return self._found[0]
 
-    def cancel(self, interrupt: Callable[[], None], every: float = 0.05) -> None:
-        """Make the work end before the caller goes on: ``interrupt`` (which makes the work
-        raise, e.g. DuckDB's interrupt of a running query) every ``every`` seconds until
-        the thread has ended; its result or error is dropped. A process must not exit with
-        a thread inside a C++ library: the interpreter's exit would tear it down there."""
-        while not self._done.is_set():
-            interrupt()
-            self._done.wait(every)
-
 
 def in_background(work: Callable[[], T], name: str) -> Background[T]:
     """Start ``work`` in a thread of its own (see ``Background``)."""

@@ -100,35 +100,3 @@ def test_two_runs_writing_the_same_file_at_once(data: Path, tmp_path: Path) -> N
     figures = json.loads(out.read_text(encoding="utf-8"))["figures"]
     assert {f["period"][:4] for f in figures} == {"2019", "2020", "2021"}
     assert os.listdir(tmp_path) == ["figures.json"]
-
-
-def test_a_stop_while_the_data_loads_in_its_thread_ends_with_130_never_an_abort(
-    tmp_path: Path,
-) -> None:
-    """The data loads in a thread of its own while the engine is imported (maatstaf/cli/
-    computing.py). A stop then must end DuckDB's work in that thread before the process
-    exits: left running, the interpreter's exit tore it down inside DuckDB ('terminate
-    called ... FATAL: exception not rethrown', exit -6). Stops are spread over the load of
-    10^6 rows (it starts at about 0.5 s and takes over a second)."""
-    from benchmarks.whole_process import write_csv
-
-    folder = tmp_path / "data"
-    write_csv(1_000_000, folder)
-    command = [sys.executable, "-m", "maatstaf", "run", "--data", str(folder)]
-    command += ["--measure", "wmo.unieke_clienten", "--from", "2015-01", "--to", "2025-12"]
-    command += ["--format", "json", "--output", str(tmp_path / "figures.json")]
-    subprocess.run(command, check=True, capture_output=True)  # the library cached: stops land
-    codes = []  # in the load, not in a first parse of the definitions
-    for delay in (0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.8, 2.0):
-        process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
-        )
-        time.sleep(delay)
-        process.send_signal(signal.SIGTERM)
-        _, err = process.communicate(timeout=120)
-        text = err.decode(errors="replace")
-        assert "FATAL" not in text and "terminate called" not in text, text
-        # -SIGINT: see the test above (seen before this thread existed; the file is whole)
-        assert process.returncode in (0, 130, -signal.SIGTERM, -signal.SIGINT), text
-        codes.append(process.returncode)
-    assert 130 in codes  # at least one stop landed while maatstaf ran, and was handled

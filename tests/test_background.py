@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 
@@ -49,29 +48,3 @@ def test_the_thread_does_not_keep_the_process_alive() -> None:
 
     in_background(work, "maatstaf-test")()
     assert names == [("maatstaf-test", True)]
-
-
-def test_cancel_stops_a_duckdb_query_in_the_thread_and_waits_for_it() -> None:
-    """A stopped command must not exit with DuckDB running in the load's thread (the
-    interpreter's exit would abort the process inside DuckDB)."""
-    import duckdb
-
-    from maatstaf.adapters.duck import connect, interrupt_all
-
-    con = connect()
-    started = threading.Event()
-
-    def work() -> list:
-        started.set()  # minutes of work, unless interrupted
-        return con.execute(
-            "SELECT count(*) FROM range(10000000000) t(x) WHERE x % 7 = 3"
-        ).fetchall()
-
-    job = in_background(work, "test-query")
-    assert started.wait(timeout=10)
-    time.sleep(0.2)  # inside the query
-    begun = time.monotonic()
-    job.cancel(interrupt_all)
-    assert time.monotonic() - begun < 30
-    with pytest.raises(duckdb.InterruptException):
-        job()

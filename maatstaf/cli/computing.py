@@ -9,7 +9,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from maatstaf.background import in_background
 from maatstaf.cli.boundary import UsageError
 from maatstaf.cli.options import date_of, library_of, policy_of, selection_of
 
@@ -71,22 +70,9 @@ def compute(
     on_engine = engine_of(engine)
     library = library_of(definitions)
     check_dimensions(library, selections, request.optional_dims)
-    loading = in_background(
-        lambda: load(data, mapping, pseudonymize, quarantine, library.table_schema), "maatstaf-load"
-    )
-    try:
-        # the engine is imported while DuckDB reads the data (it lets go of the GIL)
-        from maatstaf.engine.run import run
-        from maatstaf.engine.tables import duckdb_backend
+    from maatstaf.engine.run import run
 
-        if engine == "duckdb":
-            duckdb_backend()
-        loaded = on_engine(loading())
-    except BaseException:  # a stop (Ctrl-C, SIGTERM) or an error while the data loads
-        from maatstaf.adapters.duck import interrupt_all
-
-        loading.cancel(interrupt_all)  # DuckDB must not be left running in the thread
-        raise
+    loaded = on_engine(load(data, mapping, pseudonymize, quarantine, library.table_schema))
     request = replace(request, periods=periods_of(period_from, period_to, grain, loaded))
     with measure_progress() as progress:
         result = run(library, loaded, request, progress=progress)
