@@ -6,9 +6,8 @@ on large inputs), so a load does not wait for it afterwards."""
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable
-
-from maatstaf.background import in_background
 
 
 def file_fingerprint(contents: dict[str, bytes]) -> str:
@@ -23,4 +22,22 @@ def file_fingerprint(contents: dict[str, bytes]) -> str:
 def hashing(contents: dict[str, bytes]) -> Callable[[], str]:
     """``file_fingerprint(contents)`` computed in a thread of its own: the function
     returned gives it when it is done (and raises what the thread raised)."""
-    return in_background(lambda: file_fingerprint(contents), "maatstaf-fingerprint")
+    found: list[str] = []
+    failed: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            found.append(file_fingerprint(contents))
+        except BaseException as error:  # handed to the caller, never lost in the thread
+            failed.append(error)
+
+    thread = threading.Thread(target=work, name="maatstaf-fingerprint", daemon=True)
+    thread.start()
+
+    def result() -> str:
+        thread.join()
+        if failed:
+            raise failed[0]
+        return found[0]
+
+    return result

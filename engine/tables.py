@@ -37,7 +37,14 @@ def backend_for(data: LoadedData) -> ibis.BaseBackend:
     or stops with a message)."""
     if data.backend is not None:
         return data.backend  # type: ignore[return-value]
-    Backend = duckdb_backend()
+    # the backend class itself: ``ibis.duckdb`` would first look through every installed
+    # package's entry points for it (DuckDB's backend registers no options to miss); of
+    # Ibis's SQL compilers only DuckDB's is imported (``ibis_compilers``)
+    from maatstaf.engine.ibis_compilers import lazy_compilers
+
+    lazy_compilers()
+    from ibis.backends.duckdb import Backend
+
     if isinstance(data.tables, DuckTables):  # the load's own database: no copy
         return Backend.from_connection(data.tables.con)
     try:
@@ -46,21 +53,6 @@ def backend_for(data: LoadedData) -> ibis.BaseBackend:
         from maatstaf.engine.run import RunError
 
         raise RunError(str(exc)) from None
-
-
-def duckdb_backend() -> type[ibis.BaseBackend]:
-    """Ibis's DuckDB backend class and its SQL compiler, imported (once; a caller may import
-    them ahead, while the data loads). The backend class itself: ``ibis.duckdb`` would first
-    look through every installed package's entry points for it (DuckDB's backend registers
-    no options to miss); of Ibis's SQL compilers only DuckDB's is imported
-    (``ibis_compilers``)."""
-    from maatstaf.engine.ibis_compilers import lazy_compilers
-
-    lazy_compilers()
-    import ibis.backends.sql.compilers.duckdb  # noqa: F401
-    from ibis.backends.duckdb import Backend
-
-    return Backend
 
 
 def scoped_tables(

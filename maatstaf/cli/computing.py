@@ -51,6 +51,7 @@ def compute(
     Every option is checked before the library or the data is read."""
     from maatstaf.cli.loading import check_periods, load, periods_of
     from maatstaf.engine.request import RunRequest
+    from maatstaf.engine.run import run
     from maatstaf.engine.suppression import apply as apply_suppression
     from maatstaf.progress import measure_progress
 
@@ -70,8 +71,6 @@ def compute(
     on_engine = engine_of(engine)
     library = library_of(definitions)
     check_dimensions(library, selections, request.optional_dims)
-    from maatstaf.engine.run import run
-
     loaded = on_engine(load(data, mapping, pseudonymize, quarantine, library.table_schema))
     request = replace(request, periods=periods_of(period_from, period_to, grain, loaded))
     with measure_progress() as progress:
