@@ -299,10 +299,7 @@ class ReportRules(WindowRules):
         )
         return Member("sort", sort, self._span(meta))
 
-    def table_without_zero_rows(self, meta: Meta) -> Member:
-        return Member("without_zero_rows", True, self._span(meta))
-
-    def chart_without_zero_rows(self, meta: Meta) -> Member:
+    def without_zero_rows(self, meta: Meta) -> Member:  # of a table or a chart
         return Member("without_zero_rows", True, self._span(meta))
 
     def column_part(self, meta: Meta, window: rep.Window) -> rep.Window:

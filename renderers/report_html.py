@@ -210,9 +210,8 @@ def _crossed(item: ChartResult) -> tuple[list[str], list[svg.Series]] | None:
     first, second = dimensions[0], dimensions[-1]
     groups = {r.dimensions[first]: dimension_text(r, first) for r in item.rows}
     if len(dimensions) == 1:
-        return list(groups.values()), [svg.Series(item.rows[0].label, [
-            _numbers(r)[0] for r in item.rows
-        ])]  # fmt: skip
+        values = [_numbers(r)[0] for r in item.rows]
+        return list(groups.values()), [svg.Series(item.rows[0].label, values)]
     kinds = {r.dimensions[second]: dimension_text(r, second) for r in item.rows}
     value = {(r.dimensions[first], r.dimensions[second]): _numbers(r)[0] for r in item.rows}
     absent = 0.0 if item.without_zero_rows else None

@@ -18,10 +18,15 @@ TABLE = '    table "B" {{ show financien.begroting by domein  columns year  with
 CHART = '    chart bars "B" {{ show financien.begroting by domein  over last 2 years{extra} }}'
 
 
-def _domains(tmp_path: Path, extra: str) -> TableResult:
+def _only_item(tmp_path: Path, items: str, grain: str = "month"):
+    """The one item of a report with ``items``, planned for April 2021 on the money tables."""
     tmp_path.mkdir()
-    result = _plan(tmp_path, TABLE.format(extra=extra), TABLES, "2021-04")
-    [table] = _items(result)
+    [item] = _items(_plan(tmp_path, items, TABLES, "2021-04", grain))
+    return item
+
+
+def _domains(tmp_path: Path, extra: str) -> TableResult:
+    table = _only_item(tmp_path, TABLE.format(extra=extra))
     assert isinstance(table, TableResult)
     return table
 
@@ -40,9 +45,7 @@ def test_rows_that_are_zero_everywhere_are_left_out_and_the_total_stays(tmp_path
 
 
 def _chart(tmp_path: Path, extra: str) -> ChartResult:
-    tmp_path.mkdir()
-    result = _plan(tmp_path, CHART.format(extra=extra), TABLES, "2021-04", "year")
-    [chart] = _items(result)
+    chart = _only_item(tmp_path, CHART.format(extra=extra), "year")
     assert isinstance(chart, ChartResult)
     return chart
 
