@@ -3,8 +3,6 @@ inside them: ``dsl.check_conditions``)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from maatstaf.dsl import ast
 from maatstaf.dsl.errors import did_you_mean
 from maatstaf.dsl.names import (
@@ -21,25 +19,9 @@ from maatstaf.dsl.names import (
 )
 from maatstaf.dsl.schema import Table
 
-if TYPE_CHECKING:
-    from maatstaf.dsl.check_conditions import check_condition
-
-__all__ = ["Column", "Linked", "Scope", "Type", "Usage", "check_condition", "expr_type", "lookup"]
-
-
-def __getattr__(name: str) -> Any:
-    """``from maatstaf.dsl.typing import check_condition`` as before the conditions moved.
-
-    dsl.check_conditions imports this module at its top, so this one cannot import it at
-    its own top (whichever came first would find the other half-done): it imports it when
-    the name is first asked for (PEP 562), and _mapping_type and _case_type, which check
-    conditions, import it where they run.
-    """
-    if name == "check_condition":
-        from maatstaf.dsl.check_conditions import check_condition
-
-        return check_condition
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# check_condition lives in dsl.check_conditions, which imports this module at its top: the
+# functions here that check conditions (_mapping_type, _case_type) import it where they run
+__all__ = ["Column", "Linked", "Scope", "Type", "Usage", "expr_type", "lookup"]
 
 
 TYPE_NAMES = {
