@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import ibis
-import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
@@ -30,11 +29,11 @@ from maatstaf.engine.graph import evaluation_order
 from maatstaf.engine.notes_values import ValueCheck
 from maatstaf.engine.parameter_periods import missing_parameter, parameter_changes
 from maatstaf.engine.periods import Period, parse_period, shift
+from maatstaf.engine.plans import Plan, Plans
 from maatstaf.engine.result import (
     Note,
 )
 from maatstaf.engine.suppression import counts as counts_persons
-from maatstaf.engine.tables import periods_table
 
 if TYPE_CHECKING:
     from maatstaf.engine.run import RunRequest
@@ -53,6 +52,11 @@ class State:
     request: RunRequest | None = None
     _years: dict[tuple[str, ...], State] = field(default_factory=dict)
     values: ValueCheck | None = None  # shared with the states made from this one
+    plans: Plans = None  # type: ignore[assignment]  # the run's compiled plans (shared)
+
+    def __post_init__(self) -> None:
+        if self.plans is None:
+            self.plans = Plans(self.con)
 
     def value_check(self) -> ValueCheck:
         if self.values is None:
@@ -85,6 +89,7 @@ class State:
                 extra_dims=self.extra_dims,
                 request=self.request,
                 values=self.value_check(),
+                plans=self.plans,
             )
         sub = self._years[key]
         for needed in evaluation_order(self.graph, {measure_id}):  # type: ignore[arg-type]
@@ -156,6 +161,7 @@ def in_compared_version(state: State, measure_id: str) -> pd.DataFrame | None:
             extra_dims=state.extra_dims,
             request=state.request,
             values=state.value_check(),
+            plans=state.plans,
         )
         frames.append(evaluate(sub, measure_id, number))
         for note in sub.notes:
@@ -202,16 +208,28 @@ def _evaluate_version(
         # a span (a year to date) is no period of its grain: compiled by its begin and end
         spans = any(p.is_span for p in periods)
         grain = grains.pop() if len(grains) == 1 and not spans else None
-        expr = compile_version(version, state.ctx, periods_table(periods), grain)
-        present = periods_with_rows(version, state.ctx, periods_table(periods), grain)
+        table = state.plans.periods(periods)
+        spec = (version, grain, [(p.label, p.begin, p.end, p.grain) for p in periods])
+        plan = state.plans.plan(
+            ("figures", *spec), lambda: compile_version(version, state.ctx, table, grain)
+        )
+        # the periods with any row at all: asked for a sum only (no rows is no figure)
+        present = (
+            state.plans.plan(
+                ("present", *spec), lambda: periods_with_rows(version, state.ctx, table, grain)
+            )
+            if _is_sum(aggregate)
+            else None
+        )
     except CompileError as exc:
         state.note(version.measure, str(exc))
         return None
-    frame = state.con.execute(expr).rename(columns={PERIOD: "period"})
+    assert plan is not None
+    frame = state.plans.execute(plan).rename(columns={PERIOD: "period"})
     fill = isinstance(aggregate, ast.CountRows | ast.CountDistinct | ast.Spread) or (
         isinstance(aggregate, ast.SumOf) and aggregate.per is None
     )
-    empty = _periods_without_rows(state, version, labels, present) if _is_sum(aggregate) else []
+    empty = _periods_without_rows(state, version, labels, present)
     step = state.request.round_counts_to if state.request else None
     if step and counts_persons(version, state.library):
         frame["value"] = (frame["value"] / step + 0.5).floordiv(1) * step
@@ -260,13 +278,13 @@ def _is_sum(aggregate: ast.Aggregate) -> bool:
 
 
 def _periods_without_rows(
-    state: State, version: MeasureVersion, labels: list[str], present: ir.Table | None
+    state: State, version: MeasureVersion, labels: list[str], present: Plan | None
 ) -> list[str]:
     """The periods in which a sum's table has no rows at all: no figure there (no data is
     not 0), with a note naming the table and the periods."""
     if present is None:
         return []
-    found = set(state.con.execute(present)[PERIOD].astype(str))
+    found = set(state.plans.execute(present)[PERIOD].astype(str))
     empty = [label for label in labels if label not in found]
     if empty:
         table = getattr(version.aggregate, "table", "")

@@ -10,6 +10,7 @@ of the row that ends last."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
 
 import ibis
@@ -120,22 +121,38 @@ def merged_tables_in(
 
 class _ComputedOnUse(dict):  # type: ignore[type-arg]
     """A dict of relations whose merged tables become temporary tables when first read
-    through ``[]`` (iterating gives their views, which hold the same rows)."""
+    through ``[]`` (iterating gives their views, which hold the same rows). A merged
+    table's name is made from its view's SQL, so a plan compiled in an earlier run
+    (``plans``) names the table this run makes. ``watching``, when set, collects the
+    names read through ``[]``."""
 
     def __init__(
         self, con: ibis.BaseBackend, tables: dict[str, ir.Table], merged: dict[str, ir.Table]
     ) -> None:
         super().__init__({**tables, **merged})
         self._con, self._pending, self._lock = con, set(merged), threading.Lock()
+        self._views = dict(merged)
+        self.watching: set[str] | None = None
 
     def __getitem__(self, name: str) -> ir.Table:
+        if self.watching is not None:
+            self.watching.add(name)
         if name in self._pending:
-            from maatstaf.adapters.duck import unique_name
-
             with self._lock:
                 if name in self._pending:
                     view = super().__getitem__(name)
-                    table = self._con.create_table(unique_name(f"merged_{name}"), view, temp=True)
-                    super().__setitem__(name, table)
+                    sql = str(self._con.compile(view))
+                    stored = (
+                        f"maatstaf_merged_{name}_{hashlib.sha256(sql.encode()).hexdigest()[:20]}"
+                    )
+                    # made once a database: the same SQL over the same tables, the same rows
+                    self._con._run_pre_execute_hooks(view)
+                    self._con.con.execute(f'CREATE TEMP TABLE IF NOT EXISTS "{stored}" AS {sql}')
+                    super().__setitem__(name, self._con.table(stored))
                     self._pending.discard(name)
         return super().__getitem__(name)
+
+    def definition(self, name: str) -> ir.Table:
+        """What a table is defined as: a merged table's view (whether or not it is a table
+        yet), else the relation itself."""
+        return self._views[name] if name in self._views else super().__getitem__(name)

@@ -29,6 +29,7 @@ from maatstaf.engine.evaluate import (  # noqa: F401
 from maatstaf.engine.figures import to_figures
 from maatstaf.engine.graph import build_graph, content_hashes, evaluation_order
 from maatstaf.engine.periods import Period, shift
+from maatstaf.engine.plans import Plans
 from maatstaf.engine.request import RunRequest, Selection
 from maatstaf.engine.result import (
     MeasureProvenance,
@@ -67,6 +68,7 @@ def run(
     semi = con.name == "duckdb"
     ctx = Context(schema, library, {}, semi)
     ctx = Context(schema, library, scoped_tables(con, data, ctx, request.as_of), semi)
+    plans = Plans.open(con, ctx, in_process=data.backend is None)
     passes = [()] + ([(REGION_DIMENSION,)] if _is_regional(data) else [])
     results: dict[str, list[pd.DataFrame]] = {s.measure: [] for s in selections}
     # per measure: its figures in the compared periods, by the compared figure's version
@@ -75,7 +77,9 @@ def run(
     order = evaluation_order(graph, set(results))
     done = 0
     for extra in passes:
-        state = State(library, ctx, con, periods, graph=graph, extra_dims=extra, request=request)
+        state = State(
+            library, ctx, con, periods, graph=graph, extra_dims=extra, request=request, plans=plans
+        )
         for measure_id in order:
             started = time.perf_counter()
             state.results[measure_id] = evaluate(state, measure_id, forced.get(measure_id))
@@ -88,6 +92,7 @@ def run(
             if request.compare and measure_id not in forced:
                 compared[measure_id].append(in_compared_version(state, measure_id))
         notes += [n for n in state.notes if n.measure in results and n not in notes]
+    plans.save()
     figures = [
         f
         for s in selections

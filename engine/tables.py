@@ -164,7 +164,12 @@ def _scope_links(ctx: Context, table: str) -> bool:
 
 
 def periods_table(periods: Sequence[Period]) -> ir.Table:
-    arrow = pa.table(
+    return ibis.memtable(periods_arrow(periods))
+
+
+def periods_arrow(periods: Sequence[Period]) -> pa.Table:
+    """The periods: label, first and last day, and the first day of the period's year."""
+    return pa.table(
         {
             PERIOD: pa.array([p.label for p in periods], pa.string()),
             BEGIN: pa.array([p.begin for p in periods], pa.date32()),
@@ -172,4 +177,3 @@ def periods_table(periods: Sequence[Period]) -> ir.Table:
             YEAR_BEGIN: pa.array([year_start(p) for p in periods], pa.date32()),
         }
     )
-    return ibis.memtable(arrow)

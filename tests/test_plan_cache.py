@@ -1,154 +1,203 @@
-"""The run's start: what the engine imports to compute figures, and what it leaves out.
-
-No compiled-plan cache is kept (see the report of issue 14): Ibis compiles this run's plan
-in a few hundredths of a second; its imports are what cost. Of Ibis's twenty SQL compilers
-a run imports DuckDB's only (``engine.ibis_compilers``): the lazy package gives every
-name the real one gives, the same objects, and steps aside for any other package layout.
-"""
+"""The kept plans (``engine.plans``): a run in a new process on unchanged definitions
+compiles no plan and gives the same figures; a changed parameter, table scope or table
+is compiled anew, never served an old plan; a damaged entry is rebuilt; a plan over one
+of Ibis's in-memory tables is not kept."""
 
 from __future__ import annotations
 
-import ast
-import importlib.util
-import json
-import subprocess
-import sys
+import itertools
+import shutil
 from pathlib import Path
 
+import ibis
 import pytest
 
-from maatstaf.engine.ibis_compilers import PACKAGE, compiler_modules
+import maatstaf.adapters.duck as duck
+import maatstaf.engine.evaluate as evaluate
+from maatstaf.adapters.csv_folder import CsvFolderAdapter
+from maatstaf.adapters.sample import write_sample_csv
+from maatstaf.dsl.load import bundled_definitions, load_library
+from maatstaf.dsl.model import Library
+from maatstaf.engine.periods import parse_period, periods_between
+from maatstaf.engine.plans import Plans
+from maatstaf.engine.run import RunRequest, Selection, run
 
-REAL = importlib.util.find_spec(PACKAGE)
-
-
-def _in_process(script: str) -> str:
-    found = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True
-    )
-    return found.stdout.strip()
-
-
-def test_the_lazy_package_gives_what_the_real_one_gives() -> None:
-    """Every name of the real package's ``__all__``, and a compiler's own module, is the
-    same object from the lazy package (asked in a process of its own, then compared with
-    the real package imported after it)."""
-    script = (
-        "import importlib, sys\n"
-        "from maatstaf.engine.ibis_compilers import PACKAGE, lazy_compilers\n"
-        "assert lazy_compilers()\n"
-        "lazy = sys.modules[PACKAGE]\n"
-        "import ibis.backends.sql.compilers as sc\n"
-        "assert sc is lazy\n"
-        "assert [n for n in sys.modules if n.startswith(PACKAGE + '.')] == []\n"
-        "got = {n: getattr(sc, n) for n in sc.__all__}\n"
-        "duck = sc.duckdb\n"
-        "del sys.modules[PACKAGE]\n"
-        "real = importlib.import_module(PACKAGE)\n"
-        "assert real is not lazy and sorted(real.__all__) == sorted(got)\n"
-        "assert all(getattr(real, n) is v for n, v in got.items())\n"
-        "assert duck is sys.modules[PACKAGE + '.duckdb'] and duck.compiler is not None\n"
-        "print('same')\n"
-    )
-    assert _in_process(script) == "same"
+MEASURES = [
+    "wmo.unieke_clienten",  # a sweep
+    "wmo.echte_instroom",  # an anti-join with a parameter
+    "wmo.herindicaties",
+    "jeugd.stapeling",  # the entity timeline
+    "jeugd.unieke_jeugdigen",  # two versions; a table scoped through a link (made a table)
+    "jeugd.gedeclareerd_per_client",  # a sum: its periods with rows are a plan too
+    "cbs.jeugd.trajecten",  # a merged table, made when first read
+    "wmo.clienten_naar_leeftijd_geslacht",  # dimensions, a link to clienten
+]
+MONTHS = periods_between(parse_period("2020-07"), parse_period("2021-06"), "month")
+REQUEST = RunRequest(
+    periods=periods_between(parse_period("2019-H1"), parse_period("2021-H2"), "half-year"),
+    selections=[Selection(m) for m in MEASURES],
+    compare=True,  # earlier periods too, by the figure's own version
+)
 
 
-def test_an_unknown_name_is_an_attribute_error() -> None:
-    script = (
-        "from maatstaf.engine.ibis_compilers import lazy_compilers\n"
-        "lazy_compilers()\n"
-        "import ibis.backends.sql.compilers as sc\n"
-        "try:\n"
-        "    sc.NoSuchCompiler\n"
-        "except AttributeError as error:\n"
-        "    print(error)\n"
-    )
-    assert _in_process(script) == (
-        "module 'ibis.backends.sql.compilers' has no attribute 'NoSuchCompiler'"
-    )
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("sample")
+    write_sample_csv(folder)
+    return folder
 
 
-def test_a_package_imported_already_is_left_as_it_is() -> None:
-    script = (
-        "import ibis.backends.sql.compilers as sc\n"
-        "from maatstaf.engine.ibis_compilers import lazy_compilers\n"
-        "import sys\n"
-        "print(lazy_compilers(), sys.modules['ibis.backends.sql.compilers'] is sc)\n"
-    )
-    assert _in_process(script) == "False True"
+@pytest.fixture
+def plans(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[Plans]:
+    """A cache folder of the test's own; each run's plans as it ends."""
+    monkeypatch.setenv("MAATSTAF_CACHE_DIR", str(tmp_path / "cache"))
+    ended: list[Plans] = []
+    save = Plans.save
+
+    def saving(self: Plans) -> None:
+        ended.append(self)
+        save(self)
+
+    monkeypatch.setattr(Plans, "save", saving)
+    return ended
 
 
-def test_the_installed_ibis_has_the_layout_the_lazy_package_is_for() -> None:
-    assert REAL is not None and REAL.origin is not None
-    names = compiler_modules(Path(REAL.origin).read_text("utf-8"))
-    assert names is not None and names["DuckDBCompiler"] == f"{PACKAGE}.duckdb"
+def _new_process(sample: Path, monkeypatch: pytest.MonkeyPatch):
+    """The sample loaded as a new process loads it: the relations the load and the run
+    make are numbered from the start again (in a new database)."""
+    monkeypatch.setattr(duck, "_names", itertools.count())
+    return CsvFolderAdapter().load(str(sample))
+
+
+def _figures(library: Library, data, request: RunRequest = REQUEST) -> list[tuple]:
+    result = run(library, data, request)
+    figures = [(f.measure, f.period, f.dimensions, f.value, f.comparison) for f in result.figures]
+    return [*figures, *((n.measure, n.message) for n in result.notes)]
+
+
+def test_a_second_process_compiles_nothing_and_gives_the_same_figures(
+    sample: Path, plans: list[Plans], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library = load_library()
+    first = _figures(library, _new_process(sample, monkeypatch))
+    assert plans[-1].added >= len(MEASURES) and plans[-1].replayed == 0
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a kept plan was compiled again")
+
+    monkeypatch.setattr(evaluate, "compile_version", refuse)
+    monkeypatch.setattr(evaluate, "periods_with_rows", refuse)
+    second = _figures(library, _new_process(sample, monkeypatch))
+    assert plans[-1].added == 0 and plans[-1].replayed == plans[0].added
+    assert second == first
+    assert len(first) > 10 * len(MEASURES)
+
+
+@pytest.mark.slow  # three runs of eight measures: in make test-all
+def test_a_run_without_the_cache_gives_the_same_figures(
+    sample: Path, plans: list[Plans], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library = load_library()
+    _figures(library, _new_process(sample, monkeypatch))
+    replayed = _figures(library, _new_process(sample, monkeypatch))
+    assert plans[-1].replayed > 0
+    monkeypatch.setenv("MAATSTAF_CACHE_DIR", "off")
+    assert _figures(library, _new_process(sample, monkeypatch)) == replayed
+    assert plans[-1].key is None  # compiled, nothing read or kept
+
+
+def _library(tmp_path: Path, extra: str) -> Library:
+    """wmo.echte_instroom and wmo.unieke_clienten as the user's own files, with ``extra``
+    beside them (a parameter or a table scope of the user's, replacing the standard);
+    always in the same folder, so the measures are the same to the letter and place."""
+    folder = tmp_path / "definitions"
+    folder.mkdir(exist_ok=True)
+    for measure in ("echte_instroom", "unieke_clienten"):
+        shutil.copy(bundled_definitions() / "wmo" / f"{measure}.kpi", folder)
+    (folder / "eigen.kpi").write_text(extra, "utf-8")
+    return load_library([folder], cache=None)
+
+
+ECHT = RunRequest(periods=MONTHS, selections=[Selection("wmo.echte_instroom")])
+CLIENTS = RunRequest(periods=MONTHS, selections=[Selection("wmo.unieke_clienten")])
 
 
 @pytest.mark.parametrize(
-    "source",
+    ("request_", "before", "after"),
     [
-        # something else in the package: another Ibis, used as it is
-        f'__all__ = ["A"]\nfrom {PACKAGE}.a import A\nREGISTRY = {{}}\n',
-        f'__all__ = ["A", "B"]\nfrom {PACKAGE}.a import A\n',  # a name not imported
-        '__all__ = ["A"]\nfrom .a import A\n',  # a relative import
-        f"from {PACKAGE}.a import A\n",  # no __all__
-        f'__all__ = ["A"]\nimport os\nfrom {PACKAGE}.a import A\n',
+        # a parameter the rule reads
+        (ECHT, "parameter hersteltermijn = 0 days\n", "parameter hersteltermijn = 60 days\n"),
+        # the scope of the table it counts (a filter, kept a view)
+        (
+            CLIENTS,
+            'table toewijzingen {\n  exclude where reden_wijziging = "13"\n}\n',
+            'table toewijzingen {\n  exclude where productcode = "01A01"\n}\n',
+        ),
     ],
 )
-def test_any_other_layout_keeps_the_real_package(source: str) -> None:
-    assert compiler_modules(source) is None
+def test_what_a_plan_depends_on_changed_is_compiled_anew(
+    sample: Path,
+    plans: list[Plans],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    request_: RunRequest,
+    before: str,
+    after: str,
+) -> None:
+    """The same loaded tables, the same measure: only the parameter or the scope differs,
+    so an old plan would give the old figures."""
+    old, new = _library(tmp_path, before), _library(tmp_path, after)
+    data = _new_process(sample, monkeypatch)
+    kept = _figures(old, data, request_)
+    assert _figures(old, data, request_) == kept and plans[-1].replayed > 0  # kept: served
+    changed = _figures(new, data, request_)
+    assert plans[-1].replayed == 0
+    monkeypatch.setenv("MAATSTAF_CACHE_DIR", "off")
+    assert changed == _figures(new, data, request_)
+    assert changed != kept
 
 
-def test_a_layout_of_imports_only_is_read() -> None:
-    source = (
-        '"""doc"""\nfrom __future__ import annotations\n__all__ = ["A", "B"]\n'
-        f"from {PACKAGE}.a import A\nfrom {PACKAGE}.b import B\n"
-    )
-    assert compiler_modules(source) == {"A": f"{PACKAGE}.a", "B": f"{PACKAGE}.b"}
+def test_other_rows_are_served_the_kept_plan_and_counted_anew(
+    sample: Path, plans: list[Plans], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A plan depends on the tables' names and columns, never on their rows: other rows
+    in the same tables are counted by the kept plan, as by one compiled now."""
+    library = load_library()
+    first = _figures(library, _new_process(sample, monkeypatch), CLIENTS)
+    fewer = tmp_path / "fewer"  # every third Wmo indication a youth-care one
+    shutil.copytree(sample, fewer)
+    source = fewer / "toewijzingen.csv"
+    lines = source.read_text("utf-8").splitlines()
+    lines = [line.replace(",wmo,", ",jeugdwet,") if i % 3 else line for i, line in enumerate(lines)]
+    source.write_text("\n".join(lines) + "\n", "utf-8")
+    figures = _figures(library, _new_process(fewer, monkeypatch), CLIENTS)
+    assert plans[-1].replayed > 0 and plans[-1].added == 0
+    monkeypatch.setenv("MAATSTAF_CACHE_DIR", "off")
+    assert figures == _figures(library, _new_process(fewer, monkeypatch), CLIENTS)
+    assert figures != first
 
 
-@pytest.mark.slow  # the whole library twice: in make test-all
-def test_a_run_imports_one_compiler_and_gives_the_same_figures(tmp_path: Path) -> None:
-    """The whole process: a run on the sample imports DuckDB's compiler only, and its
-    figures are those of the same run with every compiler imported first."""
-    from maatstaf.adapters.sample import write_sample_csv
-
-    data = tmp_path / "data"
-    write_sample_csv(data)
-    outputs = {}
-    for name, first in (("lazy", ""), ("real", "import ibis.backends.sql.compilers\n")):
-        output = tmp_path / f"{name}.json"
-        args = [
-            "run", "--data", str(data), "--measure", "wmo.unieke_clienten",
-            "--from", "2023-01", "--to", "2023-12", "--grain", "month",
-            "--output", str(output),
-        ]  # fmt: skip
-        script = (
-            f"{first}import sys\n"
-            "from maatstaf.cli import app\n"
-            f"try:\n    app({args!r})\nexcept SystemExit as end:\n    assert not end.code\n"
-            "print(sorted(n.rsplit('.', 1)[1] for n in sys.modules\n"
-            "    if n.startswith('ibis.backends.sql.compilers.')))\n"
-        )
-        outputs[name] = (_in_process(script), json.loads(output.read_text("utf-8")))
-    assert REAL is not None and REAL.origin is not None
-    names = compiler_modules(Path(REAL.origin).read_text("utf-8"))
-    assert names is not None
-    dialects = {module.rsplit(".", 1)[1] for module in names.values()}
-    assert dialects & set(ast.literal_eval(outputs["lazy"][0])) == {"duckdb"}
-    assert dialects <= set(ast.literal_eval(outputs["real"][0]))
-    assert outputs["lazy"][1]["figures"] == outputs["real"][1]["figures"]
-    assert outputs["lazy"][1]["figures"]
+def test_a_damaged_entry_is_compiled_anew(
+    sample: Path, plans: list[Plans], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    library = load_library()
+    first = _figures(library, _new_process(sample, monkeypatch), CLIENTS)
+    (entry,) = (tmp_path / "cache").glob("plans-*.json")
+    data = entry.read_bytes()
+    entry.write_bytes(data.replace(b"SELECT", b"SELECT 1/0,", 1))  # its checksum no longer holds
+    assert _figures(library, _new_process(sample, monkeypatch), CLIENTS) == first
+    assert plans[-1].replayed == 0 and plans[-1].added > 0
 
 
-def test_the_console_command_collects_garbage_less_often() -> None:
-    """The console command (one command per process) raises the young generation's
-    threshold; importing the CLI, as tests and other programs do, changes nothing."""
-    script = (
-        "import gc\n"
-        "import maatstaf.cli as cli\n"
-        "print(gc.get_threshold())\n"
-        "cli.app = lambda: print(gc.get_threshold())\n"
-        "cli.main()\n"
-    )
-    assert _in_process(script).splitlines() == ["(700, 10, 10)", "(50000, 10, 10)"]
+def test_a_plan_over_an_in_memory_table_is_not_kept(
+    sample: Path, plans: list[Plans], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = _new_process(sample, monkeypatch)
+    library = load_library()
+    _figures(library, data, CLIENTS)
+    kept = plans[-1]
+    memory = ibis.memtable({"x": [1, 2, 3]})
+    plan = kept.plan(("test", 1), lambda: memory.aggregate(n=memory.x.sum()))
+    assert plan is not None and "_memtable_" in plan.sql
+    assert kept.execute(plan)["n"].tolist() == [6]
+    assert kept.plan(("test", 1), lambda: None) is None  # not kept: built again
