@@ -22,11 +22,14 @@ def maatstaf_command() -> list[str]:
     return [str(script)] if script.is_file() else [sys.executable, "-m", "maatstaf"]
 
 
-def timed(argv: Sequence[str]) -> dict[str, float]:
-    """Run one command to its end: its wall seconds and peak RSS (MiB, from ``wait4``)."""
+def timed(argv: Sequence[str], env: Mapping[str, str] | None = None) -> dict[str, float]:
+    """Run one command to its end (``env``: its environment, else this one's): its wall
+    seconds and peak RSS (MiB, from ``wait4``)."""
     with tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        process = subprocess.Popen(list(argv), stdout=subprocess.DEVNULL, stderr=err)
+        process = subprocess.Popen(
+            list(argv), stdout=subprocess.DEVNULL, stderr=err, env=None if env is None else {**env}
+        )
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -44,6 +47,7 @@ def best_of(
     commands: Mapping[str, Sequence[str]],
     repeat: int,
     after_round: Callable[[], None] | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> dict[str, dict]:
     """Run every command ``repeat`` times, round by round (``after_round`` checks each
     round's outputs); per command its best and every wall time, the least CPU time (user +
@@ -51,7 +55,7 @@ def best_of(
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in commands}
     for _ in range(repeat):
         for name, argv in commands.items():
-            runs[name].append(timed(argv))
+            runs[name].append(timed(argv, env))
         if after_round is not None:
             after_round()
     return {

@@ -5,6 +5,8 @@ same CSV, each a separate process, best of N; both outputs compared figure by fi
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -81,13 +83,24 @@ def compare_outputs(out: Path) -> int:
 
 
 def whole_process(rows: int, repeat: int, workdir: Path) -> dict:
-    """Time both sides at ``rows`` indications; fails loudly on any differing figure."""
+    """Time both sides at ``rows`` indications; fails loudly on any differing figure.
+
+    maatstaf starts from an empty cache folder of its own: its first run parses the
+    library and compiles the plan, and keeps both (``dsl.cache``, ``engine.plans``); the
+    runs after it read them, as a user's second run does. The whole library then runs
+    twice: its plans compiled, then kept."""
     csv = write_csv(rows, workdir / str(rows))
     out = workdir / f"{rows}-out"
     out.mkdir(exist_ok=True)
+    cache = workdir / f"{rows}-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    env = {**os.environ, "MAATSTAF_CACHE_DIR": str(cache)}
     compared: list[int] = []
-    timings = best_of(commands(csv, out), repeat, lambda: compared.append(compare_outputs(out)))
-    library = timed(library_command(csv, out))
+    timings = best_of(
+        commands(csv, out), repeat, lambda: compared.append(compare_outputs(out)), env
+    )
+    library = timed(library_command(csv, out), env)
+    kept = timed(library_command(csv, out), env)
     (out / "library.json").unlink()
     return {
         "rows": rows,
@@ -102,6 +115,7 @@ def whole_process(rows: int, repeat: int, workdir: Path) -> dict:
         "library": {
             **{k: round(v, 3) for k, v in library.items()},
             "goal_mib": LIBRARY_MEMORY_GOAL_MIB,
+            "kept": {k: round(v, 3) for k, v in kept.items()},
         },
     }
 
