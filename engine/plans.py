@@ -49,6 +49,7 @@ from maatstaf.engine.tables import periods_arrow
 
 MAGIC = "maatstaf-plans 1"
 PREFIX = "plans-"
+KEEP_PLANS = 1000  # plans in one entry (the whole library for about ten period ranges)
 _CODE = (Path(__file__).parent, Path(codec.__file__).parent)  # the engine, the language
 
 
@@ -89,6 +90,7 @@ class Plans:
     known: dict[str, Plan] = field(default_factory=dict)
     added: int = 0
     replayed: int = 0
+    used: set[str] = field(default_factory=set)  # the keys of this run's plans
     _periods: dict[tuple, ir.Table] = field(default_factory=dict)
     _signatures: dict[str, str] = field(default_factory=dict)
 
@@ -149,6 +151,7 @@ class Plans:
             for name, _ in known.tables:
                 self.tables[name]  # a merged table it reads is made now, as compiling would
             self.replayed += 1
+            self.used.add(key)
             return known
         self.tables.watching = read = set()
         try:
@@ -165,6 +168,7 @@ class Plans:
         plan = Plan(sql, columns, tables, table)
         if not table.op().find(ops.InMemoryTable) and _round_trips(columns):
             self.known[key] = Plan(sql, columns, tables)
+            self.used.add(key)
             self.added += 1
         return plan
 
@@ -201,7 +205,13 @@ class Plans:
         """Keep the plans compiled in this run with those read (nothing when none is new)."""
         if self.cache is None or self.key is None or not self.added:
             return
-        payload = json.dumps({k: p.as_json() for k, p in self.known.items()}, sort_keys=True)
+        # an entry holds this run's plans and, up to KEEP_PLANS, those of earlier runs
+        # (other periods): it never grows with every range a user asks for
+        others = [k for k in self.known if k not in self.used][
+            : max(0, KEEP_PLANS - len(self.used))
+        ]
+        kept = {k: self.known[k].as_json() for k in [*self.used, *others]}
+        payload = json.dumps(kept, sort_keys=True)
         self.cache.write(self.key, payload.encode())
 
 

@@ -201,3 +201,25 @@ def test_a_plan_over_an_in_memory_table_is_not_kept(
     assert plan is not None and "_memtable_" in plan.sql
     assert kept.execute(plan)["n"].tolist() == [6]
     assert kept.plan(("test", 1), lambda: None) is None  # not kept: built again
+
+
+def test_an_entry_keeps_this_runs_plans_and_a_bounded_number_of_others(
+    sample: Path, plans: list[Plans], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import json
+
+    import maatstaf.engine.plans as module
+
+    def stored() -> set[str]:
+        (entry,) = (tmp_path / "cache").glob("plans-*.json")
+        return set(json.loads(entry.read_bytes().split(b"\n", 3)[3]))
+
+    library = load_library()
+    monkeypatch.setattr(module, "KEEP_PLANS", 1)
+    _figures(library, _new_process(sample, monkeypatch), CLIENTS)
+    _figures(library, _new_process(sample, monkeypatch), ECHT)  # one plan (a count)
+    assert stored() == plans[-1].used and len(plans[-1].used) == 1  # CLIENTS' went
+    monkeypatch.setattr(module, "KEEP_PLANS", 3)
+    other = RunRequest(periods=REQUEST.periods, selections=CLIENTS.selections)
+    _figures(library, _new_process(sample, monkeypatch), other)
+    assert plans[-1].used < stored() and len(stored()) == 2  # and ECHT's stayed
