@@ -157,6 +157,7 @@ def test_what_a_plan_depends_on_changed_is_compiled_anew(
     assert changed != kept
 
 
+@pytest.mark.slow  # in make test-all
 def test_other_rows_are_served_the_kept_plan_and_counted_anew(
     sample: Path, plans: list[Plans], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -177,6 +178,7 @@ def test_other_rows_are_served_the_kept_plan_and_counted_anew(
     assert figures != first
 
 
+@pytest.mark.slow  # in make test-all
 def test_a_damaged_entry_is_compiled_anew(
     sample: Path, plans: list[Plans], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -203,6 +205,7 @@ def test_a_plan_over_an_in_memory_table_is_not_kept(
     assert kept.plan(("test", 1), lambda: None) is None  # not kept: built again
 
 
+@pytest.mark.slow  # in make test-all
 def test_an_entry_keeps_this_runs_plans_and_a_bounded_number_of_others(
     sample: Path, plans: list[Plans], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
