@@ -39,6 +39,7 @@ import ibis.expr.types as ir
 import pandas as pd
 import pyarrow as pa
 
+from maatstaf.adapters.duck import unique_name
 from maatstaf.dsl import codec
 from maatstaf.dsl.cache import LibraryCache, cache_folder
 from maatstaf.dsl.model import MeasureVersion
@@ -127,15 +128,12 @@ class Plans:
             for column in arrow.columns:
                 digest.update(repr(column.to_pylist()).encode())
             name = f"maatstaf_periods_{digest.hexdigest()[:20]}"
-            raw = self.con.con  # type: ignore[attr-defined]
-            raw.register("maatstaf_periods_arrow", arrow)
+            raw, source = self.con.con, unique_name("periods_arrow")  # type: ignore[attr-defined]
+            raw.register(source, arrow)
             try:
-                raw.execute(
-                    f'CREATE TEMP TABLE IF NOT EXISTS "{name}" AS '
-                    "SELECT * FROM maatstaf_periods_arrow"
-                )
+                raw.execute(f'CREATE TEMP TABLE IF NOT EXISTS "{name}" AS SELECT * FROM {source}')
             finally:
-                raw.unregister("maatstaf_periods_arrow")
+                raw.unregister(source)
             found = self._periods[tuple(periods)] = self.con.table(name)
         return found
 
