@@ -1,27 +1,32 @@
 """plans: each measure's compiled SQL kept on disk, so a run on unchanged definitions, over
-tables of the same shape, neither builds nor compiles its plans again.
+tables of the same names and columns, neither builds nor compiles its plans again.
 
 Building a measure's relational expression and compiling it with Ibis costs 10-30 ms per
 measure: at 10^5 rows about as long as running it (the whole library: 1.9 s of 4.5 s).
-The SQL depends on nothing but what the key holds, never on the rows:
+A plan's SQL depends on nothing but its key, never on the rows:
 
-- of the run: the versions of maatstaf, Python, Ibis, sqlglot and DuckDB; the bytes of
-  every module of the engine and the language; the schema; every parameter and dimension
-  of the library; whether the backend has SEMI/ANTI joins; and each table the engine
-  starts from, by name, column types and the SQL that defines it (its scope, its latest
-  versions, the relation the load made);
-- of the plan: the measure version as the library holds it (its text, conditions and
-  dimensions, the dimensions a run adds included), the grain and every period.
+- of the run (``run_key``): the versions of maatstaf, Python, Ibis, sqlglot and DuckDB;
+  the bytes of every module of the engine and the language; the schema; every parameter
+  and dimension of the library; which tables are there; whether the backend has SEMI/ANTI
+  joins;
+- of the plan (``plan_key``): the measure version as the library holds it (its text,
+  conditions and dimensions, the dimensions a run adds included), the grain and every
+  period;
+- checked before a kept plan is used: each table it read when it was compiled, by its
+  columns and the SQL that defines it (``Plans.signature``: a scope kept as a view, the
+  latest versions, a merged table's view).
 
-Anything else changed, and the key is another: the plan is built and compiled as before.
-The periods are a table named after its contents (``periods``), so a plan's SQL names no
-table of a single run. A plan reading one of Ibis's in-memory tables is never stored.
+Anything else changed, and the plan is built and compiled as before. The periods are a
+table named after its contents (``Plans.periods``) and a merged table is named after its
+view's SQL (``merge``), so a plan names the same tables in every process. A plan reading
+one of Ibis's in-memory tables is never kept.
 
 Only in process on DuckDB (a database or Spark compiles as before). Entries are JSON in
 the library's cache folder (``dsl.cache``: written whole, checked on reading, the newest
-kept, ``MAATSTAF_CACHE_DIR=off`` turns it off). A plan from disk and one compiled now run
-through the same code (``Plans.execute``): DuckDB's result converted to a frame by the
-plan's column types, as Ibis converts it.
+kept, ``MAATSTAF_CACHE_DIR=off`` turns it off); one holds a run's plans and at most
+``KEEP_PLANS``. A plan from disk and one compiled now run through the same code
+(``Plans.execute``): DuckDB's result converted to a frame by the plan's column types, as
+Ibis's DuckDB backend converts it.
 """
 
 from __future__ import annotations
