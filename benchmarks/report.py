@@ -177,7 +177,7 @@ def _baselines_table(size: dict) -> list[str]:
         for approach, b in entry["baselines"].items():
             lines.append(
                 f"| {entry['benchmark']} (`{entry['measure']}`) | "
-                f"{'' if mine is None else f'{mine:.3f}'} | {approach} | {b['seconds']:.3f} | "
+                f"{_seconds(mine)} | {approach} | {b['seconds']:.3f} | "
                 f"{b['peak_mib']:.0f} | {b['equal_to_maatstaf']} |"
             )
     return lines

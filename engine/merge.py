@@ -132,6 +132,7 @@ class _ComputedOnUse(dict):  # type: ignore[type-arg]
         super().__init__({**tables, **merged})
         self._con, self._pending, self._lock = con, set(merged), threading.Lock()
         self._views = dict(merged)
+        self._defined: dict[str, tuple[ir.Table, str]] = {}
         self.watching: set[str] | None = None
 
     def __getitem__(self, name: str) -> ir.Table:
@@ -140,8 +141,7 @@ class _ComputedOnUse(dict):  # type: ignore[type-arg]
         if name in self._pending:
             with self._lock:
                 if name in self._pending:
-                    view = super().__getitem__(name)
-                    sql = str(self._con.compile(view))
+                    view, sql = self.definition(name)
                     stored = (
                         f"maatstaf_merged_{name}_{hashlib.sha256(sql.encode()).hexdigest()[:20]}"
                     )
@@ -152,7 +152,10 @@ class _ComputedOnUse(dict):  # type: ignore[type-arg]
                     self._pending.discard(name)
         return super().__getitem__(name)
 
-    def definition(self, name: str) -> ir.Table:
-        """What a table is defined as: a merged table's view (whether or not it is a table
-        yet), else the relation itself."""
-        return self._views[name] if name in self._views else super().__getitem__(name)
+    def definition(self, name: str) -> tuple[ir.Table, str]:
+        """What a table is defined as, and its SQL (compiled once): a merged table's view
+        (whether or not it is a table yet), else the relation itself."""
+        if name not in self._defined:
+            table = self._views[name] if name in self._views else super().__getitem__(name)
+            self._defined[name] = (table, str(self._con.compile(table)))
+        return self._defined[name]

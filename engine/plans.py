@@ -180,8 +180,8 @@ class Plans:
         it (a merged table's view, whether it is a table yet or not)."""
         assert self.tables is not None
         if name not in self._signatures:
-            table = self.tables.definition(name)
-            text = f"{table.schema()}\n{self.con.compile(table)}"
+            table, sql = self.tables.definition(name)
+            text = f"{table.schema()}\n{sql}"
             self._signatures[name] = hashlib.sha256(text.encode()).hexdigest()
         return self._signatures[name]
 
@@ -193,7 +193,7 @@ class Plans:
             return self.con.execute(plan.expr)
         from ibis.backends.duckdb.converter import DuckDBPandasData
 
-        schema = ibis.schema({name: ibis.dtype(kind) for name, kind in plan.columns})
+        schema = _schema(plan.columns)
         result = self.con.con.sql(plan.sql).to_arrow_table()  # type: ignore[attr-defined]
         frame = pd.DataFrame(
             {
@@ -229,10 +229,14 @@ def _as_list(column: pa.ChunkedArray) -> bool:
 def _round_trips(columns: tuple[tuple[str, str], ...]) -> bool:
     """Every column type reads back as itself from its text (else the plan is not kept)."""
     try:
-        schema = ibis.schema({name: ibis.dtype(kind) for name, kind in columns})
+        return _columns(ibis.table(_schema(columns))) == columns
     except Exception:
         return False
-    return tuple((n, str(t)) for n, t in schema.items()) == columns
+
+
+def _schema(columns: tuple[tuple[str, str], ...]) -> ibis.Schema:
+    """The Ibis schema the columns' texts name (``_columns`` reversed)."""
+    return ibis.schema({name: ibis.dtype(kind) for name, kind in columns})
 
 
 def _columns(table: ir.Table) -> tuple[tuple[str, str], ...]:
