@@ -157,7 +157,7 @@ def assemble(
     rows = {}
     final = {}
     for name, relation in accepted.items():
-        final[name] = unique_name(f"loaded_{name}")
+        final[name] = unique_name(con, f"loaded_{name}")
         con.execute(
             f"CREATE TEMP VIEW {final[name]} AS SELECT * EXCLUDE ({ident(ROW)}) FROM {relation}"
         )
@@ -222,7 +222,7 @@ def _prepared(
     known = [c for c in header if table.column(c) is not None]
     arrow = arrow.select([ROW, *known])
     arrow, invalid = pseudonymize_table(arrow, table, personal, key, source.where)
-    relation = unique_name(f"mapped_{table.name}")
+    relation = unique_name(con, f"mapped_{table.name}")
     con.register(relation, arrow)
     return Prepared(relation, rows, invalid, errors, notes)
 

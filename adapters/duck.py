@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import weakref
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -19,7 +20,11 @@ import pyarrow as pa
 
 from maatstaf.adapters.base import LoadError
 
-_names = itertools.count()
+# per database: the names a load or run made in it are numbered from 0, so the same work
+# in a fresh database names the same tables (a kept plan names them: ``engine/plans.py``)
+_names: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, itertools.count] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def connect() -> duckdb.DuckDBPyConnection:
@@ -46,9 +51,14 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
     return rows[0][0] if rows else None
 
 
-def unique_name(stem: str) -> str:
-    """A table name no other load or run in this process uses."""
-    return f"{re.sub(r'[^0-9A-Za-z_]', '_', stem)}_{next(_names)}"
+def unique_name(con: duckdb.DuckDBPyConnection, stem: str) -> str:
+    """A table name nothing else in database ``con`` uses: numbered in the order they are
+    asked for in it, so a load or run in a fresh database names its tables as every other
+    does."""
+    names = _names.get(con)
+    if names is None:
+        names = _names[con] = itertools.count()
+    return f"{re.sub(r'[^0-9A-Za-z_]', '_', stem)}_{next(names)}"
 
 
 def ident(name: str) -> str:

@@ -28,7 +28,7 @@ def duplicates(
     names = [*table.key, *([table.history] if table.history else [])]
     names = [n for n in names if table.column(n) is not None]  # the source's, of those
     key = ", ".join(ident(n) for n in names)
-    shared = unique_name(f"shared_{table.name}")
+    shared = unique_name(con, f"shared_{table.name}")
     rows_read = f"(SELECT * FROM {checked} WHERE NOT __empty)"
     own = [n for n in table.key if table.column(n) is not None]  # the key, without history
     con.execute(
@@ -86,7 +86,7 @@ def duplicates(
     rejected = copies | duplicated
     if not rejected.any():
         return None, parts, False
-    dropped = unique_name(f"dropped_{table.name}")
+    dropped = unique_name(con, f"dropped_{table.name}")
     con.execute(f"CREATE TEMP TABLE {dropped} ({ident(ROW)} BIGINT)")
     con.register(f"{dropped}_arrow", pa.table({ROW: pa.array(numbers[rejected])}))
     con.execute(f"INSERT INTO {dropped} SELECT * FROM {dropped}_arrow")

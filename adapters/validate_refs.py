@@ -107,7 +107,7 @@ def _check_reference(
                 values.filter(child) if values is not None else None,
             )
         )
-    kept = unique_name(f"referenced_{table.name}")
+    kept = unique_name(con, f"referenced_{table.name}")
     con.execute(
         f"CREATE TEMP TABLE {kept} AS SELECT * FROM {rows} WHERE {ident(ROW)} NOT IN "
         f"(SELECT row FROM ({unknown})) ORDER BY {ident(ROW)}"

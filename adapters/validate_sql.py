@@ -115,7 +115,7 @@ def validate(
     )
     rules = [r for c in have.columns for r in column_rules(c, decimal_comma)]
     rules += interval_rules(have)
-    stored = unique_name(f"checked_{table.name}")
+    stored = unique_name(con, f"checked_{table.name}")
     commas = [c.name for c in have.columns if c.type == "decimal"] if look_for_commas else []
     query = _checked_query(
         have, source, described, rules, (decimal_comma, plain_trim, numbered, bare), commas
@@ -123,7 +123,7 @@ def validate(
     con.execute(f"CREATE TEMP TABLE {stored} AS {query}")
     checked = stored
     if not numbered:  # the table keeps the file's order: its row id numbers the lines
-        checked = unique_name(f"numbered_{table.name}")
+        checked = unique_name(con, f"numbered_{table.name}")
         con.execute(
             f"CREATE TEMP VIEW {checked} AS SELECT rowid + 2 AS {ident(ROW)}, "
             f"* EXCLUDE ({ident(ROW)}) FROM {stored}"
@@ -142,7 +142,7 @@ def validate(
     parts = _rule_rejections(con, table, file, rules, checked)
     duplicated, found, single = duplicates(con, have, file, checked)
     parts += found
-    accepted = unique_name(f"accepted_{table.name}")
+    accepted = unique_name(con, f"accepted_{table.name}")
     selected = ", ".join(
         [
             ident(c.name) if c.name in present else f"NULL::{SQL_TYPES[c.type]} AS {ident(c.name)}"
@@ -157,7 +157,7 @@ def validate(
     )
     keys = {}
     for column in referenced:
-        keys[column] = unique_name(f"rejected_{table.name}_{column}")
+        keys[column] = unique_name(con, f"rejected_{table.name}_{column}")
         con.execute(
             f"CREATE TEMP TABLE {keys[column]} AS SELECT {ident(column)}::VARCHAR AS k, "
             f"min({ident(ROW)}) AS row FROM {checked} WHERE NOT __empty AND {ident(column)} "

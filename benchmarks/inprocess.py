@@ -6,7 +6,6 @@ run. Every baseline's figures are compared with maatstaf's month by month (and b
 
 from __future__ import annotations
 
-import itertools
 import multiprocessing as mp
 import os
 import tempfile
@@ -43,7 +42,6 @@ def _measure_in_child(kind: str, rows: int) -> dict:
 def _maatstaf(table) -> dict:
     import pyarrow as pa
 
-    import maatstaf.adapters.duck as duck
     from maatstaf.adapters.base import LoadedData
     from maatstaf.dsl.load import load_library
     from maatstaf.dsl.schema import canonical_schema
@@ -80,9 +78,8 @@ def _maatstaf(table) -> dict:
     request = RunRequest(periods=periods, selections=[Selection(m) for m in measures])
 
     def once() -> tuple[float, dict[str, float], dict[str, dict[str, int]]]:
-        """One run, as in a new process: the relations it makes numbered from the start
-        (the plans it keeps name them)."""
-        duck._names = itertools.count()
+        """One run, in a database of its own as in a new process (the relations it makes
+        are numbered per database: the plans it keeps name them)."""
         per_measure: dict[str, float] = {}
 
         def progress(measure: str, done: int, total: int, seconds: float) -> None:

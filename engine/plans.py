@@ -17,8 +17,10 @@ A plan's SQL depends on nothing but its key, never on the rows:
   latest versions, a merged table's view).
 
 Anything else changed, and the plan is built and compiled as before. The periods are a
-table named after its contents (``Plans.periods``) and a merged table is named after its
-view's SQL (``merge``), so a plan names the same tables in every process. A plan reading
+table named after its contents (``Plans.periods``), a merged table is named after its
+view's SQL (``merge``) and the other tables a load or run makes are numbered per database
+(``duck.unique_name``), so a plan names the same tables in every process, and in every
+run of one process on tables handed over as Arrow (each in a database of its own). A plan reading
 one of Ibis's in-memory tables is never kept.
 
 Only in process on DuckDB (a database or Spark compiles as before). Entries are JSON in
@@ -133,7 +135,7 @@ class Plans:
             for column in arrow.columns:
                 digest.update(repr(column.to_pylist()).encode())
             name = f"maatstaf_periods_{digest.hexdigest()[:20]}"
-            raw, source = self.con.con, unique_name("periods_arrow")  # type: ignore[attr-defined]
+            raw, source = self.con.con, unique_name(self.con.con, "periods_arrow")  # type: ignore[attr-defined]
             raw.register(source, arrow)
             try:
                 raw.execute(f'CREATE TEMP TABLE IF NOT EXISTS "{name}" AS SELECT * FROM {source}')

@@ -94,7 +94,7 @@ def scoped_tables(
         # computed once where that saves work (the latest versions, a scope through a
         # link); a plain filter stays a view, which DuckDB pushes into every scan
         if data.backend is None and (versions or _scope_links(ctx, name)):
-            table = con.create_table(unique_name(f"scoped_{name}"), table, temp=True)
+            table = con.create_table(unique_name(con.con, f"scoped_{name}"), table, temp=True)
         tables[name] = table
     return merged_tables_in(con, data, ctx, tables)  # and those derived: 'table T merges S'
 
@@ -122,7 +122,7 @@ def _arrow_views(con: ibis.BaseBackend, data: LoadedData) -> dict[str, ir.Table]
         return {name: con.table(relation) for name, relation in tables.relations.items()}
     views = {}
     for name, arrow in tables.items():
-        view = unique_name(f"loaded_{name}")
+        view = unique_name(con.con, f"loaded_{name}")
         con.con.register(view, arrow)  # type: ignore[attr-defined]
         views[name] = con.table(view)
     return views

@@ -5,15 +5,14 @@ of Ibis's in-memory tables is not kept."""
 
 from __future__ import annotations
 
-import itertools
 import shutil
 from pathlib import Path
 
 import ibis
 import pytest
 
-import maatstaf.adapters.duck as duck
 import maatstaf.engine.evaluate as evaluate
+from maatstaf.adapters.base import LoadedData
 from maatstaf.adapters.csv_folder import CsvFolderAdapter
 from maatstaf.adapters.sample import write_sample_csv
 from maatstaf.dsl.load import bundled_definitions, load_library
@@ -62,10 +61,9 @@ def plans(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[Plans]:
     return ended
 
 
-def _new_process(sample: Path, monkeypatch: pytest.MonkeyPatch):
-    """The sample loaded as a new process loads it: the relations the load and the run
-    make are numbered from the start again (in a new database)."""
-    monkeypatch.setattr(duck, "_names", itertools.count())
+def _new_process(sample: Path) -> LoadedData:
+    """The sample loaded as a new process loads it: into a new database, so the relations
+    the load and the run make are numbered from the start again (``duck.unique_name``)."""
     return CsvFolderAdapter().load(str(sample))
 
 
@@ -79,7 +77,7 @@ def test_a_second_process_compiles_nothing_and_gives_the_same_figures(
     sample: Path, plans: list[Plans], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     library = load_library()
-    first = _figures(library, _new_process(sample, monkeypatch))
+    first = _figures(library, _new_process(sample))
     assert plans[-1].added >= len(MEASURES) and plans[-1].replayed == 0
 
     def refuse(*args: object, **kwargs: object) -> None:
@@ -87,7 +85,7 @@ def test_a_second_process_compiles_nothing_and_gives_the_same_figures(
 
     monkeypatch.setattr(evaluate, "compile_version", refuse)
     monkeypatch.setattr(evaluate, "periods_with_rows", refuse)
-    second = _figures(library, _new_process(sample, monkeypatch))
+    second = _figures(library, _new_process(sample))
     assert plans[-1].added == 0 and plans[-1].replayed == plans[0].added
     assert second == first
     assert len(first) > 10 * len(MEASURES)
@@ -98,11 +96,11 @@ def test_a_run_without_the_cache_gives_the_same_figures(
     sample: Path, plans: list[Plans], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     library = load_library()
-    _figures(library, _new_process(sample, monkeypatch))
-    replayed = _figures(library, _new_process(sample, monkeypatch))
+    _figures(library, _new_process(sample))
+    replayed = _figures(library, _new_process(sample))
     assert plans[-1].replayed > 0
     monkeypatch.setenv("MAATSTAF_CACHE_DIR", "off")
-    assert _figures(library, _new_process(sample, monkeypatch)) == replayed
+    assert _figures(library, _new_process(sample)) == replayed
     assert plans[-1].key is None  # compiled, nothing read or kept
 
 
@@ -147,7 +145,7 @@ def test_what_a_plan_depends_on_changed_is_compiled_anew(
     """The same loaded tables, the same measure: only the parameter or the scope differs,
     so an old plan would give the old figures."""
     old, new = _library(tmp_path, before), _library(tmp_path, after)
-    data = _new_process(sample, monkeypatch)
+    data = _new_process(sample)
     kept = _figures(old, data, request_)
     assert _figures(old, data, request_) == kept and plans[-1].replayed > 0  # kept: served
     changed = _figures(new, data, request_)
@@ -164,17 +162,17 @@ def test_other_rows_are_served_the_kept_plan_and_counted_anew(
     """A plan depends on the tables' names and columns, never on their rows: other rows
     in the same tables are counted by the kept plan, as by one compiled now."""
     library = load_library()
-    first = _figures(library, _new_process(sample, monkeypatch), CLIENTS)
+    first = _figures(library, _new_process(sample), CLIENTS)
     fewer = tmp_path / "fewer"  # every third Wmo indication a youth-care one
     shutil.copytree(sample, fewer)
     source = fewer / "toewijzingen.csv"
     lines = source.read_text("utf-8").splitlines()
     lines = [line.replace(",wmo,", ",jeugdwet,") if i % 3 else line for i, line in enumerate(lines)]
     source.write_text("\n".join(lines) + "\n", "utf-8")
-    figures = _figures(library, _new_process(fewer, monkeypatch), CLIENTS)
+    figures = _figures(library, _new_process(fewer), CLIENTS)
     assert plans[-1].replayed > 0 and plans[-1].added == 0
     monkeypatch.setenv("MAATSTAF_CACHE_DIR", "off")
-    assert figures == _figures(library, _new_process(fewer, monkeypatch), CLIENTS)
+    assert figures == _figures(library, _new_process(fewer), CLIENTS)
     assert figures != first
 
 
@@ -183,18 +181,18 @@ def test_a_damaged_entry_is_compiled_anew(
     sample: Path, plans: list[Plans], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     library = load_library()
-    first = _figures(library, _new_process(sample, monkeypatch), CLIENTS)
+    first = _figures(library, _new_process(sample), CLIENTS)
     (entry,) = (tmp_path / "cache").glob("plans-*.json")
     data = entry.read_bytes()
     entry.write_bytes(data.replace(b"SELECT", b"SELECT 1/0,", 1))  # its checksum no longer holds
-    assert _figures(library, _new_process(sample, monkeypatch), CLIENTS) == first
+    assert _figures(library, _new_process(sample), CLIENTS) == first
     assert plans[-1].replayed == 0 and plans[-1].added > 0
 
 
 def test_a_plan_over_an_in_memory_table_is_not_kept(
     sample: Path, plans: list[Plans], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    data = _new_process(sample, monkeypatch)
+    data = _new_process(sample)
     library = load_library()
     _figures(library, data, CLIENTS)
     kept = plans[-1]
@@ -219,10 +217,24 @@ def test_an_entry_keeps_this_runs_plans_and_a_bounded_number_of_others(
 
     library = load_library()
     monkeypatch.setattr(module, "KEEP_PLANS", 1)
-    _figures(library, _new_process(sample, monkeypatch), CLIENTS)
-    _figures(library, _new_process(sample, monkeypatch), ECHT)  # one plan (a count)
+    _figures(library, _new_process(sample), CLIENTS)
+    _figures(library, _new_process(sample), ECHT)  # one plan (a count)
     assert stored() == plans[-1].used and len(plans[-1].used) == 1  # CLIENTS' went
     monkeypatch.setattr(module, "KEEP_PLANS", 3)
     other = RunRequest(periods=REQUEST.periods, selections=CLIENTS.selections)
-    _figures(library, _new_process(sample, monkeypatch), other)
+    _figures(library, _new_process(sample), other)
     assert plans[-1].used < stored() and len(stored()) == 2  # and ECHT's stayed
+
+
+def test_arrow_tables_handed_over_are_served_the_kept_plans_of_an_earlier_run(
+    sample: Path, plans: list[Plans]
+) -> None:
+    """Tables handed over as Arrow (a library user, the tests) are read in a database of
+    the run's own, under the same names in every run: a second run replays the plans."""
+    loaded = _new_process(sample)
+    arrow = LoadedData(tables=dict(loaded.tables.items()), fingerprint="arrow")
+    library = load_library()
+    first = _figures(library, arrow, CLIENTS)
+    assert plans[-1].added > 0 and plans[-1].replayed == 0
+    assert _figures(library, arrow, CLIENTS) == first
+    assert plans[-1].added == 0 and plans[-1].replayed == plans[0].added
