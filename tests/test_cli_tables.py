@@ -36,6 +36,8 @@ def ordered(table: pa.Table) -> pa.Table:
     return table.sort_by([(c, "ascending") for c in table.column_names])
 
 
+@pytest.mark.slow  # every table written and read back: in make test-all
+# (the Parquet round trip below stays in make test)
 def test_csv_tables_read_back_as_exactly_what_the_engine_loads(sample, tmp_path) -> None:
     out = tmp_path / "out"
     result = runner.invoke(app, ["tables", "--data", str(sample), "--output", str(out)])

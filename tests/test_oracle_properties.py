@@ -798,6 +798,7 @@ def tables_with_an_unclaimed_law(draw: st.DrawFn) -> Tables:
     return tables
 
 
+@pytest.mark.slow  # three measures, each a run of its own: in make test-all
 @pytest.mark.parametrize("measure", sorted(OVER_VERZILVERING))
 @settings(max_examples=3, deadline=None, phases=PHASES, suppress_health_check=SLOW)
 @given(tables=tables_with_an_unclaimed_law())

@@ -57,6 +57,7 @@ def project(pytester: pytest.Pytester) -> pytest.Pytester:
     return pytester
 
 
+@pytest.mark.slow  # a pytest run of its own with two workers: in make test-all
 def test_module_fixture_groups_named_groups_and_free_tests(project: pytest.Pytester) -> None:
     result = project.runpytest_subprocess(
         "-n", "2", "--dist", "loadgroup", "-v", "-p", "no:cacheprovider"

@@ -272,6 +272,7 @@ def _oracle_instroom_2019() -> int:
     return int(found[("wmo.instroom", "2019", ())])
 
 
+@pytest.mark.slow  # runs the sample twice through the CLI: in make test-all
 def test_the_standard_table_rules_hold_in_a_project(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -330,6 +331,7 @@ def test_flags_override_the_project_file(project: Path, sample: Path, tmp_path: 
     assert sorted(p for _, p in figures(stdout)) == ["2020-11", "2020-12", "2021-01"]
 
 
+@pytest.mark.slow  # a report through the CLI: in make test-all
 def test_the_locale_and_suppression_come_from_the_project(project: Path) -> None:
     edit(project / "maatstaf.yaml", "locale: nl", "locale: en")
     edit(project / "maatstaf.yaml", 'suppression: "off"', "suppression: 100000")
@@ -343,6 +345,8 @@ def test_the_locale_and_suppression_come_from_the_project(project: Path) -> None
     assert all(v is not None for v in figures(json_out).values())
 
 
+@pytest.mark.slow  # the sample through a mapping and the CLI: in make test-all
+# (test_sources applies a mapping in make test)
 def test_the_mapping_of_the_project_applies_to_its_data(project: Path) -> None:
     path = project / "data" / "toewijzingen.csv"
     lines = path.read_text(encoding="utf-8").split("\n", 1)
@@ -365,6 +369,7 @@ def test_the_mapping_of_the_project_applies_to_its_data(project: Path) -> None:
                                ("wmo.instroom", "2021"): 2857}  # fmt: skip
 
 
+@pytest.mark.slow  # two reports through the CLI: in make test-all
 def test_report_writes_the_declared_report_and_another_period_to_stdout(project: Path) -> None:
     code, stdout, stderr = cli("report")
     assert code == 0, stderr

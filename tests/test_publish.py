@@ -356,6 +356,7 @@ def test_database_urls(monkeypatch: pytest.MonkeyPatch) -> None:
         target_of("env:CIJFERS_DB")
 
 
+@pytest.mark.slow  # two runs through the CLI: in make test-all (the publishing itself in make test)
 def test_publish_command_twice_into_a_duckdb_file(tmp_path: Path) -> None:
     from maatstaf.cli import app
 

@@ -420,6 +420,7 @@ def _run(sample_dir: Path, grain: str, first: str, last: str, *measures: str) ->
     }
 
 
+@pytest.mark.slow  # three runs through the CLI: in make test-all
 def test_spot_figures_equal_maatstaf_run_on_the_sample(sample: ReportResult, sample_dir: Path):
     months = _run(sample_dir, "month", "2019-01", "2020-12", "wmo.unieke_clienten",
                   "wmo.herindicaties", "participatie.uitgekeerd")  # fmt: skip

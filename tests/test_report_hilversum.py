@@ -269,6 +269,8 @@ def test_json_names_the_version_of_every_compared_figure(sample):
     assert (previous["other"]["version"], previous["definition_break"]["version"]) == (2, 1)
 
 
+@pytest.mark.slow  # the oracle over the whole sample: in make test-all
+# (test_year_to_date_tile_equals_the_oracle stays in make test)
 def test_tiles_equal_the_oracle(sample):
     """Tijdigheid per regeling, uitstroom naar werk and households on social assistance,
     with their comparisons, and the old definition's figure beside unieke jeugdigen."""

@@ -81,6 +81,8 @@ def _export(frames: dict[str, pd.DataFrame], dutch: bool) -> dict[str, pd.DataFr
     return out
 
 
+@pytest.mark.slow  # the whole sample as a Dutch export, run in full: in make test-all
+# (test_csv_adapter and test_duck_loading read each variant in make test)
 def test_dutch_excel_csv_gives_identical_figures(frames, canonical, tmp_path: Path) -> None:
     for name, frame in _export(frames, dutch=True).items():
         text = frame.to_csv(index=False, sep=";", lineterminator="\r\n")
@@ -103,6 +105,8 @@ def test_excel_workbook_gives_identical_figures(frames, canonical, tmp_path: Pat
     assert _figures(load_data(str(path))) == canonical
 
 
+@pytest.mark.slow  # the whole sample as Parquet, run in full: in make test-all
+# (test_regress_files and test_cli_tables read Parquet in make test)
 def test_parquet_folder_gives_identical_figures(frames, canonical, tmp_path: Path) -> None:
     schema = canonical_schema()
     for name, frame in frames.items():
