@@ -75,12 +75,29 @@ def results_name(sizes: list[int], parts: list[str]) -> str:
     return "-".join(["results", *chosen, *map(str, sizes)])
 
 
+MEASURED_WITH = ("duckdb", "ibis-framework", "pandas", "pyarrow", "numpy")
+
+
+def versions() -> dict[str, str]:
+    """The versions of the libraries the figures depend on (a new DuckDB moves them)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {}
+    for name in MEASURED_WITH:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
 def measure_all(args: argparse.Namespace, workdir: Path) -> dict:
     document: dict = {
         "measured_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "cpus": os.cpu_count(),
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "python": platform.python_version(),
+        "versions": versions(),
         "repeat": args.repeat,
     }
     if "startup" in args.parts:

@@ -34,7 +34,8 @@ def markdown(document: dict) -> str:
         f"# Benchmark results ({document['measured_at']}, {document['cpus']} cores, "
         f"load average at the start {load})",
         "",
-        f"Python {document['python']}; {document['repeat']} runs of every whole process, the "
+        f"Python {document['python']}{_versions(document)}; {document['repeat']} runs of "
+        "every whole process, the "
         "best counted; CPU = the least user + system time of its runs; peak = the highest "
         "resident memory of its runs.",
     ]
@@ -45,6 +46,14 @@ def markdown(document: dict) -> str:
     for size in document.get("sizes", []):
         lines += _in_process(size)
     return "\n".join(lines)
+
+
+def _versions(document: dict) -> str:
+    """`` (DuckDB 2.0.1, ...)``: the libraries measured with, where the document names them."""
+    found = document.get("versions")
+    if not found:
+        return ""
+    return " (" + ", ".join(f"{name} {version}" for name, version in found.items()) + ")"
 
 
 def _startup(startup: dict) -> list[str]:

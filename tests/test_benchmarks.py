@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from benchmarks import handwritten
 from benchmarks import whole_process as wp
-from benchmarks.__main__ import arguments, results_name
+from benchmarks.__main__ import MEASURED_WITH, arguments, results_name, versions
 from benchmarks.baselines import BENCHMARKS
 from benchmarks.baselines.common import LABELS
 from benchmarks.generate import indications
@@ -265,3 +265,11 @@ def test_the_memory_goal_at_ten_million() -> None:
     assert "peak 8193 MiB (goal: under 8 GiB, **not met**)." in markdown(document)
     engine.update(peak_mib=8192.0)
     assert "peak 8192 MiB (goal: under 8 GiB, met)." in markdown(document)
+
+
+def test_the_page_names_the_library_versions_measured_with() -> None:
+    document = json.loads((GOLDEN / "results.json").read_text("utf-8"))
+    assert "duckdb" not in markdown(document).split("\n")[2]  # an older page names none
+    document["versions"] = {"duckdb": "2.0.1", "pandas": "3.1.1"}
+    assert "(duckdb 2.0.1, pandas 3.1.1); " in markdown(document).split("\n")[2]
+    assert set(versions()) == set(MEASURED_WITH) and versions()["duckdb"][0].isdigit()
