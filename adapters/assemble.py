@@ -4,7 +4,6 @@ tables, with every rejected row and a fingerprint of the input."""
 from __future__ import annotations
 
 import contextlib
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -16,6 +15,7 @@ import pyarrow.compute as pc
 from maatstaf.adapters.base import LoadedData, LoadError, TableStats
 from maatstaf.adapters.duck import DuckTables, connect, ident, scalar, unique_name
 from maatstaf.adapters.fingerprint import hashing
+from maatstaf.adapters.headers import check_header, did_you_mean, unknown_columns
 from maatstaf.adapters.pseudonym import key_from_environment, pseudonymize
 from maatstaf.adapters.quarantine import (
     combine,
@@ -30,8 +30,6 @@ from maatstaf.dsl.schema import Schema, Table
 
 if TYPE_CHECKING:  # a mapping (YAML) is imported where a load applies one
     from maatstaf.adapters.mapping import Mapping, TableMapping
-
-LIKE = 0.85  # how alike an unknown column must be to a missing one to be taken for it
 
 
 @dataclass
@@ -296,25 +294,6 @@ def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
             con.unregister(name)
 
 
-def check_header(path: str, header: list[str], table: Table) -> None:
-    missing = [c for c in table.required if c not in header]
-    if not missing:
-        return
-    column = missing[0]
-    close = difflib.get_close_matches(column, header, n=1, cutoff=0.6)
-    hint = (
-        f" Did you mean '{close[0]}'? (the header has '{close[0]}')"
-        if close
-        # never the header's own names: in a file without a header they are a data row
-        else (
-            f" The first line must name the columns, e.g. {', '.join(table.required)}"
-            f" ({len(header)} column(s) found, none close to '{column}')."
-        )
-    )
-    others = f" (also missing: {', '.join(missing[1:])})" if missing[1:] else ""
-    raise LoadError(f"{path}:1: required column '{column}' is missing{others}.{hint}")
-
-
 def check_options(options: LoadOptions, schema: Schema) -> None:
     """Every table a mapping names and every column to pseudonymize exists; otherwise the
     mapping or the option would silently do nothing."""
@@ -323,7 +302,7 @@ def check_options(options: LoadOptions, schema: Schema) -> None:
         if schema.table(name) is None:
             problems.append(
                 f"the mapping names table '{name}', which maatstaf does not know."
-                + _did_you_mean(name, schema.table_names)
+                + did_you_mean(name, schema.table_names)
             )
     columns = sorted({c.name for t in schema.tables for c in t.columns})
     personal = sorted({c.name for t in schema.tables for c in t.columns if c.personal})
@@ -335,54 +314,10 @@ def check_options(options: LoadOptions, schema: Schema) -> None:
         if name not in columns:
             problems.append(
                 f"{option} '{name}': no such column."
-                + _did_you_mean(name, columns, f" Columns holding BSNs: {', '.join(personal)}.")
+                + did_you_mean(name, columns, f" Columns holding BSNs: {', '.join(personal)}.")
             )
     if problems:
         raise LoadError("\n".join(problems))
-
-
-def _did_you_mean(name: str, known: tuple[str, ...] | list[str], otherwise: str = "") -> str:
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    return f" Did you mean '{close[0]}'?" if close else otherwise
-
-
-def _likeness(a: str, b: str) -> float:
-    """How alike two column names are, also when their words are swapped (datum_einde and
-    einddatum): the better of the plain ratio and that of their sorted letters."""
-    plain = difflib.SequenceMatcher(None, a, b).ratio()
-    letters = difflib.SequenceMatcher(None, sorted(a.replace("_", "")), sorted(b.replace("_", "")))
-    return max(plain, letters.ratio())
-
-
-def unknown_columns(path: str, header: list[str], table: Table) -> tuple[list[str], list[str]]:
-    """(errors, notes) for the source columns the table does not have.
-
-    A column much like a canonical column the source lacks is an error: it is almost
-    surely that column misnamed, and without it the data would silently change meaning
-    (every row open-ended). Any other unknown column is noted as not used."""
-    errors, notes = [], []
-    absent = [c for c in table.column_names if c not in header]
-    for name in header:
-        if table.column(name) is not None:
-            continue
-        scored = sorted(((_likeness(name, c), c) for c in absent), reverse=True)
-        if scored and scored[0][0] >= LIKE:
-            errors.append(
-                f"{path}:1: unknown column '{name}' and no column '{scored[0][1]}'. Did you mean "
-                f"'{scored[0][1]}'? Rename the column (or map it in a mapping file); "
-                + _without(table, scored[0][1])
-            )
-        else:
-            notes.append(
-                f"{path}:1: column '{name}' is not a column of {table.name}; it is not used"
-            )
-    return errors, notes
-
-
-def _without(table: Table, column: str) -> str:
-    if table.period and column == table.period[1]:
-        return "without it every row would read as open-ended."
-    return f"without it every {column} would read as empty."
 
 
 def pseudonymize_table(

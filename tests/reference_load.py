@@ -12,9 +12,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from maatstaf.adapters import csv_folder
-from maatstaf.adapters.assemble import check_header, unknown_columns
 from maatstaf.adapters.base import LoadError, TableStats
 from maatstaf.adapters.cell_rules import ROW
+from maatstaf.adapters.headers import check_header, unknown_columns
 from maatstaf.adapters.quarantine import combine
 from maatstaf.dsl.schema import Table, canonical_schema
 from tests import reference_validate
