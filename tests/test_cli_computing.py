@@ -62,6 +62,8 @@ def sample_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.mark.slow  # the sample run and published through the CLI: in make test-all
+# (test_publish checks what publishing writes in make test)
 def test_run_and_publish_give_the_same_figures(tmp_path: Path, sample_folder: Path) -> None:
     """Measures with an optional dimension, CBS suppression and an as-of date: every
     option the two commands share reaches the computation of both."""

@@ -345,8 +345,6 @@ def test_the_locale_and_suppression_come_from_the_project(project: Path) -> None
     assert all(v is not None for v in figures(json_out).values())
 
 
-@pytest.mark.slow  # the sample through a mapping and the CLI: in make test-all
-# (test_sources applies a mapping in make test)
 def test_the_mapping_of_the_project_applies_to_its_data(project: Path) -> None:
     path = project / "data" / "toewijzingen.csv"
     lines = path.read_text(encoding="utf-8").split("\n", 1)

@@ -145,6 +145,8 @@ CODES = {
 }
 
 
+@pytest.mark.slow  # the whole sample through a mapping, run in full: in make test-all
+# (test_project applies a project's mapping in make test)
 def test_mapping_renames_columns_and_recodes_values(frames, canonical, tmp_path: Path) -> None:
     exported = _export(frames, dutch=False)
     own = exported["toewijzingen"].rename(
