@@ -12,7 +12,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from maatstaf.adapters.base import LoadedData, LoadError
-from maatstaf.adapters.duck import DuckTables, connect, unique_name
+from maatstaf.adapters.duck import DuckTables, connect, ident, unique_name
 from maatstaf.dsl import ast
 from maatstaf.dsl.schema import IBIS_TYPES, Table
 from maatstaf.engine.compile import (
@@ -68,22 +68,23 @@ def scoped_tables(
     rows instead of recomputing them; a plain filter stays a view. A database or Spark
     keeps them as views of its own tables."""
     sources = data.relations if data.backend is not None else _arrow_views(con, data)
-    single = getattr(data.tables, "single_version", frozenset())
-    raw = {
-        name: _known_on(
-            _with_declared(rel, ctx.schema.table(name)),
-            ctx.schema.table(name),
-            as_of,
-            name in single,
-        )
-        for name, rel in sources.items()
-    }
+    single = getattr(data.tables, "single_version", None)
+    if single is None:  # a database's tables, or Arrow tables handed over: not yet known
+        single = _single_versions(con, sources, ctx) if data.backend is None else frozenset()
+    raw: dict[str, ir.Table] = {}
+    versioned: set[str] = set()  # their latest versions computed (not merely filtered)
+    for name, rel in sources.items():
+        schema_table = ctx.schema.table(name)
+        declared = _with_declared(rel, schema_table)
+        raw[name], latest = _known_on(declared, schema_table, as_of, name in single)
+        if latest:
+            versioned.add(name)
     tables: dict[str, ir.Table] = {}
     linked_last = sorted(raw, key=lambda n: bool(_scope_links(ctx, n)))
     for name in linked_last:
         table, schema_table = raw[name], ctx.schema.table(name)
         conditions = ctx.library.scopes.get(name, ())
-        versions = table is not sources[name]
+        versions = name in versioned
         if conditions and schema_table is not None:
             scoped = Context(ctx.schema, ctx.library, tables, ctx.semi_joins)
             rows = with_links(table, schema_table, list(conditions), None, scoped)
@@ -128,26 +129,50 @@ def _arrow_views(con: ibis.BaseBackend, data: LoadedData) -> dict[str, ir.Table]
     return views
 
 
+def _single_versions(
+    con: ibis.BaseBackend, tables: dict[str, ir.Table], ctx: Context
+) -> frozenset[str]:
+    """The tables with history in which no key occurs twice, as the load finds them for a
+    file (``validate_keys``): there is no later version of a row to choose, so the latest
+    versions need not be computed and kept. Asked in DuckDB, one query per such table."""
+    single = set()
+    for name, table in tables.items():
+        schema_table = ctx.schema.table(name)
+        if schema_table is None or schema_table.history is None or not schema_table.key:
+            continue
+        if any(k not in table.columns for k in schema_table.key):
+            continue  # an empty key column: its rows share the key (versions)
+        key = ", ".join(ident(k) for k in schema_table.key)
+        query = (
+            f"SELECT NOT EXISTS (SELECT 1 FROM {ident(table.get_name())} GROUP BY {key} "
+            "HAVING count(*) > 1)"
+        )
+        if con.con.execute(query).fetchall()[0][0]:  # type: ignore[attr-defined]
+            single.add(name)
+    return frozenset(single)
+
+
 def _known_on(
     table: ir.Table, schema_table: Table | None, as_of: dt.date | None, single: bool = False
-) -> ir.Table:
-    """The rows as known on ``as_of`` (by default: now). Where a table keeps history, rows
-    sharing a key are versions of one row: the latest version registered by then wins
-    (rows without a registration time count as the earliest version). ``single``: the
-    load found every key once, so there is no later version to prefer."""
+) -> tuple[ir.Table, bool]:
+    """The rows as known on ``as_of`` (by default: now), and whether the latest versions
+    were chosen (a window over the whole table, worth computing once). Where a table keeps
+    history, rows sharing a key are versions of one row: the latest version registered by
+    then wins (rows without a registration time count as the earliest version).
+    ``single``: every key occurs once, so there is no later version to prefer."""
     history = schema_table.history if schema_table is not None else None
     if schema_table is None or history is None or history not in table.columns:
-        return table
+        return table, False
     if as_of is not None:
         limit = ibis.literal(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()))
         table = table.filter(table[history].isnull() | (table[history] < limit))
     if single:
-        return table
+        return table, False
     key = [table[k] for k in schema_table.key]
     order = ibis.desc(table[history].fill_null(_EARLIEST))
     latest = ibis.row_number().over(group_by=key, order_by=order)
     table = table.mutate(__version=latest)
-    return table.filter(table["__version"] == 0).drop("__version")
+    return table.filter(table["__version"] == 0).drop("__version"), True
 
 
 _EARLIEST = dt.datetime(1, 1, 1)

@@ -1,0 +1,95 @@
+"""Scoped tables for tables handed over as Arrow (engine/tables.py): the latest version of
+each row is computed, and kept as a table of the run's own, only where a key occurs more
+than once; a table in which every key occurs once is read as it is, as a loaded file is."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from ibis.backends.duckdb import Backend
+
+import maatstaf.engine.tables as tables
+from maatstaf.engine.periods import parse_period
+from maatstaf.engine.run import RunRequest, Selection, run
+from tests.helpers import loaded, standard_library, values
+
+D = dt.date
+REQUEST = RunRequest(
+    periods=[parse_period("2020-Q1"), parse_period("2020-Q2")],
+    selections=[Selection("jeugd.unieke_clienten"), Selection("jeugd.instroom")],
+)
+
+
+def _youth(tid: str, client: str, start: dt.date, end: dt.date | None, **extra: object) -> dict:
+    row = {
+        "toewijzing_id": tid,
+        "client_id": client,
+        "wet": "jeugdwet",
+        "productcode": "45A48",
+        "startdatum": start,
+        "einddatum": end,
+    }
+    return row | extra
+
+
+UNIQUE = [
+    _youth("t1", "A", D(2020, 1, 1), D(2020, 6, 30)),
+    _youth("t2", "B", D(2020, 4, 1), None),
+    _youth("t3", "C", D(2020, 2, 1), D(2020, 2, 1), geregistreerd_op=dt.datetime(2020, 1, 5)),
+]
+# t1 corrected on 2020-03-10: it ended in January after all (the later version wins)
+VERSIONS = [
+    *UNIQUE,
+    _youth("t1", "A", D(2020, 1, 1), D(2020, 1, 31), geregistreerd_op=dt.datetime(2020, 3, 10)),
+]
+
+
+@pytest.fixture
+def created(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The tables a run creates in its database, by name."""
+    names: list[str] = []
+    create = Backend.create_table
+
+    def recording(self: Backend, name: str, *args: object, **kwargs: object):
+        names.append(name)
+        return create(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(Backend, "create_table", recording)
+    return names
+
+
+def _figures(rows: list[dict], as_of: dt.date | None = None) -> dict:
+    request = RunRequest(periods=REQUEST.periods, selections=REQUEST.selections, as_of=as_of)
+    return values(run(standard_library(), loaded(toewijzingen=rows), request))
+
+
+def test_a_table_without_versions_is_read_as_it_is(created: list[str]) -> None:
+    figures = _figures(UNIQUE)
+    assert not [n for n in created if n.startswith("scoped_toewijzingen")]
+    assert figures == {
+        ("jeugd.unieke_clienten", "2020-Q1"): 2,  # A, C
+        ("jeugd.unieke_clienten", "2020-Q2"): 2,  # A, B
+        ("jeugd.instroom", "2020-Q1"): 2,
+        ("jeugd.instroom", "2020-Q2"): 1,
+    }
+
+
+@pytest.mark.parametrize(
+    ("as_of", "clients_q2"), [(None, 1), (D(2020, 3, 9), 2)], ids=["latest", "before"]
+)
+def test_versions_are_chosen_and_kept_once(
+    created: list[str], as_of: dt.date | None, clients_q2: int
+) -> None:
+    figures = _figures(VERSIONS, as_of)
+    assert len([n for n in created if n.startswith("scoped_toewijzingen")]) == 1
+    assert figures[("jeugd.unieke_clienten", "2020-Q2")] == clients_q2
+
+
+def test_reading_as_it_is_gives_what_choosing_versions_gives(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every key once: the latest versions are the rows themselves."""
+    read = _figures(UNIQUE, D(2020, 12, 31))
+    monkeypatch.setattr(tables, "_single_versions", lambda *args: frozenset())
+    assert _figures(UNIQUE, D(2020, 12, 31)) == read
