@@ -40,6 +40,21 @@ def arrow_table(table: str, rows: Sequence[dict]) -> pa.Table:
     )
 
 
+def youth_indication(
+    tid: str, client: str, start: dt.date, end: dt.date | None, **extra: object
+) -> dict:
+    """A youth-care indication (toewijzingen row) with product 45A48 and ``extra`` cells."""
+    row = {
+        "toewijzing_id": tid,
+        "client_id": client,
+        "wet": "jeugdwet",
+        "productcode": "45A48",
+        "startdatum": start,
+        "einddatum": end,
+    }
+    return row | extra
+
+
 def loaded(**tables: Sequence[dict]) -> LoadedData:
     return LoadedData(
         tables={name: arrow_table(name, rows) for name, rows in tables.items()}, fingerprint="test"

@@ -16,21 +16,12 @@ from maatstaf.engine.published import check, load_table, parse_cell
 from maatstaf.engine.reconcile import compare, expected_requests, junit_xml, load_expected
 from maatstaf.engine.run import RunRequest, run
 from maatstaf.renderers.json_renderer import JsonRenderer
-from tests.helpers import loaded, run_engine, standard_library, values
+from tests.helpers import loaded, run_engine, standard_library, values, youth_indication
 
 D = dt.date
 
 
-def _youth(tid: str, client: str, start: dt.date, end: dt.date | None, **extra: object) -> dict:
-    row = {
-        "toewijzing_id": tid,
-        "client_id": client,
-        "wet": "jeugdwet",
-        "productcode": "45A48",
-        "startdatum": start,
-        "einddatum": end,
-    }
-    return row | extra
+_youth = youth_indication
 
 
 def _old_vs_new_data():

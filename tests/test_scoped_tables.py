@@ -12,7 +12,7 @@ from ibis.backends.duckdb import Backend
 import maatstaf.engine.tables as tables
 from maatstaf.engine.periods import parse_period
 from maatstaf.engine.run import RunRequest, Selection, run
-from tests.helpers import loaded, standard_library, values
+from tests.helpers import loaded, standard_library, values, youth_indication
 
 D = dt.date
 REQUEST = RunRequest(
@@ -21,16 +21,7 @@ REQUEST = RunRequest(
 )
 
 
-def _youth(tid: str, client: str, start: dt.date, end: dt.date | None, **extra: object) -> dict:
-    row = {
-        "toewijzing_id": tid,
-        "client_id": client,
-        "wet": "jeugdwet",
-        "productcode": "45A48",
-        "startdatum": start,
-        "einddatum": end,
-    }
-    return row | extra
+_youth = youth_indication
 
 
 UNIQUE = [
