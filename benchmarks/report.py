@@ -35,9 +35,8 @@ def markdown(document: dict) -> str:
         f"load average at the start {load})",
         "",
         f"Python {document['python']}{_versions(document)}; {document['repeat']} runs of "
-        "every whole process, the "
-        "best counted; CPU = the least user + system time of its runs; peak = the highest "
-        "resident memory of its runs.",
+        "every whole process, the best counted; CPU = the least user + system time of its "
+        "runs; peak = the highest resident memory of its runs.",
     ]
     if "startup" in document:
         lines += _startup(document["startup"])
@@ -49,7 +48,7 @@ def markdown(document: dict) -> str:
 
 
 def _versions(document: dict) -> str:
-    """`` (DuckDB 2.0.1, ...)``: the libraries measured with, where the document names them."""
+    """`` (duckdb 2.0.1, ...)``: the libraries measured with, where the document names them."""
     found = document.get("versions")
     if not found:
         return ""

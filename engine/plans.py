@@ -20,8 +20,8 @@ Anything else changed, and the plan is built and compiled as before. The periods
 table named after its contents (``Plans.periods``), a merged table is named after its
 view's SQL (``merge``) and the other tables a load or run makes are numbered per database
 (``duck.unique_name``), so a plan names the same tables in every process, and in every
-run of one process on tables handed over as Arrow (each in a database of its own). A plan reading
-one of Ibis's in-memory tables is never kept.
+run of one process on tables handed over as Arrow (each in a database of its own). A plan
+reading one of Ibis's in-memory tables is never kept.
 
 Only in process on DuckDB (a database or Spark compiles as before). Entries are JSON in
 the library's cache folder (``dsl.cache``: written whole, checked on reading, the newest
@@ -135,7 +135,8 @@ class Plans:
             for column in arrow.columns:
                 digest.update(repr(column.to_pylist()).encode())
             name = f"maatstaf_periods_{digest.hexdigest()[:20]}"
-            raw, source = self.con.con, unique_name(self.con.con, "periods_arrow")  # type: ignore[attr-defined]
+            raw = self.con.con  # type: ignore[attr-defined]
+            source = unique_name(raw, "periods_arrow")
             raw.register(source, arrow)
             try:
                 raw.execute(f'CREATE TEMP TABLE IF NOT EXISTS "{name}" AS SELECT * FROM {source}')

@@ -84,7 +84,6 @@ def scoped_tables(
     for name in linked_last:
         table, schema_table = raw[name], ctx.schema.table(name)
         conditions = ctx.library.scopes.get(name, ())
-        versions = name in versioned
         if conditions and schema_table is not None:
             scoped = Context(ctx.schema, ctx.library, tables, ctx.semi_joins)
             rows = with_links(table, schema_table, list(conditions), None, scoped)
@@ -94,7 +93,7 @@ def scoped_tables(
             table = rows.filter(keep).select(*table.columns)
         # computed once where that saves work (the latest versions, a scope through a
         # link); a plain filter stays a view, which DuckDB pushes into every scan
-        if data.backend is None and (versions or _scope_links(ctx, name)):
+        if data.backend is None and (name in versioned or _scope_links(ctx, name)):
             table = con.create_table(unique_name(con.con, f"scoped_{name}"), table, temp=True)
         tables[name] = table
     return merged_tables_in(con, data, ctx, tables)  # and those derived: 'table T merges S'

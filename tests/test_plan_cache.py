@@ -177,9 +177,7 @@ def test_other_rows_are_served_the_kept_plan_and_counted_anew(
 
 
 @pytest.mark.slow  # in make test-all
-def test_a_damaged_entry_is_compiled_anew(
-    sample: Path, plans: list[Plans], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_a_damaged_entry_is_compiled_anew(sample: Path, plans: list[Plans], tmp_path: Path) -> None:
     library = load_library()
     first = _figures(library, _new_process(sample), CLIENTS)
     (entry,) = (tmp_path / "cache").glob("plans-*.json")
@@ -189,9 +187,7 @@ def test_a_damaged_entry_is_compiled_anew(
     assert plans[-1].replayed == 0 and plans[-1].added > 0
 
 
-def test_a_plan_over_an_in_memory_table_is_not_kept(
-    sample: Path, plans: list[Plans], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_plan_over_an_in_memory_table_is_not_kept(sample: Path, plans: list[Plans]) -> None:
     data = _new_process(sample)
     library = load_library()
     _figures(library, data, CLIENTS)

@@ -21,15 +21,12 @@ from tests.helpers import loaded, run_engine, standard_library, values, youth_in
 D = dt.date
 
 
-_youth = youth_indication
-
-
 def _old_vs_new_data():
     """A: care in 2020, budget booked 2019-12-01 (ambulant, booked at the start);
     B: care and a booking in 2020; C: a booking in 2020 but care for Wmo only."""
     rows = [
-        _youth("t1", "A", D(2019, 12, 1), D(2020, 5, 31)),
-        _youth("t2", "B", D(2020, 2, 1), None),
+        youth_indication("t1", "A", D(2019, 12, 1), D(2020, 5, 31)),
+        youth_indication("t2", "B", D(2020, 2, 1), None),
         {
             "toewijzing_id": "t3",
             "client_id": "C",
@@ -241,10 +238,10 @@ def test_same_inputs_give_byte_identical_json() -> None:
 def _history() -> object:
     """t1 was registered ending 2020-06-30; on 2021-02-15 a correction (a new version of
     t1) moved the end to 2020-03-31 retroactively."""
-    first = _youth(
+    first = youth_indication(
         "t1", "A", D(2020, 1, 1), D(2020, 6, 30), geregistreerd_op=dt.datetime(2020, 1, 5, 9, 0)
     )
-    corrected = _youth(
+    corrected = youth_indication(
         "t1", "A", D(2020, 1, 1), D(2020, 3, 31), geregistreerd_op=dt.datetime(2021, 2, 15, 14, 30)
     )
     return loaded(toewijzingen=[first, corrected])
@@ -273,10 +270,10 @@ def test_diff_evidence_gives_the_values_of_the_deciding_columns() -> None:
     sides of it; B is counted by both."""
     data = loaded(
         toewijzingen=[
-            _youth("t1", "A", D(2019, 12, 1), D(2020, 5, 31)),
-            _youth("t2", "B", D(2020, 2, 1), None),
-            _youth("t4", "D", D(2020, 3, 1), None),
-            _youth("t5", "E", D(2018, 6, 1), D(2021, 3, 31)),
+            youth_indication("t1", "A", D(2019, 12, 1), D(2020, 5, 31)),
+            youth_indication("t2", "B", D(2020, 2, 1), None),
+            youth_indication("t4", "D", D(2020, 3, 1), None),
+            youth_indication("t5", "E", D(2018, 6, 1), D(2021, 3, 31)),
         ],
         budgetboekingen=[
             {"toewijzing_id": "t1", "boekdatum": D(2019, 12, 1), "bedrag": 900},

@@ -21,18 +21,19 @@ REQUEST = RunRequest(
 )
 
 
-_youth = youth_indication
-
-
 UNIQUE = [
-    _youth("t1", "A", D(2020, 1, 1), D(2020, 6, 30)),
-    _youth("t2", "B", D(2020, 4, 1), None),
-    _youth("t3", "C", D(2020, 2, 1), D(2020, 2, 1), geregistreerd_op=dt.datetime(2020, 1, 5)),
+    youth_indication("t1", "A", D(2020, 1, 1), D(2020, 6, 30)),
+    youth_indication("t2", "B", D(2020, 4, 1), None),
+    youth_indication(
+        "t3", "C", D(2020, 2, 1), D(2020, 2, 1), geregistreerd_op=dt.datetime(2020, 1, 5)
+    ),
 ]
 # t1 corrected on 2020-03-10: it ended in January after all (the later version wins)
 VERSIONS = [
     *UNIQUE,
-    _youth("t1", "A", D(2020, 1, 1), D(2020, 1, 31), geregistreerd_op=dt.datetime(2020, 3, 10)),
+    youth_indication(
+        "t1", "A", D(2020, 1, 1), D(2020, 1, 31), geregistreerd_op=dt.datetime(2020, 3, 10)
+    ),
 ]
 
 
