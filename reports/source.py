@@ -46,6 +46,9 @@ class Source:
     needs: set[Need] = field(default_factory=set)
     # (measure, period label) -> why a figure added up over hidden dimensions lacks parts
     notes: dict[tuple[str, str], str] = field(default_factory=dict)
+    # the second pass's answers, by (id of the series, period, forced): a table asks for
+    # the same figures once per cell; the series is kept with them, so its id stays its own
+    _answers: dict[tuple, tuple[Series, dict[Dims, Figure]]] = field(default_factory=dict)
 
     def version(self, series: Series, period: Period) -> MeasureVersion | None:
         measure = self.library.measures[series.measure]
@@ -74,7 +77,17 @@ class Source:
     ) -> dict[Dims, Figure]:
         """The figures of a series for a period (forced to a version), by the dimensions the
         series shows (those of its filter only), added up over the measure's other
-        dimensions; nothing for a period after the report period."""
+        dimensions; nothing for a period after the report period. The caller does not
+        change the answer: it is the one every later question gets."""
+        if self.found is None:
+            return self._figures(series, period, forced)
+        key = (id(series), period, forced)
+        known = self._answers.get(key)
+        if known is None or known[0] is not series:
+            known = self._answers[key] = (series, self._figures(series, period, forced))
+        return known[1]
+
+    def _figures(self, series: Series, period: Period, forced: int | None) -> dict[Dims, Figure]:
         forced = forced if forced is not None else series.version
         measure = self.library.measures[series.measure]
         clipped = self.clip(period, measure.version_on(self.report.end))

@@ -180,7 +180,8 @@ def _sorted(rows: list[Row], how: str) -> list[Row]:
         return sorted(rows, key=lambda r: (r.label, sorted(_shown(r).values())))
     if how in ("value_desc", "value_asc"):
         known = [r for r in rows if r.values and r.values[0].value is not None]
-        unknown = [r for r in rows if r not in known]
+        placed = {id(r) for r in known}
+        unknown = [r for r in rows if id(r) not in placed]
         known.sort(key=lambda r: r.values[-1].value or 0, reverse=how == "value_desc")
         return known + unknown
     return rows
