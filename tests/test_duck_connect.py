@@ -1,0 +1,87 @@
+"""``duck.connect``: every load and run gets a connection of its own to the process's one
+in-memory database. What one connection makes (temporary tables and views, registered
+Arrow tables) no other connection sees, and a connection's tables go with it; the memory
+cap follows the environment of the moment."""
+
+from __future__ import annotations
+
+import gc
+import os
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from maatstaf.adapters import duck
+from maatstaf.adapters.base import LoadError
+
+
+def _names(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {
+        r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    }
+
+
+def test_a_connection_sees_nothing_another_made():
+    first, second = duck.connect(), duck.connect()
+    first.execute("CREATE TEMP TABLE t AS SELECT 1 AS x")
+    first.execute("CREATE TEMP VIEW v AS SELECT 2 AS y")
+    first.register("r", pa.table({"z": [3]}))
+    assert {"t", "v", "r"} <= _names(first)
+    assert not {"t", "v", "r"} & _names(second)
+    for name in ("t", "v", "r"):
+        with pytest.raises(duckdb.CatalogException):
+            second.execute(f"SELECT * FROM {name}")
+    # the same name in another connection is another table
+    second.execute("CREATE TEMP TABLE t AS SELECT 'b' AS x")
+    assert first.execute("SELECT x FROM t").fetchall() == [(1,)]
+    assert second.execute("SELECT x FROM t").fetchall() == [("b",)]
+
+
+def test_a_connections_tables_go_with_it():
+    con = duck.connect()
+    con.execute("CREATE TEMP TABLE big AS SELECT range AS x FROM range(2000000)")
+    used = con.execute("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchall()[0][0]
+    del con
+    gc.collect()
+    after = duck.connect()
+    left = after.execute("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchall()[0][0]
+    assert left < used - 8_000_000  # 2 million BIGINTs, 16 MB, are no longer held
+
+
+def test_names_are_numbered_per_connection():
+    first, second = duck.connect(), duck.connect()
+    assert duck.unique_name(first, "x") == duck.unique_name(second, "x")
+
+
+def test_the_memory_cap_follows_the_environment(monkeypatch: pytest.MonkeyPatch):
+    def cap(con: duckdb.DuckDBPyConnection) -> str:
+        return con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+
+    monkeypatch.delenv("MAATSTAF_MEMORY_LIMIT", raising=False)
+    default = cap(duck.connect())
+    monkeypatch.setenv("MAATSTAF_MEMORY_LIMIT", "512MB")
+    assert cap(duck.connect()) == "488.2 MiB"  # DuckDB writes 512 MB in MiB
+    monkeypatch.delenv("MAATSTAF_MEMORY_LIMIT")
+    assert cap(duck.connect()) == default
+    monkeypatch.setenv("MAATSTAF_MEMORY_LIMIT", "lots")
+    with pytest.raises(LoadError, match="MAATSTAF_MEMORY_LIMIT='lots'"):
+        duck.connect()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
+def test_a_forked_process_makes_a_database_of_its_own():
+    duck.connect()
+    parent = duck._database
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: a database of its own, which works
+        try:
+            fresh = duck._database is None
+            answer = duck.connect().execute("SELECT 41 + 1").fetchall()[0][0]
+            os.write(write, f"{fresh} {answer}".encode())
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+    assert os.read(read, 100).decode() == "True 42"
+    assert duck._database is parent
