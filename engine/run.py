@@ -37,7 +37,12 @@ from maatstaf.engine.result import (
     Provenance,
     RunResult,
 )
-from maatstaf.engine.tables import backend_for, periods_table, scoped_tables  # noqa: F401
+from maatstaf.engine.tables import (  # noqa: F401
+    backend_for,
+    computation,
+    periods_table,
+    scoped_tables,
+)
 
 REGION_DIMENSION = "gemeente"
 
@@ -64,10 +69,9 @@ def run(
     selections = _selections(library, request.selections)
     forced = {s.measure: s.version for s in selections if s.version is not None}
     periods = with_comparisons(request.periods) if request.compare else list(request.periods)
-    con = backend_for(data)
-    semi = con.name == "duckdb"
-    ctx = Context(schema, library, {}, semi)
-    ctx = Context(schema, library, scoped_tables(con, data, ctx, request.as_of), semi)
+    semi = data.backend is None or getattr(data.backend, "name", None) == "duckdb"
+    con, tables = computation(data, Context(schema, library, {}, semi), request.as_of)
+    ctx = Context(schema, library, tables, semi)
     plans = Plans.open(con, ctx, in_process=data.backend is None)
     passes = [()] + ([(REGION_DIMENSION,)] if _is_regional(data) else [])
     results: dict[str, list[pd.DataFrame]] = {s.measure: [] for s in selections}

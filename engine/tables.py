@@ -5,6 +5,7 @@ the latest version of each row, and the requested periods as a table."""
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Sequence
 
 import ibis
@@ -53,6 +54,50 @@ def backend_for(data: LoadedData) -> ibis.BaseBackend:
         from maatstaf.engine.run import RunError
 
         raise RunError(str(exc)) from None
+
+
+def computation(
+    data: LoadedData, ctx: Context, as_of: dt.date | None = None
+) -> tuple[ibis.BaseBackend, dict[str, ir.Table]]:
+    """Where a run computes and the rows it starts from (``backend_for``,
+    ``scoped_tables``). In process, both are kept for the next run on the same data,
+    schema, library and day: a report's runs (one per grain and version) start from the
+    same scoped tables instead of computing the latest versions and the scopes again.
+    Kept with the data, and gone with it; a table of the data replaced is data anew."""
+    if data.backend is not None:  # a database's views: nothing to keep
+        con = backend_for(data)
+        return con, scoped_tables(con, data, ctx, as_of)
+    # what the scoped tables are made of, as the objects themselves (never their ids, which
+    # a new object may take once the old one is gone)
+    made_of = (*_sources(data), ctx.schema, ctx.library, ctx.semi_joins, as_of)
+    kept = _kept.get(id(data))
+    if kept is not None and _same(kept[0], made_of):
+        return kept[1], kept[2]
+    con = backend_for(data)
+    tables = scoped_tables(con, data, ctx, as_of)
+    if kept is None:
+        weakref.finalize(data, _kept.pop, id(data), None)
+    _kept[id(data)] = (made_of, con, tables)
+    return con, tables
+
+
+# id(data) -> (what its scoped tables are made of, the backend, the scoped tables): the
+# latest of each data, for as long as the data lives
+_kept: dict[int, tuple] = {}
+
+
+def _sources(data: LoadedData) -> tuple:
+    tables = data.tables
+    if isinstance(tables, DuckTables):
+        return (tables.con, *sorted(tables.relations.items()))
+    return tuple(tables.items())
+
+
+def _same(kept: object, now: object) -> bool:
+    """The same objects, in the same order: values (names, days) equal, others identical."""
+    if isinstance(kept, tuple) and isinstance(now, tuple):
+        return len(kept) == len(now) and all(map(_same, kept, now))
+    return kept is now or (isinstance(kept, str | bool | dt.date) and kept == now)
 
 
 def scoped_tables(

@@ -85,3 +85,43 @@ def test_reading_as_it_is_gives_what_choosing_versions_gives(
     read = _figures(UNIQUE, D(2020, 12, 31))
     monkeypatch.setattr(tables, "_single_versions", lambda *args: frozenset())
     assert _figures(UNIQUE, D(2020, 12, 31)) == read
+
+
+def test_runs_on_the_same_data_start_from_the_scoped_tables_of_the_first(
+    created: list[str],
+) -> None:
+    """A report's runs (one per grain and version) compute the latest versions once; a run
+    on another day, or on data with a table replaced, computes them anew."""
+    library, data = standard_library(), loaded(toewijzingen=VERSIONS)
+    quarters = values(run(library, data, REQUEST))
+    months = RunRequest(
+        periods=[parse_period("2020-01"), parse_period("2020-05")], selections=REQUEST.selections
+    )
+    by_month = values(run(library, data, months))
+    assert len([n for n in created if n.startswith("scoped_toewijzingen")]) == 1
+    assert quarters[("jeugd.unieke_clienten", "2020-Q2")] == 1  # t1 ended in January
+    assert by_month[("jeugd.unieke_clienten", "2020-01")] == 1  # A (C starts in February)
+    assert by_month[("jeugd.unieke_clienten", "2020-05")] == 1  # B; A's first version: 2
+
+    before = RunRequest(periods=REQUEST.periods, selections=REQUEST.selections, as_of=D(2020, 3, 9))
+    assert values(run(library, data, before))[("jeugd.unieke_clienten", "2020-Q2")] == 2
+    assert len([n for n in created if n.startswith("scoped_toewijzingen")]) == 2
+
+    # a table replaced in the data's own mapping (a library user may): data anew
+    first = data.tables["toewijzingen"]
+    data.tables["toewijzingen"] = loaded(toewijzingen=UNIQUE).tables["toewijzingen"]  # type: ignore[index]
+    assert values(run(library, data, REQUEST))[("jeugd.unieke_clienten", "2020-Q2")] == 2
+    data.tables["toewijzingen"] = first  # type: ignore[index]
+    assert values(run(library, data, REQUEST)) == quarters
+
+
+def test_what_a_run_keeps_goes_with_its_data() -> None:
+    data = loaded(toewijzingen=VERSIONS)
+    run(standard_library(), data, REQUEST)
+    kept = id(data)
+    assert kept in tables._kept
+    del data
+    import gc
+
+    gc.collect()
+    assert kept not in tables._kept
