@@ -209,7 +209,8 @@ def _evaluate_version(
         spans = any(p.is_span for p in periods)
         grain = grains.pop() if len(grains) == 1 and not spans else None
         table = state.plans.periods(periods)
-        spec = (version, grain, [(p.label, p.begin, p.end, p.grain) for p in periods])
+        # the plan is the same for any periods of its grain: it reads them from ``table``
+        spec = (version, grain)
         plan = state.plans.plan(
             ("figures", *spec), lambda: compile_version(version, state.ctx, table, grain)
         )

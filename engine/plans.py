@@ -10,14 +10,16 @@ A plan's SQL depends on nothing but its key, never on the rows:
   and dimension of the library; which tables are there; whether the backend has SEMI/ANTI
   joins;
 - of the plan (``plan_key``): the measure version as the library holds it (its text,
-  conditions and dimensions, the dimensions a run adds included), the grain and every
-  period;
+  conditions and dimensions, the dimensions a run adds included) and the grain (or none:
+  spans, or periods of several grains), never the periods themselves: a plan reads them
+  from the view ``maatstaf_periods``, pointed at its run's periods before it runs, so a
+  run for other periods of the same grain (the next quarter's report) compiles nothing;
 - checked before a kept plan is used: each table it read when it was compiled, by its
   columns and the SQL that defines it (``Plans.signature``: a scope kept as a view, the
   latest versions, a merged table's view).
 
 Anything else changed, and the plan is built and compiled as before. The periods are a
-table named after its contents (``Plans.periods``), a merged table is named after its
+table named after its contents, read through that view (``Plans.periods``), a merged table is named after its
 view's SQL (``merge``) and the other tables a load or run makes are numbered per database
 (``duck.unique_name``), so a plan names the same tables in every process, and in every
 run of one process on tables handed over as Arrow (each in a database of its own). A plan
@@ -37,7 +39,7 @@ import hashlib
 import json
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import ibis
@@ -61,15 +63,20 @@ KEEP_PLANS = 1000  # plans in one entry (the whole library for about ten period 
 _CODE = (Path(__file__).parent, Path(codec.__file__).parent)  # the engine, the language
 
 
+PERIODS = "maatstaf_periods"  # the view a kept plan reads its periods from
+
+
 @dataclass(frozen=True)
 class Plan:
     """A query and its result's columns (name, Ibis type); ``expr`` when compiled in this
-    run (it registers Ibis's in-memory tables before it runs)."""
+    run (it registers Ibis's in-memory tables before it runs); ``periods``: the table of
+    periods the view ``maatstaf_periods`` shows while it runs (not kept)."""
 
     sql: str
     columns: tuple[tuple[str, str], ...]
     tables: tuple[tuple[str, str], ...] = ()  # each table it reads, and its signature
     expr: ir.Table | None = None
+    periods: str | None = None
 
     def as_json(self) -> dict:
         return {
@@ -99,8 +106,11 @@ class Plans:
     added: int = 0
     replayed: int = 0
     used: set[str] = field(default_factory=set)  # the keys of this run's plans
-    _periods: dict[tuple, ir.Table] = field(default_factory=dict)
+    _periods: dict[tuple, str] = field(default_factory=dict)  # periods -> their table
     _signatures: dict[str, str] = field(default_factory=dict)
+    _view: ir.Table | None = None  # maatstaf_periods, once made
+    _asked: str | None = None  # the table of the periods last asked for: the next plan's
+    _showing: str | None = None  # the table of periods the view shows now
 
     @classmethod
     def open(cls, con: ibis.BaseBackend, ctx: Context, in_process: bool) -> Plans:
@@ -124,26 +134,38 @@ class Plans:
         return cls(con, tables, cache, key, known)
 
     def periods(self, periods: Sequence[Period]) -> ir.Table:
-        """The periods as a table; with the cache on, one named after its contents, so a
-        plan's SQL names the same table in every run."""
+        """The periods as a table; with the cache on, the view ``maatstaf_periods``, now
+        showing a table named after the periods. The plans made next read these periods:
+        each tells ``execute`` which to show while it runs."""
         arrow = periods_arrow(periods)
         if self.cache is None:
             return ibis.memtable(arrow)
-        found = self._periods.get(tuple(periods))
-        if found is None:
+        raw = self.con.con  # type: ignore[attr-defined]
+        name = self._periods.get(tuple(periods))
+        if name is None:
             digest = hashlib.sha256()
             for column in arrow.columns:
                 digest.update(repr(column.to_pylist()).encode())
             name = f"maatstaf_periods_{digest.hexdigest()[:20]}"
-            raw = self.con.con  # type: ignore[attr-defined]
             source = unique_name(raw, "periods_arrow")
             raw.register(source, arrow)
             try:
                 raw.execute(f'CREATE TEMP TABLE IF NOT EXISTS "{name}" AS SELECT * FROM {source}')
             finally:
                 raw.unregister(source)
-            found = self._periods[tuple(periods)] = self.con.table(name)
-        return found
+            self._periods[tuple(periods)] = name
+        self._asked = name
+        self._show(name)
+        if self._view is None:
+            self._view = self.con.table(PERIODS)
+        return self._view
+
+    def _show(self, name: str) -> None:
+        """Point the view ``maatstaf_periods`` at the table of periods ``name``."""
+        if self._showing != name:
+            raw = self.con.con  # type: ignore[attr-defined]
+            raw.execute(f'CREATE OR REPLACE TEMP VIEW "{PERIODS}" AS SELECT * FROM "{name}"')
+            self._showing = name
 
     def plan(self, parts: Sequence[object], build: Callable[[], ir.Table | None]) -> Plan | None:
         """The plan for these key parts: from disk, else ``build()`` compiled now (None
@@ -158,7 +180,7 @@ class Plans:
                 self.tables[name]  # a merged table it reads is made now, as compiling would
             self.replayed += 1
             self.used.add(key)
-            return known
+            return replace(known, periods=self._asked)
         self.tables.watching = read = set()
         try:
             expr = build()
@@ -171,7 +193,7 @@ class Plans:
         self.con._run_pre_execute_hooks(table)  # its in-memory tables, registered
         sql = str(self.con.compile(table))
         tables = tuple((n, self.signature(n)) for n in sorted(read))
-        plan = Plan(sql, columns, tables, table)
+        plan = Plan(sql, columns, tables, table, self._asked)
         if not table.op().find(ops.InMemoryTable) and _round_trips(columns):
             self.known[key] = Plan(sql, columns, tables)
             self.used.add(key)
@@ -197,6 +219,8 @@ class Plans:
         from ibis.backends.duckdb.converter import DuckDBPandasData
 
         schema = _schema(plan.columns)
+        if plan.periods is not None:
+            self._show(plan.periods)
         result = self.con.con.sql(plan.sql).to_arrow_table()  # type: ignore[attr-defined]
         frame = pd.DataFrame(
             {

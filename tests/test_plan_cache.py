@@ -155,6 +155,64 @@ def test_what_a_plan_depends_on_changed_is_compiled_anew(
     assert changed != kept
 
 
+def test_other_periods_of_the_grain_are_served_the_kept_plans_and_a_grain_is_not(
+    sample: Path, plans: list[Plans], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plan reads its periods from a view, never names them: the same measures for
+    other months (next quarter's report, a longer range) compile nothing, and count what
+    a run without kept plans counts; other grains are plans of their own. One run that
+    asks for two sets of periods (its own and the compared ones) shows each plan its own."""
+    library = load_library()
+    data = _new_process(sample)
+
+    def request(first: str, last: str, grain: str) -> RunRequest:
+        periods = periods_between(parse_period(first), parse_period(last), grain)
+        return RunRequest(periods=periods, selections=REQUEST.selections, compare=True)
+
+    for kept in (REQUEST, request("2020-07", "2021-06", "month")):  # half-years, months
+        _figures(library, data, kept)
+    compile_version, periods_with_rows = evaluate.compile_version, evaluate.periods_with_rows
+    monkeypatch.setattr(evaluate, "compile_version", _refuse)
+    monkeypatch.setattr(evaluate, "periods_with_rows", _refuse)
+    other = [request("2018-02", "2019-11", "month"), request("2017-H2", "2018-H1", "half-year")]
+    replayed = [_figures(library, data, r) for r in other]
+    assert all(p.added == 0 and p.replayed > 0 for p in plans[-2:])
+    assert {f[1] for f in replayed[0] if len(f) > 2} >= {"2018-02", "2019-11"}
+
+    monkeypatch.setattr(evaluate, "compile_version", compile_version)
+    monkeypatch.setattr(evaluate, "periods_with_rows", periods_with_rows)
+    monkeypatch.setenv("MAATSTAF_CACHE_DIR", "off")
+    assert replayed == [_figures(library, data, r) for r in other]
+    monkeypatch.setattr(evaluate, "compile_version", _refuse)
+
+    monkeypatch.setenv("MAATSTAF_CACHE_DIR", str(plans[0].cache.folder))  # type: ignore[union-attr]
+    quarters = RunRequest(
+        periods=[parse_period("2020-Q1")], selections=REQUEST.selections, compare=True
+    )
+    with pytest.raises(AssertionError, match="compiled again"):
+        _figures(library, data, quarters)
+
+
+def test_a_plan_runs_on_its_own_periods_whatever_the_view_shows_now(
+    sample: Path, plans: list[Plans]
+) -> None:
+    _figures(load_library(), _new_process(sample), CLIENTS)
+    kept = plans[-1]
+    spring = periods_between(parse_period("2020-03"), parse_period("2020-05"), "month")
+    view = kept.periods(spring)
+    labels = kept.plan(("test", "labels"), lambda: view.select("__period"))
+    assert labels is not None and "maatstaf_periods" in labels.sql
+    assert sorted(kept.execute(labels)["__period"]) == ["2020-03", "2020-04", "2020-05"]
+    kept.periods([parse_period("2021-Q1")])  # the view shows other periods now
+    assert sorted(kept.execute(labels)["__period"]) == ["2020-03", "2020-04", "2020-05"]
+    autumn = kept.plan(("test", "labels"), lambda: None)  # kept: served for these periods
+    assert autumn is not None and kept.execute(autumn)["__period"].tolist() == ["2021-Q1"]
+
+
+def _refuse(*args: object, **kwargs: object) -> None:
+    raise AssertionError("a kept plan was compiled again")
+
+
 @pytest.mark.slow  # in make test-all
 def test_other_rows_are_served_the_kept_plan_and_counted_anew(
     sample: Path, plans: list[Plans], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
@@ -228,9 +286,10 @@ def test_arrow_tables_handed_over_are_served_the_kept_plans_of_an_earlier_run(
     """Tables handed over as Arrow (a library user, the tests) are read in a database of
     the run's own, under the same names in every run: a second run replays the plans."""
     loaded = _new_process(sample)
-    arrow = LoadedData(tables=dict(loaded.tables.items()), fingerprint="arrow")
+    tables = dict(loaded.tables.items())
     library = load_library()
-    first = _figures(library, arrow, CLIENTS)
+    first = _figures(library, LoadedData(tables=tables, fingerprint="arrow"), CLIENTS)
     assert plans[-1].added > 0 and plans[-1].replayed == 0
-    assert _figures(library, arrow, CLIENTS) == first
+    # other data (the same tables handed over again): a database of its own
+    assert _figures(library, LoadedData(tables=tables, fingerprint="arrow"), CLIENTS) == first
     assert plans[-1].added == 0 and plans[-1].replayed == plans[0].added
