@@ -21,8 +21,8 @@ import pyarrow as pa
 
 from maatstaf.adapters.base import LoadError
 
-# per database: the names a load or run made in it are numbered from 0, so the same work
-# in a fresh database names the same tables (a kept plan names them: ``engine/plans.py``)
+# per connection: the names a load or run made in it are numbered from 0, so the same work
+# in a fresh connection names the same tables (a kept plan names them: ``engine/plans.py``)
 _names: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, itertools.count] = (
     weakref.WeakKeyDictionary()
 )
@@ -78,8 +78,8 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
 
 
 def unique_name(con: duckdb.DuckDBPyConnection, stem: str) -> str:
-    """A table name nothing else in database ``con`` uses: numbered in the order they are
-    asked for in it, so a load or run in a fresh database names its tables as every other
+    """A table name nothing else in connection ``con`` uses: numbered in the order they are
+    asked for in it, so a load or run in a fresh connection names its tables as every other
     does."""
     names = _names.get(con)
     if names is None:

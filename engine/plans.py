@@ -19,11 +19,11 @@ A plan's SQL depends on nothing but its key, never on the rows:
   latest versions, a merged table's view).
 
 Anything else changed, and the plan is built and compiled as before. The periods are a
-table named after its contents, read through that view (``Plans.periods``), a merged table is named after its
-view's SQL (``merge``) and the other tables a load or run makes are numbered per database
-(``duck.unique_name``), so a plan names the same tables in every process, and in every
-run of one process on tables handed over as Arrow (each in a database of its own). A plan
-reading one of Ibis's in-memory tables is never kept.
+table named after its contents, read through that view (``Plans.periods``); a merged
+table is named after its view's SQL (``merge``) and the other tables a load or run makes
+are numbered per connection (``duck.unique_name``), so a plan names the same tables in
+every process, and in every run of one process on tables handed over as Arrow (each in a
+connection of its own). A plan reading one of Ibis's in-memory tables is never kept.
 
 Only in process on DuckDB (a database or Spark compiles as before). Entries are JSON in
 the library's cache folder (``dsl.cache``: written whole, checked on reading, the newest

@@ -62,7 +62,7 @@ def plans(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[Plans]:
 
 
 def _new_process(sample: Path) -> LoadedData:
-    """The sample loaded as a new process loads it: into a new database, so the relations
+    """The sample loaded as a new process loads it: into a new connection, so the relations
     the load and the run make are numbered from the start again (``duck.unique_name``)."""
     return CsvFolderAdapter().load(str(sample))
 
@@ -290,6 +290,6 @@ def test_arrow_tables_handed_over_are_served_the_kept_plans_of_an_earlier_run(
     library = load_library()
     first = _figures(library, LoadedData(tables=tables, fingerprint="arrow"), CLIENTS)
     assert plans[-1].added > 0 and plans[-1].replayed == 0
-    # other data (the same tables handed over again): a database of its own
+    # other data (the same tables handed over again): a connection of its own
     assert _figures(library, LoadedData(tables=tables, fingerprint="arrow"), CLIENTS) == first
     assert plans[-1].added == 0 and plans[-1].replayed == plans[0].added
