@@ -155,6 +155,9 @@ def test_what_a_plan_depends_on_changed_is_compiled_anew(
     assert changed != kept
 
 
+@pytest.mark.slow  # six runs of eight measures: in make test-all (the fast tier's oracle
+# property tests, whose random periods are served the plans of earlier examples, and
+# test_a_plan_runs_on_its_own_periods_whatever_the_view_shows_now stay in make test)
 def test_other_periods_of_the_grain_are_served_the_kept_plans_and_a_grain_is_not(
     sample: Path, plans: list[Plans], monkeypatch: pytest.MonkeyPatch
 ) -> None:
