@@ -38,6 +38,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -64,6 +65,8 @@ _CODE = (Path(__file__).parent, Path(codec.__file__).parent)  # the engine, the 
 
 
 PERIODS = "maatstaf_periods"  # the view a kept plan reads its periods from
+# per connection: the table of periods its view maatstaf_periods shows now
+_showing: weakref.WeakKeyDictionary[object, str] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,6 @@ class Plans:
     _signatures: dict[str, str] = field(default_factory=dict)
     _view: ir.Table | None = None  # maatstaf_periods, once made
     _asked: str | None = None  # the table of the periods last asked for: the next plan's
-    _showing: str | None = None  # the table of periods the view shows now
 
     @classmethod
     def open(cls, con: ibis.BaseBackend, ctx: Context, in_process: bool) -> Plans:
@@ -161,11 +163,12 @@ class Plans:
         return self._view
 
     def _show(self, name: str) -> None:
-        """Point the view ``maatstaf_periods`` at the table of periods ``name``."""
-        if self._showing != name:
-            raw = self.con.con  # type: ignore[attr-defined]
+        """Point the view ``maatstaf_periods`` at the table of periods ``name`` (what it
+        shows is the connection's: the runs of a report share one)."""
+        raw = self.con.con  # type: ignore[attr-defined]
+        if _showing.get(raw) != name:
             raw.execute(f'CREATE OR REPLACE TEMP VIEW "{PERIODS}" AS SELECT * FROM "{name}"')
-            self._showing = name
+            _showing[raw] = name
 
     def plan(self, parts: Sequence[object], build: Callable[[], ir.Table | None]) -> Plan | None:
         """The plan for these key parts: from disk, else ``build()`` compiled now (None

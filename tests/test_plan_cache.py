@@ -199,7 +199,8 @@ def test_other_periods_of_the_grain_are_served_the_kept_plans_and_a_grain_is_not
 def test_a_plan_runs_on_its_own_periods_whatever_the_view_shows_now(
     sample: Path, plans: list[Plans]
 ) -> None:
-    _figures(load_library(), _new_process(sample), CLIENTS)
+    data, library = _new_process(sample), load_library()
+    _figures(library, data, CLIENTS)
     kept = plans[-1]
     spring = periods_between(parse_period("2020-03"), parse_period("2020-05"), "month")
     view = kept.periods(spring)
@@ -208,8 +209,12 @@ def test_a_plan_runs_on_its_own_periods_whatever_the_view_shows_now(
     assert sorted(kept.execute(labels)["__period"]) == ["2020-03", "2020-04", "2020-05"]
     kept.periods([parse_period("2021-Q1")])  # the view shows other periods now
     assert sorted(kept.execute(labels)["__period"]) == ["2020-03", "2020-04", "2020-05"]
-    autumn = kept.plan(("test", "labels"), lambda: None)  # kept: served for these periods
-    assert autumn is not None and kept.execute(autumn)["__period"].tolist() == ["2021-Q1"]
+    winter = kept.plan(("test", "labels"), lambda: None)  # kept: served for these periods
+    assert winter is not None and kept.execute(winter)["__period"].tolist() == ["2021-Q1"]
+    # another run on the same data shares the connection, and points the view elsewhere
+    _figures(library, data, CLIENTS)
+    assert plans[-1] is not kept and plans[-1].con.con is kept.con.con
+    assert kept.execute(winter)["__period"].tolist() == ["2021-Q1"]
 
 
 def _refuse(*args: object, **kwargs: object) -> None:
