@@ -51,12 +51,18 @@ def connect() -> duckdb.DuckDBPyConnection:
 
 _database: duckdb.DuckDBPyConnection | None = None
 _lock = threading.Lock()
+# databases inherited through a fork: never closed in the child, since closing one there
+# joins threads that did not come along and crashes the child (one that a subprocess with
+# a preexec_fn, such as Spark's gateway, runs between fork and exec)
+_inherited: list[duckdb.DuckDBPyConnection] = []
 
 
 def _forget_database() -> None:
     """A forked process makes a database of its own (DuckDB's threads do not survive a
-    fork)."""
+    fork); the parent's it keeps, unused and never closed."""
     global _database, _lock
+    if _database is not None:
+        _inherited.append(_database)
     _database, _lock = None, threading.Lock()
 
 

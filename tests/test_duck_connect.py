@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import gc
 import os
+import subprocess
+import sys
 
 import duckdb
 import pyarrow as pa
@@ -85,3 +87,20 @@ def test_a_forked_process_makes_a_database_of_its_own():
     os.waitpid(pid, 0)
     assert os.read(read, 100).decode() == "True 42"
     assert duck._database is parent
+
+
+def test_a_subprocess_started_with_a_preexec_fn_survives_the_database():
+    # such a child runs Python (the at-fork hooks) between fork and exec; if the database
+    # were closed there, DuckDB would join threads the child does not have and crash it
+    # (Spark's Java gateway is started so)
+    script = (
+        "import subprocess\n"
+        "from maatstaf.adapters import duck\n"
+        "duck.connect().execute('CREATE TEMP TABLE t AS SELECT range AS i FROM range(1000)')\n"
+        "print(subprocess.run(['true'], preexec_fn=lambda: None).returncode)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "0"
