@@ -31,7 +31,7 @@ _names: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, itertools.count] = 
 def connect() -> duckdb.DuckDBPyConnection:
     """A fresh connection to the process's in-memory database, its memory capped by
     MAATSTAF_MEMORY_LIMIT (e.g. 8GB; beyond it DuckDB spills to disk or stops with a
-    message).
+    message). Arrow tables registered in it (a load's checked rows) are outside the cap.
 
     Every load and run makes its tables temporary (or registers Arrow tables), and those
     belong to the connection that made them: no other connection sees them, and they go
