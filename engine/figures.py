@@ -47,7 +47,12 @@ def to_figures(
     measure = library.measures[measure_id]
     dims = [c for c in frame.columns if c not in ("period", "version", "value")]
     frame = _plain_dims(frame, dims)
-    lookup = _Lookup.of(frame, _plain_dims(compared, dims) if compared is not None else None, dims)
+    # the comparisons' lookup only where they are asked for: it visits every row
+    lookup = (
+        _Lookup.of(frame, _plain_dims(compared, dims) if compared is not None else None, dims)
+        if request.compare
+        else None
+    )
     order = {p.label: i for i, p in enumerate(request.periods)}
     wanted = frame[frame["period"].isin(order)]
     wanted = wanted.assign(_order=wanted["period"].map(order)).sort_values("_order", kind="stable")
@@ -66,7 +71,7 @@ def to_figures(
                 value=value,
                 target=figure_target(version, dimensions, value, library),
                 comparison=lookup.comparison(measure, record["period"], version.number, dimensions)
-                if request.compare
+                if lookup is not None
                 else None,
             )
         )
