@@ -54,23 +54,27 @@ def to_figures(
         else None
     )
     order = {p.label: i for i, p in enumerate(request.periods)}
-    wanted = frame[frame["period"].isin(order)]
-    wanted = wanted.assign(_order=wanted["period"].map(order)).sort_values("_order", kind="stable")
+    # column by column, not record by record (a record dict per figure cost 2-9 ms a measure)
+    periods = frame["period"].tolist()
+    numbers, values = frame["version"].tolist(), frame["value"].tolist()
+    cells = [frame[d].tolist() for d in dims]
+    rows = sorted((i for i, p in enumerate(periods) if p in order), key=lambda i: order[periods[i]])
+    versions = {n: measure.version(int(n)) for n in set(numbers)}
     figures = []
-    for record in wanted.to_dict("records"):
-        dimensions = {d: str(record[d]) for d in dims if record[d] is not None}
-        version = measure.version(int(record["version"]))
+    for i in rows:
+        dimensions = {d: str(c[i]) for d, c in zip(dims, cells, strict=True) if c[i] is not None}
+        version = versions[numbers[i]]
         assert version is not None
-        value = plain_number(record["value"])
+        value = plain_number(values[i])
         figures.append(
             Figure(
                 measure=measure_id,
                 version=version.number,
-                period=str(record["period"]),
+                period=str(periods[i]),
                 dimensions=dimensions,
                 value=value,
                 target=figure_target(version, dimensions, value, library),
-                comparison=lookup.comparison(measure, record["period"], version.number, dimensions)
+                comparison=lookup.comparison(measure, periods[i], version.number, dimensions)
                 if lookup is not None
                 else None,
             )
