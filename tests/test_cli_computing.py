@@ -4,7 +4,10 @@ options give the same figures, whether rendered (run) or published (publish)."""
 
 from __future__ import annotations
 
+import importlib
 import json
+import sys
+import threading
 from pathlib import Path
 
 import duckdb
@@ -13,6 +16,7 @@ from typer.testing import CliRunner
 
 from maatstaf.adapters.sample import write_sample_csv
 from maatstaf.cli import app
+from maatstaf.cli.computing import importing
 from tests.test_outputs_tabular import figures_of_rows
 
 # bad options, and the message both commands give for them (the data does not exist, so
@@ -97,3 +101,32 @@ def test_run_and_publish_give_the_same_figures(tmp_path: Path, sample_folder: Pa
         "no figure by leveringsvorm: --by did not arrive"
     )
     assert any(suppressed for _, suppressed in rendered.values()), "nothing suppressed"
+
+
+# ---- the engine imported while the data loads ---------------------------------------------
+
+
+def test_the_modules_are_imported_in_a_thread_while_the_body_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "slow_engine_module.py").write_text(
+        "import threading, time\nTHREAD = threading.current_thread().name\ntime.sleep(0.2)\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "slow_engine_module", raising=False)
+    with importing("slow_engine_module"):
+        during = threading.current_thread().name  # the body goes on meanwhile
+    module = sys.modules["slow_engine_module"]  # imported by the time the body is done
+    assert module.THREAD == "maatstaf-imports" != during
+
+
+def test_a_module_that_fails_to_import_fails_where_it_is_imported_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "broken_engine_module.py").write_text("raise ImportError('pandas is missing')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with importing("broken_engine_module"):
+        pass  # nothing raised in the body, nor on leaving it
+    assert "broken_engine_module" not in sys.modules
+    with pytest.raises(ImportError, match="pandas is missing"):
+        importlib.import_module("broken_engine_module")

@@ -4,7 +4,11 @@ and small counts suppressed."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -51,8 +55,6 @@ def compute(
     Every option is checked before the library or the data is read."""
     from maatstaf.cli.loading import check_periods, load, periods_of
     from maatstaf.engine.request import RunRequest
-    from maatstaf.engine.run import run
-    from maatstaf.engine.suppression import apply as apply_suppression
     from maatstaf.progress import measure_progress
 
     selections = [selection_of(m) for m in measure] if measure else None
@@ -71,13 +73,46 @@ def compute(
     on_engine = engine_of(engine)
     library = library_of(definitions)
     check_dimensions(library, selections, request.optional_dims)
-    loaded = on_engine(load(data, mapping, pseudonymize, quarantine, library.table_schema))
+    with importing(*ENGINE):  # the engine imported while DuckDB reads the data
+        loaded = on_engine(load(data, mapping, pseudonymize, quarantine, library.table_schema))
+    from maatstaf.engine.run import run
+    from maatstaf.engine.suppression import apply as apply_suppression
+
     request = replace(request, periods=periods_of(period_from, period_to, grain, loaded))
     with measure_progress() as progress:
         result = run(library, loaded, request, progress=progress)
     if policy is not None:
         result = apply_suppression(result, policy, library, loaded, request)
     return Computed(library, loaded, request, result)
+
+
+ENGINE = ("maatstaf.engine.run", "maatstaf.engine.suppression")
+
+
+@contextmanager
+def importing(*modules: str) -> Iterator[None]:
+    """Import ``modules`` in a thread while the body runs. Loading overlaps the engine's
+    imports (pandas, Ibis: about a second of one core) this way: DuckDB reads and checks
+    the data on its own threads, without the interpreter. A module that fails to import
+    is not imported: its error is raised where it is imported next, as it would be now."""
+    wanted = [m for m in modules if m not in sys.modules]
+    if not wanted:
+        yield
+        return
+
+    def work() -> None:
+        for module in wanted:
+            try:
+                importlib.import_module(module)
+            except BaseException:  # raised again where it is imported next
+                return
+
+    thread = threading.Thread(target=work, name="maatstaf-imports", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()
 
 
 def engine_of(engine: str) -> Callable[[LoadedData], LoadedData]:
