@@ -64,12 +64,6 @@ from maatstaf.engine.nodes import (  # noqa: F401  (re-exported)
     walk,
 )
 
-# Ibis fuses nested selects into one before it writes SQL: most of the time it takes to
-# compile a plan (a report's first run: 7 of 9 s of compiling), for SQL that DuckDB's own
-# optimiser unnests as well. Left nested, the same figures come out (the plan-equivalence
-# and oracle tests, byte-identical runs of the whole library) from kept plans no slower.
-ibis.options.sql.fuse_selects = False
-
 # ---- the plan of a table measure ---------------------------------------------------
 
 
