@@ -247,6 +247,7 @@ def as_frame(result: pa.Table, columns: tuple[tuple[str, str], ...]) -> pd.DataF
     that counts one month's inflow (``tests/test_plans_frame.py`` holds the two equal)."""
     converted: dict[str, pd.Series] = {}
     for (name, kind), column in zip(columns, result.columns, strict=True):
+        kind = kind.removeprefix("!")  # Ibis's mark of a column without nulls
         convert = _CONVERTERS.get(kind) or _decimal_converter(kind)
         if convert is None:
             return _ibis_frame(result, columns)
@@ -315,14 +316,11 @@ def _decimal_converter(kind: str) -> Callable[[pa.ChunkedArray], pd.Series] | No
 
 
 _TEXT = pd.StringDtype(na_value=float("nan"))
-_DECIMAL = re.compile(r"!?decimal\((\d+), (\d+)\)")
+_DECIMAL = re.compile(r"decimal\((\d+), (\d+)\)")
 _CONVERTERS: dict[str, Callable[[pa.ChunkedArray], pd.Series]] = {
     "string": _text,
-    "!string": _text,
     "int64": _number("int64"),
-    "!int64": _number("int64"),
     "float64": _number("float64"),
-    "!float64": _number("float64"),
 }
 
 

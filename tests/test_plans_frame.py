@@ -4,6 +4,8 @@ DuckDB's results of every column type plans return, with nulls, NaN and no rows.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import duckdb
 import pandas as pd
 import pyarrow as pa
@@ -98,3 +100,11 @@ def test_another_type_goes_through_ibis() -> None:
     found = as_frame(result, columns)
     _same(found, _ibis_frame(result, columns))
     assert found["d"].tolist() == _ibis_frame(result, columns)["d"].tolist()
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_a_column_marked_without_nulls_converts_alike(kind: str) -> None:
+    values = {"string": ["a"], "int64": [7], "float64": [1.5]}.get(kind, [Decimal("2.50")])
+    result = _result([("v", kind, values)])
+    marked = (("v", f"!{kind}"),)
+    _same(as_frame(result, marked), _ibis_frame(result, marked))
