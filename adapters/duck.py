@@ -8,7 +8,6 @@ wants Arrow (Spark, ``tables``, tests) only when asked, once.
 
 from __future__ import annotations
 
-import itertools
 import os
 import re
 import threading
@@ -21,9 +20,10 @@ import pyarrow as pa
 
 from maatstaf.adapters.base import LoadError
 
-# per connection: the names a load or run made in it are numbered from 0, so the same work
-# in a fresh connection names the same tables (a kept plan names them: ``engine/plans.py``)
-_names: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, itertools.count] = (
+# per connection and stem: the names a load or run made in it are numbered from 0, so the
+# same work in a fresh connection names the same tables (a kept plan names them:
+# ``engine/plans.py``), whichever other tables were made before them
+_names: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, dict[str, int]] = (
     weakref.WeakKeyDictionary()
 )
 
@@ -84,13 +84,17 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
 
 
 def unique_name(con: duckdb.DuckDBPyConnection, stem: str) -> str:
-    """A table name nothing else in connection ``con`` uses: numbered in the order they are
-    asked for in it, so a load or run in a fresh connection names its tables as every other
-    does."""
-    names = _names.get(con)
-    if names is None:
-        names = _names[con] = itertools.count()
-    return f"{re.sub(r'[^0-9A-Za-z_]', '_', stem)}_{next(names)}"
+    """A table name nothing else in connection ``con`` uses: the stem and how many names
+    with that stem were asked for in it before. So a load or run in a fresh connection
+    names its tables as every other does, and a table's name does not depend on the other
+    tables made before it (loaded_toewijzingen_0 with or without a table clienten): a
+    plan kept in a run on other tables names the same ones. The number follows the last
+    underscore, so two stems never give one name."""
+    stem = re.sub(r"[^0-9A-Za-z_]", "_", stem)
+    names = _names.setdefault(con, {})
+    number = names.get(stem, 0)
+    names[stem] = number + 1
+    return f"{stem}_{number}"
 
 
 def ident(name: str) -> str:

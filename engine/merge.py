@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from dataclasses import dataclass, field
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
@@ -119,12 +121,23 @@ def merged_tables_in(
     return _ComputedOnUse(con, tables, merged)
 
 
+@dataclass
+class Uses:
+    """What building a plan asked of the tables: the names it read (or found there when it
+    asked), and those it asked for and found missing."""
+
+    read: set[str] = field(default_factory=set)
+    missing: set[str] = field(default_factory=set)
+
+
 class _ComputedOnUse(dict):  # type: ignore[type-arg]
     """A dict of relations whose merged tables become temporary tables when first read
     through ``[]`` (iterating gives their views, which hold the same rows). A merged
     table's name is made from its view's SQL, so a plan compiled in an earlier run
-    (``plans``) names the table this run makes. ``watching``, when set, collects the
-    names read through ``[]``."""
+    (``plans``) names the table this run makes. ``watching``, when set, collects what a
+    plan being built asks: the names read through ``[]``, and the names asked for with
+    ``in`` or ``get`` (found there: as read; missing: as missing). Building a plan never
+    lists the tables (``plans`` keeps it for runs on other tables)."""
 
     def __init__(
         self, con: ibis.BaseBackend, tables: dict[str, ir.Table], merged: dict[str, ir.Table]
@@ -133,11 +146,21 @@ class _ComputedOnUse(dict):  # type: ignore[type-arg]
         self._con, self._pending, self._lock = con, set(merged), threading.Lock()
         self._views = dict(merged)
         self._defined: dict[str, tuple[ir.Table, str]] = {}
-        self.watching: set[str] | None = None
+        self.watching: Uses | None = None
+
+    def __contains__(self, name: object) -> bool:
+        found = super().__contains__(name)
+        if self.watching is not None and isinstance(name, str):
+            (self.watching.read if found else self.watching.missing).add(name)
+        return found
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """As a dict's (a merged table's view, not made a table), the name watched."""
+        return super().get(name, default) if name in self else default
 
     def __getitem__(self, name: str) -> ir.Table:
         if self.watching is not None:
-            self.watching.add(name)
+            self.watching.read.add(name)
         if name in self._pending:
             with self._lock:
                 if name in self._pending:

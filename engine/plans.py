@@ -7,8 +7,7 @@ A plan's SQL depends on nothing but its key, never on the rows:
 
 - of the run (``run_key``): the versions of maatstaf, Python, Ibis, sqlglot and DuckDB;
   the bytes of every module of the engine and the language; the schema; every parameter
-  and dimension of the library; which tables are there; whether the backend has SEMI/ANTI
-  joins;
+  and dimension of the library; whether the backend has SEMI/ANTI joins;
 - of the plan (``plan_key``): the measure version as the library holds it (its text,
   conditions and dimensions, the dimensions a run adds included) and the grain (or none:
   spans, or periods of several grains), never the periods themselves: a plan reads them
@@ -16,13 +15,16 @@ A plan's SQL depends on nothing but its key, never on the rows:
   run for other periods of the same grain (the next quarter's report) compiles nothing;
 - checked before a kept plan is used: each table it read when it was compiled, by its
   columns and the SQL that defines it (``Plans.signature``: a scope kept as a view, the
-  latest versions, a merged table's view).
+  latest versions, a merged table's view), and each table it asked for and found
+  missing, still missing. The other tables are no part of it: a run whose data has a
+  table more or less (another municipality's export, a report on part of the tables)
+  is served the plans of the measures that do not read it.
 
 Anything else changed, and the plan is built and compiled as before. The periods are a
 table named after its contents, read through that view (``Plans.periods``); a merged
 table is named after its view's SQL (``merge``) and the other tables a load or run makes
-are numbered per connection (``duck.unique_name``), so a plan names the same tables in
-every process, and in every run of one process on tables handed over as Arrow (each in a
+are numbered per connection and name (``duck.unique_name``), so a plan names the same
+tables in every process, whatever other tables it loaded, and in every run of one process on tables handed over as Arrow (each in a
 connection of its own). A plan reading one of Ibis's in-memory tables is never kept.
 
 Only in process on DuckDB (a database or Spark compiles as before). Entries are JSON in
@@ -55,16 +57,17 @@ from maatstaf.dsl import codec
 from maatstaf.dsl.cache import LibraryCache, cache_folder
 from maatstaf.dsl.model import MeasureVersion
 from maatstaf.engine.compile import Context
-from maatstaf.engine.merge import _ComputedOnUse
+from maatstaf.engine.merge import Uses, _ComputedOnUse
 from maatstaf.engine.periods import Period
 from maatstaf.engine.tables import periods_arrow
 
-MAGIC = "maatstaf-plans 1"
+MAGIC = "maatstaf-plans 2"
 PREFIX = "plans-"
 KEEP_PLANS = 1000  # plans in one entry (the whole library for about ten period ranges)
 _CODE = (Path(__file__).parent, Path(codec.__file__).parent)  # the engine, the language
 
 
+MISSING = ""  # the signature of a table a plan asked for and found missing
 PERIODS = "maatstaf_periods"  # the view a kept plan reads its periods from
 # per connection: the table of periods its view maatstaf_periods shows now
 _showing: weakref.WeakKeyDictionary[object, str] = weakref.WeakKeyDictionary()
@@ -78,7 +81,8 @@ class Plan:
 
     sql: str
     columns: tuple[tuple[str, str], ...]
-    tables: tuple[tuple[str, str], ...] = ()  # each table it reads, and its signature
+    # each table it reads, and its signature; each it asked for and found missing, MISSING
+    tables: tuple[tuple[str, str], ...] = ()
     expr: ir.Table | None = None
     periods: str | None = None
 
@@ -179,13 +183,14 @@ class Plans:
             return None if expr is None else Plan("", _columns(expr.as_table()), (), expr)
         key = plan_key(parts)
         known = self.known.get(key)
-        if known is not None and all(self.signature(n) == s for n, s in known.tables):
-            for name, _ in known.tables:
-                self.tables[name]  # a merged table it reads is made now, as compiling would
+        if known is not None and all(self._holds(n, s) for n, s in known.tables):
+            for name, signature in known.tables:
+                if signature != MISSING:
+                    self.tables[name]  # a merged table it reads is made now, as compiling would
             self.replayed += 1
             self.used.add(key)
             return replace(known, periods=self._asked)
-        self.tables.watching = read = set()
+        self.tables.watching = uses = Uses()
         try:
             expr = build()
         finally:
@@ -196,13 +201,25 @@ class Plans:
         columns = _columns(table)
         self.con._run_pre_execute_hooks(table)  # its in-memory tables, registered
         sql = str(self.con.compile(table))
-        tables = tuple((n, self.signature(n)) for n in sorted(read))
+        tables = tuple(
+            sorted(
+                [(n, self.signature(n)) for n in uses.read]
+                + [(n, MISSING) for n in uses.missing - uses.read]
+            )
+        )
         plan = Plan(sql, columns, tables, table, self._asked)
         if not table.op().find(ops.InMemoryTable) and _round_trips(columns):
             self.known[key] = Plan(sql, columns, tables)
             self.used.add(key)
             self.added += 1
         return plan
+
+    def _holds(self, name: str, signature: str) -> bool:
+        """Whether a table is as a kept plan found it: missing, or there, defined alike."""
+        assert self.tables is not None
+        if signature == MISSING:
+            return not dict.__contains__(self.tables, name)
+        return dict.__contains__(self.tables, name) and self.signature(name) == signature
 
     def signature(self, name: str) -> str:
         """What a plan reading this table depends on: its columns and the SQL defining
@@ -362,7 +379,6 @@ def run_key(ctx: Context) -> str:
     parts += [ctx.schema.model_dump_json(), ctx.semi_joins]
     library = ctx.library
     parts.append(codec.dumps({"parameters": library.parameters, "dims": library.dimensions}))
-    parts.append(sorted(ctx.tables))  # a plan may ask whether a table is there
     return _digest(parts)
 
 

@@ -104,3 +104,16 @@ def test_a_subprocess_started_with_a_preexec_fn_survives_the_database():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "0"
+
+
+def test_a_name_is_numbered_per_stem_whatever_was_named_before():
+    """A kept plan names the load's tables: the same table gets the same name with or
+    without other tables loaded before it (``engine/plans.py``)."""
+    first, second = duck.connect(), duck.connect()
+    names = [duck.unique_name(first, s) for s in ("checked_a", "checked_b", "checked_a")]
+    assert names == ["checked_a_0", "checked_b_0", "checked_a_1"]
+    assert duck.unique_name(second, "checked_b") == "checked_b_0"
+    assert duck.unique_name(second, "loaded ä-b") == "loaded___b_0"
+    # a name is its stem and a number after the last underscore: no two stems meet
+    made = {duck.unique_name(first, s) for s in ("t", "t_1", "t", "t_1", "t_1_0") * 6}
+    assert len(made) == 30

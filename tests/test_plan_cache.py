@@ -196,12 +196,17 @@ def test_other_periods_of_the_grain_are_served_the_kept_plans_and_a_grain_is_not
         _figures(library, data, quarters)
 
 
+def _kept(sample: Path, plans: list[Plans]) -> tuple[LoadedData, Library, Plans]:
+    """The sample, the library, and the plans of a run of CLIENTS on them, as it ended."""
+    data, library = _new_process(sample), load_library()
+    _figures(library, data, CLIENTS)
+    return data, library, plans[-1]
+
+
 def test_a_plan_runs_on_its_own_periods_whatever_the_view_shows_now(
     sample: Path, plans: list[Plans]
 ) -> None:
-    data, library = _new_process(sample), load_library()
-    _figures(library, data, CLIENTS)
-    kept = plans[-1]
+    data, library, kept = _kept(sample, plans)
     spring = periods_between(parse_period("2020-03"), parse_period("2020-05"), "month")
     view = kept.periods(spring)
     labels = kept.plan(("test", "labels"), lambda: view.select("__period"))
@@ -301,3 +306,44 @@ def test_arrow_tables_handed_over_are_served_the_kept_plans_of_an_earlier_run(
     # other data (the same tables handed over again): a connection of its own
     assert _figures(library, LoadedData(tables=tables, fingerprint="arrow"), CLIENTS) == first
     assert plans[-1].added == 0 and plans[-1].replayed == plans[0].added
+
+
+def test_data_with_a_table_more_or_less_is_served_the_plans_that_do_not_read_it(
+    sample: Path, plans: list[Plans], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Another municipality's export, without two tables no chosen measure reads (loaded
+    before toewijzingen, so every table after them was numbered otherwise before): the
+    kept plans serve it, and count what plans compiled now count."""
+    library = load_library()
+    first = _figures(library, _new_process(sample))
+    fewer = tmp_path / "fewer"
+    shutil.copytree(sample, fewer)
+    for table in ("aanvragen", "begroting"):
+        (fewer / f"{table}.csv").unlink()
+    figures = _figures(library, _new_process(fewer))
+    assert plans[-1].added == 0 and plans[-1].replayed == plans[0].added
+    monkeypatch.setenv("MAATSTAF_CACHE_DIR", "off")
+    assert figures == _figures(library, _new_process(fewer))
+    assert figures == first  # no chosen measure reads them
+
+
+def test_a_plan_that_found_a_table_missing_is_not_served_once_it_is_there(
+    sample: Path, plans: list[Plans]
+) -> None:
+    kept = _kept(sample, plans)[2]
+    tables = kept.tables
+    assert tables is not None and "nergens" not in tables
+
+    def build() -> ibis.Table:  # a plan that asks, and reads another table if it is there
+        name = "nergens" if "nergens" in tables else "toewijzingen"
+        return tables[name].aggregate(n=tables[name].count())
+
+    without = kept.plan(("test", "asks"), build)
+    assert without is not None and without.tables == (
+        ("nergens", ""),
+        ("toewijzingen", kept.signature("toewijzingen")),
+    )
+    assert kept.plan(("test", "asks"), lambda: None) is not None  # served while it is missing
+    dict.__setitem__(tables, "nergens", tables["uitkeringen"])
+    assert kept.plan(("test", "asks"), lambda: None) is None  # built again, now it is there
+    dict.__delitem__(tables, "nergens")
