@@ -13,6 +13,7 @@ not cached.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
 import json
 from decimal import Decimal
@@ -90,7 +91,10 @@ def _decode(value: dict[str, Any]) -> Any:
     raise CodecError(f"unknown tag {tag!r}")
 
 
+@functools.cache
 def _model(name: str) -> type[BaseModel]:
+    """The model a name stands for (looked up once a process: an entry names each model
+    hundreds of times). A name that is no model of the language raises every time."""
     module, _, qualname = name.partition(":")
     if not module.startswith(PACKAGE) or "." in qualname:
         raise CodecError(f"{name} is not a model of the language")
