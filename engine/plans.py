@@ -24,8 +24,9 @@ Anything else changed, and the plan is built and compiled as before. The periods
 table named after its contents, read through that view (``Plans.periods``); a merged
 table is named after its view's SQL (``merge``) and the other tables a load or run makes
 are numbered per connection and name (``duck.unique_name``), so a plan names the same
-tables in every process, whatever other tables it loaded, and in every run of one process on tables handed over as Arrow (each in a
-connection of its own). A plan reading one of Ibis's in-memory tables is never kept.
+tables in every process, whatever other tables the data has, and in every run of one
+process on tables handed over as Arrow (each in a connection of its own). A plan reading
+one of Ibis's in-memory tables is never kept.
 
 Only in process on DuckDB (a database or Spark compiles as before). Entries are JSON in
 the library's cache folder (``dsl.cache``: written whole, checked on reading, the newest
@@ -218,8 +219,8 @@ class Plans:
         """Whether a table is as a kept plan found it: missing, or there, defined alike."""
         assert self.tables is not None
         if signature == MISSING:
-            return not dict.__contains__(self.tables, name)
-        return dict.__contains__(self.tables, name) and self.signature(name) == signature
+            return name not in self.tables
+        return name in self.tables and self.signature(name) == signature
 
     def signature(self, name: str) -> str:
         """What a plan reading this table depends on: its columns and the SQL defining
