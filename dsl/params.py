@@ -11,14 +11,18 @@ published relations: figures, not rows).
 
 from __future__ import annotations
 
+import datetime as dt
+import types
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from decimal import Decimal
+from functools import cache
+from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
 from maatstaf.dsl import ast
-from maatstaf.dsl.errors import Diagnostic, did_you_mean
+from maatstaf.dsl.errors import Diagnostic, Span, did_you_mean
 from maatstaf.dsl.names import Type
 from maatstaf.dsl.typing import literal_type
 
@@ -54,6 +58,31 @@ def fill_lists(
     return filled, walker.problems
 
 
+# nodes the walk leaves as they are: a span holds positions only (half of a library's
+# nodes), a parameter's own value is no use of it
+LEAVES = (Span, ast.ParameterDecl)
+
+
+@cache
+def _fields(kind: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of a node type that may hold other nodes: not its span, nor a field
+    typed as text, numbers, dates, codes or spans (the walk would return each as it is)."""
+    return tuple(n for n, f in kind.model_fields.items() if not _plain(f.annotation))
+
+
+_PLAIN = (str, int, bool, float, dt.date, Decimal, type(None), Span)
+
+
+def _plain(annotation: Any) -> bool:
+    """A field of this type holds no node the walk looks at (a forward reference may)."""
+    if annotation in _PLAIN or get_origin(annotation) is Literal:
+        return True
+    args = get_args(annotation)
+    if get_origin(annotation) in (tuple, list, dict, Union, types.UnionType) and args:
+        return all(a is Ellipsis or _plain(a) for a in args)
+    return False
+
+
 @dataclass
 class _Walker:
     parameters: Mapping[str, ast.ParameterDecl]
@@ -63,9 +92,7 @@ class _Walker:
         if isinstance(node, tuple):
             items = tuple(self.walk(n, figures) for n in node)
             return node if all(a is b for a, b in zip(items, node, strict=True)) else items
-        if not isinstance(node, BaseModel):
-            return node
-        if isinstance(node, ast.ParameterDecl):
+        if not isinstance(node, BaseModel) or isinstance(node, LEAVES):
             return node
         if isinstance(node, ast.InList) and node.parameter is not None:
             node = self._fill(node)
@@ -73,7 +100,7 @@ class _Walker:
             return self._name(node, figures)
         figures = figures or isinstance(node, FIGURE_NODES)
         changed = {}
-        for name in type(node).model_fields:
+        for name in _fields(type(node)):
             value = getattr(node, name)
             new = self.walk(value, figures)
             if new is not value:

@@ -5,6 +5,7 @@ hand-checked figures, notes, the cache, and the engine against the day-by-day or
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -12,8 +13,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
-from maatstaf.dsl import ast, codec
+from maatstaf.dsl import ast, codec, expression_ast, labels_ast, measure_ast, params, report_ast
+from maatstaf.dsl.errors import Span
 from maatstaf.dsl.parser import parse
 from tests import oracle
 from tests.helpers import diagnostics, library_of, loaded, run_engine
@@ -153,6 +156,27 @@ def test_a_list_used_as_one_value_is_an_error(tmp_path: Path) -> None:
         "/d.kpi:4:34: list parameter 'wetten' stands only after 'in' or 'not in'. "
         "Write 'x in wetten'.\n"
     )
+
+
+def test_the_walk_skips_only_fields_that_cannot_hold_a_node() -> None:
+    """``fill_lists`` looks into a node's fields that may hold other nodes only: a field
+    it skips is typed as text, numbers, dates, codes or spans. Each field of each model of
+    the language whose type names a model other than Span (or is written as a forward
+    reference) is looked into; a field of plain values is not."""
+    models = {
+        kind
+        for module in (ast, expression_ast, measure_ast, report_ast, labels_ast)
+        for kind in vars(module).values()
+        if isinstance(kind, type) and issubclass(kind, BaseModel) and kind is not Span
+    }
+    names = {kind.__name__ for kind in models} | {"Condition", "Expr"}
+    for kind in models:
+        for name, info in kind.model_fields.items():
+            text = str(info.annotation)
+            holds = any(re.search(rf"\b{n}\b", text) for n in names)
+            assert (name in params._fields(kind)) == holds, f"{kind.__name__}.{name}: {text}"
+    assert params._fields(ast.InList) == ("operand", "values")
+    assert params._fields(ast.NameRef) == ()
 
 
 DUPLICATE = "parameter tarief {\n  10 valid from 2020-01-01\n  11 valid from 2020-01-01\n}\n"
