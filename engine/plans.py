@@ -53,7 +53,7 @@ import ibis.expr.types as ir
 import pandas as pd
 import pyarrow as pa
 
-from maatstaf.adapters.duck import unique_name
+from maatstaf.adapters.duck import arrow_once, unique_name
 from maatstaf.dsl import codec
 from maatstaf.dsl.cache import LibraryCache, cache_folder
 from maatstaf.dsl.model import MeasureVersion
@@ -240,7 +240,7 @@ class Plans:
             return self.con.execute(plan.expr)
         if plan.periods is not None:
             self._show(plan.periods)
-        result = self.con.con.sql(plan.sql).to_arrow_table()  # type: ignore[attr-defined]
+        result = arrow_once(self.con.con, plan.sql)  # type: ignore[attr-defined]
         return as_frame(result, plan.columns)
 
     def save(self) -> None:

@@ -9,6 +9,7 @@ import gc
 import os
 import subprocess
 import sys
+import warnings
 
 import duckdb
 import pyarrow as pa
@@ -117,3 +118,18 @@ def test_a_name_is_numbered_per_stem_whatever_was_named_before():
     # a name is its stem and a number after the last underscore: no two stems meet
     made = {duck.unique_name(first, s) for s in ("t", "t_1", "t", "t_1", "t_1_0") * 6}
     assert len(made) == 30
+
+
+def test_arrow_once_gives_the_relations_result_without_a_warning_and_frees_the_connection():
+    con = duck.connect()
+    con.execute(
+        "CREATE TEMP TABLE t AS SELECT range AS n, DATE '2020-01-01' + range::INT AS d, "
+        "(range / 4)::DECIMAL(18, 2) AS amount, NULL::VARCHAR AS note FROM range(5000)"
+    )
+    query = "SELECT n % 7 AS k, min(d) AS d, sum(amount) AS amount, any_value(note) AS note FROM t GROUP BY 1 ORDER BY 1"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # DuckDB's copy warning, had it not been left out
+        found = duck.arrow_once(con, query)
+    assert found.equals(con.sql(query).to_arrow_table())
+    assert found.num_rows == 7 and found.schema.field("amount").type == pa.decimal128(38, 2)
+    assert duck.scalar(con, "SELECT count(*) FROM t") == 5000  # no unfinished result left
