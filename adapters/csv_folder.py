@@ -227,10 +227,15 @@ def _header(path: Path, text: str, delimiter: str, table: Table) -> list[str]:
     """The column names, trimmed; a name used twice is an error (which one is meant?), and
     so is a first line of values (never echoed: it may be personal)."""
     header = [h.strip() for h in next(csv.reader([text.split("\n", 1)[0]], delimiter=delimiter))]
+    sep = "<tab>" if delimiter == "\t" else delimiter
+    if not header:  # Arrow would take the next record for the header
+        raise LoadError(
+            f"{path}:1: the first line is empty; the header must be on the first line, naming "
+            f"the columns, e.g. {sep.join(table.required)}"
+        )
     for number, name in enumerate(header, start=1):
         kind = "date" if DATE.fullmatch(name) else "number" if NUMBER.fullmatch(name) else ""
         if kind:
-            sep = "<tab>" if delimiter == "\t" else delimiter
             raise LoadError(
                 f"{path}:1: the first line holds values, not column names (field {number} is "
                 f"a {kind}); add a header line naming the columns, e.g. {sep.join(table.required)}"

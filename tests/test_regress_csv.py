@@ -122,6 +122,18 @@ def test_a_headerless_file_is_named_without_echoing_its_first_row(tmp_path: Path
     assert "jeugdwet" not in message and "T1" not in message
 
 
+@pytest.mark.parametrize("bom", [b"", codecs.BOM_UTF8])
+def test_an_empty_first_line_is_named_not_a_crash(tmp_path: Path, bom: bytes) -> None:
+    """Arrow took the next record for the header when the first line was empty, and the
+    load ended in a traceback (found by the reader's property test)."""
+    text = f'\n"T1\nT2",C1,wmo,02A05,2020-01-01,,,\n{HEADER}\n'
+    (tmp_path / "toewijzingen.csv").write_bytes(bom + text.encode())
+    assert _error(tmp_path) == (
+        "toewijzingen.csv:1: the first line is empty; the header must be on the first line, "
+        "naming the columns, e.g. " + ",".join(HEADER.split(",")[:5])
+    )
+
+
 def test_a_column_named_like_the_internal_row_number_is_ignored(tmp_path: Path) -> None:
     _write(
         tmp_path,
