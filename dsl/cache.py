@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 CACHE_VARIABLE = "MAATSTAF_CACHE_DIR"
 OFF = "off"
 # What an entry starts with; raise the number whenever the layout of an entry changes.
-MAGIC = b"maatstaf-library 1\n"
+MAGIC = b"maatstaf-library 2\n"
 # Entries kept: the newest ones (a few libraries, each in a few states, are in use at once).
 KEEP = 16
 PREFIX, PARSER_PREFIX, SUFFIX = "library-", "parser-", ".json"

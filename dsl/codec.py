@@ -2,7 +2,8 @@
 
 Each value is written with its type: a model as its class (only the models of
 ``maatstaf.dsl``) and fields, tuples, dictionaries, decimals and dates tagged; every JSON
-object is a tag or a model, so ``json.loads`` decodes them in one pass (``object_hook``). Reading
+object is a tag or a model, so ``json.loads`` decodes them in one pass (``object_hook``). A
+span, half of a library's models, is written as its five values (``$sp``). Reading
 builds the models with ``model_construct``: no validation (the library was checked when it
 was built; validating again would build every validator, the cost the cache avoids) and no
 class outside the language's own models. A value of any other type cannot be written
@@ -21,8 +22,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from maatstaf.dsl.errors import Span
+
 # The only modules whose models a cache entry may name.
 PACKAGE = "maatstaf.dsl."
+
+
+SPAN_FIELDS = ("file", "line", "column", "end_line", "end_column")  # as a "$sp" holds them
 
 
 class CodecError(ValueError):
@@ -45,6 +51,8 @@ def _encode(value: Any) -> Any:
         return value
     if isinstance(value, BaseModel):
         cls = type(value)
+        if cls is Span:
+            return {"$sp": [getattr(value, name) for name in SPAN_FIELDS]}
         if not cls.__module__.startswith(PACKAGE):
             raise CodecError(f"{cls.__module__}.{cls.__qualname__} is not a model of the language")
         fields = [[name, _encode(getattr(value, name))] for name in cls.model_fields]
@@ -74,6 +82,8 @@ def _decode(value: dict[str, Any]) -> Any:
     if "$m" in value:
         return _model(value["$m"]).model_construct(set(value["s"]), **dict(value["f"]))
     [(tag, inner)] = value.items()
+    if tag == "$sp":
+        return Span.model_construct(**dict(zip(SPAN_FIELDS, inner, strict=True)))
     if tag == "$t":
         return tuple(inner)
     if tag == "$d":

@@ -18,7 +18,7 @@ from maatstaf.cli.boundary import DATA_ERRORS, DEFINITION_ERRORS, USAGE_ERRORS, 
 from maatstaf.dsl import codec
 from maatstaf.dsl import load as load_module
 from maatstaf.dsl.cache import KEEP, PARSER_PREFIX, PREFIX, LibraryCache, cache_folder
-from maatstaf.dsl.errors import DefinitionError
+from maatstaf.dsl.errors import DefinitionError, Span
 from maatstaf.dsl.load import load_library
 
 # Modules that cost seconds to import and that neither --help nor check needs.
@@ -344,6 +344,13 @@ def test_the_codec_gives_back_the_very_library() -> None:
     assert codec.dumps(again) == codec.dumps(library)
 
 
+def test_a_span_is_written_as_its_five_values_and_read_back_whole() -> None:
+    span = Span(file="d.kpi", line=3, column=5, end_line=4, end_column=1)
+    assert codec.dumps(span) == b'{"$sp":["d.kpi",3,5,4,1]}'
+    again = codec.loads(codec.dumps(span))
+    assert again == span and again.model_fields_set == span.model_fields_set
+
+
 @pytest.mark.parametrize(
     "entry",
     [
@@ -353,6 +360,8 @@ def test_the_codec_gives_back_the_very_library() -> None:
         b'{"$m":"maatstaf.dsl.errors:did_you_mean","f":{},"s":[]}',
         b'{"$x":1}',
         b'{"a":1,"b":2}',
+        b'{"$sp":["d.kpi",1,2,3]}',
+        b'{"$sp":["d.kpi",1,2,3,4,5]}',
         b"[",
         b"\xff",
     ],
