@@ -8,6 +8,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 STAMP_ALL := $(VENV)/.installed-all
+# the project's own folders (the hidden .venv and .git are no part of the wildcard)
+PROJECT_FOLDERS = $(filter-out build/,$(wildcard */))
 # pytest-xdist workers: one per core; JOBS=0 runs in this process
 JOBS ?= auto
 PYTEST = $(BIN)/pytest -q -n $(JOBS) --dist loadgroup
@@ -40,8 +42,9 @@ $(STAMP): pyproject.toml
 	  $(BIN)/python -m ensurepip --upgrade --default-pip >/dev/null; fi
 	$(call install,-e '.[test]')
 	@# an editable install compiles no module of the project itself: every process would
-	@# (under PYTHONDONTWRITEBYTECODE) compile them from source again
-	$(BIN)/python -m compileall -q -j 0 -x '/(\.venv|\.git|build)/' .
+	@# (under PYTHONDONTWRITEBYTECODE) compile them from source again. Its folders by name
+	@# (not '.', whose walk through .venv and its 5,000 modules took 8.0 s): 1.7 s
+	$(BIN)/python -m compileall -q -j 0 $(PROJECT_FOLDERS)
 	touch $(STAMP)
 
 $(STAMP_ALL): $(STAMP)
