@@ -28,7 +28,7 @@ from maatstaf.dsl.errors import Span
 PACKAGE = "maatstaf.dsl."
 
 
-SPAN_FIELDS = ("file", "line", "column", "end_line", "end_column")  # as a "$sp" holds them
+SPAN_FIELDS = tuple(Span.model_fields)  # a "$sp" holds their values in this order
 
 
 class CodecError(ValueError):

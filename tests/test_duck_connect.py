@@ -126,7 +126,10 @@ def test_arrow_once_gives_the_relations_result_without_a_warning_and_frees_the_c
         "CREATE TEMP TABLE t AS SELECT range AS n, DATE '2020-01-01' + range::INT AS d, "
         "(range / 4)::DECIMAL(18, 2) AS amount, NULL::VARCHAR AS note FROM range(5000)"
     )
-    query = "SELECT n % 7 AS k, min(d) AS d, sum(amount) AS amount, any_value(note) AS note FROM t GROUP BY 1 ORDER BY 1"
+    query = (
+        "SELECT n % 7 AS k, min(d) AS d, sum(amount) AS amount, any_value(note) AS note "
+        "FROM t GROUP BY 1 ORDER BY 1"
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # DuckDB's copy warning, had it not been left out
         found = duck.arrow_once(con, query)
