@@ -66,3 +66,19 @@ def test_the_report_says_a_failed_run_failed() -> None:
     )
     assert "- result: FAILED" in text
     assert "- package caches: warm; PYTHONDONTWRITEBYTECODE" in text
+
+
+def test_an_activated_venv_is_not_on_the_clones_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # python3 from an activated venv has no pip: make could not install uv with it
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    monkeypatch.setenv("PATH", f"{venv / 'bin'}:/usr/local/bin:/usr/bin")
+    monkeypatch.setenv("VIRTUAL_ENV", str(venv))
+    monkeypatch.setenv("MAATSTAF_CACHE_DIR", str(tmp_path / "cache"))
+    env = fresh_clone._environment(tmp_path, warm=False)
+    assert env["PATH"] == "/usr/local/bin:/usr/bin"
+    assert "VIRTUAL_ENV" not in env and "MAATSTAF_CACHE_DIR" not in env
+    assert env["UV_CACHE_DIR"] == str(tmp_path / "uv-cache")
