@@ -18,7 +18,10 @@ A plan's SQL depends on nothing but its key, never on the rows:
   latest versions, a merged table's view), and each table it asked for and found
   missing, still missing. The other tables are no part of it: a run whose data has a
   table more or less (another municipality's export, a report on part of the tables)
-  is served the plans of the measures that do not read it.
+  is served the plans of the measures that do not read it. A plan key keeps up to
+  ``VARIANTS`` plans, one per state of the tables it read (the newest first): runs that
+  take turns on two exports, one with a table the other lacks, compile each plan once,
+  not at every turn.
 
 Anything else changed, and the plan is built and compiled as before. The periods are a
 table named after its contents, read through that view (``Plans.periods``); a merged
@@ -31,7 +34,7 @@ one of Ibis's in-memory tables is never kept.
 Only in process on DuckDB (a database or Spark compiles as before). Entries are JSON in
 the library's cache folder (``dsl.cache``: written whole, checked on reading, the newest
 kept, ``MAATSTAF_CACHE_DIR=off`` turns it off); one holds a run's plans and at most
-``KEEP_PLANS``. A plan from disk and one compiled now run through the same code
+``KEEP_PLANS`` (variants counted). A plan from disk and one compiled now run through the same code
 (``Plans.execute``): DuckDB's result converted to a frame by the plan's column types, as
 Ibis's DuckDB backend converts it.
 """
@@ -62,9 +65,10 @@ from maatstaf.engine.merge import Uses, _ComputedOnUse
 from maatstaf.engine.periods import Period
 from maatstaf.engine.tables import periods_arrow
 
-MAGIC = "maatstaf-plans 2"
+MAGIC = "maatstaf-plans 3"
 PREFIX = "plans-"
 KEEP_PLANS = 1000  # plans in one entry (the whole library for about ten period ranges)
+VARIANTS = 4  # plans of one key, each for another state of the tables it reads
 _CODE = (Path(__file__).parent, Path(codec.__file__).parent)  # the engine, the language
 
 
@@ -111,7 +115,7 @@ class Plans:
     tables: _ComputedOnUse | None = None
     cache: LibraryCache | None = None
     key: str | None = None
-    known: dict[str, Plan] = field(default_factory=dict)
+    known: dict[str, list[Plan]] = field(default_factory=dict)  # per key, newest first
     added: int = 0
     replayed: int = 0
     used: set[str] = field(default_factory=set)  # the keys of this run's plans
@@ -132,11 +136,11 @@ class Plans:
             return cls(con)
         cache = LibraryCache(folder, PREFIX)
         key = run_key(ctx)
-        known: dict[str, Plan] = {}
+        known: dict[str, list[Plan]] = {}
         payload = cache.read(key)
         if payload is not None:
             try:
-                known = {k: Plan.from_json(v) for k, v in json.loads(payload).items()}
+                known = {k: [Plan.from_json(p) for p in v] for k, v in json.loads(payload).items()}
             except (ValueError, TypeError, KeyError, AttributeError):
                 known = {}  # not an entry of this layout: rebuilt
         return cls(con, tables, cache, key, known)
@@ -183,8 +187,9 @@ class Plans:
             expr = build()
             return None if expr is None else Plan("", _columns(expr.as_table()), (), expr)
         key = plan_key(parts)
-        known = self.known.get(key)
-        if known is not None and all(self._holds(n, s) for n, s in known.tables):
+        variants = self.known.get(key, [])
+        known = next((v for v in variants if all(self._holds(n, s) for n, s in v.tables)), None)
+        if known is not None:
             for name, signature in known.tables:
                 if signature != MISSING:
                     self.tables[name]  # a merged table it reads is made now, as compiling would
@@ -210,7 +215,8 @@ class Plans:
         )
         plan = Plan(sql, columns, tables, table, self._asked)
         if not table.op().find(ops.InMemoryTable) and _round_trips(columns):
-            self.known[key] = Plan(sql, columns, tables)
+            others = [v for v in variants if v.tables != tables]  # another state of them
+            self.known[key] = [Plan(sql, columns, tables), *others][:VARIANTS]
             self.used.add(key)
             self.added += 1
         return plan
@@ -249,10 +255,14 @@ class Plans:
             return
         # an entry holds this run's plans and, up to KEEP_PLANS, those of earlier runs
         # (other periods): it never grows with every range a user asks for
-        others = [k for k in self.known if k not in self.used][
-            : max(0, KEEP_PLANS - len(self.used))
-        ]
-        kept = {k: self.known[k].as_json() for k in [*self.used, *others]}
+        room = KEEP_PLANS - sum(len(self.known[k]) for k in self.used)
+        others = []
+        for k in (k for k in self.known if k not in self.used):
+            room -= len(self.known[k])
+            if room < 0:
+                break
+            others.append(k)
+        kept = {k: [p.as_json() for p in self.known[k]] for k in [*self.used, *others]}
         payload = json.dumps(kept, sort_keys=True)
         self.cache.write(self.key, payload.encode())
 

@@ -347,3 +347,27 @@ def test_a_plan_that_found_a_table_missing_is_not_served_once_it_is_there(
     dict.__setitem__(tables, "nergens", tables["uitkeringen"])
     assert kept.plan(("test", "asks"), lambda: None) is None  # built again, now it is there
     dict.__delitem__(tables, "nergens")
+
+
+def test_runs_taking_turns_on_two_exports_compile_each_plan_once(
+    sample: Path, plans: list[Plans], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Two exports, the second with a later version of one indication (so toewijzingen is
+    its latest versions there, a table of their own, not a view of the file's rows): a
+    plan reading toewijzingen has a variant for each, and runs that take turns on them
+    compile nothing after the first on each."""
+    library = load_library()
+    other = tmp_path / "other"
+    shutil.copytree(sample, other)
+    source = other / "toewijzingen.csv"
+    lines = source.read_text("utf-8").splitlines()
+    header, last = lines[0].split(","), lines[-1].split(",")
+    last[header.index("geregistreerd_op")] = "2099-01-01 00:00:00"
+    source.write_text("\n".join([*lines, ",".join(last)]) + "\n", "utf-8")
+    first = [_figures(library, _new_process(folder), CLIENTS) for folder in (sample, other)]
+    assert all(p.added > 0 for p in plans)  # the second export compiled its own
+    again = [_figures(library, _new_process(folder), CLIENTS) for folder in (sample, other)]
+    assert again == first
+    assert [(p.added, p.replayed > 0) for p in plans[2:]] == [(0, True), (0, True)]
+    monkeypatch.setenv("MAATSTAF_CACHE_DIR", "off")
+    assert [_figures(library, _new_process(f), CLIENTS) for f in (sample, other)] == first
