@@ -20,6 +20,7 @@ whichever worker is free.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 
 import pytest
@@ -45,6 +46,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # pytest keeps each test module's assertion-rewritten bytecode only where bytecode may
+    # be written; under PYTHONDONTWRITEBYTECODE (as on CI machines) every worker rewrote
+    # all 176 modules at every run, 7 s of its collection. The Makefile writes the
+    # project's bytecode whatever that variable says, and pytest's is written so too.
+    sys.dont_write_bytecode = False
     # the parsed-library cache of this run (each xdist worker its own): tests never read
     # or fill the user's ~/.cache/maatstaf; tests of the cache set their own folder
     if "MAATSTAF_CACHE_DIR" not in os.environ:

@@ -349,6 +349,7 @@ def test_a_plan_that_found_a_table_missing_is_not_served_once_it_is_there(
     dict.__delitem__(tables, "nergens")
 
 
+@pytest.mark.slow  # six runs: in make test-all
 def test_runs_taking_turns_on_two_exports_compile_each_plan_once(
     sample: Path, plans: list[Plans], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
