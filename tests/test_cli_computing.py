@@ -8,6 +8,7 @@ import importlib
 import json
 import sys
 import threading
+import time
 from pathlib import Path
 
 import duckdb
@@ -130,3 +131,29 @@ def test_a_module_that_fails_to_import_fails_where_it_is_imported_next(
     assert "broken_engine_module" not in sys.modules
     with pytest.raises(ImportError, match="pandas is missing"):
         importlib.import_module("broken_engine_module")
+
+
+def test_a_stop_does_not_wait_for_the_imports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stop that lands inside an import can leave the module's import lock held, and the
+    thread importing the same module then never ends (a SIGTERM 0.6 s into a run hung the
+    process): a stopping body does not wait for it. An ordinary error still does."""
+    release = threading.Event()
+    monkeypatch.setattr(threading, "_maatstaf_release", release, raising=False)
+    (tmp_path / "stuck_engine_module.py").write_text(
+        "import threading\nthreading._maatstaf_release.wait(30)\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "stuck_engine_module", raising=False)
+    started = time.perf_counter()
+    with pytest.raises(KeyboardInterrupt), importing("stuck_engine_module"):
+        raise KeyboardInterrupt
+    assert time.perf_counter() - started < 5, "the stop waited for the imports"
+    release.set()
+
+    (tmp_path / "slow_engine_module_2.py").write_text("import time\ntime.sleep(0.3)\n")
+    monkeypatch.delitem(sys.modules, "slow_engine_module_2", raising=False)
+    with pytest.raises(ValueError), importing("slow_engine_module_2"):
+        raise ValueError("a data error")
+    assert "slow_engine_module_2" in sys.modules  # waited for: imported

@@ -111,8 +111,23 @@ def importing(*modules: str) -> Iterator[None]:
     thread.start()
     try:
         yield
-    finally:
+    except BaseException as exc:
+        if _stopping(exc):
+            # A stop (Ctrl-C, SIGTERM) that lands while the body is inside an import (the
+            # load imports DuckDB and PyArrow) can leave that module's import lock held for
+            # good (CPython's import locks are not safe against an exception raised
+            # between their steps); this thread, importing the same module, then waits
+            # forever, and waiting for it hung the process (seen under load, a SIGTERM
+            # 0.6 s into a run). A stopping process does not wait: the thread is a daemon.
+            raise
         thread.join()
+        raise
+    thread.join()
+
+
+def _stopping(exc: BaseException) -> bool:
+    """A stop: Ctrl-C or SIGTERM, or DuckDB's own exception for one during a query."""
+    return not isinstance(exc, Exception) or "interrupt" in type(exc).__name__.lower()
 
 
 def engine_of(engine: str) -> Callable[[LoadedData], LoadedData]:
