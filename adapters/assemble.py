@@ -3,7 +3,6 @@ tables, with every rejected row and a fingerprint of the input."""
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -260,8 +259,8 @@ def _validate_query(
                 columns=header,
                 look_for_commas=not comma,
             )
-        except duckdb.OutOfMemoryException:
-            raise
+        except (duckdb.OutOfMemoryException, duckdb.InterruptException):
+            raise  # a stop (Ctrl-C, SIGTERM) during the query: never a fallback to read again
         except duckdb.Error:  # a record with the wrong number of fields, a stray quote
             return None
         if found.records != source.rows:
@@ -290,8 +289,12 @@ def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
     elif kind is not None:
         con.execute(f"DROP TABLE IF EXISTS {ident(name)}")
     else:
-        with contextlib.suppress(duckdb.Error):
+        try:
             con.unregister(name)
+        except duckdb.InterruptException:
+            raise
+        except duckdb.Error:
+            pass
 
 
 def check_options(options: LoadOptions, schema: Schema) -> None:

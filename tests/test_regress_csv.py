@@ -157,3 +157,27 @@ def test_a_line_over_one_megabyte_is_read(tmp_path: Path) -> None:
     data = CsvFolderAdapter().load(str(tmp_path))
     assert [(r.row, r.column) for r in data.rejected] == [(5, "startdatum")]
     assert data.tables["toewijzingen"]["toewijzing_id"].to_pylist() == ["T1", "T2"]
+
+
+def test_a_stop_during_the_checking_query_stops_the_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB turns a Ctrl-C or SIGTERM during its query into an InterruptException, an
+    error of its own: the load took it for a file DuckDB cannot read, read the file again
+    with the exact reader, and the run went on to exit 0 as if never stopped."""
+    import duckdb
+
+    import maatstaf.adapters.assemble as assemble
+    from maatstaf.adapters.sample import write_sample_csv
+
+    write_sample_csv(tmp_path)
+    real = assemble.validate
+
+    def interrupted(*args: object, **kwargs: object) -> object:
+        if kwargs.get("columns") is not None:  # DuckDB's reader (the exact one names none)
+            raise duckdb.InterruptException("INTERRUPT Error: Interrupted!")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(assemble, "validate", interrupted)
+    with pytest.raises(duckdb.InterruptException):
+        CsvFolderAdapter().load(str(tmp_path))

@@ -13,10 +13,12 @@ keeps to that (tests/test_startup.py checks which modules ``--help`` and ``check
 
 from __future__ import annotations
 
+import _thread
 import gc
 import os
 import signal
 import sys
+import threading
 
 INTERRUPTED = "interrupted: nothing more was written; every file written so far is complete"
 CONSOLE = False  # running as the console command (``main``), in a process of its own
@@ -26,6 +28,35 @@ def _interrupted_while_starting(signum: int, frame: object) -> None:
     sys.stderr.write(INTERRUPTED + "\n")
     sys.stderr.flush()
     os._exit(130)  # nothing has been written yet; SystemExit could be swallowed by an import
+
+
+def _deliver_again(unraisable: sys.UnraisableHookArgs) -> None:
+    """A stop whose KeyboardInterrupt was raised inside a finalizer or a weakref callback
+    (an import's module-lock callback, a connection's finalizer), where Python prints it
+    and drops it: the run went on and ended with exit 0, as if never stopped. It is
+    delivered to the main thread again (as a SIGINT), so the run stops after all: a moment
+    later, since one raised now would land in this hook and be dropped again (a stop that
+    lands in a finalizer once more is delivered once more)."""
+    if isinstance(unraisable.exc_value, KeyboardInterrupt):
+        send_again(signal.SIGINT)
+        return
+    sys.__unraisablehook__(unraisable)
+
+
+def send_again(signum: int, after: float = 0.02) -> None:
+    """Send the signal to the main thread again, from another thread, a moment later: a
+    real signal, which also ends a sleep or a wait there (``interrupt_main`` only marks
+    it, to be seen once the wait is over)."""
+
+    def send() -> None:
+        if hasattr(signal, "pthread_kill"):
+            signal.pthread_kill(threading.main_thread().ident or 0, signum)
+        else:
+            _thread.interrupt_main(signum)
+
+    again = threading.Timer(after, send)
+    again.daemon = True
+    again.start()
 
 
 def _install(handler: object) -> object:
@@ -70,6 +101,7 @@ def main() -> None:
     # end, and collecting the young ones every 700 allocations cost a fifth of a run
     # (0.5 s of 2.5 s at 10^5 indications); every 50,000 leaves the memory peak as it was
     gc.set_threshold(50_000, 10, 10)
+    sys.unraisablehook = _deliver_again
     try:
         app()
     except KeyboardInterrupt:

@@ -12,10 +12,11 @@ import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import FrameType
 
 import typer
 
-from maatstaf.cli import INTERRUPTED  # defined before any other import
+from maatstaf.cli import INTERRUPTED, send_again  # defined before any other import
 
 app = typer.Typer(
     name="maatstaf",
@@ -57,8 +58,25 @@ def err(text: str) -> None:
     sys.stderr.write(text.rstrip("\n") + "\n")
 
 
-def _interrupt(signum: int, frame: object) -> None:
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    """A stop (SIGTERM, or Ctrl-C during a command) as a KeyboardInterrupt, but never inside
+    an import: one raised there can leave the module's import lock held for good (a thread
+    importing the same module then waits forever) or abort a C extension being set up
+    (DuckDB's: 'Critical nanobind error', SIGABRT). Seen under load, when a run was stopped
+    0.5-1 s after it started. The signal is sent again a moment later, until it lands
+    outside every import."""
+    if _inside_an_import(frame):
+        send_again(signum)
+        return
     raise KeyboardInterrupt
+
+
+def _inside_an_import(frame: FrameType | None) -> bool:
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
 
 
 def _stop_at_once() -> None:
@@ -77,7 +95,8 @@ def _stop_at_once() -> None:
 @app.callback()
 def _main(ctx: typer.Context) -> None:
     """Explicit, versioned definitions of social-domain figures (Wmo, Jeugd, Participatie)."""
-    signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl-C: no half-written file
+    for sig in (signal.SIGINT, signal.SIGTERM):  # a stop: no half-written file
+        signal.signal(sig, _interrupt)
     from maatstaf.cli.init import read_project  # maatstaf.yaml: the defaults of the options
 
     read_project(ctx)
