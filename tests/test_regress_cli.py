@@ -295,3 +295,27 @@ def test_a_stop_inside_an_import_lands_once_the_import_is_done(tmp_path: Path) -
     )
     assert done.stdout.splitlines() == ["imported whole: True", "stopped"], done.stderr
     assert time.perf_counter() - started < 15  # stopped in the sleep, not after it
+
+
+def test_a_stop_is_not_raised_in_imports_nor_in_duckdbs_data_callbacks() -> None:
+    """Where a stop is sent again instead of raised: inside an import, and inside the
+    callbacks through which DuckDB reads Arrow data (DuckDB dropped a KeyboardInterrupt
+    raised there, and the run went on to exit 0)."""
+    import os
+    import sys
+
+    from maatstaf.cli.boundary import _unsafe
+
+    def frame_in(filename: str):  # type: ignore[no-untyped-def]
+        found: dict = {}
+        exec(
+            compile("found['frame'] = sys._getframe()", filename, "exec"),
+            {"sys": sys, "found": found},
+        )
+        return found["frame"]
+
+    callback = os.sep.join(["", "venv", "site-packages", "duckdb", "_sources", "pyarrow.py"])
+    assert _unsafe(frame_in(callback))
+    assert _unsafe(frame_in("<frozen importlib._bootstrap>"))
+    assert not _unsafe(frame_in(os.sep.join(["", "venv", "site-packages", "duckdb", "x.py"])))
+    assert not _unsafe(sys._getframe())

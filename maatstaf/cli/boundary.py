@@ -8,6 +8,7 @@ raised its error, so ``--help`` and ``check`` never import DuckDB, Ibis or panda
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import sys
 from collections.abc import Iterator
@@ -59,21 +60,28 @@ def err(text: str) -> None:
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
-    """A stop (SIGTERM, or Ctrl-C during a command) as a KeyboardInterrupt, but never inside
-    an import: one raised there can leave the module's import lock held for good (a thread
-    importing the same module then waits forever) or abort a C extension being set up
-    (DuckDB's: 'Critical nanobind error', SIGABRT). Seen under load, when a run was stopped
-    0.5-1 s after it started. The signal is sent again a moment later, until it lands
-    outside every import."""
-    if _inside_an_import(frame):
+    """A stop (SIGTERM, or Ctrl-C during a command) as a KeyboardInterrupt, but never where
+    it would be lost or do harm: inside an import, where it can leave the module's import
+    lock held for good (a thread importing the same module then waits forever) or abort a
+    C extension being set up (DuckDB's: 'Critical nanobind error', SIGABRT); inside a
+    callback DuckDB makes to read Arrow data, where DuckDB drops it and the run went on to
+    exit 0. Seen under load, when runs were stopped 0.5-3 s after they started. The signal
+    is sent again a moment later, until it lands elsewhere (in a query, DuckDB stops it
+    with its InterruptException)."""
+    if _unsafe(frame):
         send_again(signum)
         return
     raise KeyboardInterrupt
 
 
-def _inside_an_import(frame: FrameType | None) -> bool:
+# where a KeyboardInterrupt is not raised: importlib's frames, DuckDB's Python data sources
+_UNSAFE = ("<frozen importlib", f"{os.sep}duckdb{os.sep}_sources{os.sep}")
+
+
+def _unsafe(frame: FrameType | None) -> bool:
     while frame is not None:
-        if frame.f_code.co_filename.startswith("<frozen importlib"):
+        name = frame.f_code.co_filename
+        if name.startswith(_UNSAFE[0]) or _UNSAFE[1] in name:
             return True
         frame = frame.f_back
     return False
