@@ -75,16 +75,23 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 
 
 # where a KeyboardInterrupt is not raised: importlib's frames, DuckDB's Python data sources
-_UNSAFE = ("<frozen importlib", f"{os.sep}duckdb{os.sep}_sources{os.sep}")
+_IMPORTLIB = "<frozen importlib"
+_DUCKDB_SOURCES = f"{os.sep}duckdb{os.sep}_sources{os.sep}"
 
 
 def _unsafe(frame: FrameType | None) -> bool:
     while frame is not None:
         name = frame.f_code.co_filename
-        if name.startswith(_UNSAFE[0]) or _UNSAFE[1] in name:
+        if name.startswith(_IMPORTLIB) or _DUCKDB_SOURCES in name:
             return True
         frame = frame.f_back
     return False
+
+
+def is_interrupt(exc: BaseException) -> bool:
+    """A stop (Ctrl-C, SIGTERM) that reached the code as an error: DuckDB turns one during
+    a query into its own InterruptException."""
+    return "interrupt" in f"{type(exc).__name__} {exc}".lower()
 
 
 def _stop_at_once() -> None:
@@ -134,8 +141,7 @@ def boundary() -> Iterator[None]:
         err(INTERRUPTED)
         raise typer.Exit(130) from None
     except Exception as exc:
-        # DuckDB turns a Ctrl-C or SIGTERM during a query into its own InterruptException
-        if "interrupt" in f"{type(exc).__name__} {exc}".lower():
+        if is_interrupt(exc):
             err(INTERRUPTED)
             raise typer.Exit(130) from None
         raise

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from maatstaf.cli.boundary import UsageError
+from maatstaf.cli.boundary import UsageError, is_interrupt
 from maatstaf.cli.options import date_of, library_of, policy_of, selection_of
 
 if TYPE_CHECKING:  # imported where used: the commands that call this must stay light (--help)
@@ -112,22 +112,16 @@ def importing(*modules: str) -> Iterator[None]:
     try:
         yield
     except BaseException as exc:
-        if _stopping(exc):
-            # A stop (Ctrl-C, SIGTERM) that lands while the body is inside an import (the
-            # load imports DuckDB and PyArrow) can leave that module's import lock held for
-            # good (CPython's import locks are not safe against an exception raised
-            # between their steps); this thread, importing the same module, then waits
-            # forever, and waiting for it hung the process (seen under load, a SIGTERM
-            # 0.6 s into a run). A stopping process does not wait: the thread is a daemon.
-            raise
-        thread.join()
+        # A stop (Ctrl-C, SIGTERM) that lands while the body is inside an import (the load
+        # imports DuckDB and PyArrow) can leave that module's import lock held for good
+        # (CPython's import locks are not safe against an exception raised between their
+        # steps); this thread, importing the same module, then waits forever, and waiting
+        # for it hung the process (seen under load, a SIGTERM 0.6 s into a run). A
+        # stopping process does not wait: the thread is a daemon.
+        if isinstance(exc, Exception) and not is_interrupt(exc):
+            thread.join()
         raise
     thread.join()
-
-
-def _stopping(exc: BaseException) -> bool:
-    """A stop: Ctrl-C or SIGTERM, or DuckDB's own exception for one during a query."""
-    return not isinstance(exc, Exception) or "interrupt" in type(exc).__name__.lower()
 
 
 def engine_of(engine: str) -> Callable[[LoadedData], LoadedData]:
