@@ -58,6 +58,17 @@ _lock = threading.Lock()
 _inherited: list[duckdb.DuckDBPyConnection] = []
 
 
+def close_database() -> None:
+    """Close the process's database, its connections with it: DuckDB removes the files it
+    spilled to (``.tmp`` in the working folder) when it closes. The console command calls
+    this when it is done; a later ``connect`` opens a new database."""
+    global _database
+    with _lock:
+        if _database is not None:
+            _database.close()
+            _database = None
+
+
 def _forget_database() -> None:
     """A forked process makes a database of its own (DuckDB's threads do not survive a
     fork); the parent's it keeps, unused and never closed."""

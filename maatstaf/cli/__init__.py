@@ -106,3 +106,19 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         _interrupted_while_starting(signal.SIGINT, None)
+    finally:
+        _done()
+
+
+def _done() -> None:
+    """The command is done (typer ends it with SystemExit), its outputs written and closed:
+    what lives now lives to the end of the process. Python's last collections at shutdown
+    went through all of it (the imports, a run's tables): 0.13-0.15 s of a 1.9 s run at
+    10^6 indications. Frozen, it is never collected, only freed by reference counting; the
+    atexit handlers still run. The one thing a collection did that matters, closing a
+    DuckDB connection caught in a reference cycle (its database then removes the files
+    it spilled to disk), is done here first, for every connection."""
+    duck = sys.modules.get("maatstaf.adapters.duck")  # none imported it: no database
+    if duck is not None:
+        duck.close_database()
+    gc.freeze()
