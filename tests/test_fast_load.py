@@ -137,6 +137,14 @@ def test_edge_space_is_the_rule_across_blocks(
         assert csv_duckdb.edge_space(data, delimiter) == _edge_space_reference(data, delimiter)
 
 
+@given(st.binary(max_size=60), st.integers(1, 8))
+@settings(max_examples=200, deadline=None)
+def test_line_ends_counts_every_line_feed_across_blocks(data: bytes, block: int) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(csv_duckdb, "BLOCK", block)
+        assert csv_duckdb.line_ends(data) == data.count(b"\n")
+
+
 def test_spaces_inside_cells_need_no_trims() -> None:
     assert not csv_duckdb.edge_space(b"naam,plaats\nDe Vries,Den Haag\n", ",")
     assert not csv_duckdb.edge_space(b"a;b\n1,5;2\n", ";")
