@@ -40,9 +40,9 @@ def test_files_spilled_to_disk_are_removed_though_a_cycle_holds_the_connection(
     body = (
         "    from maatstaf.adapters.duck import connect\n"
         "    con = connect()\n"
-        "    con.execute(\"SET memory_limit = '64MB'\")\n"
+        "    con.execute(\"SET memory_limit = '32MB'\")\n"
         "    con.execute('CREATE TEMP TABLE t AS '\n"
-        "                'SELECT md5(range::VARCHAR) AS s FROM range(2000000)')\n"
+        "                'SELECT md5(range::VARCHAR) AS s FROM range(300000)')\n"
         "    con.sql('SELECT s FROM t ORDER BY s').fetchall()\n"
         "    import os\n"
         "    print('spilled', bool(os.listdir('.tmp')))\n"
