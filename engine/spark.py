@@ -7,6 +7,8 @@ any master URL Spark accepts: ``yarn``, ``k8s://...``) points at a cluster.
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -34,7 +36,13 @@ def on_spark(data: LoadedData, session, workdir: Path | None = None) -> LoadedDa
     if data.backend is not None:
         raise ValueError("the data already lives in a database; compute it there")
     con = ibis.pyspark.connect(session)
-    folder = Path(workdir or tempfile.mkdtemp(prefix="maatstaf-spark-"))
+    if workdir is None:
+        folder = Path(tempfile.mkdtemp(prefix="maatstaf-spark-"))
+        # Spark reads these copies of the validated rows (client ids among them) while the
+        # run computes; they go when the process ends, not left in the temporary folder
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    else:
+        folder = Path(workdir)
     relations = {}
     for name, arrow in data.tables.items():
         path = folder / f"{name}.parquet"

@@ -66,3 +66,25 @@ def test_the_standard_library_on_spark_equals_duckdb(session, tmp_path_factory) 
             ), key
         else:
             assert other == value, key
+
+
+def test_a_spark_run_leaves_no_copy_of_the_data_behind(tmp_path) -> None:
+    """``run --engine spark`` hands the validated rows to Spark as Parquet files in a
+    temporary folder; the figures come out, and the folder is gone with the process."""
+    import json
+    import subprocess
+    import sys
+
+    data, scratch = tmp_path / "data", tmp_path / "tmp"
+    scratch.mkdir()
+    write_sample_csv(data)
+    out = tmp_path / "figures.json"
+    found = subprocess.run(
+        [sys.executable, "-m", "maatstaf", "run", "--data", str(data), "--engine", "local[1]",
+         "--measure", "wmo.unieke_clienten", "--from", "2021", "--to", "2021",
+         "--grain", "year", "--format", "json", "--output", str(out)],
+        capture_output=True, text=True, env={**os.environ, "TMPDIR": str(scratch)},
+    )  # fmt: skip
+    assert found.returncode == 0, found.stderr
+    assert json.loads(out.read_text("utf-8"))["figures"]
+    assert not list(scratch.glob("maatstaf-spark-*"))
