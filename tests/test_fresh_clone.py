@@ -82,3 +82,23 @@ def test_an_activated_venv_is_not_on_the_clones_path(
     assert env["PATH"] == "/usr/local/bin:/usr/bin"
     assert "VIRTUAL_ENV" not in env and "MAATSTAF_CACHE_DIR" not in env
     assert env["UV_CACHE_DIR"] == str(tmp_path / "uv-cache")
+
+
+def test_the_clone_reads_the_shared_examples_of_this_checkout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shared = tmp_path / "istandaarden"
+    monkeypatch.delenv("MAATSTAF_ISTANDAARDEN", raising=False)
+    monkeypatch.setattr(fresh_clone, "_shared_istandaarden", lambda: shared)
+    assert fresh_clone._environment(tmp_path, warm=False)["MAATSTAF_ISTANDAARDEN"] == str(shared)
+    monkeypatch.setattr(fresh_clone, "_shared_istandaarden", lambda: None)
+    assert "MAATSTAF_ISTANDAARDEN" not in fresh_clone._environment(tmp_path, warm=False)
+
+
+def test_the_benchmark_finds_the_shared_examples_where_the_tests_do(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.helpers import shared_istandaarden
+
+    monkeypatch.delenv("MAATSTAF_ISTANDAARDEN", raising=False)
+    assert fresh_clone._shared_istandaarden() == shared_istandaarden()
