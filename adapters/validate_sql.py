@@ -43,6 +43,8 @@ from maatstaf.adapters.cell_rules import (
     cleaned,
     column_rules,
     interval_rules,
+    shaped,
+    shaped_of,
     text_of,
     trimmed,
     typed,
@@ -224,6 +226,13 @@ def _checked_query(
         f"{comma or 'false'} AS __comma, {', '.join(cells)} FROM {source}"
     )
     typed_cells = [f"{typed(c, decimal_comma)} AS {ident(c.name)}" for c in table.columns]
+    shapes = [
+        f"{shape} AS {shaped_of(c)}"
+        for c in table.columns
+        if (shape := shaped(c, decimal_comma)) is not None
+    ]
+    if shapes:  # computed once per cell, read by the typed cell and the rules
+        clean_rows = f"SELECT *, {', '.join(shapes)} FROM ({clean_rows})"
     flags = [
         " | ".join(
             f"(CASE WHEN {r.flag} THEN {1 << bit} ELSE 0 END)::BIGINT"
