@@ -64,6 +64,10 @@ class RawTable:
 class LoadOptions:
     mapping: Mapping | None = None
     pseudonymize: tuple[str, ...] = ()  # canonical columns holding BSNs
+    # called once when the database starts checking the rows (DuckDB on its own threads,
+    # or the PostgreSQL server): the interpreter is free from then on (``run`` imports
+    # the engine then: maatstaf/cli/computing.importing)
+    checking: Callable[[], None] | None = None
 
 
 def assemble(
@@ -96,6 +100,8 @@ def assemble(
     parts: list[pa.Table] = []
     warnings: list[str] = []
     header_errors: list[str] = []
+    if options.checking is not None:
+        options.checking()
     # the files DuckDB reads first, in the tables' order: one it cannot number goes to the
     # exact reader, whose errors about the file come before any about a header
     by_duckdb: dict[str, tuple[Validated, list[str]]] = {}

@@ -53,6 +53,8 @@ class PostgresAdapter:
             raise LoadError(
                 f"cannot connect to the database: {_without_password(str(exc), url)}"
             ) from None
+        if options is not None and options.checking is not None:
+            options.checking()  # the server checks the rows from here on
         where = _label(url)
         relations: dict[str, ir.Table] = {}
         parts: list[pa.Table] = []

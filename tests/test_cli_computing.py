@@ -9,6 +9,8 @@ import json
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -115,10 +117,62 @@ def test_the_modules_are_imported_in_a_thread_while_the_body_runs(
     )
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.delitem(sys.modules, "slow_engine_module", raising=False)
-    with importing("slow_engine_module"):
+    with importing("slow_engine_module") as begin:
+        assert "slow_engine_module" not in sys.modules  # not before the body asks
+        begin()
+        begin()  # once is enough: a second call changes nothing
         during = threading.current_thread().name  # the body goes on meanwhile
     module = sys.modules["slow_engine_module"]  # imported by the time the body is done
     assert module.THREAD == "maatstaf-imports" != during
+
+
+def test_a_body_that_never_asks_has_the_modules_imported_at_its_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "late_engine_module.py").write_text(
+        "import threading\nTHREAD = threading.current_thread().name\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "late_engine_module", raising=False)
+    with importing("late_engine_module"):
+        assert "late_engine_module" not in sys.modules
+    assert sys.modules["late_engine_module"].THREAD == "maatstaf-imports"
+
+
+def test_a_run_begins_the_imports_when_duckdb_begins_checking(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``run`` hands the load the function that begins the engine's imports, and the load
+    calls it before DuckDB's first checking statement, not while it reads the files."""
+    from maatstaf.adapters import validate_sql
+
+    events: list[str] = []
+    keep = validate_sql._keep
+
+    def checking_statement(*args: object, **kwargs: object) -> None:
+        events.append("checking statement")
+        keep(*args, **kwargs)  # type: ignore[arg-type]
+
+    real_importing = importing
+
+    @contextmanager
+    def watched(*modules: str) -> Iterator[Callable[[], None]]:
+        with real_importing(*modules) as begin:
+
+            def noted() -> None:
+                events.append("imports begun")
+                begin()
+
+            yield noted
+
+    monkeypatch.setattr(validate_sql, "_keep", checking_statement)
+    monkeypatch.setattr("maatstaf.cli.computing.importing", watched)
+    data = tmp_path / "data"
+    write_sample_csv(data)
+    result = CliRunner().invoke(app, ["run", "--data", str(data), "-m", "wmo.unieke_clienten"])
+    assert result.exit_code == 0, result.output
+    assert events[:2] == ["imports begun", "checking statement"]
+    assert events.count("imports begun") == 1
 
 
 def test_a_module_that_fails_to_import_fails_where_it_is_imported_next(
@@ -147,13 +201,21 @@ def test_a_stop_does_not_wait_for_the_imports(
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.delitem(sys.modules, "stuck_engine_module", raising=False)
     started = time.perf_counter()
-    with pytest.raises(KeyboardInterrupt), importing("stuck_engine_module"):
+    with pytest.raises(KeyboardInterrupt), importing("stuck_engine_module") as begin:
+        begin()
         raise KeyboardInterrupt
     assert time.perf_counter() - started < 5, "the stop waited for the imports"
     release.set()
 
     (tmp_path / "slow_engine_module_2.py").write_text("import time\ntime.sleep(0.3)\n")
     monkeypatch.delitem(sys.modules, "slow_engine_module_2", raising=False)
-    with pytest.raises(ValueError), importing("slow_engine_module_2"):
+    with pytest.raises(ValueError), importing("slow_engine_module_2") as begin:
+        begin()
         raise ValueError("a data error")
     assert "slow_engine_module_2" in sys.modules  # waited for: imported
+
+    (tmp_path / "unasked_engine_module.py").write_text("")
+    monkeypatch.delitem(sys.modules, "unasked_engine_module", raising=False)
+    with pytest.raises(ValueError), importing("unasked_engine_module"):
+        raise ValueError("a data error before the checking")
+    assert "unasked_engine_module" not in sys.modules  # never begun, not begun then

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,9 +25,11 @@ def load(
     pseudonymize: list[str] | None = None,
     quarantine: Path | None = None,
     schema: Schema | None = None,
+    checking: Callable[[], None] | None = None,
 ) -> LoadedData:
     """The data at ``location`` as the tables of ``schema``: the library's (the canonical
-    tables and those its files declare), or without one the canonical tables."""
+    tables and those its files declare), or without one the canonical tables.
+    ``checking`` is called once the database starts checking the rows (``LoadOptions``)."""
     from maatstaf.adapters.assemble import LoadOptions
     from maatstaf.adapters.registry import load_data
     from maatstaf.project import active
@@ -36,7 +39,9 @@ def load(
         mapping = mapping or project.mapping
         pseudonymize = pseudonymize or list(project.config.data.pseudonymize)  # type: ignore[union-attr]
     options = LoadOptions(
-        mapping=_mapping(mapping) if mapping else None, pseudonymize=tuple(pseudonymize or ())
+        mapping=_mapping(mapping) if mapping else None,
+        pseudonymize=tuple(pseudonymize or ()),
+        checking=checking,
     )
     loaded = load_data(location, options, schema)
     if quarantine is not None:
