@@ -109,14 +109,19 @@ def test_run_and_publish_give_the_same_figures(tmp_path: Path, sample_folder: Pa
 # ---- the engine imported while the data loads ---------------------------------------------
 
 
+def _module(folder: Path, monkeypatch: pytest.MonkeyPatch, name: str, then: str = "") -> None:
+    """A module ``name`` (not imported yet) that notes the thread importing it, then runs
+    ``then``."""
+    source = "import threading, time\nTHREAD = threading.current_thread().name\n" + then
+    (folder / f"{name}.py").write_text(source)
+    monkeypatch.syspath_prepend(str(folder))
+    monkeypatch.delitem(sys.modules, name, raising=False)
+
+
 def test_the_modules_are_imported_in_a_thread_while_the_body_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (tmp_path / "slow_engine_module.py").write_text(
-        "import threading, time\nTHREAD = threading.current_thread().name\ntime.sleep(0.2)\n"
-    )
-    monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.delitem(sys.modules, "slow_engine_module", raising=False)
+    _module(tmp_path, monkeypatch, "slow_engine_module", "time.sleep(0.2)\n")
     with importing("slow_engine_module") as begin:
         assert "slow_engine_module" not in sys.modules  # not before the body asks
         begin()
@@ -129,11 +134,7 @@ def test_the_modules_are_imported_in_a_thread_while_the_body_runs(
 def test_a_body_that_never_asks_has_the_modules_imported_at_its_end(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (tmp_path / "late_engine_module.py").write_text(
-        "import threading\nTHREAD = threading.current_thread().name\n"
-    )
-    monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.delitem(sys.modules, "late_engine_module", raising=False)
+    _module(tmp_path, monkeypatch, "late_engine_module")
     with importing("late_engine_module"):
         assert "late_engine_module" not in sys.modules
     assert sys.modules["late_engine_module"].THREAD == "maatstaf-imports"
