@@ -136,19 +136,16 @@ def _number_text(column: Column, cell: str, decimal_comma: bool) -> tuple[str, s
 
 def _date(cell: str) -> str:
     """YYYY-MM-DD or DD-MM-YYYY, a date that exists, from the year 1 (year 0000 would be a
-    date BC). A YYYY-MM-DD cell is read when it is exactly how DuckDB writes the date it
-    casts it to: the year, month and day zero-padded to 4, 2 and 2 digits, which leaves
-    out a year 0000 (written 0001-01-01 (BC)), a year past 9999 (more than 10 characters)
-    and every other spelling DuckDB's cast accepts (2021-1-5, 2021/01/05). Those are the
-    cells that match ``YMD`` and exist, in one cast and a comparison instead of a regular
-    expression and a cast (0.03 s of the checking statement at 10^6 rows, two date
-    columns)."""
+    date BC: refused by its digits, so each cell is matched and cast once). Casting first
+    and comparing the cell with how DuckDB writes that date back is as exact, and 4-12 ms
+    faster per date column at 10^6 rows of YYYY-MM-DD, but twice as slow on DD-MM-YYYY
+    (0.25 s against 0.125 s): a cast that fails costs more than a match that fails."""
     day_first = (
         f"substr({cell}, 7, 4) || '-' || substr({cell}, 4, 2) || '-' || substr({cell}, 1, 2)"
     )
-    year_first = f"try_cast({cell} AS DATE)"
     return (
-        f"CASE WHEN length({cell}) = 10 AND {year_first}::VARCHAR = {cell} THEN {year_first} "
+        f"CASE WHEN regexp_full_match({cell}, {literal(YMD)}) "
+        f"THEN CASE WHEN substr({cell}, 1, 4) <> '0000' THEN try_cast({cell} AS DATE) END "
         f"WHEN regexp_full_match({cell}, {literal(DMY)}) "
         f"THEN CASE WHEN substr({cell}, 7, 4) <> '0000' THEN try_cast({day_first} AS DATE) END END"
     )
