@@ -136,18 +136,19 @@ def _number_text(column: Column, cell: str, decimal_comma: bool) -> tuple[str, s
 
 def _date(cell: str) -> str:
     """YYYY-MM-DD or DD-MM-YYYY, a date that exists, from the year 1 (year 0000 would be a
-    date BC: refused by its digits, so each cell is matched and cast once). Casting first
-    and comparing the cell with how DuckDB writes that date back is as exact, and 4-12 ms
-    faster per date column at 10^6 rows of YYYY-MM-DD, but twice as slow on DD-MM-YYYY
-    (0.25 s against 0.125 s): a cast that fails costs more than a match that fails."""
-    day_first = (
-        f"substr({cell}, 7, 4) || '-' || substr({cell}, 4, 2) || '-' || substr({cell}, 1, 2)"
-    )
+    date BC: refused by its digits, so each cell is matched and cast once). A cell of the
+    shape DD-MM-YYYY is parsed by ``strptime``, which reads those digits as the cast of
+    YYYY-MM-DD rearranged would, in two thirds of its time (0.085 s against 0.13 s per
+    column at 10^6 rows: Dutch exports write their dates so). Casting first and comparing
+    the cell with how DuckDB writes that date back is as exact as matching YYYY-MM-DD, and
+    4-12 ms faster per column of such dates, but twice as slow on DD-MM-YYYY (0.25 s
+    against 0.125 s): a cast that fails costs more than a match that fails."""
     return (
         f"CASE WHEN regexp_full_match({cell}, {literal(YMD)}) "
         f"THEN CASE WHEN substr({cell}, 1, 4) <> '0000' THEN try_cast({cell} AS DATE) END "
         f"WHEN regexp_full_match({cell}, {literal(DMY)}) "
-        f"THEN CASE WHEN substr({cell}, 7, 4) <> '0000' THEN try_cast({day_first} AS DATE) END END"
+        f"THEN CASE WHEN substr({cell}, 7, 4) <> '0000' "
+        f"THEN try_strptime({cell}, '%d-%m-%Y')::DATE END END"
     )
 
 
