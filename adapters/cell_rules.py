@@ -70,12 +70,25 @@ class Rule:
     shown: str | None = None
 
 
+# a cell that begins or ends with one of WHITE_SPACE (no character of it is special in a
+# character class of RE2; ^ and $ are the ends of the cell, whatever lines it holds)
+EDGE_SPACE = f"^[{WHITE_SPACE}]|[{WHITE_SPACE}]$"
+
+
 def trimmed(cell: str, plain_trim: bool, bare: bool = False) -> str:
     """The cell without white space at its edges; ``bare``: the reader found none in the
-    file's bytes, so the cell is its own trimmed text."""
+    file's bytes, so the cell is its own trimmed text. Trimming a set of characters is
+    slow in DuckDB (4.4 s for the 9 columns of 10^6 rows, where the files the exact reader
+    reads spent 0.5 s on the rest of the check), so only a cell that begins or ends with
+    one of them is trimmed (0.31 s): the other cells are their own trimmed text."""
     if bare:
         return cell
-    return f"trim({cell})" if plain_trim else f"trim({cell}, {literal(WHITE_SPACE)})"
+    if plain_trim:
+        return f"trim({cell})"
+    return (
+        f"CASE WHEN regexp_matches({cell}, {literal(EDGE_SPACE)}) "
+        f"THEN trim({cell}, {literal(WHITE_SPACE)}) ELSE {cell} END"
+    )
 
 
 def cleaned(cell: str, plain_trim: bool, end: bool, bare: bool = False) -> str:

@@ -25,8 +25,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from maatstaf.adapters import csv_duckdb
-from maatstaf.adapters.cell_rules import WHITE_SPACE, _date
+from maatstaf.adapters.cell_rules import WHITE_SPACE, _date, trimmed
 from maatstaf.adapters.csv_folder import CsvFolderAdapter
+from maatstaf.adapters.duck import literal
 from maatstaf.dsl.errors import DefinitionError
 from maatstaf.engine.graph import (
     Graph,
@@ -149,6 +150,29 @@ def test_spaces_inside_cells_need_no_trims() -> None:
     assert not csv_duckdb.edge_space(b"naam,plaats\nDe Vries,Den Haag\n", ",")
     assert not csv_duckdb.edge_space(b"a;b\n1,5;2\n", ";")
     assert not csv_duckdb.edge_space(b"a,b\nx,y\n", ",")
+
+
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from([*WHITE_SPACE, "a", "é", "-", "]", "^", "\\"]), max_size=6)
+        | st.none(),
+        min_size=1,
+        max_size=30,
+    )
+)
+@settings(max_examples=200, deadline=None)
+def test_only_cells_with_white_space_at_an_edge_are_trimmed_and_those_fully(
+    cells: list[str | None],
+) -> None:
+    """``trimmed`` trims a cell only where it begins or ends with white space: the same
+    text as trimming every cell of all of ``WHITE_SPACE``."""
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (c VARCHAR)")
+    con.executemany("INSERT INTO t VALUES (?)", [[c] for c in cells])
+    rows = con.execute(
+        f"SELECT trim(c, {literal(WHITE_SPACE)}), {trimmed('c', plain_trim=False)} FROM t"
+    ).fetchall()
+    assert [new for _, new in rows] == [full for full, _ in rows]
 
 
 def test_trim_trims_no_character_edge_space_misses() -> None:
