@@ -28,6 +28,8 @@ from maatstaf.adapters.validate_sql import ROW, Validated, check_references, val
 from maatstaf.dsl.schema import Schema, Table
 
 if TYPE_CHECKING:  # a mapping (YAML) is imported where a load applies one
+    from pathlib import Path
+
     from maatstaf.adapters.mapping import Mapping, TableMapping
 
 
@@ -54,6 +56,7 @@ class RawTable:
     query: str | None = None
     columns: tuple[str, ...] = ()
     exact: Callable[[], RawTable] | None = None
+    copy: Path | None = None  # the UTF-8 copy the query reads: removed once it is read
 
     @property
     def num_rows(self) -> int:
@@ -105,15 +108,20 @@ def assemble(
     # the files DuckDB reads first, in the tables' order: one it cannot number goes to the
     # exact reader, whose errors about the file come before any about a header
     by_duckdb: dict[str, tuple[Validated, list[str]]] = {}
-    for table in schema.tables:
-        source = raws.get(table.name)
-        if source is not None and source.query is not None:
-            result = _validate_query(con, source, table, referenced)
-            if result is None:
-                assert source.exact is not None
-                raws[table.name] = source.exact()
-            else:
-                by_duckdb[table.name] = result
+    copies = [source.copy for source in raws.values() if source.copy is not None]
+    try:
+        for table in schema.tables:
+            source = raws.get(table.name)
+            if source is not None and source.query is not None:
+                result = _validate_query(con, source, table, referenced)
+                if result is None:
+                    assert source.exact is not None
+                    raws[table.name] = source.exact()
+                else:
+                    by_duckdb[table.name] = result
+    finally:  # the checked rows are in memory now: no copy of a source stays on disk
+        for copy in copies:
+            copy.unlink(missing_ok=True)
     for table in schema.tables:
         source = raws.get(table.name)
         if source is None:

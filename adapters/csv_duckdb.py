@@ -5,18 +5,25 @@ DuckDB does not say on which line a record starts, so it reads the files whose r
 one line each, and those only: a file is handed back to the exact reader (``csv_folder``:
 Arrow, which counts blank lines and line breaks inside quoted cells and names a quote left
 open) when DuckDB's records are not exactly the file's lines after the header, or when
-DuckDB refuses it (a record with the wrong number of fields, a stray quote), or when it is
-not plain UTF-8 (a byte order mark of UTF-16 or UTF-32, NUL bytes, Windows-1252, mixed
-encodings), or when a carriage return ends a line on its own, or when white space comes
-before a quote at the start of a field (DuckDB skips it and reads the quoted value; the
-exact reader, as RFC 4180 has it, reads that quote as a character). So line numbers,
+DuckDB refuses it (a record with the wrong number of fields, a stray quote), or when it
+holds NUL bytes, or when a carriage return ends a line on its own, or when white space
+comes before a quote at the start of a field (DuckDB skips it and reads the quoted value;
+the exact reader, as RFC 4180 has it, reads that quote as a character). So line numbers,
 errors and rejections are the same whichever reader read the file; only the time differs.
+
+A file in another encoding (Windows-1252; UTF-16 or UTF-32 with a byte order mark) is
+decoded as the exact reader decodes it, and DuckDB reads a UTF-8 copy of that text
+(``utf8_copy``), under the same rules; two encodings mixed in one file are an error from
+either reader.
 """
 
 from __future__ import annotations
 
+import atexit
 import codecs
+import os
 import re
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -39,11 +46,14 @@ def read_csv_in_duckdb(
     header: list[str],
     delimiter: str,
     exact: Callable[[], RawTable],
+    shown: Path | None = None,
 ) -> RawTable | None:
     """The file as DuckDB's reader reads it (the FROM clause of the validating query), or
     None when the file needs the exact reader (see the module). ``header`` is the file's
     column names, as ``csv_folder`` read them; ``exact`` reads the file with the exact
-    reader, for when DuckDB's records turn out not to be the file's lines."""
+    reader, for when DuckDB's records turn out not to be the file's lines. ``shown``: the
+    file as messages name it, where ``path`` is a UTF-8 copy of it (``utf8_copy``)."""
+    shown = shown or path
     plain = _plain_utf8(data, delimiter)
     if plain is None:
         return None
@@ -57,10 +67,10 @@ def read_csv_in_duckdb(
         "strict_mode = true, null_padding = false, encoding = 'utf-8')"
     )
     lines = line_ends(data) + (0 if data.endswith(b"\n") else 1)
-    warnings = [f"{path}:1: column '{ROW}' is not used (the name is reserved)"] * (ROW in header)
+    warnings = [f"{shown}:1: column '{ROW}' is not used (the name is reserved)"] * (ROW in header)
     return RawTable(
         table.name,
-        str(path),
+        str(shown),
         None,
         data,
         delimiter == ";",
@@ -72,6 +82,35 @@ def read_csv_in_duckdb(
         columns=tuple(n for n in names if not n.startswith("__unused_")),
         exact=exact,
     )
+
+
+def other_encoding(data: bytes) -> bool:
+    """Whether the file is not UTF-8: a byte order mark of UTF-16 or UTF-32, or bytes
+    that are no UTF-8 (Windows-1252, as older Excel versions and many source systems save
+    CSV). ``encoding.decode`` says which, or that it is neither."""
+    if data.startswith(NOT_UTF8):
+        return True
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def utf8_copy(utf8: bytes) -> Path:
+    """A file of its own holding ``utf8``, for DuckDB's reader: the text of a file in
+    another encoding, decoded as the exact reader decodes it, so its lines and cells are
+    the same (both encodings keep every line end and quote where it was). The copy holds
+    the source's rows: the load removes it once DuckDB has read it, and the process at its
+    end if the load never got there."""
+    handle, name = tempfile.mkstemp(prefix="maatstaf-utf8-", suffix=".csv")
+    copy = Path(name)
+    atexit.register(copy.unlink, missing_ok=True)
+    with os.fdopen(handle, "wb") as out:
+        out.write(utf8)
+    return copy
 
 
 def _plain_utf8(data: bytes, delimiter: str) -> bool | None:
