@@ -461,3 +461,16 @@ def test_the_sample_gives_the_same_figures_and_rejections_either_way(
     # every other rejected claim or booking belongs to a rejected indication
     others = [reason for (table, _), reason in claims.items() if table != "toewijzingen"]
     assert all("refers to a rejected row of toewijzingen (" in r for r in others)
+
+
+def test_a_file_in_another_encoding_without_room_for_its_copy_goes_to_the_exact_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(utf8: bytes) -> Path:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(csv_folder, "utf8_copy", full)
+    (tmp_path / "toewijzingen.csv").write_bytes(OTHER_ENCODINGS["Windows-1252"])
+    fast = load(tmp_path, duckdb=True)
+    assert fast.duckdb_read == ()
+    assert fast.result == load(tmp_path, duckdb=False).result
