@@ -43,7 +43,7 @@ def decode(path: Path | str, data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as utf8:
-        if NOT_ASCII.search(data.decode("utf-8", errors="replace")):
+        if is_utf8_somewhere(data):
             raise LoadError(
                 f"{_where(path, data, utf8.start, 'utf-8-sig')}: byte 0x{data[utf8.start]:02x} "
                 "is not UTF-8, while the rest of the file is UTF-8 (two encodings mixed, e.g. "
@@ -57,6 +57,17 @@ def decode(path: Path | str, data: bytes) -> str:
             f"{_where(path, data, cp1252.start, 'cp1252')}: byte 0x{data[cp1252.start]:02x} "
             f"is neither UTF-8 nor Windows-1252; {SAVE_AS}"
         ) from None
+
+
+def is_utf8_somewhere(data: bytes) -> bool:
+    """Whether some bytes of ``data`` are a UTF-8 character beyond ASCII (other than the
+    replacement character): the file is then UTF-8 with other bytes mixed in, not
+    Windows-1252. The bytes that are no UTF-8 are left out rather than replaced: the
+    decoder skips the same bytes either way, and what remains is searched only when it is
+    not ASCII (0.05 s for 72 MiB of Windows-1252, where decoding with replacements and
+    searching all of it took 0.25 s)."""
+    valid = data.decode("utf-8", errors="ignore")
+    return not valid.isascii() and NOT_ASCII.search(valid) is not None
 
 
 def _where(path: Path | str, data: bytes, at: int, codec: str) -> str:
