@@ -420,9 +420,10 @@ def _payments(draw: st.DrawFn) -> list[dict]:
 
 def _payments_oracle(rows: list[dict]) -> dict[Cell, object]:
     expected: dict[Cell, object] = {}
-    # a free-text dimension shows the values the run's rows hold (in any of its periods);
-    # a declared one (soort) every declared value
-    seen = {REGELINGEN[r["uitkering"]] for r in rows if r["day"] >= D(2021, 1, 1)}
+    # a free-text dimension shows the values the run's rows hold (in any of its periods,
+    # January to June 2021: a payment of 1 July shows nothing); a declared one (soort)
+    # every declared value
+    seen = {REGELINGEN[r["uitkering"]] for r in rows if D(2021, 1, 1) <= r["day"] <= D(2021, 6, 30)}
     for label in oracle.labels_between(D(2021, 1, 1), D(2021, 6, 30), "month"):
         period = oracle.parse_label(label)
         year_start = D(period.begin.year, 1, 1)
