@@ -181,16 +181,12 @@ def compile_timeline_sweep(
             __e=period_index(rows["__b"], grain),
             __x=ibis.ifelse(value == dim.ignoring, ibis.null("string"), value),
         )
-    else:
-        pieces = _peaks(rows, grain)
-    segments = _segments(pieces)
-    covering = segments.join(
-        pieces,
-        ["__entity", pieces["__s"] <= segments["__k"], pieces["__e"] >= segments["__k"]],
-    )
-    keys = ["__entity", "__k", "__next"]
-    if isinstance(dim, ast.EntityDimension):
-        classes = covering.group_by(keys).aggregate(
+        segments = _segments(pieces)
+        covering = segments.join(
+            pieces,
+            ["__entity", pieces["__s"] <= segments["__k"], pieces["__e"] >= segments["__k"]],
+        )
+        classes = covering.group_by(["__entity", "__k", "__next"]).aggregate(
             __n=covering["__x"].nunique(), __one=covering["__x"].min()
         )
         label = ibis.cases(
@@ -199,10 +195,8 @@ def compile_timeline_sweep(
             else_=ibis.literal(dim.mixed),
         )
     else:
-        entity_name = version.aggregate.column
-        classes = covering.group_by(keys).aggregate(
-            **{peak_column(entity_name): covering["__x"].max()}
-        )
+        highest = _highest(_peaks(rows, grain))
+        classes = highest.rename({peak_column(version.aggregate.column): "__x"})
         value = compile_expr(dim.value, Env(table, env.alias, classes, ctx))  # type: ignore[arg-type]
         label = value.cast("string").fill_null(UNKNOWN)
     spans = classes.select(**{dim.name: label}, __s=classes["__k"], __e=classes["__next"] - 1)
@@ -232,6 +226,34 @@ def _peaks(rows: ir.Table, grain: str) -> ir.Table:
         __e=period_index(last_day, grain),
         __x=runs["__level"],
     )
+
+
+def _highest(runs: ir.Table) -> ir.Table:
+    """Each entity's highest level per period from its runs (``_peaks``), as ranges of
+    period numbers with one level (__k first, __next after last, __x the level). An
+    entity's runs never share a day, so a period wholly inside a run has that run alone,
+    and its level; every run that touches any other period begins or ends in it, so that
+    period's level is the highest of the runs beginning or ending there. Two aggregates,
+    where cutting the entity's time into segments and joining each to the runs covering
+    it took a window and a range join (the same figures: ``tests/test_sweep_peaks.py``)."""
+    touched = runs.select("__entity", __k=runs["__s"], __x=runs["__x"]).union(
+        runs.select("__entity", __k=runs["__e"], __x=runs["__x"]), distinct=False
+    )
+    edges = touched.group_by(["__entity", "__k"]).aggregate(__x=touched["__x"].max())
+    edges = edges.select(
+        "__entity",
+        __k=edges["__k"].cast("int64"),
+        __next=(edges["__k"] + 1).cast("int64"),
+        __x=edges["__x"],
+    )
+    inside = runs.filter(runs["__e"] > runs["__s"] + 1)
+    inside = inside.select(
+        "__entity",
+        __k=(inside["__s"] + 1).cast("int64"),
+        __next=inside["__e"].cast("int64"),
+        __x=inside["__x"],
+    )
+    return edges.union(inside, distinct=False)
 
 
 def _segments(pieces: ir.Table) -> ir.Table:

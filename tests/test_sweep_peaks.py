@@ -1,0 +1,102 @@
+"""An entity's highest number of simultaneous rows per period (the peak ``jeugd.stapeling``
+bands), as the timeline sweep computes it (``engine.sweep._peaks`` then ``_highest``),
+against counting every day of every row by hand."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+
+import ibis
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from maatstaf.engine.sweep import _highest, _peaks
+
+GRAINS = ["month", "quarter", "half-year", "year", "4-weekly"]
+FIRST_DAY = date(2020, 11, 20)  # near a year's end: a 4-weekly period 13 and an ISO week 53
+
+Row = tuple[str, int, int]  # entity, first day, last day (days after FIRST_DAY)
+
+rows_strategy = st.lists(
+    st.tuples(
+        st.sampled_from(["a", "b", "c"]),
+        st.integers(0, 400),
+        st.integers(0, 120),
+    ).map(lambda r: (r[0], r[1], r[1] + r[2])),
+    max_size=14,
+)
+
+
+def period_number(day: date, grain: str) -> int:
+    if grain == "month":
+        return day.year * 12 + day.month - 1
+    if grain == "quarter":
+        return day.year * 4 + (day.month - 1) // 3
+    if grain == "half-year":
+        return day.year * 2 + (day.month - 1) // 6
+    if grain == "year":
+        return day.year
+    iso_year, week, _ = (
+        day.isocalendar()
+    )  # 4-weekly: weeks 1-4 are period 1; 53 opens the next year
+    return (iso_year + 1) * 13 if week == 53 else iso_year * 13 + (week - 1) // 4
+
+
+def by_hand(rows: list[Row], grain: str) -> dict[tuple[str, int], int]:
+    """Every day of every row counted; an entity's peak in a period, the most of its rows
+    on one day of it."""
+    level: Counter[tuple[str, int]] = Counter()
+    for entity, first, last in rows:
+        for day in range(first, last + 1):
+            level[entity, day] += 1
+    peaks: dict[tuple[str, int], int] = {}
+    for (entity, day), n in level.items():
+        key = (entity, period_number(FIRST_DAY + timedelta(days=day), grain))
+        peaks[key] = max(peaks.get(key, 0), n)
+    return peaks
+
+
+def by_sweep(rows: list[Row], grain: str) -> dict[tuple[str, int], int]:
+    """The sweep's ranges of periods, each period of each range once (a period in two of
+    an entity's ranges fails the test)."""
+    columns = {
+        "__entity": pa.array([r[0] for r in rows], pa.string()),
+        "__a": pa.array([FIRST_DAY + timedelta(days=r[1]) for r in rows], pa.date32()),
+        "__b": pa.array([FIRST_DAY + timedelta(days=r[2]) for r in rows], pa.date32()),
+    }
+    table = ibis.memtable(pa.table(columns))
+    result = ibis.duckdb.connect().execute(_highest(_peaks(table, grain)))
+    peaks: dict[tuple[str, int], int] = {}
+    for entity, first, after, level in zip(
+        result["__entity"], result["__k"], result["__next"], result["__x"], strict=True
+    ):
+        assert first < after, (entity, first, after)
+        for number in range(int(first), int(after)):
+            assert (entity, number) not in peaks, f"{entity} has two levels in period {number}"
+            peaks[entity, number] = int(level)
+    return peaks
+
+
+@pytest.mark.parametrize("grain", GRAINS)
+def test_hand_checked_peaks(grain: str) -> None:
+    """Client a: two rows meet for a day in December 2020, a third runs alone until June
+    2021, where a fourth overlaps it for a day; client b has one day in November."""
+    rows = [("a", 0, 20), ("a", 20, 30), ("a", 31, 200), ("a", 200, 205), ("b", 10, 10)]
+    assert by_sweep(rows, grain) == by_hand(rows, grain)
+    if grain == "month":
+        assert by_sweep(rows, grain) == {
+            ("a", 2020 * 12 + 10): 1,  # 20-30 November 2020: the first row
+            ("a", 2020 * 12 + 11): 2,  # 10 December 2020: the first and the second
+            **{("a", 2021 * 12 + m): 1 for m in range(0, 5)},  # January-May 2021: the third
+            ("a", 2021 * 12 + 5): 2,  # 8 June 2021: the third and the fourth
+            ("b", 2020 * 12 + 10): 1,  # 30 November 2020
+        }
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=rows_strategy, grain=st.sampled_from(GRAINS))
+def test_peaks_equal_counting_every_day(rows: list[Row], grain: str) -> None:
+    assert by_sweep(rows, grain) == by_hand(rows, grain)
