@@ -11,10 +11,13 @@ careful analyst writes by hand; it gives the same figures as the range join.
 A distinct count broken down by a property of the entity in the period (its peak of
 simultaneous rows, ``most simultaneous per client_id``, or the class of its rows' values,
 ``by verwijzer_groep per client_id``) has a sweep plan too, the entity timeline: each
-entity's time is cut into segments of periods in which that property cannot change (cut
-where one of its rows, or one of its day-level peaks, begins or ends); each segment gets
-the property from the rows (or peaks) that cover it, a join within the entity only; the
-segments then add +1/-1 events per value, and a running sum counts entities per period.
+entity's time is cut into ranges of periods in which that property cannot change, each
+with its value; the ranges then add +1/-1 events per value, and a running sum counts
+entities per period. For a class, the cuts fall where one of the entity's rows begins or
+ends, and each segment between cuts takes the classes of the rows that cover it (a join
+within the entity only). For a peak, the entity's days are swept into runs of one level
+first; a period inside a run has that run alone, and any other period the highest of the
+runs beginning or ending in it (two aggregates, no join).
 """
 
 from __future__ import annotations
