@@ -209,19 +209,21 @@ def compile_timeline_sweep(
 
 def _peaks(rows: ir.Table, grain: str) -> ir.Table:
     """Each entity's number of rows active per day, as runs of days with one level (a
-    sweep: +1 at a start, -1 the day after an end, a running sum per entity), each run as
-    the numbers of the periods it touches."""
+    sweep: +1 at a start, -1 the day after an end, a running sum per entity in day order),
+    each run as the numbers of the periods it touches. Events on one day are not added up
+    first (an aggregate over every event): after the last of them the running sum is that
+    day's level, and the others run for no day at all (the next event is on the same day),
+    so they are left out."""
     ups = rows.select("__entity", __day=rows["__a"], __d=ibis.literal(1, "int64"))
     after = (rows["__b"] + ibis.interval(days=1)).cast("date")
     downs = rows.select("__entity", __day=after, __d=ibis.literal(-1, "int64"))
     events = ups.union(downs, distinct=False)
-    days = events.group_by(["__entity", "__day"]).aggregate(__d=events["__d"].sum())
-    order = ibis.window(group_by=days["__entity"], order_by=days["__day"])
-    days = days.mutate(
-        __level=days["__d"].cumsum(group_by=days["__entity"], order_by=days["__day"]),
-        __next=days["__day"].lead().over(order),
+    order = ibis.window(group_by=events["__entity"], order_by=events["__day"])
+    days = events.mutate(
+        __level=events["__d"].cumsum(group_by=events["__entity"], order_by=events["__day"]),
+        __next=events["__day"].lead().over(order),
     )
-    runs = days.filter(days["__level"] > 0)
+    runs = days.filter((days["__level"] > 0) & (days["__next"] > days["__day"]))
     last_day = (runs["__next"] - ibis.interval(days=1)).cast("date")
     return runs.select(
         "__entity",
