@@ -278,8 +278,10 @@ def _island_events(spans: ir.Table, dims: list[str]) -> ir.Table:
     over the entity's rows ordered by (first, last): a row begins an island where it
     begins after the latest end so far plus one (``before``); that latest end is where
     the previous island ends, and the entity's latest end (``reach``) where its last
-    island ends. Equal ranges are merged first, so the order is total."""
-    spans = spans.select("__entity", *dims, "__s", "__e").distinct()
+    island ends. Equal ranges need not be merged first (an aggregate over every row): of
+    two, the one the window takes second begins before the other ends, so it never begins
+    an island, and the latest ends are the same."""
+    spans = spans.select("__entity", *dims, "__s", "__e")
     spans = spans.filter(spans["__entity"].notnull())
     keys = [spans["__entity"], *[spans[d] for d in dims]]
     order = [spans["__s"], spans["__e"]]
