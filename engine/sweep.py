@@ -240,7 +240,7 @@ def _highest(runs: ir.Table) -> ir.Table:
     and its level; every run that touches any other period begins or ends in it, so that
     period's level is the highest of the runs beginning or ending there. Two aggregates,
     where cutting the entity's time into segments and joining each to the runs covering
-    it took a window and a range join (the same figures: ``tests/test_sweep_peaks.py``)."""
+    it took a window and a range join (the same figures: ``tests/test_sweep_parts.py``)."""
     touched = runs.select("__entity", __k=runs["__s"], __x=runs["__x"]).union(
         runs.select("__entity", __k=runs["__e"], __x=runs["__x"]), distinct=False
     )

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from maatstaf.engine.sweep import _highest, _peaks
+from maatstaf.engine.sweep import _highest, _island_events, _peaks
 
 GRAINS = ["month", "quarter", "half-year", "year", "4-weekly"]
 FIRST_DAY = date(2020, 11, 20)  # near a year's end: a 4-weekly period 13 and an ISO week 53
@@ -100,3 +100,52 @@ def test_hand_checked_peaks(grain: str) -> None:
 @given(rows=rows_strategy, grain=st.sampled_from(GRAINS))
 def test_peaks_equal_counting_every_day(rows: list[Row], grain: str) -> None:
     assert by_sweep(rows, grain) == by_hand(rows, grain)
+
+
+# ---- islands: an entity's overlapping or adjoining ranges of periods merged -------------
+
+Span = tuple[str, int, int]  # entity, first and last period number
+
+spans_strategy = st.lists(
+    st.tuples(st.sampled_from(["a", "b"]), st.integers(0, 12), st.integers(0, 4)).map(
+        lambda r: (r[0], r[1], r[1] + r[2])
+    ),
+    max_size=12,
+).flatmap(lambda spans: st.permutations(spans + spans[: len(spans) // 2]))  # equal ranges
+
+
+def distinct_by_hand(spans: list[Span]) -> dict[int, int]:
+    """Entities with a range covering each period, period by period."""
+    counts: Counter[int] = Counter()
+    for number in range(0, 20):
+        counts[number] = len({e for e, s, last in spans if s <= number <= last})
+    return {n: c for n, c in counts.items() if c}
+
+
+def distinct_by_islands(spans: list[Span]) -> dict[int, int]:
+    columns = {
+        "__entity": pa.array([s[0] for s in spans], pa.string()),
+        "__s": pa.array([s[1] for s in spans], pa.int64()),
+        "__e": pa.array([s[2] for s in spans], pa.int64()),
+    }
+    events = ibis.duckdb.connect().execute(_island_events(ibis.memtable(pa.table(columns)), []))
+    counts: Counter[int] = Counter()
+    for number, step in zip(events["__k"], events["__d"], strict=True):
+        for later in range(int(number), 20):
+            counts[later] += int(step)
+    assert all(c >= 0 for c in counts.values()), counts
+    return {n: c for n, c in counts.items() if c}
+
+
+def test_hand_checked_islands() -> None:
+    """a: months 1-2 twice, 3-5 (adjoining), 8; b: 2-2 three times. One island of a per
+    month 1-5, another in 8; b once in 2."""
+    spans = [("a", 1, 2), ("a", 1, 2), ("a", 3, 5), ("a", 8, 8)] + [("b", 2, 2)] * 3
+    expected = {1: 1, 2: 2, 3: 1, 4: 1, 5: 1, 8: 1}
+    assert distinct_by_islands(spans) == distinct_by_hand(spans) == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(spans=spans_strategy)
+def test_islands_count_each_entity_once(spans: list[Span]) -> None:
+    assert distinct_by_islands(spans) == distinct_by_hand(spans)
