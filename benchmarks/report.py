@@ -127,6 +127,10 @@ def _whole_process(sizes: list[dict]) -> list[str]:
     return lines
 
 
+def _times(n: int) -> str:
+    return "once" if n == 1 else f"{n} times"
+
+
 def _in_process(size: dict) -> list[str]:
     lines = [
         "",
@@ -135,12 +139,13 @@ def _in_process(size: dict) -> list[str]:
         "Months 2015-01 .. 2025-12 (132). Each approach runs in a fresh process on the same",
         "synthetic indications; its timer starts with the table in memory. maatstaf runs its",
         "whole standard library (every measure on `toewijzingen`) in one run; its time for a",
-        "benchmark is that measure's evaluation in the run. maatstaf runs twice, as two",
-        "processes would, from an empty cache folder: the first run compiles every plan and",
-        "keeps it, the second runs the kept plans (what every later run on the same",
-        "definitions costs); the times are the second's, 'compiled' the first's. 'ratio' is",
-        "maatstaf's time over the fastest hand-written (non-naive) baseline; 'naive /",
-        "maatstaf' how many times faster maatstaf is than the naive pandas version. 'equal':",
+        "benchmark is that measure's evaluation in the run. maatstaf runs from an empty cache",
+        "folder: its first run compiles every plan and keeps it ('compiled'), the runs after",
+        "it run the kept plans (what every later run on the same definitions costs). Each",
+        f"approach but the naive one runs {_times(size.get('repeat', 1))} in its process; its",
+        "best time counts (per measure, for maatstaf). 'ratio' is maatstaf's time over the",
+        "fastest hand-written (non-naive) baseline; 'naive / maatstaf' how many times faster",
+        "maatstaf is than the naive pandas version. 'equal':",
         "the baseline's figures equal maatstaf's for every month (and band).",
         "",
     ]

@@ -273,3 +273,10 @@ def test_the_page_names_the_library_versions_measured_with() -> None:
     document["versions"] = {"duckdb": "2.0.1", "pandas": "3.1.1"}
     assert "(duckdb 2.0.1, pandas 3.1.1); " in markdown(document).split("\n")[2]
     assert set(versions()) == set(MEASURED_WITH) and versions()["duckdb"][0].isdigit()
+
+
+def test_the_page_says_how_often_each_approach_ran() -> None:
+    document = json.loads((GOLDEN / "results.json").read_text("utf-8"))
+    assert "the naive one runs once in its process" in markdown(document)  # an older page
+    document["sizes"][0]["repeat"] = 5
+    assert "the naive one runs 5 times in its process; its\nbest time counts" in markdown(document)
