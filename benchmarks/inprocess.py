@@ -125,7 +125,7 @@ def _maatstaf(table, repeat: int = 1) -> dict:
     }
 
 
-def measure(kind: str, rows: int, repeat: int = 1) -> dict:
+def measure(kind: str, rows: int, repeat: int) -> dict:
     ctx = mp.get_context("fork")
     queue: mp.Queue = ctx.Queue()
     process = ctx.Process(target=_child, args=(kind, rows, repeat, queue))
@@ -137,7 +137,7 @@ def measure(kind: str, rows: int, repeat: int = 1) -> dict:
     return {"kind": kind, "rows": rows, "peak_mib": round(usage.ru_maxrss / 1024, 1), **outcome}
 
 
-def in_process(rows: int, skip_naive_above: int, only: list[str] | None, repeat: int = 1) -> dict:
+def in_process(rows: int, skip_naive_above: int, only: list[str] | None, repeat: int) -> dict:
     """maatstaf's run and every baseline (``only``: those benchmarks, or ``maatstaf``),
     each in its own process, the best of ``repeat`` runs there; the naive ones once, and
     only up to ``skip_naive_above`` rows."""
@@ -170,7 +170,7 @@ def unequal(summary: dict) -> list[str]:
     ]
 
 
-def _summary(rows: int, runs: list[dict], repeat: int = 1) -> dict:
+def _summary(rows: int, runs: list[dict], repeat: int) -> dict:
     """Per benchmark: maatstaf's time for its measure beside every baseline's, the ratios,
     and whether the figures are equal."""
     engine = next((r for r in runs if r["kind"] == "maatstaf"), None)

@@ -1,6 +1,7 @@
-"""An entity's highest number of simultaneous rows per period (the peak ``jeugd.stapeling``
-bands), as the timeline sweep computes it (``engine.sweep._peaks`` then ``_highest``),
-against counting every day of every row by hand."""
+"""Two parts of the sweep plans against counting by hand: an entity's highest number of
+simultaneous rows per period (the peak ``jeugd.stapeling`` bands: ``engine.sweep._peaks``
+then ``_highest``) against counting every day of every row, and the islands of a distinct
+count (``_island_events``) against counting entities period by period."""
 
 from __future__ import annotations
 
@@ -39,9 +40,8 @@ def period_number(day: date, grain: str) -> int:
         return day.year * 2 + (day.month - 1) // 6
     if grain == "year":
         return day.year
-    iso_year, week, _ = (
-        day.isocalendar()
-    )  # 4-weekly: weeks 1-4 are period 1; 53 opens the next year
+    # 4-weekly: ISO weeks 1-4 are period 1, and so on; week 53 opens the next year
+    iso_year, week, _ = day.isocalendar()
     return (iso_year + 1) * 13 if week == 53 else iso_year * 13 + (week - 1) // 4
 
 
