@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from maatstaf.adapters import csv_duckdb
-from maatstaf.adapters.cell_rules import WHITE_SPACE, _date, trimmed
+from maatstaf.adapters.cell_rules import CONTROL_SPACE, WHITE_SPACE, _date, trimmed
 from maatstaf.adapters.csv_folder import CsvFolderAdapter
 from maatstaf.adapters.duck import literal
 from maatstaf.dsl.errors import DefinitionError
@@ -54,7 +54,7 @@ def _load(folder: Path, trims: bool) -> object:
     """The folder as loaded, with the trims always (``trims``) or where the bytes ask."""
     with pytest.MonkeyPatch.context() as patch:
         if trims:
-            patch.setattr(csv_duckdb, "edge_space", lambda data, delimiter: True)
+            patch.setattr(csv_duckdb, "edge_space", lambda data, delimiter, ascii_only=None: True)
         try:
             return comparable(CsvFolderAdapter().load(str(folder)))
         except Exception as error:  # the same error both ways
@@ -140,10 +140,54 @@ def test_edge_space_is_the_rule_across_blocks(
 
 @given(st.binary(max_size=60), st.integers(1, 8))
 @settings(max_examples=200, deadline=None)
-def test_line_ends_counts_every_line_feed_across_blocks(data: bytes, block: int) -> None:
+def test_line_ends_and_controls_count_every_byte_across_blocks(data: bytes, block: int) -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(csv_duckdb, "BLOCK", block)
-        assert csv_duckdb.line_ends(data) == data.count(b"\n")
+        counts = csv_duckdb.line_ends_and_controls(data)
+    assert counts == (data.count(b"\n"), sum(byte < 0x20 for byte in data))
+
+
+CONTROL_PIECES = [*PIECES, "\x00", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\u2028", "\r\n"]
+
+
+@given(
+    st.lists(st.sampled_from(CONTROL_PIECES), max_size=40),
+    st.sampled_from([",", ";", "\t"]),
+    st.sampled_from(["utf-8", "cp1252"]),
+)
+@example(["a", ",", "\t", '"', "a", '"', "\n"], ",", "utf-8")  # a tab before a quote
+@example(["a", ",", "\x1f", "a", "\n"], ",", "utf-8")  # a control byte in a cell
+@settings(max_examples=400, deadline=None)
+def test_the_byte_census_changes_no_verdict(pieces: list[str], delimiter: str, code: str) -> None:
+    """With the census (no byte below 0x20 but line feeds: nothing to look for) or without
+    it, the reader's verdict is the rule's, written plainly."""
+    data = "".join(pieces).encode(code, errors="replace")
+    feeds, controls = csv_duckdb.line_ends_and_controls(data)
+    ascii_only = data.isascii()
+    expected = _plain_utf8_reference(data, delimiter)
+    assert csv_duckdb._plain_utf8(data, delimiter, ascii_only) == expected
+    assert csv_duckdb._plain_utf8(data, delimiter, ascii_only, controls == feeds) == expected
+    assert csv_duckdb.edge_space(data, delimiter, ascii_only) == csv_duckdb.edge_space(
+        data, delimiter
+    )
+
+
+def _plain_utf8_reference(data: bytes, delimiter: str) -> bool | None:
+    """What DuckDB may read (None: the exact reader reads it) and whether its only white
+    space is spaces, as ``csv_duckdb`` states the rules."""
+    if data.startswith(csv_duckdb.NOT_UTF8):
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if "\x00" in text or re.search("\r(?!\n)", text):
+        return None
+    if re.search(f'(?:^|{re.escape(delimiter)})[ \t]+"', text, re.MULTILINE):
+        return None
+    if delimiter == "\t" and '"' in text:
+        return False
+    return not any(c in text for c in CONTROL_SPACE if c not in "\n\r" and c != delimiter)
 
 
 def test_spaces_inside_cells_need_no_trims() -> None:
