@@ -77,6 +77,7 @@ def compile_version(
         sweepable,
         timeline_sweepable,
     )
+    from maatstaf.engine.sweep_overlap import compile_overlap_sweep, overlap_sweepable
 
     if version.having is not None:  # per entity first: no sweep counts that
         from maatstaf.engine.having import count_meeting
@@ -89,6 +90,8 @@ def compile_version(
         return compile_sweep(version, ctx, periods, grain)
     if grain is not None and timeline_sweepable(version, ctx):
         return compile_timeline_sweep(version, ctx, periods, grain)
+    if grain is not None and overlap_sweepable(version, ctx):
+        return compile_overlap_sweep(version, ctx, periods, grain)
     env = prepare(version, ctx, periods, version.where, grain)
     aggregate = version.aggregate
     if isinstance(aggregate, ast.Spread):

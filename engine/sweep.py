@@ -272,7 +272,7 @@ def _segments(pieces: ir.Table) -> ir.Table:
     return cuts.filter(cuts["__next"].notnull())
 
 
-def _island_events(spans: ir.Table, dims: list[str]) -> ir.Table:
+def _island_events(spans: ir.Table, dims: list[str], per_entity: bool = False) -> ir.Table:
     """An entity's consecutive or overlapping period ranges merged into islands, as the
     islands' events (+1 at an island's first number, -1 after its last), from one window
     over the entity's rows ordered by (first, last): a row begins an island where it
@@ -280,7 +280,8 @@ def _island_events(spans: ir.Table, dims: list[str]) -> ir.Table:
     the previous island ends, and the entity's latest end (``reach``) where its last
     island ends. Equal ranges need not be merged first (an aggregate over every row): of
     two, the one the window takes second begins before the other ends, so it never begins
-    an island, and the latest ends are the same."""
+    an island, and the latest ends are the same. ``per_entity``: the events keep their
+    entity (column __entity)."""
     spans = spans.select("__entity", *dims, "__s", "__e")
     spans = spans.filter(spans["__entity"].notnull())
     keys = [spans["__entity"], *[spans[d] for d in dims]]
@@ -292,8 +293,9 @@ def _island_events(spans: ir.Table, dims: list[str]) -> ir.Table:
     )
     first = spans["__before"].isnull()
     begins = spans.filter(first | (spans["__s"] > spans["__before"] + 1))
-    ups = begins.select(*dims, __k=begins["__s"].cast("int64"), __d=ibis.literal(1, "int64"))
+    kept = ["__entity", *dims] if per_entity else dims
+    ups = begins.select(*kept, __k=begins["__s"].cast("int64"), __d=ibis.literal(1, "int64"))
     # a first row closes the entity's last island; any other, the island before it
     closed = ibis.ifelse(begins["__before"].isnull(), begins["__reach"], begins["__before"])
-    downs = begins.select(*dims, __k=(closed + 1).cast("int64"), __d=ibis.literal(-1, "int64"))
+    downs = begins.select(*kept, __k=(closed + 1).cast("int64"), __d=ibis.literal(-1, "int64"))
     return ups.union(downs, distinct=False)

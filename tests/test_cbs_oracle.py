@@ -125,6 +125,37 @@ def test_cbs_engine_equals_oracle(rows: list[dict], benefits: list[dict], grain:
         )
 
 
+STAPELING = [
+    "cbs.stapeling.alle_drie",
+    "cbs.stapeling.jeugd_en_participatie",
+    "cbs.stapeling.wmo_en_jeugd",
+    "cbs.stapeling.wmo_en_participatie",
+]
+# a few periods on either side of a year's turn, where the dates strategy puts its edges
+TURNS = {"month": ((2019, 11), (2020, 2)), "4-weekly": ((2019, 12), (2020, 2))}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=toewijzingen(), benefits=uitkeringen(), grain=st.sampled_from(sorted(TURNS)))
+def test_stapeling_equals_the_oracle_per_month_and_4_weeks(
+    rows: list[dict], benefits: list[dict], grain: str
+) -> None:
+    """The overlap sweep (engine/sweep_overlap.py) at the grains the test above leaves out."""
+    (first_year, first), (last_year, last) = TURNS[grain]
+    periods = periods_between(
+        make_period(grain, first_year, first),  # type: ignore[arg-type]
+        make_period(grain, last_year, last),  # type: ignore[arg-type]
+        grain,  # type: ignore[arg-type]
+    )
+    request = RunRequest(periods=periods, selections=[Selection(m) for m in STAPELING])
+    tables = {"toewijzingen": rows, "uitkeringen": benefits}
+    result = run(standard_library(), loaded(**tables), request)
+    got = {(f.measure, f.period, ()): f.value for f in result.figures}
+    spans = [oracle_cbs.Period(p.label, p.begin, p.end) for p in periods]
+    expected = oracle_cbs.cbs_figures(tables, spans)
+    assert_equal(got, {k: v for k, v in expected.items() if k[0] in STAPELING})
+
+
 def test_every_cbs_measure_has_an_oracle() -> None:
     """The oracle computes every CBS measure of the standard library (none forgotten)."""
     rows = [
