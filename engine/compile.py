@@ -129,20 +129,6 @@ def compile_members(
     return env.rel.select(PERIOD, __entity=entity).distinct()
 
 
-def periods_with_rows(
-    version: MeasureVersion, ctx: Context, periods: ir.Table, grain: str | None = None
-) -> ir.Table | None:
-    """The periods (column __period) in which the measure's table has any row at all that
-    meets the rule's period conditions (its other conditions aside); None where the rule
-    has no period condition. A sum over no rows is no figure, not 0."""
-    _, period_conditions = split_conditions(version.where)
-    if not period_conditions:
-        return None
-    where = ast_and(period_conditions)
-    env = prepare(version.model_copy(update={"by": (), "where": where}), ctx, periods, where, grain)
-    return env.rel.select(PERIOD).distinct()
-
-
 def prepare(
     version: MeasureVersion,
     ctx: Context,

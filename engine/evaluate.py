@@ -21,7 +21,6 @@ from maatstaf.engine.compile import (
     CompileError,
     Context,
     compile_version,
-    periods_with_rows,
     split_conditions,
 )
 from maatstaf.engine.dimensions import complete, dimension_domains
@@ -30,6 +29,7 @@ from maatstaf.engine.notes_values import ValueCheck
 from maatstaf.engine.parameter_periods import missing_parameter, parameter_changes
 from maatstaf.engine.periods import Period, parse_period, shift
 from maatstaf.engine.plans import Plan, Plans
+from maatstaf.engine.presence import periods_with_rows
 from maatstaf.engine.result import (
     Note,
 )
