@@ -58,7 +58,8 @@ def periods_with_rows(
 
 def _row_activity_only(conditions: list[ast.Condition], env: Env) -> bool:
     """Every period condition asks that this row runs on a day of a stretch set by the
-    period alone (no column of any row in it, no window of months)."""
+    period alone: ``active`` (in the period or a window ending with it, from .. until, on
+    a day), with no column of any row in it (``active in each month`` is no such one)."""
     subjects = (None, env.alias, env.table.name)
     return env.table.period is not None and all(
         isinstance(c, ACTIVITY)

@@ -187,10 +187,10 @@ def compile_overlap_sweep(
     events = _island_events(kept[0], [], per_entity=True)
     for spans in kept[1:]:
         events = events.union(_island_events(spans, [], per_entity=True), distinct=False)
-    # a running sum over the entity's events says how many kinds run from the day of an
-    # event to the next one; after the last event of a period number (the next one is
-    # later) that holds until the next event. All kinds running: the entity counts in
-    # those periods (its last event brings the sum to 0, so a next one exists)
+    # a running sum over the entity's events, after the last event of a period number (the
+    # next event is at a later one), is how many kinds run from that period until the next
+    # event; all of them: the entity counts in those periods (its last event brings the sum
+    # to 0, so a next one exists). Events at the same number are not added up first
     order = ibis.window(group_by=events["__entity"], order_by=events["__k"])
     steps = events.mutate(
         __level=events["__d"].cumsum(group_by=events["__entity"], order_by=events["__k"]),
