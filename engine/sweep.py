@@ -128,11 +128,7 @@ def compile_sweep(version: MeasureVersion, ctx: Context, periods: ir.Table, grai
     assert table.period is not None
     dims = [d.name for d in version.by]
     numbered = periods.mutate(__pidx=period_index(periods[BEGIN], grain))
-    first, last = numbered["__pidx"].min().as_scalar(), numbered["__pidx"].max().as_scalar()
-    start, end = rel[table.period[0]], rel[table.period[1]].fill_null(FAR_FUTURE)
-    spans = rel.mutate(__s=period_index(start, grain), __e=period_index(end, grain))
-    spans = spans.filter((spans["__s"] <= last) & (spans["__e"] >= first))
-    spans = spans.mutate(__s=ibis.greatest(spans["__s"], first), __e=ibis.least(spans["__e"], last))
+    spans = period_spans(rel, table, grain, numbered)
     if isinstance(version.aggregate, ast.CountDistinct):
         entity = compile_expr(
             _name(version.aggregate.column), env.__class__(table, env.alias, spans, ctx)
@@ -140,6 +136,17 @@ def compile_sweep(version: MeasureVersion, ctx: Context, periods: ir.Table, grai
         events = _island_events(spans.mutate(__entity=entity), dims)
         return _counts(events, dims, numbered)
     return _running_counts(spans, dims, numbered)
+
+
+def period_spans(rel: ir.Table, table: Table, grain: str, numbered: ir.Table) -> ir.Table:
+    """Each row with the numbers of its first and last period (__s, __e; an open end runs
+    on), within the numbered periods asked (column __pidx); rows outside them left out."""
+    assert table.period is not None
+    first, last = numbered["__pidx"].min().as_scalar(), numbered["__pidx"].max().as_scalar()
+    start, end = rel[table.period[0]], rel[table.period[1]].fill_null(FAR_FUTURE)
+    spans = rel.mutate(__s=period_index(start, grain), __e=period_index(end, grain))
+    spans = spans.filter((spans["__s"] <= last) & (spans["__e"] >= first))
+    return spans.mutate(__s=ibis.greatest(spans["__s"], first), __e=ibis.least(spans["__e"], last))
 
 
 def _running_counts(spans: ir.Table, dims: list[str], numbered: ir.Table) -> ir.Table:

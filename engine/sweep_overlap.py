@@ -35,21 +35,19 @@ from maatstaf.dsl.names import Column, Linked, Scope, lookup
 from maatstaf.dsl.schema import Table
 from maatstaf.engine.compile import (
     BEGIN,
-    FAR_FUTURE,
     Context,
     Env,
     _uses,
     _version_nodes,
     ast_and,
     compile_condition,
-    mentions_period,
     period_index,
     prepare_rows,
     split_conditions,
     walk,
     with_links,
 )
-from maatstaf.engine.sweep import _island_events, _running_counts
+from maatstaf.engine.sweep import _island_events, _running_counts, period_spans
 
 
 def overlap_sweepable(version: MeasureVersion, ctx: Context) -> bool:
@@ -133,20 +131,12 @@ def _companion(node: ast.Exists, entity: str, outer: Scope, ctx: Context) -> boo
     if node.table not in ctx.tables or tuple(table.expand(node.same)) != (entity,):
         return False
     scope = _scope(table, node.alias, ctx, outer)
-    plain, timed = _companion_conditions(node)
+    plain, timed = split_conditions(node.where)
     return (
-        _active(ast_and(timed), table, node.alias, scope)
-        if len(timed) > 1
-        else len(timed) == 1 and _active(timed[0], table, node.alias, scope)
-    ) and all(_on_own_row(c, scope) for c in plain)
-
-
-def _companion_conditions(node: ast.Exists) -> tuple[list[ast.Condition], list[ast.Condition]]:
-    """The conjuncts of an ``exists`` that concern its row only, and those on the period."""
-    assert node.where is not None
-    items = list(node.where.items) if isinstance(node.where, ast.And) else [node.where]
-    timed = [c for c in items if mentions_period(c)]
-    return [c for c in items if c not in timed], timed
+        bool(timed)
+        and _active(ast_and(timed), table, node.alias, scope)
+        and all(_on_own_row(c, scope) for c in plain)
+    )
 
 
 def _on_own_row(node: ast.Condition, scope: Scope) -> bool:
@@ -171,12 +161,13 @@ def compile_overlap_sweep(
     assert isinstance(aggregate, ast.CountDistinct)
     env, period_conditions = prepare_rows(version, ctx, version.where)
     numbered = periods.mutate(__pidx=period_index(periods[BEGIN], grain))
-    bounds = numbered["__pidx"].min().as_scalar(), numbered["__pidx"].max().as_scalar()
-    kinds = [_spans(env.rel, env.table, env.rel[aggregate.column], grain, bounds)]
-    for node in period_conditions:
-        if isinstance(node, ast.Exists):
-            rows, table = _companion_rows(node, ctx)
-            kinds.append(_spans(rows, table, rows[aggregate.column], grain, bounds))
+    rows_of_kinds = [(env.rel, env.table)] + [
+        _companion_rows(node, ctx) for node in period_conditions if isinstance(node, ast.Exists)
+    ]
+    kinds = []
+    for rows, table in rows_of_kinds:
+        spans = period_spans(rows, table, grain, numbered)
+        kinds.append(spans.select("__s", "__e", __entity=spans[aggregate.column]))
     # an entity without a row of every kind is never counted
     kept = []
     for index, spans in enumerate(kinds):
@@ -206,26 +197,7 @@ def _companion_rows(node: ast.Exists, ctx: Context) -> tuple[ir.Table, Table]:
     table = ctx.schema.table(node.table)
     assert table is not None and node.where is not None
     rows = with_links(ctx.tables[node.table], table, [node.where], node.alias, ctx)
-    plain, _ = _companion_conditions(node)
+    plain, _ = split_conditions(node.where)
     if plain:
         rows = rows.filter(compile_condition(ast_and(plain), Env(table, node.alias, rows, ctx)))
     return rows, table
-
-
-def _spans(
-    rows: ir.Table,
-    table: Table,
-    entity: ir.Value,
-    grain: str,
-    bounds: tuple[ir.IntegerScalar, ir.IntegerScalar],
-) -> ir.Table:
-    """Each row as the entity and its first and last period numbers (__s, __e), within
-    the periods asked (an open end runs on)."""
-    assert table.period is not None
-    first, last = bounds
-    start, end = rows[table.period[0]], rows[table.period[1]].fill_null(FAR_FUTURE)
-    spans = rows.select(
-        __entity=entity, __s=period_index(start, grain), __e=period_index(end, grain)
-    )
-    spans = spans.filter((spans["__s"] <= last) & (spans["__e"] >= first))
-    return spans.mutate(__s=ibis.greatest(spans["__s"], first), __e=ibis.least(spans["__e"], last))
