@@ -19,10 +19,10 @@ import ibis.expr.types as ir
 
 from maatstaf.dsl import ast
 from maatstaf.dsl.model import MeasureVersion
+from maatstaf.dsl.schema import Table
 from maatstaf.engine.compile import (
     PERIOD,
     Context,
-    Env,
     _join_periods,
     ast_and,
     prepare,
@@ -45,23 +45,25 @@ def periods_with_rows(
         return None
     where = ast_and(period_conditions)
     rule = version.model_copy(update={"by": (), "where": where})
-    env, _ = prepare_rows(rule, ctx, where)
-    if not _row_activity_only(period_conditions, env):
+    table = ctx.schema.table(getattr(version.aggregate, "table", ""))
+    alias = getattr(version.aggregate, "alias", None)
+    if table is None or not _row_activity_only(period_conditions, table, alias):
         env = prepare(rule, ctx, periods, where, grain)
         return env.rel.select(PERIOD).distinct()
-    assert env.table.period is not None
-    start, end = env.table.period
+    env, _ = prepare_rows(rule, ctx, where)
+    assert table.period is not None
+    start, end = table.period
     ends = env.rel.group_by(end).aggregate(**{start: env.rel[start].min()})
     joined = _join_periods(replace(env, rel=ends, periods=periods), period_conditions)
     return joined.select(PERIOD).distinct()
 
 
-def _row_activity_only(conditions: list[ast.Condition], env: Env) -> bool:
+def _row_activity_only(conditions: list[ast.Condition], table: Table, alias: str | None) -> bool:
     """Every period condition asks that this row runs on a day of a stretch set by the
     period alone: ``active`` (in the period or a window ending with it, from .. until, on
     a day), with no column of any row in it (``active in each month`` is no such one)."""
-    subjects = (None, env.alias, env.table.name)
-    return env.table.period is not None and all(
+    subjects = (None, alias, table.name)
+    return table.period is not None and all(
         isinstance(c, ACTIVITY)
         and c.subject in subjects
         and not (isinstance(c, ast.PeriodRelation) and c.relation != "active")

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import maatstaf.engine.presence as presence
 from maatstaf.dsl.schema import canonical_schema
-from maatstaf.engine.compile import Context, split_conditions
+from maatstaf.engine.compile import split_conditions
 from maatstaf.engine.evaluate import _is_sum
 from tests.helpers import loaded, run_engine, standard_library
 from tests.test_oracle_properties import FIRST, LAST, SLOW, Tables, all_tables
@@ -30,7 +30,7 @@ def _figures(tables: Tables, grain: str, reduce: bool) -> list[tuple]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("MAATSTAF_CACHE_DIR", "off")  # both plans compiled in the run
         if not reduce:
-            patch.setattr(presence, "_row_activity_only", lambda conditions, env: False)
+            patch.setattr(presence, "_row_activity_only", lambda conditions, table, alias: False)
         result = run_engine(loaded(**tables), grain, FIRST, LAST, _sums())
     return [(f.measure, f.period, f.dimensions, f.value) for f in result.figures]
 
@@ -45,7 +45,6 @@ def test_the_reduction_applies_to_the_rules_it_was_made_for() -> None:
     """The forecast's 'active from start_of_year(peildatum) until end_of_year(peildatum)'
     is reduced; a rule whose period condition names a column is not."""
     library = standard_library()
-    ctx = Context(canonical_schema(), library, {}, True)
     reduced = set()
     for m in _sums():
         version = library.measures[m].versions[-1]
@@ -53,8 +52,9 @@ def test_the_reduction_applies_to_the_rules_it_was_made_for() -> None:
         table = canonical_schema().table(getattr(version.aggregate, "table", ""))
         if table is None:
             continue
-        env = presence.Env(table, getattr(version.aggregate, "alias", None), None, ctx)  # type: ignore[arg-type]
-        if presence._row_activity_only(conditions, env):
+        if presence._row_activity_only(
+            conditions, table, getattr(version.aggregate, "alias", None)
+        ):
             reduced.add(m)
     assert "prognose.resterende_verplichting" in reduced
     assert reduced != set(_sums())
