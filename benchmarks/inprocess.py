@@ -47,7 +47,7 @@ def _measure_in_child(kind: str, rows: int, repeat: int) -> dict:
     return {"seconds": best, "figures": figures}
 
 
-def _maatstaf(table, repeat: int = 1) -> dict:
+def _maatstaf(table, repeat: int) -> dict:
     import pyarrow as pa
 
     from maatstaf.adapters.base import LoadedData

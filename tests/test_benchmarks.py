@@ -46,7 +46,7 @@ def table():
 
 @pytest.fixture(scope="module")
 def engine(table) -> dict:
-    return _maatstaf(table)
+    return _maatstaf(table, repeat=1)
 
 
 @slow

@@ -87,9 +87,18 @@ def cbs_measures() -> list[str]:
     return sorted(m for m in standard_library().measures if m.startswith("cbs."))
 
 
-def engine_and_oracle(tables: dict[str, list[dict]], grain: str, first: int, last: int):
-    periods = periods_between(make_period(grain, first, 1), make_period(grain, last, 2), grain)  # type: ignore[arg-type]
-    request = RunRequest(periods=periods, selections=[Selection(m) for m in cbs_measures()])
+def engine_and_oracle(
+    tables: dict[str, list[dict]],
+    grain: str,
+    first: tuple[int, int],
+    last: tuple[int, int],
+    measures: list[str] | None = None,
+):
+    """The engine's figures and the oracle's for the periods from ``first`` to ``last``
+    (year, number of the period in it); the engine's for ``measures`` (every CBS one)."""
+    periods = periods_between(make_period(grain, *first), make_period(grain, *last), grain)  # type: ignore[arg-type]
+    chosen = measures or cbs_measures()
+    request = RunRequest(periods=periods, selections=[Selection(m) for m in chosen])
     result = run(standard_library(), loaded(**tables), request)
     got = {
         (f.measure, f.period, tuple(sorted(f.dimensions.items()))): f.value for f in result.figures
@@ -109,7 +118,7 @@ def assert_equal(got: dict, expected: dict) -> None:
 @given(rows=toewijzingen(), benefits=uitkeringen(), grain=st.sampled_from(["half-year", "year"]))
 def test_cbs_engine_equals_oracle(rows: list[dict], benefits: list[dict], grain: str) -> None:
     got, expected = engine_and_oracle(
-        {"toewijzingen": rows, "uitkeringen": benefits}, grain, 2019, 2020
+        {"toewijzingen": rows, "uitkeringen": benefits}, grain, (2019, 1), (2020, 2)
     )
     assert_equal(got, expected)
     for period in {p for _, p, _ in got}:
@@ -141,18 +150,8 @@ def test_stapeling_equals_the_oracle_per_month_and_4_weeks(
     rows: list[dict], benefits: list[dict], grain: str
 ) -> None:
     """The overlap sweep (engine/sweep_overlap.py) at the grains the test above leaves out."""
-    (first_year, first), (last_year, last) = TURNS[grain]
-    periods = periods_between(
-        make_period(grain, first_year, first),  # type: ignore[arg-type]
-        make_period(grain, last_year, last),  # type: ignore[arg-type]
-        grain,  # type: ignore[arg-type]
-    )
-    request = RunRequest(periods=periods, selections=[Selection(m) for m in STAPELING])
     tables = {"toewijzingen": rows, "uitkeringen": benefits}
-    result = run(standard_library(), loaded(**tables), request)
-    got = {(f.measure, f.period, ()): f.value for f in result.figures}
-    spans = [oracle_cbs.Period(p.label, p.begin, p.end) for p in periods]
-    expected = oracle_cbs.cbs_figures(tables, spans)
+    got, expected = engine_and_oracle(tables, grain, *TURNS[grain], STAPELING)
     assert_equal(got, {k: v for k, v in expected.items() if k[0] in STAPELING})
 
 
@@ -179,6 +178,6 @@ def test_every_cbs_measure_has_an_oracle() -> None:
         },
     ]
     _, expected = engine_and_oracle(
-        {"toewijzingen": rows, "uitkeringen": []}, "half-year", 2020, 2020
+        {"toewijzingen": rows, "uitkeringen": []}, "half-year", (2020, 1), (2020, 2)
     )
     assert {m for m, _, _ in expected} == set(cbs_measures())
