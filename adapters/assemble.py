@@ -15,6 +15,7 @@ from maatstaf.adapters.base import LoadedData, LoadError, TableStats
 from maatstaf.adapters.duck import DuckTables, connect, ident, scalar, unique_name
 from maatstaf.adapters.fingerprint import hashing
 from maatstaf.adapters.headers import check_header, did_you_mean, unknown_columns
+from maatstaf.adapters.limits import MEMORY_ERRORS, out_of_memory
 from maatstaf.adapters.pseudonym import key_from_environment, pseudonymize
 from maatstaf.adapters.quarantine import (
     combine,
@@ -24,12 +25,11 @@ from maatstaf.adapters.quarantine import (
     rejections,
     sample,
 )
-from maatstaf.adapters.validate_sql import ROW, Validated, check_references, validate
+from maatstaf.adapters.validate_refs import check_references
+from maatstaf.adapters.validate_sql import ROW, Validated, validate
 from maatstaf.dsl.schema import Schema, Table
 
 if TYPE_CHECKING:  # a mapping (YAML) is imported where a load applies one
-    from pathlib import Path
-
     from maatstaf.adapters.mapping import Mapping, TableMapping
 
 
@@ -39,10 +39,11 @@ class RawTable:
 
     ``raw`` has one text column per source column and ``__row``, the row number shown in
     messages (the file line, or the spreadsheet row); ``where`` names the file (and sheet).
-    A CSV file DuckDB reads (``csv_duckdb``) has no ``raw`` but a ``query`` (the reader,
-    a FROM clause) with ``columns``, expected to give ``rows`` records (the file's lines
-    after the header), and ``exact``, the exact reader to fall back on; ``plain_trim``:
-    its only white space is spaces; ``bare``: besides, no cell begins or ends with one."""
+    A plain CSV file (``csv_plain``) has no ``raw`` yet but ``read``, the parallel reader
+    (None when the file's records turn out not to be its lines: ``exact``, the exact
+    reader, then reads it), with ``columns``, ``rows`` records (the file's lines after
+    the header); ``plain_trim``: its only white space is spaces; ``bare``: besides, no
+    cell begins or ends with one."""
 
     name: str
     where: str
@@ -53,10 +54,9 @@ class RawTable:
     rows: int = 0
     plain_trim: bool = False
     bare: bool = False
-    query: str | None = None
+    read: Callable[[], tuple[pa.Table, frozenset[str]] | None] | None = None
     columns: tuple[str, ...] = ()
     exact: Callable[[], RawTable] | None = None
-    copy: Path | None = None  # the UTF-8 copy the query reads: removed once it is read
 
     @property
     def num_rows(self) -> int:
@@ -67,9 +67,10 @@ class RawTable:
 class LoadOptions:
     mapping: Mapping | None = None
     pseudonymize: tuple[str, ...] = ()  # canonical columns holding BSNs
-    # called once when the database starts checking the rows (DuckDB on its own threads,
-    # or the PostgreSQL server): the interpreter is free from then on (``run`` imports
-    # the engine then: maatstaf/cli/computing.importing)
+    # called once when the rows are read and checked outside the interpreter (Arrow's
+    # parallel reader and DuckDB on their own threads, or the PostgreSQL server): the
+    # interpreter is free from then on (``run`` imports the engine then:
+    # maatstaf/cli/computing.importing)
     checking: Callable[[], None] | None = None
 
 
@@ -105,30 +106,25 @@ def assemble(
     header_errors: list[str] = []
     if options.checking is not None:
         options.checking()
-    # the files DuckDB reads first, in the tables' order: one it cannot number goes to the
-    # exact reader, whose errors about the file come before any about a header
-    by_duckdb: dict[str, tuple[Validated, list[str]]] = {}
-    copies = [source.copy for source in raws.values() if source.copy is not None]
-    try:
-        for table in schema.tables:
-            source = raws.get(table.name)
-            if source is not None and source.query is not None:
-                result = _validate_query(con, source, table, referenced)
-                if result is None:
-                    assert source.exact is not None
-                    raws[table.name] = source.exact()
-                else:
-                    by_duckdb[table.name] = result
-    finally:  # the checked rows are in memory now: no copy of a source stays on disk
-        for copy in copies:
-            copy.unlink(missing_ok=True)
+    # the plain files first, in the tables' order: one the parallel reader cannot number
+    # goes to the exact reader, whose errors about the file come before any about a header
+    plain: dict[str, tuple[Validated, list[str]]] = {}
+    for table in schema.tables:
+        source = raws.get(table.name)
+        if source is not None and source.read is not None:
+            result = _validate_plain(con, source, table, referenced)
+            if result is None:
+                assert source.exact is not None
+                raws[table.name] = source.exact()
+            else:
+                plain[table.name] = result
     for table in schema.tables:
         source = raws.get(table.name)
         if source is None:
             continue
         rules = options.mapping.tables.get(table.name) if options.mapping else None
-        if table.name in by_duckdb:
-            found, notes = by_duckdb[table.name]
+        if table.name in plain:
+            found, notes = plain[table.name]
             warnings += notes
             invalid, rows_read = empty(), found.read
         else:
@@ -238,17 +234,17 @@ def _prepared(
     return Prepared(relation, rows, invalid, errors, notes)
 
 
-def _validate_query(
+def _validate_plain(
     con: duckdb.DuckDBPyConnection,
     source: RawTable,
     table: Table,
     referenced: dict[str, set[str]],
 ) -> tuple[Validated, list[str]] | None:
-    """A CSV file read and validated by DuckDB in one pass: the result and the notes on
-    its header; None when the header is wrong, DuckDB refuses the file or its records are
-    not the file's lines (the exact reader then reads it and says what is wrong). Amounts written like 12,50 in a file whose delimiter is
-    not a semicolon make a second pass, with decimal commas."""
-    assert source.query is not None
+    """A plain CSV file read by Arrow's parallel reader (``csv_plain``) and validated in
+    DuckDB: the result and the notes on its header; None when the header is wrong or the
+    file's records are not its lines (the exact reader then reads it and says what is
+    wrong)."""
+    assert source.read is not None
     header = list(source.columns)
     errors, notes = unknown_columns(source.where, header, table)
     try:
@@ -257,31 +253,51 @@ def _validate_query(
         errors.append("refused")
     if errors:  # the exact reader first says what is wrong with the file itself, if any
         return None
+    try:
+        read = source.read()
+    except MEMORY_ERRORS:
+        raise out_of_memory(source.where, len(source.content)) from None
+    if read is None:  # not one record per line after all
+        return None
+    relation = unique_name(con, f"read_{table.name}")
+    con.register(relation, read[0])
+    try:
+        return _validate_cells(con, source, table, referenced, relation, read), notes
+    finally:
+        con.unregister(relation)  # the checked rows hold what they take from it
+
+
+def _validate_cells(
+    con: duckdb.DuckDBPyConnection,
+    source: RawTable,
+    table: Table,
+    referenced: dict[str, set[str]],
+    relation: str,
+    read: tuple[pa.Table, frozenset[str]],
+) -> Validated:
+    """Validate the cells the parallel reader read (registered as ``relation``). Amounts
+    written like 12,50 in a file whose delimiter is not a semicolon make a second pass,
+    with decimal commas."""
+    cells, dates = read
     comma = source.decimal_comma
     for _ in range(2):
-        try:
-            found = validate(
-                con,
-                table,
-                source.query,
-                source.where,
-                decimal_comma=comma,
-                plain_trim=source.plain_trim,
-                referenced=tuple(sorted(referenced.get(table.name, ()))),
-                numbered=False,
-                bare=source.bare,
-                columns=header,
-                look_for_commas=not comma,
-            )
-        except (duckdb.OutOfMemoryException, duckdb.InterruptException):
-            raise  # a stop (Ctrl-C, SIGTERM) during the query: never a fallback to read again
-        except duckdb.Error:  # a record with the wrong number of fields, a stray quote
-            return None
-        if found.records != source.rows:
-            _drop_all(con, found)
-            return None
+        found = validate(
+            con,
+            table,
+            relation,
+            source.where,
+            decimal_comma=comma,
+            plain_trim=source.plain_trim,
+            referenced=tuple(sorted(referenced.get(table.name, ()))),
+            numbered=False,
+            bare=source.bare,
+            columns=list(source.columns),
+            look_for_commas=not comma,
+            cells=cells,
+            typed_by_reader=dates,
+        )
         if not found.comma_amounts or comma:
-            return found, notes
+            return found
         _drop_all(con, found)
         comma = True
     raise AssertionError("unreachable: the second pass reads decimal commas")

@@ -104,6 +104,11 @@ def text_of(column: Column) -> str:
     return ident("__text_" + column.name)
 
 
+def typed_name(column: str) -> str:
+    """The column in which the reader typed a date column's cells (``typed``)."""
+    return f"__typed_{column}"
+
+
 def shaped_of(column: Column) -> str:
     """The column holding whether a number cell has its type's shape (``shaped``)."""
     return ident("__shaped_" + column.name)
@@ -121,11 +126,16 @@ def shaped(column: Column, decimal_comma: bool) -> str | None:
     return f"regexp_matches({text_of(column)}, {literal(shape)})"
 
 
-def typed(column: Column, decimal_comma: bool) -> str:
-    """The cell as its column's type, or NULL where it is missing or not of that type."""
+def typed(column: Column, decimal_comma: bool, typed_by_reader: str | None = None) -> str:
+    """The cell as its column's type, or NULL where it is missing or not of that type.
+    ``typed_by_reader``: the column in which the reader typed every cell of a date column
+    (``csv_plain.with_typed_dates``); a cleaned cell that is missing (an open end) stays
+    missing."""
     cell = text_of(column)
     if column.type == "text":
         return cell
+    if column.type == "date" and typed_by_reader is not None:
+        return f"CASE WHEN {cell} IS NOT NULL THEN {ident(typed_by_reader)} END"
     if column.type == "date":
         return _date(cell)
     if column.type == "timestamp":

@@ -1,5 +1,5 @@
-"""csv_exact: the exact CSV reader, for the files DuckDB's reader does not read (see
-``csv_duckdb``): every cell as text through Arrow (never row by row in Python), each row
+"""csv_exact: the exact CSV reader, for the files the parallel reader does not read (see
+``csv_plain``): every cell as text through Arrow (never row by row in Python), each row
 numbered by the file line it starts on, blank lines and line breaks inside quoted cells
 counted; the delimiter (comma, semicolon, tab) and the decimal comma detected; every
 line accounted for (a quote left open, a record with the wrong number of fields: a

@@ -1,7 +1,8 @@
 """The CSV folder adapter: one file per canonical table (``toewijzingen.csv``, ...).
 
-Each file is read by DuckDB's own reader where it can (``csv_duckdb``), else by the exact
-reader (``csv_exact``), with the same rows, line numbers and messages either way.
+Each file is read by Arrow's parallel reader where its records are its lines
+(``csv_plain``), else by the exact reader (``csv_exact``), with the same rows, line
+numbers and messages either way.
 
 Reads every cell as text (never row by row in Python), detects the
 delimiter (comma, semicolon, tab) and the encoding (``encoding.decode``: UTF-8 with or
@@ -26,8 +27,8 @@ from typing import TYPE_CHECKING
 
 from maatstaf.adapters.assemble import LoadOptions, RawTable, assemble
 from maatstaf.adapters.base import LoadedData, LoadError
-from maatstaf.adapters.csv_duckdb import other_encoding, read_csv_in_duckdb, utf8_copy
 from maatstaf.adapters.csv_exact import delimiter_of, header_of, read_csv
+from maatstaf.adapters.csv_plain import other_encoding, read_plain_csv
 from maatstaf.adapters.duck import connect
 from maatstaf.adapters.encoding import decode
 from maatstaf.adapters.limits import (
@@ -126,8 +127,9 @@ def read_table(
 
 
 def read_csv_table(path: Path, table: Table, duckdb_may_read: bool = False) -> RawTable:
-    """The file's cells as text: read by DuckDB as the load validates it where it can
-    (``csv_duckdb``: no mapping or BSNs to handle first), else by the exact reader."""
+    """The file's cells as text: read by the parallel reader as the load validates it
+    where it can (``csv_plain``: no mapping or BSNs to handle first), else by the exact
+    reader."""
     data = path.read_bytes()
 
     def exact() -> RawTable:
@@ -138,39 +140,32 @@ def read_csv_table(path: Path, table: Table, duckdb_may_read: bool = False) -> R
     if first is not None:
         delimiter = delimiter_of(first)
         header = header_of(path, first, delimiter, table)
-        fast = read_csv_in_duckdb(path, data, table, header, delimiter, exact)
+        fast = read_plain_csv(path, data, table, header, delimiter, exact)
         if fast is not None:
             return fast
     if duckdb_may_read and other_encoding(data):
-        fast = _copy_in_duckdb(path, data, table, exact)
+        fast = _decoded_plain(path, data, table, exact)
         if fast is not None:
             return fast
     return exact()
 
 
-def _copy_in_duckdb(
+def _decoded_plain(
     path: Path, data: bytes, table: Table, exact: Callable[[], RawTable]
 ) -> RawTable | None:
     """A file in another encoding (Windows-1252; UTF-16 or UTF-32 with a byte order mark)
-    read by DuckDB from a UTF-8 copy of its text, decoded as the exact reader decodes it
-    (its errors are the exact reader's): the same lines and cells, faster (a Windows-1252
-    export of 10^6 indications: 3.0-3.7 s for the run by the exact reader, 2.3-2.4 s so).
-    The messages name the file, its fingerprint is the file's own bytes."""
+    read by the parallel reader from its text in UTF-8, decoded as the exact reader
+    decodes it (its errors are the exact reader's): the same lines and cells, faster (a
+    Windows-1252 export of 10^6 indications: 3.0-3.7 s for the run by the exact reader,
+    2.3-2.4 s so). The fingerprint is the file's own bytes."""
     utf8 = decode(path, data).encode("utf-8")
     first = _first_line(utf8)
     if first is None:
         return None
     delimiter = delimiter_of(first)
     header = header_of(path, first, delimiter, table)
-    try:
-        copy = utf8_copy(utf8)
-    except OSError:  # no room in the temporary folder: the exact reader needs none
-        return None
-    fast = read_csv_in_duckdb(copy, utf8, table, header, delimiter, exact, path)
-    if fast is None:
-        copy.unlink(missing_ok=True)
-        return None
-    return replace(fast, content=data, copy=copy)
+    fast = read_plain_csv(path, utf8, table, header, delimiter, exact)
+    return None if fast is None else replace(fast, content=data)
 
 
 def _first_line(data: bytes) -> str | None:

@@ -1,5 +1,5 @@
 """The previous all-Arrow load (before commit e03064e), kept as the reference the DuckDB
-load is compared with in ``tests/test_duck_loading.py``: the exact reader, the header
+load is compared with in ``tests/test_plain_loading.py``: the exact reader, the header
 checks, the open ends, the Arrow validator (``tests/reference_validate``) and its check of
 references, which names a rejected row a reference points at."""
 

@@ -1,7 +1,7 @@
 """The previous Arrow validator, kept as the reference for differential tests.
 
 Until commit e03064e this was ``adapters/validate.py``, the validator every load used;
-loads now validate in SQL (``adapters/validate_sql.py``). ``tests/test_duck_loading.py``
+loads now validate in SQL (``adapters/validate_sql.py``). ``tests/test_plain_loading.py``
 checks that the SQL validator accepts and rejects exactly as this one did. It is not
 used by the package: change it only to mirror an intended change of the rules. Note that
 the Arrow load read an end date 9999-12-31 as empty before calling ``validate_table``

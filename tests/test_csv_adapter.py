@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from maatstaf.adapters.base import LoadError
 from maatstaf.adapters.cell_rules import ROW
 from maatstaf.adapters.csv_folder import CsvFolderAdapter
-from maatstaf.adapters.validate_sql import check_arrow_references as check_references
-from maatstaf.adapters.validate_sql import validate_arrow as validate_table
+from maatstaf.adapters.validate_arrow import check_arrow_references as check_references
+from maatstaf.adapters.validate_arrow import validate_arrow as validate_table
 from maatstaf.dsl.schema import canonical_schema
 from tests.helpers import run_engine, values
 

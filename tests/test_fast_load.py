@@ -1,7 +1,7 @@
 """The whole process made faster changes no figure and no rejection (issue 14, item 3).
 
 - A file whose cells hold no white space at their edges is validated without trims
-  (``csv_duckdb.edge_space`` decides from the bytes): loading it that way is identical to
+  (``csv_plain.edge_space`` decides from the bytes): loading it that way is identical to
   loading it with the trims, on random CSV folders, and every white space DuckDB's trim()
   trims keeps the trims.
 - A date cell is matched and cast once: the new SQL reads every text as the previous
@@ -14,18 +14,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import re
 from pathlib import Path
 
 import duckdb
 import networkx as nx
+import pyarrow as pa
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from maatstaf.adapters import csv_duckdb
-from maatstaf.adapters.cell_rules import CONTROL_SPACE, WHITE_SPACE, _date, trimmed
+from maatstaf.adapters import csv_plain
+from maatstaf.adapters.cell_rules import CONTROL_SPACE, WHITE_SPACE, _date, trimmed, typed_name
 from maatstaf.adapters.csv_folder import CsvFolderAdapter
 from maatstaf.adapters.duck import literal
 from maatstaf.dsl.errors import DefinitionError
@@ -39,7 +41,7 @@ from maatstaf.engine.graph import (
     topological_order,
 )
 from tests.csv_strategies import folders
-from tests.test_duck_loading import PLAIN, comparable, written
+from tests.test_plain_loading import PLAIN, comparable, written
 
 PROPERTY = settings(
     max_examples=60,
@@ -54,7 +56,7 @@ def _load(folder: Path, trims: bool) -> object:
     """The folder as loaded, with the trims always (``trims``) or where the bytes ask."""
     with pytest.MonkeyPatch.context() as patch:
         if trims:
-            patch.setattr(csv_duckdb, "edge_space", lambda data, delimiter, ascii_only=None: True)
+            patch.setattr(csv_plain, "edge_space", lambda data, delimiter, ascii_only=None: True)
         try:
             return comparable(CsvFolderAdapter().load(str(folder)))
         except Exception as error:  # the same error both ways
@@ -78,7 +80,7 @@ def test_a_plain_export_is_read_without_trims(tmp_path: Path) -> None:
     path.write_bytes(PLAIN)
     table = CsvFolderAdapter().schema.table("toewijzingen")
     assert table is not None
-    raw = csv_duckdb.read_csv_in_duckdb(
+    raw = csv_plain.read_plain_csv(
         path, PLAIN, table, PLAIN.split(b"\n")[0].decode().split(","), ",", lambda: None
     )
     assert raw is not None and raw.plain_trim and raw.bare
@@ -100,21 +102,21 @@ def test_a_plain_export_is_read_without_trims(tmp_path: Path) -> None:
     ],
 )
 def test_a_space_at_a_cell_edge_keeps_the_trims(data: bytes, delimiter: str) -> None:
-    assert csv_duckdb.edge_space(data, delimiter)
+    assert csv_plain.edge_space(data, delimiter)
 
 
 @pytest.mark.parametrize("space", [c for c in WHITE_SPACE if not c.isascii()])
 def test_every_wide_space_trim_trims_keeps_the_trims(space: str) -> None:
     data = f"a,b\nx{space},y\n".encode()
     trims = duckdb.sql(f"SELECT trim('x' || chr({ord(space)})) = 'x'").fetchall()[0][0]
-    assert csv_duckdb.edge_space(data, ",") or not trims
+    assert csv_plain.edge_space(data, ",") or not trims
 
 
 def _edge_space_reference(data: bytes, delimiter: str) -> bool:
     """The rule written plainly: a wide space anywhere, or a space at either end or beside
     a delimiter, a quote or a line end."""
     text = data.decode("utf-8")
-    if any(c in text for c in csv_duckdb.WIDE_SPACES):
+    if any(c in text for c in csv_plain.WIDE_SPACES):
         return True
     edges = re.escape(delimiter) + '"\n\r'
     return re.search(f"^ | $|[{edges}] | [{edges}]", text) is not None
@@ -134,16 +136,16 @@ def test_edge_space_is_the_rule_across_blocks(
 ) -> None:
     data = "".join(pieces).encode("utf-8")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(csv_duckdb, "BLOCK", block)  # characters split over blocks too
-        assert csv_duckdb.edge_space(data, delimiter) == _edge_space_reference(data, delimiter)
+        patch.setattr(csv_plain, "BLOCK", block)  # characters split over blocks too
+        assert csv_plain.edge_space(data, delimiter) == _edge_space_reference(data, delimiter)
 
 
 @given(st.binary(max_size=60), st.integers(1, 8))
 @settings(max_examples=200, deadline=None)
 def test_line_ends_and_controls_count_every_byte_across_blocks(data: bytes, block: int) -> None:
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(csv_duckdb, "BLOCK", block)
-        counts = csv_duckdb.line_ends_and_controls(data)
+        patch.setattr(csv_plain, "BLOCK", block)
+        counts = csv_plain.line_ends_and_controls(data)
     assert counts == (data.count(b"\n"), sum(byte < 0x20 for byte in data))
 
 
@@ -162,20 +164,20 @@ def test_the_byte_census_changes_no_verdict(pieces: list[str], delimiter: str, c
     """With the census (no byte below 0x20 but line feeds: nothing to look for) or without
     it, the reader's verdict is the rule's, written plainly."""
     data = "".join(pieces).encode(code, errors="replace")
-    feeds, controls = csv_duckdb.line_ends_and_controls(data)
+    feeds, controls = csv_plain.line_ends_and_controls(data)
     ascii_only = data.isascii()
     expected = _plain_utf8_reference(data, delimiter)
-    assert csv_duckdb._plain_utf8(data, delimiter, ascii_only) == expected
-    assert csv_duckdb._plain_utf8(data, delimiter, ascii_only, controls == feeds) == expected
-    assert csv_duckdb.edge_space(data, delimiter, ascii_only) == csv_duckdb.edge_space(
+    assert csv_plain._plain_utf8(data, delimiter, ascii_only) == expected
+    assert csv_plain._plain_utf8(data, delimiter, ascii_only, controls == feeds) == expected
+    assert csv_plain.edge_space(data, delimiter, ascii_only) == csv_plain.edge_space(
         data, delimiter
     )
 
 
 def _plain_utf8_reference(data: bytes, delimiter: str) -> bool | None:
-    """What DuckDB may read (None: the exact reader reads it) and whether its only white
-    space is spaces, as ``csv_duckdb`` states the rules."""
-    if data.startswith(csv_duckdb.NOT_UTF8):
+    """What the parallel reader may read (None: the exact reader reads it) and whether its only white
+    space is spaces, as ``csv_plain`` states the rules."""
+    if data.startswith(csv_plain.NOT_UTF8):
         return None
     try:
         text = data.decode("utf-8")
@@ -183,17 +185,15 @@ def _plain_utf8_reference(data: bytes, delimiter: str) -> bool | None:
         return None
     if "\x00" in text or re.search("\r(?!\n)", text):
         return None
-    if re.search(f'(?:^|{re.escape(delimiter)})[ \t]+"', text, re.MULTILINE):
-        return None
     if delimiter == "\t" and '"' in text:
         return False
     return not any(c in text for c in CONTROL_SPACE if c not in "\n\r" and c != delimiter)
 
 
 def test_spaces_inside_cells_need_no_trims() -> None:
-    assert not csv_duckdb.edge_space(b"naam,plaats\nDe Vries,Den Haag\n", ",")
-    assert not csv_duckdb.edge_space(b"a;b\n1,5;2\n", ";")
-    assert not csv_duckdb.edge_space(b"a,b\nx,y\n", ",")
+    assert not csv_plain.edge_space(b"naam,plaats\nDe Vries,Den Haag\n", ",")
+    assert not csv_plain.edge_space(b"a;b\n1,5;2\n", ";")
+    assert not csv_plain.edge_space(b"a,b\nx,y\n", ",")
 
 
 @given(
@@ -226,7 +226,7 @@ def test_trim_trims_no_character_edge_space_misses() -> None:
         "SELECT list(i ORDER BY i) FROM range(1, 1114112) t(i) "
         "WHERE (i < 55296 OR i > 57343) AND trim('a' || chr(i::INT)) = 'a'"
     ).fetchall()[0][0]
-    assert trimmed == sorted([32, *(ord(c) for c in csv_duckdb.WIDE_SPACES)])
+    assert trimmed == sorted([32, *(ord(c) for c in csv_plain.WIDE_SPACES)])
 
 
 # -- a date cell matched and cast once -------------------------------------------------
@@ -302,6 +302,58 @@ DATE_LIKE = st.one_of(
 @settings(max_examples=60, deadline=None)
 def test_any_text_of_digits_and_dashes_is_read_as_before(texts: list[str]) -> None:
     _same_dates(texts)
+
+
+ISO_DATES = st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)).map(
+    lambda d: f"{d.year:04d}-{d:%m-%d}"
+)
+
+
+def _typed_by_arrow(texts: list[str | None]) -> list[object] | None:
+    """The column's dates as the parallel reader types them, or None when it leaves the
+    column to the SQL (``csv_plain.with_typed_dates``)."""
+    table = CsvFolderAdapter().schema.table("toewijzingen")
+    assert table is not None
+    cells = pa.table({"startdatum": pa.array(texts, pa.string())})
+    typed, names = csv_plain.with_typed_dates(cells, table)
+    return typed[typed_name("startdatum")].to_pylist() if "startdatum" in names else None
+
+
+def _sql_dates(texts: list[str | None]) -> list[object]:
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (i INTEGER, c VARCHAR)")
+    con.executemany("INSERT INTO t VALUES (?, ?)", list(enumerate(texts)))
+    return [d for _, d in con.execute(f"SELECT i, {_date('c')} FROM t ORDER BY i").fetchall()]
+
+
+# mostly real dates, with at most two cells of other spellings among them
+DATE_COLUMNS = st.tuples(
+    st.lists(st.one_of(ISO_DATES, st.none()), min_size=1, max_size=30),
+    st.lists(st.one_of(DATE_LIKE, st.sampled_from(DATE_TEXTS)), max_size=2),
+).flatmap(lambda parts: st.permutations([*parts[0], *parts[1]]))
+
+
+@given(DATE_COLUMNS)
+@example(["2021-01-05", "2020-02-29", None, "0001-01-01", "9999-12-31"])
+@example(["2021-01-05", "0000-01-01"])  # a year 0000: the SQL refuses it, so Arrow must
+@example(["2021-01-05", "2021-02-29"])
+@settings(max_examples=300, deadline=None)
+def test_a_date_column_arrow_types_holds_the_dates_the_sql_reads(
+    texts: list[str | None],
+) -> None:
+    """Where the parallel reader types a date column, every cell is the date the SQL
+    reads from its text (a missing cell missing); a column with any cell the SQL would
+    not read as a date is left to the SQL."""
+    typed = _typed_by_arrow(texts)
+    event("typed by Arrow" if typed is not None else "left to the SQL")
+    if typed is not None:
+        assert typed == _sql_dates(texts)
+
+
+def test_an_iso_export_has_its_date_columns_typed_by_arrow() -> None:
+    assert _typed_by_arrow(["2021-01-05", None, "2024-02-29"]) is not None
+    assert _typed_by_arrow(["2021-01-05", "05-01-2021"]) is None  # DD-MM-YYYY: the SQL's
+    assert _typed_by_arrow(["2021-01-05", "0000-01-01"]) is None
 
 
 # -- copies told by the non-text cells' texts ------------------------------------------

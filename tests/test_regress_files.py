@@ -5,12 +5,13 @@ that claims the whole Excel grid, a Parquet file whose metadata promises too muc
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
-import duckdb
 import openpyxl
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -323,16 +324,20 @@ def test_out_of_memory_while_loading_names_the_file_and_the_limit(
     def exhausted(*args: object, **kwargs: object) -> None:
         raise pa.ArrowMemoryError("malloc of size 1073741824 failed")
 
-    def duckdb_exhausted(*args: object, **kwargs: object) -> None:
-        raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
+    original = csv_folder.read_plain_csv
+
+    def parallel_exhausted(*args: Any, **kwargs: Any) -> object:
+        raw = original(*args, **kwargs)
+        assert raw is not None
+        return dataclasses.replace(raw, read=exhausted)
 
     def handed_over(*args: object, **kwargs: object) -> None:
-        return None  # DuckDB leaves the file to the exact reader
+        return None  # the parallel reader leaves the file to the exact reader
 
-    cases = {"exact reader": (handed_over, exhausted), "DuckDB": (duckdb_exhausted, exhausted)}
-    for reader, (duck, exact) in cases.items():
+    cases = {"exact reader": (handed_over, exhausted), "parallel": (parallel_exhausted, exhausted)}
+    for reader, (plain, exact) in cases.items():
         with monkeypatch.context() as patched:
-            patched.setattr(csv_folder, "read_csv_in_duckdb", duck)
+            patched.setattr(csv_folder, "read_plain_csv", plain)
             patched.setattr(csv_folder, "read_csv", exact)
             with pytest.raises(LoadError) as caught:
                 load_data(str(tmp_path))

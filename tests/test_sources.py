@@ -82,7 +82,7 @@ def _export(frames: dict[str, pd.DataFrame], dutch: bool) -> dict[str, pd.DataFr
 
 
 @pytest.mark.slow  # the whole sample as a Dutch export, run in full: in make test-all
-# (test_csv_adapter and test_duck_loading read each variant in make test)
+# (test_csv_adapter and test_plain_loading read each variant in make test)
 def test_dutch_excel_csv_gives_identical_figures(frames, canonical, tmp_path: Path) -> None:
     for name, frame in _export(frames, dutch=True).items():
         text = frame.to_csv(index=False, sep=";", lineterminator="\r\n")

@@ -94,8 +94,8 @@ ENGINE = ("maatstaf.engine.run", "maatstaf.engine.suppression")
 @contextmanager
 def importing(*modules: str) -> Iterator[Callable[[], None]]:
     """Import ``modules`` in a thread, begun when the body calls the function it is given,
-    or else when the body ends. The load calls it when DuckDB starts checking the data on
-    its own threads (``LoadOptions.checking``): the imports (pandas, Ibis: about half a
+    or else when the body ends. The load calls it when Arrow and DuckDB start reading and
+    checking the data on their own threads (``LoadOptions.checking``): the imports (pandas, Ibis: about half a
     second of the interpreter) then have the interpreter to themselves. Begun with the
     body, they took turns for it with the load, which was still reading the files' bytes
     in Python, and a run at 10^6 indications took 0.03-0.05 s longer. A module that fails
