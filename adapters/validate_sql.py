@@ -132,6 +132,7 @@ def validate(
         if cells is not None and bare
         else frozenset()
     )
+    by_reader = ByReader(typed_by_reader, given, nulls=cells is not None)
     query = _checked_query(
         have,
         source,
@@ -139,7 +140,7 @@ def validate(
         rules,
         (decimal_comma, plain_trim, numbered, bare),
         commas,
-        (typed_by_reader, given),
+        by_reader,
     )
     _keep(con, checked, query, numbered, {n: cells[n] for n in given} if cells is not None else {})
     records, read, open_ends, comma = con.execute(
@@ -218,6 +219,17 @@ def _keep(
     con.register(name, rows)
 
 
+@dataclass(frozen=True)
+class ByReader:
+    """What the parallel reader did that the checking query need not do again: the date
+    columns it typed (as ``__typed_<name>``), the text columns the checked rows take from
+    it as they are (``_keep``), and whether an empty cell is null there."""
+
+    dates: frozenset[str] = frozenset()
+    given: frozenset[str] = frozenset()
+    nulls: bool = False
+
+
 def _or_in(duplicated: str | None) -> str:
     return f" OR {ident(ROW)} IN (SELECT {ident(ROW)} FROM {duplicated})" if duplicated else ""
 
@@ -229,18 +241,19 @@ def _checked_query(
     rules: list[Rule],
     how: tuple[bool, bool, bool, bool],
     commas: list[str],
-    from_reader: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset()),
+    by_reader: ByReader = ByReader(),
 ) -> str:
     """The one pass over the raw rows, in three layers: the cleaned cells, the typed
     cells, then the flags, the shown texts and the copy hash. ``how``: decimal comma,
     plain trim, numbered, bare; ``commas``: the amount columns to look for 12,50 in;
-    ``from_reader``: the date columns the reader typed, and the columns left out of the
-    result (``_keep`` takes them from the reader)."""
+    ``by_reader``: what the parallel reader did (its given columns are left out of the
+    result)."""
     decimal_comma, plain_trim, numbered, bare = how
-    typed_dates, given = from_reader
+    typed_dates, given = by_reader.dates, by_reader.given
     end = table.period[1] if table.period else None
     row = f"{ident(ROW)}::BIGINT" if numbered else "NULL::BIGINT"
-    empty = "false" if numbered else f"NOT ({some_value(described, plain_trim, bare)})"
+    values = some_value(described, plain_trim, bare, by_reader.nulls)
+    empty = "false" if numbered else f"NOT ({values})"
     cells = [
         f"{cleaned(ident(c.name), plain_trim, c.name == end, bare) if c.name in described else 'NULL'}"
         f"::VARCHAR AS {text_of(c)}"
@@ -326,8 +339,14 @@ def _good(rules: list[Rule]) -> str:
     return "(" + " AND ".join([f"__flags_{i} = 0" for i in range(_words(rules))] or ["true"]) + ")"
 
 
-def some_value(columns: list[str], plain_trim: bool, bare: bool = False) -> str:
-    """A row holds a value in at least one of ``columns`` (white space is no value)."""
+def some_value(
+    columns: list[str], plain_trim: bool, bare: bool = False, nulls: bool = False
+) -> str:
+    """A row holds a value in at least one of ``columns`` (white space is no value).
+    ``nulls``: an empty cell is null; with ``bare`` (no cell begins or ends with white
+    space), a cell that is not null is a value (0.11 s of CPU less at 10^6 rows)."""
+    if bare and nulls:
+        return " OR ".join([f"{ident(n)} IS NOT NULL" for n in columns] or ["false"])
     some = [
         f"({ident(n)} IS NOT NULL AND {trimmed(ident(n), plain_trim, bare)} <> '')" for n in columns
     ]
