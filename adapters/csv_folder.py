@@ -90,9 +90,9 @@ class CsvFolderAdapter:
             path = csv_path if csv_path.is_file() else parquet_path
             if path.is_file():
                 rules = mapping.tables.get(table.name) if mapping else None
-                duckdb_may_read = rules is None and not _pseudonymized(options, table)
+                parallel_may_read = rules is None and not _pseudonymized(options, table)
                 try:
-                    raws[table.name] = read_table(path, table, mapping, limits, duckdb_may_read)
+                    raws[table.name] = read_table(path, table, mapping, limits, parallel_may_read)
                 except LoadError:
                     _read_deferred(raws)  # an earlier file's own error comes first
                     raise
@@ -109,7 +109,7 @@ class CsvFolderAdapter:
 
 
 def read_table(
-    path: Path, table: Table, mapping: Mapping | None, limits: Limits, duckdb_may_read: bool
+    path: Path, table: Table, mapping: Mapping | None, limits: Limits, parallel_may_read: bool
 ) -> RawTable:
     """One file within the limits; running out of memory names the file."""
     try:
@@ -118,7 +118,7 @@ def read_table(
 
             return read_parquet_table(path, table, mapping, limits)
         check_bytes(str(path), path.stat().st_size, limits)
-        raw = read_csv_table(path, table, duckdb_may_read)
+        raw = read_csv_table(path, table, parallel_may_read)
     except MEMORY_ERRORS:
         raise out_of_memory(str(path), path.stat().st_size) from None
     width = raw.raw.num_columns - 1 if raw.raw is not None else len(raw.columns)
@@ -126,7 +126,7 @@ def read_table(
     return raw
 
 
-def read_csv_table(path: Path, table: Table, duckdb_may_read: bool = False) -> RawTable:
+def read_csv_table(path: Path, table: Table, parallel_may_read: bool = False) -> RawTable:
     """The file's cells as text: read by the parallel reader as the load validates it
     where it can (``csv_plain``: no mapping or BSNs to handle first), else by the exact
     reader."""
@@ -136,14 +136,14 @@ def read_csv_table(path: Path, table: Table, duckdb_may_read: bool = False) -> R
         raw, comma, warnings = read_csv(path, data, table)
         return RawTable(table.name, str(path), raw, data, comma, warnings)
 
-    first = _first_line(data) if duckdb_may_read else None
+    first = _first_line(data) if parallel_may_read else None
     if first is not None:
         delimiter = delimiter_of(first)
         header = header_of(path, first, delimiter, table)
         fast = read_plain_csv(path, data, table, header, delimiter, exact)
         if fast is not None:
             return fast
-    if duckdb_may_read and other_encoding(data):
+    if parallel_may_read and other_encoding(data):
         fast = _decoded_plain(path, data, table, exact)
         if fast is not None:
             return fast

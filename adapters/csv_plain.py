@@ -181,9 +181,10 @@ def other_encoding(data: bytes) -> bool:
 def _plain_utf8(
     data: bytes, delimiter: str, ascii_only: bool, only_line_feeds: bool = False
 ) -> bool | None:
-    """Whether the parallel reader may read the file: None if not (see the module); else whether its
-    only white space is spaces (besides line ends, and tab delimiters in a file without
-    quotes), so that a plain trim reads the cells as the exact reader's trim does.
+    """Whether the parallel reader may read the file: None if not (see the module);
+    else whether its only white space is spaces (besides line ends, and tab delimiters in
+    a file without quotes), so that a plain trim reads the cells as the exact reader's
+    trim does.
     ``ascii_only``: ``data.isascii()``; ``only_line_feeds``: no byte below 0x20 but line
     feeds (``line_ends_and_controls``), so no NUL, carriage return, tab or other control
     byte is there to look for."""

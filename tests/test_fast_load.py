@@ -175,8 +175,8 @@ def test_the_byte_census_changes_no_verdict(pieces: list[str], delimiter: str, c
 
 
 def _plain_utf8_reference(data: bytes, delimiter: str) -> bool | None:
-    """What the parallel reader may read (None: the exact reader reads it) and whether its only white
-    space is spaces, as ``csv_plain`` states the rules."""
+    """What the parallel reader may read (None: the exact reader reads it) and whether
+    its only white space is spaces, as ``csv_plain`` states the rules."""
     if data.startswith(csv_plain.NOT_UTF8):
         return None
     try:
