@@ -62,11 +62,7 @@ def _parse(
     (1 MB) is read with one block for the whole file."""
     ending = "" if text.endswith(("\n", "\r")) else "\n"
     body = (text + ending + sentinel(delimiter, len(names))).encode("utf-8")
-    parse = pacsv.ParseOptions(
-        delimiter=delimiter,
-        ignore_empty_lines=False,  # blank lines keep their place, so line numbers stay right
-        newlines_in_values=True,  # a quoted line break may fall on a block boundary
-    )
+    parse = parse_options(delimiter)
     convert = pacsv.ConvertOptions(
         column_types={n: pa.string() for n in names},
         strings_can_be_null=False,  # "NA" or "NULL" may be a code; only empty is missing
@@ -87,6 +83,16 @@ def _parse(
             if "straddl" not in str(exc) or block == blocks[-1]:
                 raise LoadError(f"{path}: cannot read as CSV: {_arrow_message(exc)}") from None
     raise AssertionError("unreachable: the last block size raises or returns")
+
+
+def parse_options(delimiter: str) -> pacsv.ParseOptions:
+    """How both CSV readers parse a file (``csv_plain`` too, so that a cell is the same
+    text whichever read it); a new object each time (the exact reader adds its handler)."""
+    return pacsv.ParseOptions(
+        delimiter=delimiter,
+        ignore_empty_lines=False,  # blank lines keep their place, so line numbers stay right
+        newlines_in_values=True,  # a quoted line break may fall on a block boundary
+    )
 
 
 def header_of(path: Path, text: str, delimiter: str, table: Table) -> list[str]:

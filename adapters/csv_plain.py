@@ -33,6 +33,7 @@ import pyarrow.csv as pacsv
 
 from maatstaf.adapters.assemble import RawTable
 from maatstaf.adapters.cell_rules import CONTROL_SPACE, ROW, WHITE_SPACE, typed_name
+from maatstaf.adapters.csv_exact import parse_options
 from maatstaf.adapters.csv_quotes import END, sentinel
 from maatstaf.dsl.schema import Table
 
@@ -94,9 +95,7 @@ def read_plain(
         cells = pacsv.read_csv(
             pa.py_buffer(data),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=BLOCK),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False
-            ),
+            parse_options=parse_options(delimiter),
             convert_options=pacsv.ConvertOptions(
                 column_types={n: pa.string() for n in used},
                 include_columns=used,
@@ -126,7 +125,7 @@ def _open_at_the_end(data: bytes, delimiter: str, width: int) -> bool:
         records = pacsv.read_csv(
             pa.py_buffer(text),
             read_options=pacsv.ReadOptions(column_names=[f"c{i}" for i in range(width)]),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+            parse_options=parse_options(delimiter),
             convert_options=pacsv.ConvertOptions(
                 column_types={f"c{i}": pa.string() for i in range(width)}
             ),
