@@ -38,22 +38,28 @@ def backend_for(data: LoadedData) -> ibis.BaseBackend:
     or stops with a message)."""
     if data.backend is not None:
         return data.backend  # type: ignore[return-value]
-    # the backend class itself: ``ibis.duckdb`` would first look through every installed
-    # package's entry points for it (DuckDB's backend registers no options to miss); of
-    # Ibis's SQL compilers only DuckDB's is imported (``ibis_compilers``)
+    backend = duckdb_backend()
+    if isinstance(data.tables, DuckTables):  # the load's own database: no copy
+        return backend.from_connection(data.tables.con)
+    try:
+        return backend.from_connection(connect())
+    except LoadError as exc:
+        from maatstaf.engine.run import RunError
+
+        raise RunError(str(exc)) from None
+
+
+def duckdb_backend() -> type[ibis.BaseBackend]:
+    """Ibis's DuckDB backend class, imported (``run`` imports it on a thread while the data
+    loads). The class itself: ``ibis.duckdb`` would first look through every installed
+    package's entry points for it (DuckDB's backend registers no options to miss); of
+    Ibis's SQL compilers only DuckDB's is imported (``ibis_compilers``)."""
     from maatstaf.engine.ibis_compilers import lazy_compilers
 
     lazy_compilers()
     from ibis.backends.duckdb import Backend
 
-    if isinstance(data.tables, DuckTables):  # the load's own database: no copy
-        return Backend.from_connection(data.tables.con)
-    try:
-        return Backend.from_connection(connect())
-    except LoadError as exc:
-        from maatstaf.engine.run import RunError
-
-        raise RunError(str(exc)) from None
+    return Backend
 
 
 def computation(

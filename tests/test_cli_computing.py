@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from maatstaf.adapters.sample import write_sample_csv
 from maatstaf.cli import app
-from maatstaf.cli.computing import importing
+from maatstaf.cli.computing import ENGINE, importing
 from tests.test_outputs_tabular import figures_of_rows
 
 # bad options, and the message both commands give for them (the data does not exist, so
@@ -131,6 +131,20 @@ def test_the_modules_are_imported_in_a_thread_while_the_body_runs(
     assert module.THREAD == "maatstaf-imports" != during
 
 
+def test_a_function_among_the_modules_is_called_on_the_thread_in_its_turn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _module(tmp_path, monkeypatch, "first_engine_module")
+    calls: list[tuple[str, bool]] = []
+
+    def step() -> None:
+        calls.append((threading.current_thread().name, "first_engine_module" in sys.modules))
+
+    with importing("first_engine_module", step) as begin:
+        begin()
+    assert calls == [("maatstaf-imports", True)]
+
+
 def test_a_body_that_never_asks_has_the_modules_imported_at_its_end(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -156,8 +170,11 @@ def test_a_run_begins_the_imports_when_duckdb_begins_checking(
 
     real_importing = importing
 
+    steps: list[object] = []
+
     @contextmanager
     def watched(*modules: str) -> Iterator[Callable[[], None]]:
+        steps.extend(modules)
         with real_importing(*modules) as begin:
 
             def noted() -> None:
@@ -174,6 +191,8 @@ def test_a_run_begins_the_imports_when_duckdb_begins_checking(
     assert result.exit_code == 0, result.output
     assert events[:2] == ["imports begun", "checking statement"]
     assert events.count("imports begun") == 1
+    # Ibis's DuckDB backend too, which the run imported after the load before
+    assert [getattr(s, "__name__", s) for s in steps] == [*ENGINE, "_duckdb_backend"]
 
 
 def test_a_module_that_fails_to_import_fails_where_it_is_imported_next(
