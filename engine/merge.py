@@ -28,20 +28,30 @@ REGION = "gemeente"
 
 
 def merge_tables(ctx: Context) -> dict[str, ir.Table]:
-    """Every merged table of the schema whose source table was loaded; a merged table
-    over another merged table comes after it."""
+    """Every merged table of the schema whose source table was loaded (``to_merge``); a
+    merged table over another merged table comes after it."""
     tables = dict(ctx.tables)
     done: dict[str, ir.Table] = {}
+    for table in to_merge(ctx):
+        scoped = Context(ctx.schema, ctx.library, tables, ctx.semi_joins)
+        tables[table.name] = done[table.name] = merge_table(table, scoped)
+    return done
+
+
+def to_merge(ctx: Context) -> list[MergedTable]:
+    """The merged tables of the schema whose source table was loaded (or is merged
+    itself), each after the merged table it reads."""
+    present = set(ctx.tables)
+    ordered: list[MergedTable] = []
     pending = merged_tables(ctx.schema.tables)
     while pending:
-        ready = [t for t in pending if t.source in tables]
-        for table in ready:
-            scoped = Context(ctx.schema, ctx.library, tables, ctx.semi_joins)
-            tables[table.name] = done[table.name] = merge_table(table, scoped)
+        ready = [t for t in pending if t.source in present]
         if not ready:  # their sources are not in the data: the measures say so
             break
+        ordered += ready
+        present |= {t.name for t in ready}
         pending = [t for t in pending if t not in ready]
-    return done
+    return ordered
 
 
 def merge_table(table: MergedTable, ctx: Context) -> ir.Table:
@@ -115,10 +125,10 @@ def merged_tables_in(
     """The scoped ``tables`` with the merged tables over them. In process, a merged table
     is computed once, when a measure first uses it (every measure then starts from the same
     rows); a run without such a measure pays nothing for it. A database keeps views."""
-    merged = merge_tables(Context(ctx.schema, ctx.library, tables, ctx.semi_joins))
+    scoped = Context(ctx.schema, ctx.library, tables, ctx.semi_joins)
     if getattr(data, "backend", None) is not None:
-        return {**tables, **merged}
-    return _ComputedOnUse(con, tables, merged)
+        return {**tables, **merge_tables(scoped)}
+    return _ComputedOnUse(con, tables, [t.name for t in to_merge(scoped)], scoped)
 
 
 @dataclass
@@ -137,16 +147,42 @@ class _ComputedOnUse(dict):  # type: ignore[type-arg]
     (``plans``) names the table this run makes. ``watching``, when set, collects what a
     plan being built asks: the names read through ``[]``, and the names asked for with
     ``in`` or ``get`` (found there: as read; missing: as missing). Building a plan never
-    lists the tables (``plans`` keeps it for runs on other tables)."""
+    lists the tables (``plans`` keeps it for runs on other tables).
+
+    The merged tables' views are built (``merge_tables``) when a merged table is first
+    asked for, by value: a run whose measures read none (a kept plan of unique clients)
+    never builds them (0.06 s of Ibis expressions for the standard library's two)."""
 
     def __init__(
-        self, con: ibis.BaseBackend, tables: dict[str, ir.Table], merged: dict[str, ir.Table]
+        self, con: ibis.BaseBackend, tables: dict[str, ir.Table], merged: list[str], ctx: Context
     ) -> None:
-        super().__init__({**tables, **merged})
-        self._con, self._pending, self._lock = con, set(merged), threading.Lock()
-        self._views = dict(merged)
+        super().__init__({**tables, **dict.fromkeys(merged)})
+        self._con, self._lock = con, threading.Lock()
+        self._merged, self._pending = frozenset(merged), set(merged)  # pending: not a table yet
+        self._ctx = ctx  # the scoped tables, which the merged tables are built from
+        self._views: dict[str, ir.Table] | None = None if merged else {}
         self._defined: dict[str, tuple[ir.Table, str]] = {}
         self.watching: Uses | None = None
+
+    def _merged_views(self) -> dict[str, ir.Table]:
+        """The merged tables' views, built once (all together: one may read another)."""
+        if self._views is None:
+            with self._lock:
+                if self._views is None:
+                    views = merge_tables(self._ctx)
+                    for name, view in views.items():
+                        if name in self._pending:
+                            super().__setitem__(name, view)
+                    self._views = views
+        return self._views
+
+    def values(self) -> Any:
+        self._merged_views()
+        return super().values()
+
+    def items(self) -> Any:
+        self._merged_views()
+        return super().items()
 
     def __contains__(self, name: object) -> bool:
         found = super().__contains__(name)
@@ -156,15 +192,19 @@ class _ComputedOnUse(dict):  # type: ignore[type-arg]
 
     def get(self, name: str, default: Any = None) -> Any:
         """As a dict's (a merged table's view, not made a table), the name watched."""
-        return super().get(name, default) if name in self else default
+        if name not in self:
+            return default
+        if name in self._pending:
+            self._merged_views()
+        return super().get(name, default)
 
     def __getitem__(self, name: str) -> ir.Table:
         if self.watching is not None:
             self.watching.read.add(name)
         if name in self._pending:
+            view, sql = self.definition(name)
             with self._lock:
                 if name in self._pending:
-                    view, sql = self.definition(name)
                     stored = (
                         f"maatstaf_merged_{name}_{hashlib.sha256(sql.encode()).hexdigest()[:20]}"
                     )
@@ -179,6 +219,7 @@ class _ComputedOnUse(dict):  # type: ignore[type-arg]
         """What a table is defined as, and its SQL (compiled once): a merged table's view
         (whether or not it is a table yet), else the relation itself."""
         if name not in self._defined:
-            table = self._views[name] if name in self._views else super().__getitem__(name)
+            merged = name in self._merged
+            table = self._merged_views()[name] if merged else super().__getitem__(name)
             self._defined[name] = (table, str(self._con.compile(table)))
         return self._defined[name]
