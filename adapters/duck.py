@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from maatstaf.adapters.base import LoadError
@@ -180,3 +181,12 @@ class DuckTables(Mapping[str, pa.Table]):
 
     def __len__(self) -> int:
         return len(self.relations)
+
+
+def int64_array(values: np.ndarray) -> pa.Array:
+    """Arrow's int64 array over numpy's whole numbers, without a copy and without pandas:
+    ``pa.array`` of a numpy array imports pandas to ask whether it is pandas' (0.35 s).
+    The load's main thread then waited on the import lock for the whole of pandas, which
+    ``run`` imports on a thread of its own meanwhile (``cli.computing.importing``)."""
+    values = np.ascontiguousarray(values, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(values), [None, pa.py_buffer(values)])

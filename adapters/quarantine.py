@@ -72,7 +72,7 @@ def rejections(
 
 
 def empty() -> pa.Table:
-    return SCHEMA.empty_table()
+    return pa.Table.from_batches([], schema=SCHEMA)  # empty_table() imports pandas
 
 
 def combine(parts: list[pa.Table], order: list[str]) -> pa.Table:

@@ -50,7 +50,7 @@ from maatstaf.adapters.cell_rules import (
     typed,
     typed_name,
 )
-from maatstaf.adapters.duck import ident, literal, scalar, unique_name
+from maatstaf.adapters.duck import ident, int64_array, literal, scalar, unique_name
 from maatstaf.adapters.quarantine import Rejected, combine, rejections
 from maatstaf.adapters.validate_keys import duplicates
 from maatstaf.dsl.schema import SQL_TYPES, Table
@@ -214,7 +214,7 @@ def _keep(
     for column, values in given.items():
         rows = rows.append_column(column, values)
     if not numbered:
-        lines = pa.array(np.arange(2, rows.num_rows + 2, dtype=np.int64))
+        lines = int64_array(np.arange(2, rows.num_rows + 2))
         rows = rows.set_column(rows.schema.get_field_index(ROW), ROW, lines)
     con.register(name, rows)
 
