@@ -54,6 +54,9 @@ NUMBERS = {
         "number too large: at most 18 digits",
     ),
 }
+# a cell of the number's shape no longer than this fits its SQL type (it has no more digits
+# before the decimal point): the type's match is left out for it (0.02 s at 10^6 amounts)
+FITTING_LENGTH = {"decimal": 16, "integer": 18}
 DECIMAL_COMMA_CELL = r"^\s*-?\d+,\d{1,2}\s*$"  # an amount like 12,50 (Dutch notation)
 YMD, DMY = r"\d{4}-\d{2}-\d{2}", r"\d{2}-\d{2}-\d{4}"
 TIME = r"([01]\d|2[0-3]):[0-5]\d:[0-5]\d"  # DuckDB would read 24:00:00 as the next day
@@ -143,10 +146,11 @@ def typed(column: Column, decimal_comma: bool, typed_by_reader: str | None = Non
     _, _, fits, _ = NUMBERS[column.type]
     _, text = _number_text(column, cell, decimal_comma)
     kind = SQL_TYPES[column.type]
-    return (
-        f"CASE WHEN {shaped_of(column)} "
-        f"AND regexp_matches({text}, {literal(fits)}) THEN CAST({text} AS {kind}) END"
+    fitting = (
+        f"CASE WHEN strlen({text}) <= {FITTING_LENGTH[column.type]} THEN true "
+        f"ELSE regexp_matches({text}, {literal(fits)}) END"
     )
+    return f"CASE WHEN {shaped_of(column)} AND {fitting} THEN CAST({text} AS {kind}) END"
 
 
 def _number_text(column: Column, cell: str, decimal_comma: bool) -> tuple[str, str]:
