@@ -55,7 +55,6 @@ def compute(
     Every option is checked before the library or the data is read."""
     from maatstaf.cli.loading import check_periods, load, periods_of
     from maatstaf.engine.request import RunRequest
-    from maatstaf.progress import measure_progress
 
     selections = [selection_of(m) for m in measure] if measure else None
     policy = policy_of(suppress)
@@ -80,6 +79,7 @@ def compute(
         )
     from maatstaf.engine.run import run
     from maatstaf.engine.suppression import apply as apply_suppression
+    from maatstaf.progress import measure_progress
 
     request = replace(request, periods=periods_of(period_from, period_to, grain, loaded))
     with measure_progress() as progress:
@@ -89,7 +89,8 @@ def compute(
     return Computed(library, loaded, request, result)
 
 
-ENGINE = ("maatstaf.engine.run", "maatstaf.engine.suppression")
+# imported while the data loads: the engine, and Rich for the run's progress bar
+ENGINE = ("maatstaf.engine.run", "maatstaf.engine.suppression", "maatstaf.progress")
 
 
 def _duckdb_backend() -> None:
