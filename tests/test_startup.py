@@ -123,3 +123,24 @@ def test_an_error_of_a_lazily_imported_module_still_has_its_exit_code(tmp_path: 
     )
     assert result.exit_code == 2, result.output
     assert "usage error: " in result.output and "2020-13" in result.output
+
+
+def test_the_console_command_starts_no_blas_threads_unless_asked() -> None:
+    """The console command sets OPENBLAS_NUM_THREADS=1 before anything imports numpy (no
+    command multiplies matrices, and OpenBLAS's threads spin on a core the load needs);
+    a value the user set stands, and importing the CLI, as programs do, sets nothing."""
+    script = (
+        "import os, sys\n"
+        "import maatstaf.cli as cli\n"
+        "print(os.environ.get('OPENBLAS_NUM_THREADS'), 'numpy' in sys.modules)\n"
+        "cli.app = lambda: print(os.environ.get('OPENBLAS_NUM_THREADS'))\n"
+        "cli.main()\n"
+    )
+    for given, expected in ((None, ["None False", "1"]), ("3", ["3 False", "3"])):
+        env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+        env.update({"OPENBLAS_NUM_THREADS": given} if given else {})
+        done = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.splitlines() == expected

@@ -101,6 +101,12 @@ def main() -> None:
     # end, and collecting the young ones every 700 allocations cost a fifth of a run
     # (0.5 s of 2.5 s at 10^5 indications); every 50,000 leaves the memory peak as it was
     gc.set_threshold(50_000, 10, 10)
+    # no command multiplies matrices: without this numpy's OpenBLAS starts a thread per
+    # further core that spins for about 0.1 s waiting for work, on a core the load needs
+    # (10^6 indications on 2 cores: 0.16 s of CPU, 0.04 s of the run); a value the user
+    # set stands. Set before anything imports numpy, here and not on import: a program
+    # importing maatstaf keeps its own BLAS threads
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     sys.unraisablehook = _deliver_again
     try:
         app()
