@@ -53,7 +53,7 @@ from maatstaf.adapters.cell_rules import (
 from maatstaf.adapters.duck import ident, int64_array, literal, scalar, unique_name
 from maatstaf.adapters.quarantine import Rejected, combine, rejections
 from maatstaf.adapters.validate_keys import duplicates
-from maatstaf.dsl.schema import SQL_TYPES, Table
+from maatstaf.dsl.schema import SQL_TYPES, Column, Table
 
 
 @dataclass(frozen=True)
@@ -154,7 +154,7 @@ def validate(
         if open_ends
         else ()
     )
-    parts = _rule_rejections(con, table, file, rules, checked)
+    parts = _rule_rejections(con, table, file, rules, checked, by_reader)
     duplicated, found, single = duplicates(con, have, file, checked)
     parts += found
     accepted = unique_name(con, f"accepted_{table.name}")
@@ -302,15 +302,19 @@ def _checked_query(
     shown = []
     for column in table.columns:
         showing = [_flag(i) for i, r in enumerate(rules) if r.shown == column.name]
-        if showing:
+        if showing and column.name not in given | typed_dates:  # else ``_shown_value``
             shown.append(
                 f"CASE WHEN {' OR '.join(showing)} THEN {text_of(column)} END "
                 f"AS {_shown(column.name)}"
             )
     names = [ident(c.name) for c in table.columns if c.name not in given]
     # copies are told by their typed cells and the text of the cells a type reads alike
-    # (2021-01-05 and 05-01-2021, 12.5 and 12.50); a text cell is its own typed value
-    texts = ", ".join(text_of(c) for c in table.columns if c.type != "text")
+    # (2021-01-05 and 05-01-2021, 12.5 and 12.50); a text cell is its own typed value, and
+    # so is a date the reader typed: it read YYYY-MM-DD only, the date written back (at 10^6
+    # rows, hashing the texts of two such columns took 0.02 s of the statement)
+    texts = ", ".join(
+        text_of(c) for c in table.columns if c.type != "text" and c.name not in typed_dates
+    )
     words = [f"__flags_{i}" for i in range(_words(rules))]
     selected = [
         ident(ROW),
@@ -361,8 +365,26 @@ def _shown(name: str) -> str:
     return ident("__shown_" + name)
 
 
+def _shown_value(column: Column, by_reader: ByReader) -> str:
+    """The text of a cell a rejection shows, as SQL on the checked row: the cell as the
+    reader read it where the checked row holds it so (a text column ``given``, or a date the
+    reader typed, which it read as YYYY-MM-DD only: the date written back); else the column
+    the checking query kept for it (``__shown_<name>``, the text where a rule is broken).
+    Those columns cost the statement 0.02 s at 10^6 rows, for the few rows that show one."""
+    if column.name in by_reader.given:
+        return ident(column.name)
+    if column.name in by_reader.dates:
+        return f"{ident(column.name)}::VARCHAR"
+    return _shown(column.name)
+
+
 def _rule_rejections(
-    con: duckdb.DuckDBPyConnection, table: Table, file: str, rules: list[Rule], checked: str
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    file: str,
+    rules: list[Rule],
+    checked: str,
+    by_reader: ByReader,
 ) -> list[pa.Table]:
     """One rejection per broken rule per row, with the cell where the rule shows it."""
     if not rules:
@@ -378,7 +400,7 @@ def _rule_rejections(
             continue
         column = table.column(rule.shown) if rule.shown else None
         shown = column is not None and not column.personal and rule.shown is not None
-        value = _shown(rule.shown) if shown and rule.shown else "NULL::VARCHAR"
+        value = _shown_value(column, by_reader) if shown and column else "NULL::VARCHAR"
         found = con.sql(
             f"SELECT {ident(ROW)} AS row, {value} AS value FROM {checked} "
             f"WHERE {_flag(index)} AND NOT __empty ORDER BY 1"
