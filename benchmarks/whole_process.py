@@ -1,6 +1,8 @@
 """The whole process, CSV in and JSON out: ``maatstaf run`` for unique Wmo clients per
 month against the hand-written pandas + numpy script (``benchmarks/handwritten.py``) on the
-same CSV, each a separate process, best of N; both outputs compared figure by figure."""
+same CSV, each a separate process, best of N; both outputs compared figure by figure. For
+comparison, without a goal, a hand-written script that first checks every row as maatstaf
+does (``benchmarks/handwritten_checked.py``): the same job as maatstaf's."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from benchmarks.processes import BenchmarkFailed, best_of, maatstaf_command, rat
 MEASURE = "wmo.unieke_clienten"
 FIRST, LAST = "2015-01", "2025-12"
 SCRIPT = Path(__file__).with_name("handwritten.py")
+CHECKED = Path(__file__).with_name("handwritten_checked.py")  # the same, checking every row
 GOAL = 1.0  # maatstaf's best over the script's best
 LIBRARY_MEMORY_GOAL_MIB = 8 * 1024  # the whole library, CSV in: under 8 GiB at any size
 
@@ -36,7 +39,8 @@ def commands(csv: Path, out: Path) -> dict[str, list[str]]:
     run += ["--from", FIRST, "--to", LAST, "--grain", "month"]
     run += ["--format", "json", "--output", str(out / "maatstaf.json")]
     script = [sys.executable, str(SCRIPT), str(csv), str(out / "script.json"), FIRST, LAST]
-    return {"maatstaf": [*maatstaf_command(), *run], "script": script}
+    checked = [sys.executable, str(CHECKED), str(csv), str(out / "checked.json"), FIRST, LAST]
+    return {"maatstaf": [*maatstaf_command(), *run], "script": script, "checked": checked}
 
 
 def maatstaf_figures(document: dict) -> dict[str, int | None]:
@@ -52,32 +56,35 @@ def maatstaf_figures(document: dict) -> dict[str, int | None]:
     }
 
 
-def compare_figures(engine: dict[str, int | None], script: dict[str, int]) -> None:
+def compare_figures(
+    engine: dict[str, int | None], script: dict[str, int], name: str = "script"
+) -> None:
     """Fail, naming every month that differs (at most ten shown), unless both sides have
     the same months with the same figures."""
     months = sorted(set(engine) | set(script))
     missing = "(none)"
     wrong = [
-        f"{m}: maatstaf {engine.get(m, missing)}, script {script.get(m, missing)}"
+        f"{m}: maatstaf {engine.get(m, missing)}, {name} {script.get(m, missing)}"
         for m in months
         if engine.get(m, missing) != script.get(m, missing)
     ]
     if not months:
-        raise BenchmarkFailed("neither maatstaf nor the script wrote a figure")
+        raise BenchmarkFailed(f"neither maatstaf nor the {name} wrote a figure")
     if wrong:
         shown = "\n  ".join(wrong[:10]) + ("\n  ..." if len(wrong) > 10 else "")
         raise BenchmarkFailed(
             f"{MEASURE}: {len(wrong)} of {len(months)} months differ between maatstaf and "
-            f"the hand-written script:\n  {shown}"
+            f"the hand-written {name}:\n  {shown}"
         )
 
 
 def compare_outputs(out: Path) -> int:
     """Compare the two output files of a round; the number of months compared."""
     engine = maatstaf_figures(json.loads((out / "maatstaf.json").read_text("utf-8")))
-    script = json.loads((out / "script.json").read_text("utf-8"))
-    compare_figures(engine, script)
-    for name in ("maatstaf.json", "script.json"):  # the next round must write its own
+    compare_figures(engine, json.loads((out / "script.json").read_text("utf-8")))
+    checked = json.loads((out / "checked.json").read_text("utf-8"))
+    compare_figures(engine, checked, "checking script")
+    for name in ("maatstaf.json", "script.json", "checked.json"):  # each round writes its own
         (out / name).unlink()
     return len(engine)
 
@@ -112,6 +119,9 @@ def whole_process(rows: int, repeat: int, workdir: Path) -> dict:
         "script": timings["script"],
         "ratio": ratio(timings["maatstaf"], timings["script"]),
         "goal": GOAL,
+        # for comparison, no goal: the same count after the same checks of every row
+        "checked": timings["checked"],
+        "checked_ratio": ratio(timings["maatstaf"], timings["checked"]),
         "library": {
             **{k: round(v, 3) for k, v in library.items()},
             "goal_mib": LIBRARY_MEMORY_GOAL_MIB,

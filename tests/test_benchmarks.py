@@ -169,6 +169,8 @@ def test_whole_process_compares_every_month(tmp_path: Path) -> None:
     assert result["figures_equal"] and result["months_compared"] == len(LABELS)
     assert result["maatstaf"]["seconds"] > 0 and result["script"]["peak_mib"] > 0
     assert result["ratio"] == round(result["maatstaf"]["seconds"] / result["script"]["seconds"], 2)
+    checked = result["checked"]  # the checking script's figures were compared too
+    assert result["checked_ratio"] == round(result["maatstaf"]["seconds"] / checked["seconds"], 2)
     library = result["library"]  # the whole library on the same CSV, with its memory goal
     assert library["peak_mib"] > 0 and library["goal_mib"] == 8 * 1024
     document = {"measured_at": "now", "cpus": 2, "load_average": [0, 0, 0], "python": "3"}
@@ -208,6 +210,8 @@ def test_compare_figures_names_the_differences() -> None:
         wp.compare_figures({"2020-01": None, "2020-02": 4}, same)
     with pytest.raises(BenchmarkFailed, match="neither"):
         wp.compare_figures({}, {})
+    with pytest.raises(BenchmarkFailed, match="2020-02: maatstaf 4, checking script 5"):
+        wp.compare_figures(same, {"2020-01": 3, "2020-02": 5}, "checking script")
 
 
 def test_a_run_that_rejected_rows_is_no_comparison() -> None:
