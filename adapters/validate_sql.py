@@ -22,9 +22,10 @@ per problem and rejected once. Rejections come out of the queries as Arrow table
 (``quarantine``); only rows sharing a key are worded in Python (the other rows they share
 it with), and there are few of those.
 
-The parts: ``cell_rules`` (a cell as its type, the rules as SQL), this module (the one
-pass and the rejections of the rules), ``validate_keys`` (copies and duplicate keys) and
-``validate_refs`` (references between tables).
+The parts: ``cell_rules`` (a cell as its type, the rules as SQL), ``checked_query`` (the
+one pass as SQL), this module (the pass run and kept, the accepted rows and the rejections
+of the rules), ``validate_keys`` (copies and duplicate keys) and ``validate_refs``
+(references between tables).
 """
 
 from __future__ import annotations
@@ -35,22 +36,15 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from maatstaf.adapters.cell_rules import (
-    DECIMAL_COMMA_CELL,
-    OPEN_END,
-    ROW,
-    Rule,
-    cleaned,
-    column_rules,
-    interval_rules,
-    shaped,
-    shaped_of,
-    text_of,
-    trimmed,
-    typed,
-    typed_name,
+from maatstaf.adapters.cell_rules import ROW, Rule, column_rules, interval_rules
+from maatstaf.adapters.checked_query import (
+    ByReader,
+    all_good,
+    broken,
+    checked_query,
+    shown_column,
 )
-from maatstaf.adapters.duck import ident, int64_array, literal, scalar, unique_name
+from maatstaf.adapters.duck import ident, int64_array, scalar, unique_name
 from maatstaf.adapters.quarantine import Rejected, combine, rejections
 from maatstaf.adapters.validate_keys import duplicates
 from maatstaf.dsl.schema import SQL_TYPES, Column, Table
@@ -133,7 +127,7 @@ def validate(
         else frozenset()
     )
     by_reader = ByReader(typed_by_reader, given, nulls=cells is not None)
-    query = _checked_query(
+    query = checked_query(
         have,
         source,
         described,
@@ -168,7 +162,7 @@ def validate(
     skip = f" AND {ident(ROW)} NOT IN (SELECT {ident(ROW)} FROM {duplicated})" if duplicated else ""
     con.execute(
         f"CREATE TEMP VIEW {accepted} AS SELECT {selected} FROM {checked} "
-        f"WHERE NOT __empty AND {_good(rules)}{skip}"
+        f"WHERE NOT __empty AND {all_good(rules)}{skip}"
     )
     keys = {}
     for column in referenced:
@@ -176,7 +170,7 @@ def validate(
         con.execute(
             f"CREATE TEMP TABLE {keys[column]} AS SELECT {ident(column)}::VARCHAR AS k, "
             f"min({ident(ROW)}) AS row FROM {checked} WHERE NOT __empty AND {ident(column)} "
-            f"IS NOT NULL AND (NOT {_good(rules)}{_or_in(duplicated)}) GROUP BY 1"
+            f"IS NOT NULL AND (NOT {all_good(rules)}{_or_in(duplicated)}) GROUP BY 1"
         )
     rows = int(scalar(con, f"SELECT count(*) FROM {accepted}"))
     rejected = Rejected(combine(parts, [table.name]))
@@ -219,150 +213,8 @@ def _keep(
     con.register(name, rows)
 
 
-@dataclass(frozen=True)
-class ByReader:
-    """What the parallel reader did that the checking query need not do again: the date
-    columns it typed (as ``__typed_<name>``), the text columns the checked rows take from
-    it as they are (``_keep``), and whether an empty cell is null there."""
-
-    dates: frozenset[str] = frozenset()
-    given: frozenset[str] = frozenset()
-    nulls: bool = False
-
-
 def _or_in(duplicated: str | None) -> str:
     return f" OR {ident(ROW)} IN (SELECT {ident(ROW)} FROM {duplicated})" if duplicated else ""
-
-
-def _checked_query(
-    table: Table,
-    source: str,
-    described: list[str],
-    rules: list[Rule],
-    how: tuple[bool, bool, bool, bool],
-    commas: list[str],
-    by_reader: ByReader = ByReader(),
-) -> str:
-    """The one pass over the raw rows, in three layers: the cleaned cells, the typed
-    cells, then the flags, the shown texts and the copy hash. ``how``: decimal comma,
-    plain trim, numbered, bare; ``commas``: the amount columns to look for 12,50 in;
-    ``by_reader``: what the parallel reader did (its given columns are left out of the
-    result)."""
-    decimal_comma, plain_trim, numbered, bare = how
-    typed_dates, given = by_reader.dates, by_reader.given
-    end = table.period[1] if table.period else None
-    row = f"{ident(ROW)}::BIGINT" if numbered else "NULL::BIGINT"
-    values = some_value(described, plain_trim, bare, by_reader.nulls)
-    empty = "false" if numbered else f"NOT ({values})"
-    cells = [
-        f"{cleaned(ident(c.name), plain_trim, c.name == end, bare) if c.name in described else 'NULL'}"
-        f"::VARCHAR AS {text_of(c)}"
-        for c in table.columns
-    ]
-    marker = ", ".join(literal(m) for m in OPEN_END)
-    open_end = (
-        f"{trimmed(ident(end), plain_trim, bare)} IN ({marker})" if end in described else "false"
-    )
-    # matched only where the cell holds a comma (DuckDB's CASE evaluates a branch only for
-    # its rows: 0.01 s at 10^6 amounts); a missing cell stays missing
-    comma = " OR ".join(
-        f"CASE WHEN NOT contains({ident(n)}, ',') THEN false "
-        f"ELSE regexp_matches({ident(n)}, {literal(DECIMAL_COMMA_CELL)}) END"
-        for n in commas
-    )
-    from_dates = "".join(f", {ident(typed_name(n))}" for n in sorted(typed_dates))
-    clean_rows = (
-        f"SELECT {row} AS {ident(ROW)}, {empty} AS __empty, {open_end} AS __open_end, "
-        f"{comma or 'false'} AS __comma, {', '.join(cells)}{from_dates} FROM {source}"
-    )
-    typed_cells = [
-        f"{typed(c, decimal_comma, typed_name(c.name) if c.name in typed_dates else None)} "
-        f"AS {ident(c.name)}"
-        for c in table.columns
-    ]
-    shapes = [
-        f"{shape} AS {shaped_of(c)}"
-        for c in table.columns
-        if (shape := shaped(c, decimal_comma)) is not None
-    ]
-    if shapes:  # computed once per cell, read by the typed cell and the rules
-        clean_rows = f"SELECT *, {', '.join(shapes)} FROM ({clean_rows})"
-    flags = [
-        " | ".join(
-            f"(CASE WHEN {r.flag} THEN {1 << bit} ELSE 0 END)::BIGINT"
-            for bit, r in enumerate(rules[start : start + FLAGS_PER_COLUMN])
-        )
-        + f" AS __flags_{start // FLAGS_PER_COLUMN}"
-        for start in range(0, len(rules), FLAGS_PER_COLUMN)
-    ]
-    flagged = (
-        f"SELECT *{''.join(', ' + f for f in flags)} "
-        f"FROM (SELECT *, {', '.join(typed_cells)} FROM ({clean_rows}))"
-    )
-    shown = []
-    for column in table.columns:
-        showing = [_flag(i) for i, r in enumerate(rules) if r.shown == column.name]
-        if showing and column.name not in given | typed_dates:  # else ``_shown_value``
-            shown.append(
-                f"CASE WHEN {' OR '.join(showing)} THEN {text_of(column)} END "
-                f"AS {_shown(column.name)}"
-            )
-    names = [ident(c.name) for c in table.columns if c.name not in given]
-    # copies are told by their typed cells and the text of the cells a type reads alike
-    # (2021-01-05 and 05-01-2021, 12.5 and 12.50); a text cell is its own typed value, and
-    # so is a date the reader typed: it read YYYY-MM-DD only, the date written back (at 10^6
-    # rows, hashing the texts of two such columns took 0.02 s of the statement)
-    texts = ", ".join(
-        text_of(c) for c in table.columns if c.type != "text" and c.name not in typed_dates
-    )
-    words = [f"__flags_{i}" for i in range(_words(rules))]
-    selected = [
-        ident(ROW),
-        "__empty",
-        "__open_end",
-        "__comma",
-        *names,
-        *words,
-        *shown,
-        f"hash({texts}) AS __cells" if texts else "0::UBIGINT AS __cells",
-    ]
-    return f"SELECT {', '.join(selected)} FROM ({flagged})"
-
-
-FLAGS_PER_COLUMN = 62  # rule flags packed as bits of one BIGINT
-
-
-def _words(rules: list[Rule]) -> int:
-    return -(-len(rules) // FLAGS_PER_COLUMN)
-
-
-def _flag(index: int) -> str:
-    """Rule ``index`` is broken (a condition on a checked row)."""
-    word, bit = divmod(index, FLAGS_PER_COLUMN)
-    return f"(__flags_{word} & {1 << bit}) <> 0"
-
-
-def _good(rules: list[Rule]) -> str:
-    """No rule is broken."""
-    return "(" + " AND ".join([f"__flags_{i} = 0" for i in range(_words(rules))] or ["true"]) + ")"
-
-
-def some_value(
-    columns: list[str], plain_trim: bool, bare: bool = False, nulls: bool = False
-) -> str:
-    """A row holds a value in at least one of ``columns`` (white space is no value).
-    ``nulls``: an empty cell is null; with ``bare`` (no cell begins or ends with white
-    space), a cell that is not null is a value (0.11 s of CPU less at 10^6 rows)."""
-    if bare and nulls:
-        return " OR ".join([f"{ident(n)} IS NOT NULL" for n in columns] or ["false"])
-    some = [
-        f"({ident(n)} IS NOT NULL AND {trimmed(ident(n), plain_trim, bare)} <> '')" for n in columns
-    ]
-    return " OR ".join(some or ["false"])
-
-
-def _shown(name: str) -> str:
-    return ident("__shown_" + name)
 
 
 def _shown_value(column: Column, by_reader: ByReader) -> str:
@@ -375,7 +227,7 @@ def _shown_value(column: Column, by_reader: ByReader) -> str:
         return ident(column.name)
     if column.name in by_reader.dates:
         return f"{ident(column.name)}::VARCHAR"
-    return _shown(column.name)
+    return shown_column(column.name)
 
 
 def _rule_rejections(
@@ -391,7 +243,7 @@ def _rule_rejections(
         return []
     counts = con.execute(
         "SELECT "
-        + ", ".join(f"count_if({_flag(i)} AND NOT __empty)" for i in range(len(rules)))
+        + ", ".join(f"count_if({broken(i)} AND NOT __empty)" for i in range(len(rules)))
         + f" FROM {checked}"
     ).fetchall()[0]
     parts = []
@@ -403,7 +255,7 @@ def _rule_rejections(
         value = _shown_value(column, by_reader) if shown and column else "NULL::VARCHAR"
         found = con.sql(
             f"SELECT {ident(ROW)} AS row, {value} AS value FROM {checked} "
-            f"WHERE {_flag(index)} AND NOT __empty ORDER BY 1"
+            f"WHERE {broken(index)} AND NOT __empty ORDER BY 1"
         ).to_arrow_table()
         values = found["value"].combine_chunks() if shown else None
         parts.append(
