@@ -115,9 +115,10 @@ class Checked:
         counts = np.bincount(codes + 1)
         shared = np.flatnonzero((counts[codes + 1] > 1) & ~self.empty)
         lines = (shared + 2).tolist()
-        columns = [self.cells[c].take(shared).to_pylist() for c in self.cells.column_names]
+        names = self.cells.column_names
+        columns = [self.cells[c].take(shared).to_pylist() for c in names]
         rows = list(zip(*columns, strict=True))
-        keys = key.take(shared).to_pylist()
+        keys = columns[names.index("toewijzing_id")]
         first: dict[tuple, int] = {}  # the first line of each set of equal rows
         copies: dict[int, int] = {}  # line -> the line it copies
         for line, cells in zip(lines, rows, strict=True):
