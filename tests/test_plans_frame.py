@@ -1,5 +1,5 @@
 """A kept plan's result becomes the frame Ibis's DuckDB backend would make of it: the
-direct conversion (``plans.as_frame``) against Ibis's own (``plans._ibis_frame``), on
+direct conversion (``plan_frame.as_frame``) against Ibis's own (``plan_frame._ibis_frame``), on
 DuckDB's results of every column type plans return, with nulls, NaN and no rows."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from maatstaf.engine.plans import _ibis_frame, as_frame
+from maatstaf.engine.plan_frame import _ibis_frame, as_frame
 
 # (the plan's column type as Ibis names it, DuckDB's type, values DuckDB can hold)
 KINDS = {
