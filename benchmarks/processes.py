@@ -3,6 +3,7 @@ the commands of one comparison interleaved so that the machine's load falls on a
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -48,14 +49,21 @@ def best_of(
     repeat: int,
     after_round: Callable[[], None] | None = None,
     env: Mapping[str, str] | None = None,
+    before_clock: Mapping[str, Path] | None = None,
 ) -> dict[str, dict]:
     """Run every command ``repeat`` times, round by round (``after_round`` checks each
     round's outputs); per command its best and every wall time, the least CPU time (user +
-    system: less sensitive to a loaded machine than the wall time) and its highest peak."""
+    system: less sensitive to a loaded machine than the wall time) and its highest peak.
+    ``before_clock``: per command, the file in which it writes the wall and CPU seconds it
+    spent before its own clock started (``{"seconds": ..., "cpu_seconds": ...}``, as
+    ``after_imports.py`` does), taken off its times."""
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in commands}
     for _ in range(repeat):
         for name, argv in commands.items():
-            runs[name].append(timed(argv, env))
+            timing = timed(argv, env)
+            if before_clock and name in before_clock:
+                timing = _less(timing, before_clock[name])
+            runs[name].append(timing)
         if after_round is not None:
             after_round()
     return {
@@ -66,6 +74,24 @@ def best_of(
             "peak_mib": round(max(r["peak_mib"] for r in timings), 1),
         }
         for name, timings in runs.items()
+    }
+
+
+def _less(timing: dict[str, float], written: Path) -> dict[str, float]:
+    """A run's wall and CPU seconds without those the command wrote it spent before its
+    clock (the file is read once and removed: the next run must write its own)."""
+    try:
+        before = json.loads(written.read_text("utf-8"))
+        written.unlink()
+        seconds, cpu = float(before["seconds"]), float(before["cpu_seconds"])
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise BenchmarkFailed(f"{written}: no seconds before the clock ({error})") from None
+    if not 0 <= seconds <= timing["seconds"]:
+        raise BenchmarkFailed(f"{written}: {seconds} s before the clock, of {timing['seconds']} s")
+    return {
+        **timing,
+        "seconds": timing["seconds"] - seconds,
+        "cpu_seconds": max(timing["cpu_seconds"] - cpu, 0.0),
     }
 
 

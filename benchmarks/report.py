@@ -118,6 +118,27 @@ def _whole_process(sizes: list[dict]) -> list[str]:
                 f"| {size['rows']:,} | {c['seconds']:.2f} | {_runs(c)} | {c['cpu_seconds']:.2f} "
                 f"| {c['peak_mib']:.0f} | {size['checked_ratio']} |"
             )
+    floors = [size for size in sizes if "after_imports" in size]
+    if floors:
+        lines += [
+            "",
+            "For comparison, without a goal: the same `maatstaf run` with some of its imports",
+            "done before its clock starts (`benchmarks/after_imports.py`; the seconds before",
+            "the clock are taken off its wall and CPU time): how long the run would take if",
+            "importing Ibis and pandas (what a run path without them would leave out), or",
+            "every module the run imports, cost nothing. A floor, not a run a user can make;",
+            "its figures are compared after every run as well.",
+            "",
+            "| indications | imports off the clock | s | runs s | CPU s | / script |",
+            "|---:|---|---:|---|---:|---:|",
+        ]
+        for size in floors:
+            for group, floor in size["after_imports"].items():
+                lines.append(
+                    f"| {size['rows']:,} | {FLOOR_GROUPS.get(group, group)} | "
+                    f"{floor['seconds']:.2f} | {_runs(floor)} | {floor['cpu_seconds']:.2f} | "
+                    f"{floor['ratio']} |"
+                )
     with_library = [size for size in sizes if "library" in size]
     if with_library:
         lines += [
@@ -145,6 +166,9 @@ def _whole_process(sizes: list[dict]) -> list[str]:
                 f"| {met} |"
             )
     return lines
+
+
+FLOOR_GROUPS = {"ibis-pandas": "Ibis and pandas", "all": "every module the run imports"}
 
 
 def _times(n: int) -> str:

@@ -2,7 +2,9 @@
 month against the hand-written pandas + numpy script (``benchmarks/handwritten.py``) on the
 same CSV, each a separate process, best of N; both outputs compared figure by figure. For
 comparison, without a goal, a hand-written script that first checks every row as maatstaf
-does (``benchmarks/handwritten_checked.py``): the same job as maatstaf's."""
+does (``benchmarks/handwritten_checked.py``): the same job as maatstaf's; and maatstaf's run
+with its imports done before its clock (``benchmarks/after_imports.py``): Ibis and pandas,
+or all of them, as if importing them cost nothing."""
 
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ MEASURE = "wmo.unieke_clienten"
 FIRST, LAST = "2015-01", "2025-12"
 SCRIPT = Path(__file__).with_name("handwritten.py")
 CHECKED = Path(__file__).with_name("handwritten_checked.py")  # the same, checking every row
+AFTER_IMPORTS = Path(__file__).with_name("after_imports.py")  # maatstaf, imports off the clock
+FLOORS = {"after_ibis_pandas": "ibis-pandas", "after_all": "all"}  # command -> its group
 GOAL = 1.0  # maatstaf's best over the script's best
 LIBRARY_MEMORY_GOAL_MIB = 8 * 1024  # the whole library, CSV in: under 8 GiB at any size
 
@@ -35,12 +39,17 @@ def write_csv(rows: int, folder: Path) -> Path:
 
 
 def commands(csv: Path, out: Path) -> dict[str, list[str]]:
+    """Each side's command, writing its figures to ``out/<name>.json``."""
     run = ["run", "--data", str(csv.parent), "--measure", MEASURE]
-    run += ["--from", FIRST, "--to", LAST, "--grain", "month"]
-    run += ["--format", "json", "--output", str(out / "maatstaf.json")]
+    run += ["--from", FIRST, "--to", LAST, "--grain", "month", "--format", "json", "--output"]
     script = [sys.executable, str(SCRIPT), str(csv), str(out / "script.json"), FIRST, LAST]
     checked = [sys.executable, str(CHECKED), str(csv), str(out / "checked.json"), FIRST, LAST]
-    return {"maatstaf": [*maatstaf_command(), *run], "script": script, "checked": checked}
+    found = {"maatstaf": [*maatstaf_command(), *run, str(out / "maatstaf.json")]}
+    found |= {"script": script, "checked": checked}
+    for name, group in FLOORS.items():
+        floor = [sys.executable, str(AFTER_IMPORTS), group, str(out / f"{name}.seconds")]
+        found[name] = [*floor, *run, str(out / f"{name}.json")]
+    return found
 
 
 def maatstaf_figures(document: dict) -> dict[str, int | None]:
@@ -79,13 +88,16 @@ def compare_figures(
 
 
 def compare_outputs(out: Path) -> int:
-    """Compare the two output files of a round; the number of months compared."""
+    """Compare the output files of a round; the number of months compared."""
     engine = maatstaf_figures(json.loads((out / "maatstaf.json").read_text("utf-8")))
     compare_figures(engine, json.loads((out / "script.json").read_text("utf-8")))
     checked = json.loads((out / "checked.json").read_text("utf-8"))
     compare_figures(engine, checked, "checking script")
-    for name in ("maatstaf.json", "script.json", "checked.json"):  # each round writes its own
-        (out / name).unlink()
+    for name in FLOORS:  # the same run with imports off the clock counts the same
+        floor = maatstaf_figures(json.loads((out / f"{name}.json").read_text("utf-8")))
+        compare_figures(floor, engine, f"maatstaf run ({name})")
+    for name in ("maatstaf", "script", "checked", *FLOORS):  # each round writes its own
+        (out / f"{name}.json").unlink()
     return len(engine)
 
 
@@ -103,8 +115,9 @@ def whole_process(rows: int, repeat: int, workdir: Path) -> dict:
     shutil.rmtree(cache, ignore_errors=True)
     env = {**os.environ, "MAATSTAF_CACHE_DIR": str(cache)}
     compared: list[int] = []
+    before_clock = {name: out / f"{name}.seconds" for name in FLOORS}
     timings = best_of(
-        commands(csv, out), repeat, lambda: compared.append(compare_outputs(out)), env
+        commands(csv, out), repeat, lambda: compared.append(compare_outputs(out)), env, before_clock
     )
     library = timed(library_command(csv, out), env)
     kept = timed(library_command(csv, out), env)
@@ -122,6 +135,11 @@ def whole_process(rows: int, repeat: int, workdir: Path) -> dict:
         # for comparison, no goal: the same count after the same checks of every row
         "checked": timings["checked"],
         "checked_ratio": ratio(timings["maatstaf"], timings["checked"]),
+        # for comparison, no goal: maatstaf as if importing Ibis and pandas, or all, cost nothing
+        "after_imports": {
+            group: {**timings[name], "ratio": ratio(timings[name], timings["script"])}
+            for name, group in FLOORS.items()
+        },
         "library": {
             **{k: round(v, 3) for k, v in library.items()},
             "goal_mib": LIBRARY_MEMORY_GOAL_MIB,

@@ -171,11 +171,16 @@ def test_whole_process_compares_every_month(tmp_path: Path) -> None:
     assert result["ratio"] == round(result["maatstaf"]["seconds"] / result["script"]["seconds"], 2)
     checked = result["checked"]  # the checking script's figures were compared too
     assert result["checked_ratio"] == round(result["maatstaf"]["seconds"] / checked["seconds"], 2)
+    floors = result["after_imports"]  # and those of maatstaf with its imports off the clock
+    assert set(floors) == {"ibis-pandas", "all"}
+    for floor in floors.values():
+        assert floor["ratio"] == round(floor["seconds"] / result["script"]["seconds"], 2)
     library = result["library"]  # the whole library on the same CSV, with its memory goal
     assert library["peak_mib"] > 0 and library["goal_mib"] == 8 * 1024
     document = {"measured_at": "now", "cpus": 2, "load_average": [0, 0, 0], "python": "3"}
     written = markdown({**document, "repeat": 1, "whole_process": [result], "sizes": []})
     assert "The whole standard library on the same CSV" in written
+    assert "| 3,000 | every module the run imports |" in written
 
 
 @slow
@@ -232,6 +237,62 @@ def test_best_of_keeps_every_run_and_the_best() -> None:
     assert rounds == [1, 1] and len(result["python"]["runs"]) == 2
     assert result["python"]["seconds"] == min(result["python"]["runs"])
     assert result["python"]["cpu_seconds"] > 0 and result["python"]["peak_mib"] > 1
+
+
+def test_seconds_before_the_clock_are_taken_off(tmp_path: Path, monkeypatch) -> None:
+    """A command that says it spent 0.5 s (0.3 s of CPU) before its clock: its times are
+    the process's less those; the file is used once; a missing or impossible one stops
+    the run."""
+    from benchmarks import processes
+
+    monkeypatch.setattr(
+        processes,
+        "timed",
+        lambda argv, env=None: {"seconds": 2.0, "cpu_seconds": 1.5, "peak_mib": 9},
+    )
+    written = tmp_path / "floor.seconds"
+
+    def command() -> None:
+        written.write_text(json.dumps({"seconds": 0.5, "cpu_seconds": 0.3}))
+
+    command()
+    result = best_of({"floor": ["x"], "other": ["y"]}, 1, command, None, {"floor": written})
+    assert result["floor"]["runs"] == [1.5] and result["floor"]["cpu_seconds"] == 1.2
+    assert result["other"]["runs"] == [2.0] and result["other"]["cpu_seconds"] == 1.5
+    written.unlink()
+    with pytest.raises(BenchmarkFailed, match="no seconds before the clock"):
+        best_of({"floor": ["x"]}, 1, None, None, {"floor": written})
+    written.write_text(json.dumps({"seconds": 3.0, "cpu_seconds": 0.3}))
+    with pytest.raises(BenchmarkFailed, match=r"3\.0 s before the clock, of 2\.0 s"):
+        best_of({"floor": ["x"]}, 1, None, None, {"floor": written})
+
+
+def test_after_imports_imports_its_group_before_the_clock(tmp_path: Path) -> None:
+    """The floor's script has Ibis and pandas imported before it starts maatstaf (here a
+    probe in maatstaf's place), says how long that took, and hands maatstaf its arguments."""
+    written = tmp_path / "before.seconds"
+    probe = (
+        "import json, runpy, sys\n"
+        "import maatstaf.cli\n"
+        "assert 'pandas' not in sys.modules and 'ibis' not in sys.modules\n"
+        "def seen():\n"
+        "    found = [m for m in ('pandas', 'ibis', 'sqlglot') if m in sys.modules]\n"
+        "    print(json.dumps({'argv': sys.argv, 'imported': found}))\n"
+        "maatstaf.cli.main = seen\n"
+        "sys.argv = sys.argv[1:]\n"
+        "runpy.run_path(sys.argv[0], run_name='__main__')\n"
+    )
+    command = [sys.executable, "-c", probe, str(wp.AFTER_IMPORTS), "ibis-pandas", str(written)]
+    shown = subprocess.run([*command, "run", "--x"], capture_output=True, text=True, check=True)
+    assert json.loads(shown.stdout) == {
+        "argv": ["maatstaf", "run", "--x"],
+        "imported": ["pandas", "ibis", "sqlglot"],
+    }
+    before = json.loads(written.read_text())
+    assert 0 < before["seconds"] < 60 and before["cpu_seconds"] > 0
+    wrong = [sys.executable, str(wp.AFTER_IMPORTS), "pandas-only", str(written)]
+    failed = subprocess.run(wrong, capture_output=True)
+    assert failed.returncode != 0 and b"GROUP is one of ibis-pandas, all" in failed.stderr
 
 
 def test_unequal_baselines_are_named() -> None:
