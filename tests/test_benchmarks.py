@@ -219,6 +219,34 @@ def test_compare_figures_names_the_differences() -> None:
         wp.compare_figures(same, {"2020-01": 3, "2020-02": 5}, "checking script")
 
 
+def test_a_floor_that_counts_otherwise_stops_the_run(tmp_path: Path) -> None:
+    """Every output of a round is compared with maatstaf's, the runs with their imports off
+    the clock too; a differing month is named with the run it comes from."""
+    figures = {"2020-01": 3, "2020-02": 4}
+    document = {
+        "provenance": {"rejected_rows": 0},
+        "figures": [
+            {"measure": wp.MEASURE, "period": p, "value": v, "dimensions": {}}
+            for p, v in figures.items()
+        ],
+    }
+
+    def a_round() -> None:
+        for name in ("maatstaf", *wp.FLOORS):
+            (tmp_path / f"{name}.json").write_text(json.dumps(document))
+        for name in ("script", "checked"):
+            (tmp_path / f"{name}.json").write_text(json.dumps(figures))
+
+    a_round()
+    assert wp.compare_outputs(tmp_path) == 2 and not list(tmp_path.iterdir())
+    a_round()
+    document["figures"][1]["value"] = 5
+    (tmp_path / "after_all.json").write_text(json.dumps(document))
+    with pytest.raises(BenchmarkFailed) as failure:
+        wp.compare_outputs(tmp_path)
+    assert "2020-02: maatstaf 4, run with its imports (all) off the clock 5" in str(failure.value)
+
+
 def test_a_run_that_rejected_rows_is_no_comparison() -> None:
     document = {"provenance": {"rejected_rows": 2}, "figures": []}
     with pytest.raises(BenchmarkFailed, match="maatstaf rejected 2 rows"):
